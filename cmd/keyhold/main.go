@@ -1,0 +1,161 @@
+// Command keyhold is the Keyhold server: key-account retention CRM in one binary.
+//
+//	keyhold serve     apply pending migrations, then serve HTTP
+//	keyhold migrate   apply pending migrations and exit
+//	keyhold demo      seed the demo organisation into an empty database
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"keyhold/internal/app"
+	"keyhold/internal/config"
+	"keyhold/internal/demo"
+	"keyhold/internal/staff"
+	"keyhold/internal/store"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, nil)))
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "keyhold:", err)
+		os.Exit(1)
+	}
+}
+
+const usage = `usage: keyhold <command> [flags]
+
+commands:
+  serve     apply pending migrations, then serve HTTP on KEYHOLD_ADDR
+  migrate   apply pending migrations and exit
+  demo      seed the demo organisation into an empty database
+            flags: --accounts N --interactions N --seed N --if-empty`
+
+// run is main without the process: tests call it with their own arguments and environment.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	if len(args) == 0 {
+		return errors.New(usage)
+	}
+	cfg, err := config.FromEnv(getenv)
+	if err != nil {
+		return err
+	}
+	switch args[0] {
+	case "serve":
+		return serve(ctx, cfg, stdout, nil)
+	case "migrate":
+		db, err := store.Open(cfg.DB)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		if err := db.Migrate(ctx); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "database %s is up to date\n", cfg.DB)
+		return nil
+	case "demo":
+		return seedDemo(ctx, cfg, args[1:], stdout)
+	case "help", "-h", "--help":
+		fmt.Fprintln(stdout, usage)
+		return nil
+	}
+	return fmt.Errorf("unknown command %q\n%s", args[0], usage)
+}
+
+// serve runs the HTTP server until ctx ends. ready, when not nil, receives the address
+// it listens on (tests listen on port 0).
+func serve(ctx context.Context, cfg config.Config, stdout io.Writer, ready chan<- string) error {
+	a, err := app.Open(ctx, cfg, app.Options{})
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: a.Handler, ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
+	fmt.Fprintf(stdout, "Keyhold is serving on http://%s (database %s)\n", ln.Addr(), cfg.DB)
+	if ready != nil {
+		ready <- ln.Addr().String()
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	return srv.Shutdown(shutdown)
+}
+
+func seedDemo(ctx context.Context, cfg config.Config, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	accounts := fs.Int("accounts", 300, "number of accounts")
+	interactions := fs.Int("interactions", 0, "number of interactions (default: about a year's worth)")
+	seed := fs.Int64("seed", 1, "random seed")
+	ifEmpty := fs.Bool("if-empty", false, "do nothing (and succeed) when the database already has data")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	db, err := store.Open(cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.Migrate(ctx); err != nil {
+		return err
+	}
+	hash, err := staff.New(db, time.Now, bcrypt.DefaultCost).HashPassword(demo.Password)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	sum, err := demo.Seed(ctx, db, demo.Options{Now: time.Now().UTC(), Seed: *seed, Accounts: *accounts,
+		Interactions: *interactions, PasswordHash: hash})
+	logins := sum.Logins
+	switch {
+	case errors.Is(err, demo.ErrNotEmpty) && *ifEmpty:
+		fmt.Fprintf(stdout, "database %s already has data; not seeding the demo\n", cfg.DB)
+		if logins, err = demo.Logins(ctx, db, maxLoginsShown); err != nil || len(logins) == 0 {
+			return err
+		}
+	case err != nil:
+		return err
+	default:
+		fmt.Fprintf(stdout, "seeded %s in %s: %d users, %d accounts, %d contacts, %d interactions\n",
+			cfg.DB, time.Since(start).Round(time.Millisecond), sum.Users, sum.Accounts, sum.Contacts, sum.Interactions)
+	}
+	fmt.Fprintf(stdout, "demo logins (every password is %q):\n", demo.Password)
+	for i, l := range logins {
+		if i == maxLoginsShown {
+			fmt.Fprintf(stdout, "  … and %d more\n", len(logins)-i)
+			break
+		}
+		fmt.Fprintf(stdout, "  %-8s %-16s %s\n", l.Role, l.Name, l.Email)
+	}
+	return nil
+}
+
+// maxLoginsShown keeps the printed list short on large datasets.
+const maxLoginsShown = 12

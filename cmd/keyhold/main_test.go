@@ -1,0 +1,114 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"keyhold/internal/config"
+)
+
+func env(vars map[string]string) func(string) string {
+	return func(k string) string { return vars[k] }
+}
+
+func TestMigrateThenServe(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "sub", "keyhold.db")
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"migrate"}, env(map[string]string{"KEYHOLD_DB": db}), &out); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "up to date") {
+		t.Fatalf("migrate said: %s", out.String())
+	}
+
+	cfg, err := config.FromEnv(env(map[string]string{"KEYHOLD_DB": db, "KEYHOLD_ADDR": "127.0.0.1:0",
+		"KEYHOLD_ADMIN_EMAIL": "boss@example.com", "KEYHOLD_ADMIN_PASSWORD": "boss-password"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	ready := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() { done <- serve(ctx, cfg, io.Discard, ready) }()
+	var addr string
+	select {
+	case addr = <-ready:
+	case err := <-done:
+		t.Fatalf("serve stopped: %v", err)
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not start")
+	}
+	res, err := http.Get("http://" + addr + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 || strings.TrimSpace(string(body)) != `{"status":"ok"}` {
+		t.Fatalf("healthz: %d %s", res.StatusCode, body)
+	}
+	res, err = http.Post("http://"+addr+"/api/v1/auth/login", "application/json",
+		strings.NewReader(`{"email":"boss@example.com","password":"boss-password"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 200 {
+		t.Fatalf("bootstrap admin cannot sign in: %d", res.StatusCode)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("shutdown: %v", err)
+	}
+}
+
+func TestBadConfigAndCommands(t *testing.T) {
+	cases := map[string]struct {
+		args []string
+		env  map[string]string
+		want string
+	}{
+		"no command":           {nil, nil, "usage"},
+		"unknown command":      {[]string{"fly"}, nil, "unknown command"},
+		"half an admin":        {[]string{"migrate"}, map[string]string{"KEYHOLD_ADMIN_EMAIL": "a@b.c"}, "KEYHOLD_ADMIN_PASSWORD"},
+		"short secret":         {[]string{"migrate"}, map[string]string{"KEYHOLD_SECRET": "short"}, "KEYHOLD_SECRET"},
+		"bad address":          {[]string{"serve"}, map[string]string{"KEYHOLD_ADDR": "nowhere"}, "KEYHOLD_ADDR"},
+		"postgres not yet":     {[]string{"migrate"}, map[string]string{"KEYHOLD_DB": "postgres://x"}, "PostgreSQL"},
+		"short admin password": {[]string{"migrate"}, map[string]string{"KEYHOLD_ADMIN_EMAIL": "a@b.c", "KEYHOLD_ADMIN_PASSWORD": "short"}, "at least 10"},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			err := run(context.Background(), c.args, env(c.env), io.Discard)
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("error %v, want one mentioning %q", err, c.want)
+			}
+		})
+	}
+}
+
+func TestDemoSeedsOnceAndPrintsLogins(t *testing.T) {
+	vars := map[string]string{"KEYHOLD_DB": filepath.Join(t.TempDir(), "demo.db")}
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"demo", "--if-empty"}, env(vars), &out); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "300 accounts") || !strings.Contains(out.String(), "admin@keyhold.demo") {
+		t.Fatalf("first run said: %s", out.String())
+	}
+	out.Reset()
+	if err := run(context.Background(), []string{"demo", "--if-empty"}, env(vars), &out); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "already has data") || !strings.Contains(out.String(), "admin@keyhold.demo") {
+		t.Fatalf("second run said: %s", out.String())
+	}
+	if err := run(context.Background(), []string{"demo"}, env(vars), io.Discard); err == nil {
+		t.Fatal("seeding a database with data twice succeeded without --if-empty")
+	}
+}

@@ -1,0 +1,131 @@
+// Package accounts holds the shared customer records: accounts, their teams, contacts and
+// interactions, ownership transfer and the ownership history, and the contact cadence
+// that says when each account is next due for contact.
+package accounts
+
+import (
+	"time"
+
+	"gorm.io/gorm"
+
+	"keyhold/internal/staff"
+)
+
+// Tier ranks an account's importance; key accounts get the closest attention.
+type Tier string
+
+const (
+	TierKey      Tier = "key"
+	TierGrowth   Tier = "growth"
+	TierStandard Tier = "standard"
+)
+
+// Valid reports whether t is a known tier.
+func (t Tier) Valid() bool { return t == TierKey || t == TierGrowth || t == TierStandard }
+
+// Tiers lists the tiers, most important first.
+var Tiers = []Tier{TierKey, TierGrowth, TierStandard}
+
+// Account statuses.
+const (
+	StatusActive  = "active"
+	StatusChurned = "churned"
+)
+
+// Account is a customer company. Every active staff member may read it.
+type Account struct {
+	ID              int64          `json:"id"`
+	Name            string         `json:"name"`
+	Tier            Tier           `json:"tier"`
+	Status          string         `json:"status"`
+	Industry        string         `json:"industry"`
+	Region          string         `json:"region"`
+	Channel         string         `json:"channel"`
+	AnnualValue     int64          `json:"annual_value"`
+	Currency        string         `json:"currency"`
+	CustomerSince   string         `json:"customer_since"`
+	RenewalDate     *string        `json:"renewal_date"`
+	CadenceOverride *int           `json:"cadence_override" gorm:"column:cadence_days"`
+	OwnerID         int64          `json:"owner_id"`
+	LastContactedAt *time.Time     `json:"last_contacted_at"`
+	NextContactDue  *time.Time     `json:"next_contact_due"`
+	CreatedAt       time.Time      `json:"created_at"`
+	UpdatedAt       time.Time      `json:"updated_at"`
+	DeletedAt       gorm.DeletedAt `json:"-"`
+
+	// Derived when read, never stored.
+	CadenceDays int          `json:"cadence_days" gorm:"-"` // effective cadence
+	Overdue     bool         `json:"overdue" gorm:"-"`
+	Owner       *UserRef     `json:"owner" gorm:"-"`
+	Team        []TeamMember `json:"team" gorm:"-"`
+}
+
+// UserRef is the short form of a user shown inside other records.
+type UserRef struct {
+	ID     int64        `json:"id"`
+	Name   string       `json:"name"`
+	Role   staff.Role   `json:"role"`
+	Status staff.Status `json:"status"`
+}
+
+// TableName maps UserRef onto the users table for batched loads.
+func (UserRef) TableName() string { return "users" }
+
+// TeamRole is a member's part in an account's team.
+type TeamRole string
+
+const (
+	RoleOwner            TeamRole = "owner"
+	RoleBackup           TeamRole = "backup"
+	RoleExecutiveSponsor TeamRole = "executive_sponsor"
+	RoleSupport          TeamRole = "support"
+)
+
+// Assignable reports whether r can be given through the team endpoints; the owner role
+// moves only by transfer or handover.
+func (r TeamRole) Assignable() bool {
+	return r == RoleBackup || r == RoleExecutiveSponsor || r == RoleSupport
+}
+
+// TeamMember is one row of an account's team.
+type TeamMember struct {
+	AccountID int64        `json:"-"`
+	UserID    int64        `json:"user_id"`
+	Role      TeamRole     `json:"role"`
+	Since     time.Time    `json:"since"`
+	Name      string       `json:"name" gorm:"->;-:migration"`
+	Status    staff.Status `json:"status" gorm:"->;-:migration"`
+}
+
+// TableName is the team table.
+func (TeamMember) TableName() string { return "account_team" }
+
+// finish fills the derived fields that depend on the clock and the cadence policy.
+func (a *Account) finish(now time.Time, cadence func(Tier) int) {
+	a.CadenceDays = a.effectiveCadence(cadence)
+	if a.NextContactDue == nil {
+		// Never contacted: due now, and overdue — a customer nobody has called yet
+		// needs a first contact.
+		n := now
+		a.NextContactDue = &n
+		a.Overdue = a.Status == StatusActive
+		return
+	}
+	a.Overdue = a.Status == StatusActive && a.NextContactDue.Before(now)
+}
+
+func (a *Account) effectiveCadence(cadence func(Tier) int) int {
+	if a.CadenceOverride != nil {
+		return *a.CadenceOverride
+	}
+	return cadence(a.Tier)
+}
+
+// dueAfter is when an account last contacted at t, with cadence days, is next due.
+func dueAfter(t *time.Time, days int) *time.Time {
+	if t == nil {
+		return nil
+	}
+	d := t.UTC().AddDate(0, 0, days)
+	return &d
+}

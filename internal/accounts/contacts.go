@@ -1,0 +1,179 @@
+package accounts
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/mail"
+	"time"
+
+	"gorm.io/gorm"
+
+	"keyhold/internal/audit"
+	"keyhold/internal/fault"
+	"keyhold/internal/opt"
+	"keyhold/internal/staff"
+)
+
+// Contact is a person at a customer account.
+type Contact struct {
+	ID            int64          `json:"id"`
+	AccountID     int64          `json:"account_id"`
+	Name          string         `json:"name"`
+	Title         string         `json:"title"`
+	Email         string         `json:"email"`
+	Phone         string         `json:"phone"`
+	DecisionMaker bool           `json:"decision_maker"`
+	CreatedAt     time.Time      `json:"created_at"`
+	UpdatedAt     time.Time      `json:"updated_at"`
+	DeletedAt     gorm.DeletedAt `json:"-"`
+}
+
+// ContactInput is the editable part of a contact.
+type ContactInput struct {
+	Name          string
+	Title         string
+	Email         string
+	Phone         string
+	DecisionMaker bool
+}
+
+func (in *ContactInput) check() error {
+	bad := fault.Collect{}
+	checkText(bad, "name", &in.Name, 100, true)
+	checkText(bad, "title", &in.Title, 100, false)
+	checkText(bad, "email", &in.Email, 254, false)
+	checkText(bad, "phone", &in.Phone, 50, false)
+	if in.Email != "" {
+		if a, err := mail.ParseAddress(in.Email); err != nil || a.Address != in.Email {
+			bad.Add("email", "is not a valid e-mail address")
+		}
+	}
+	return bad.Err()
+}
+
+// Contacts lists an account's contacts, decision makers first.
+func (s *Service) Contacts(ctx context.Context, accountID int64) ([]Contact, error) {
+	db := s.db.Read.WithContext(ctx)
+	if _, err := loadAccount(db, accountID); err != nil {
+		return nil, err
+	}
+	out := []Contact{}
+	if err := db.Where("account_id = ?", accountID).Order("decision_maker DESC, name, id").Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("contacts of account %d: %w", accountID, err)
+	}
+	return out, nil
+}
+
+// AddContact records a new contact on an account. Any staff member may.
+func (s *Service) AddContact(ctx context.Context, actor staff.User, accountID int64, in ContactInput) (Contact, error) {
+	if err := in.check(); err != nil {
+		return Contact{}, err
+	}
+	now := s.now().UTC()
+	c := Contact{AccountID: accountID, Name: in.Name, Title: in.Title, Email: in.Email, Phone: in.Phone,
+		DecisionMaker: in.DecisionMaker, CreatedAt: now, UpdatedAt: now}
+	err := s.db.Write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if _, err := loadAccount(tx, accountID); err != nil {
+			return err
+		}
+		if err := tx.Create(&c).Error; err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{At: now, ActorID: &actor.ID, Action: "contact.create",
+			Entity: "contact", EntityID: c.ID, AccountID: &accountID}, nil, c)
+	})
+	if err != nil {
+		return Contact{}, fmt.Errorf("add contact to account %d: %w", accountID, err)
+	}
+	return c, nil
+}
+
+// ContactPatch changes some of a contact's fields.
+type ContactPatch struct {
+	Name          opt.Field[string]
+	Title         opt.Field[string]
+	Email         opt.Field[string]
+	Phone         opt.Field[string]
+	DecisionMaker opt.Field[bool]
+}
+
+// UpdateContact changes a contact. Any staff member may: the records are shared.
+func (s *Service) UpdateContact(ctx context.Context, actor staff.User, id int64, p ContactPatch) (Contact, error) {
+	var c Contact
+	err := s.db.Write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var err error
+		if c, err = loadContact(tx, id); err != nil {
+			return err
+		}
+		before := c
+		in := ContactInput{Name: c.Name, Title: c.Title, Email: c.Email, Phone: c.Phone, DecisionMaker: c.DecisionMaker}
+		setString(&in.Name, p.Name)
+		setString(&in.Title, p.Title)
+		setString(&in.Email, p.Email)
+		setString(&in.Phone, p.Phone)
+		if p.DecisionMaker.Set {
+			in.DecisionMaker = p.DecisionMaker.Value
+		}
+		if err := in.check(); err != nil {
+			return err
+		}
+		c.Name, c.Title, c.Email, c.Phone, c.DecisionMaker = in.Name, in.Title, in.Email, in.Phone, in.DecisionMaker
+		c.UpdatedAt = s.now().UTC()
+		if err := tx.Model(&c).Select("name", "title", "email", "phone", "decision_maker", "updated_at").
+			Updates(&c).Error; err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{At: c.UpdatedAt, ActorID: &actor.ID, Action: "contact.update",
+			Entity: "contact", EntityID: c.ID, AccountID: &c.AccountID}, before, c)
+	})
+	if err != nil {
+		return Contact{}, fmt.Errorf("update contact %d: %w", id, err)
+	}
+	return c, nil
+}
+
+// DeleteContact soft-deletes a contact. Managers and admins only.
+func (s *Service) DeleteContact(ctx context.Context, actor staff.User, id int64) error {
+	if !actor.CanManage() {
+		return fault.Forbidden("only managers and admins delete contacts")
+	}
+	now := s.now().UTC()
+	err := s.db.Write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		c, err := loadContact(tx, id)
+		if err != nil {
+			return err
+		}
+		if err := tx.Model(&c).Update("deleted_at", now).Error; err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{At: now, ActorID: &actor.ID, Action: "contact.delete",
+			Entity: "contact", EntityID: id, AccountID: &c.AccountID}, c, nil)
+	})
+	if err != nil {
+		return fmt.Errorf("delete contact %d: %w", id, err)
+	}
+	return nil
+}
+
+// loadContact reads a live contact of a live account.
+func loadContact(tx *gorm.DB, id int64) (Contact, error) {
+	var c Contact
+	err := tx.Take(&c, id).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return Contact{}, fault.NotFound("contact", id)
+	}
+	if err != nil {
+		return Contact{}, err
+	}
+	if _, err := loadAccount(tx, c.AccountID); err != nil {
+		return Contact{}, fault.NotFound("contact", id)
+	}
+	return c, nil
+}
+
+func setString(dst *string, f opt.Field[string]) {
+	if f.Set {
+		*dst = f.Value
+	}
+}

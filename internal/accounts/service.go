@@ -1,0 +1,243 @@
+package accounts
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"keyhold/internal/fault"
+	"keyhold/internal/staff"
+	"keyhold/internal/store"
+)
+
+// Service reads and changes accounts and everything recorded on them.
+type Service struct {
+	db      *store.DB
+	now     func() time.Time
+	cadence func(Tier) int
+}
+
+// New returns a Service using the default cadence policy.
+func New(db *store.DB, now func() time.Time) *Service {
+	return &Service{db: db, now: now, cadence: defaultCadence}
+}
+
+// Get returns one account with its owner and team.
+func (s *Service) Get(ctx context.Context, id int64) (Account, error) {
+	a, err := loadAccount(s.db.Read.WithContext(ctx), id)
+	if err != nil {
+		return Account{}, err
+	}
+	list := []Account{a}
+	if err := s.complete(ctx, list); err != nil {
+		return Account{}, err
+	}
+	return list[0], nil
+}
+
+// loadAccount reads a live (not deleted) account row.
+func loadAccount(db *gorm.DB, id int64) (Account, error) {
+	var a Account
+	err := db.Take(&a, id).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return Account{}, fault.NotFound("account", id)
+	}
+	if err != nil {
+		return Account{}, fmt.Errorf("load account %d: %w", id, err)
+	}
+	return a, nil
+}
+
+// complete fills owners, teams and the derived cadence fields of a page of accounts in
+// two queries, whatever the page size.
+func (s *Service) complete(ctx context.Context, list []Account) error {
+	if len(list) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(list))
+	ownerIDs := make([]int64, 0, len(list))
+	for i, a := range list {
+		ids[i] = a.ID
+		ownerIDs = append(ownerIDs, a.OwnerID)
+	}
+	db := s.db.Read.WithContext(ctx)
+	owners := map[int64]UserRef{}
+	var refs []UserRef
+	if err := db.Where("id IN ?", ownerIDs).Find(&refs).Error; err != nil {
+		return fmt.Errorf("load owners: %w", err)
+	}
+	for _, r := range refs {
+		owners[r.ID] = r
+	}
+	teams, err := loadTeams(db, ids)
+	if err != nil {
+		return err
+	}
+	now := s.now().UTC()
+	for i := range list {
+		a := &list[i]
+		if o, ok := owners[a.OwnerID]; ok {
+			a.Owner = &o
+		}
+		a.Team = teams[a.ID]
+		if a.Team == nil {
+			a.Team = []TeamMember{}
+		}
+		a.finish(now, s.cadence)
+	}
+	return nil
+}
+
+// loadTeams returns the teams of the accounts, owner first, then by role and name.
+func loadTeams(db *gorm.DB, accountIDs []int64) (map[int64][]TeamMember, error) {
+	var rows []TeamMember
+	err := db.Table("account_team").
+		Select("account_team.account_id, account_team.user_id, account_team.role, account_team.since, users.name, users.status").
+		Joins("JOIN users ON users.id = account_team.user_id").
+		Where("account_team.account_id IN ?", accountIDs).
+		Order("account_team.account_id, CASE account_team.role WHEN 'owner' THEN 0 WHEN 'backup' THEN 1 WHEN 'executive_sponsor' THEN 2 ELSE 3 END, users.name").
+		Find(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("load teams: %w", err)
+	}
+	out := make(map[int64][]TeamMember, len(accountIDs))
+	for _, r := range rows {
+		out[r.AccountID] = append(out[r.AccountID], r)
+	}
+	return out, nil
+}
+
+// Filter selects accounts for List.
+type Filter struct {
+	Q        string
+	Tier     Tier
+	Status   string
+	OwnerID  int64
+	MemberID int64
+	Industry string
+	Region   string
+	Overdue  bool
+	// DueBy selects accounts not yet overdue but due by then (a rep's week ahead).
+	DueBy *time.Time
+	Sort  string
+	Page  store.Page
+}
+
+// Sorts are the orders List accepts.
+var Sorts = []string{"name", "-annual_value", "next_contact_due"}
+
+// List returns one page of accounts matching f, with owners and teams, and the total.
+func (s *Service) List(ctx context.Context, f Filter) ([]Account, int64, error) {
+	bad := fault.Collect{}
+	if f.Tier != "" && !f.Tier.Valid() {
+		bad.Add("tier", "must be key, growth or standard")
+	}
+	if f.Status != "" && f.Status != StatusActive && f.Status != StatusChurned {
+		bad.Add("status", "must be active or churned")
+	}
+	var order clause.Expr
+	now := s.now().UTC()
+	switch f.Sort {
+	case "", "name":
+		order = clause.Expr{SQL: "name, id"}
+	case "-annual_value":
+		order = clause.Expr{SQL: "annual_value DESC, id"}
+	case "next_contact_due":
+		// Never-contacted accounts are due now.
+		order = clause.Expr{SQL: "COALESCE(next_contact_due, ?), id", Vars: []any{now}}
+	default:
+		bad.Add("sort", "must be one of name, -annual_value, next_contact_due")
+	}
+	if err := bad.Err(); err != nil {
+		return nil, 0, err
+	}
+	q := s.db.Read.WithContext(ctx).Model(&Account{})
+	if f.Q != "" {
+		q = q.Where("name LIKE ? ESCAPE '\\'", "%"+escapeLike(f.Q)+"%")
+	}
+	if f.Tier != "" {
+		q = q.Where("tier = ?", f.Tier)
+	}
+	if f.Status != "" {
+		q = q.Where("status = ?", f.Status)
+	}
+	if f.OwnerID != 0 {
+		q = q.Where("owner_id = ?", f.OwnerID)
+	}
+	if f.MemberID != 0 {
+		q = q.Where("EXISTS (SELECT 1 FROM account_team t WHERE t.account_id = accounts.id AND t.user_id = ?)", f.MemberID)
+	}
+	if f.Industry != "" {
+		q = q.Where("industry = ?", f.Industry)
+	}
+	if f.Region != "" {
+		q = q.Where("region = ?", f.Region)
+	}
+	if f.Overdue {
+		q = q.Where("status = ? AND (next_contact_due IS NULL OR next_contact_due < ?)", StatusActive, now)
+	}
+	if f.DueBy != nil {
+		q = q.Where("status = ? AND next_contact_due >= ? AND next_contact_due <= ?", StatusActive, now, f.DueBy.UTC())
+	}
+	var total int64
+	if err := q.Count(&total).Error; err != nil {
+		return nil, 0, fmt.Errorf("count accounts: %w", err)
+	}
+	p := f.Page.Normalized()
+	list := []Account{}
+	err := q.Clauses(clause.OrderBy{Expression: order}).Limit(p.Size).Offset(p.Offset()).Find(&list).Error
+	if err != nil {
+		return nil, 0, fmt.Errorf("list accounts: %w", err)
+	}
+	if err := s.complete(ctx, list); err != nil {
+		return nil, 0, err
+	}
+	return list, total, nil
+}
+
+func escapeLike(s string) string {
+	out := make([]rune, 0, len(s))
+	for _, r := range s {
+		if r == '%' || r == '_' || r == '\\' {
+			out = append(out, '\\')
+		}
+		out = append(out, r)
+	}
+	return string(out)
+}
+
+// canEdit reports whether actor may change the account's details: its team, managers
+// and admins.
+func canEdit(tx *gorm.DB, actor staff.User, accountID int64) (bool, error) {
+	if actor.CanManage() {
+		return true, nil
+	}
+	return isMember(tx, accountID, actor.ID)
+}
+
+func isMember(tx *gorm.DB, accountID, userID int64) (bool, error) {
+	var n int64
+	err := tx.Table("account_team").Where("account_id = ? AND user_id = ?", accountID, userID).Count(&n).Error
+	return n > 0, err
+}
+
+// activeUser loads a user who can take on responsibility for an account; field names the
+// request field for the error.
+func activeUser(tx *gorm.DB, field string, id int64) (UserRef, error) {
+	var u UserRef
+	err := tx.Take(&u, id).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return UserRef{}, fault.Invalid(fault.Fields{field: "no such user"})
+	}
+	if err != nil {
+		return UserRef{}, err
+	}
+	if u.Status != staff.StatusActive {
+		return UserRef{}, fault.Invalid(fault.Fields{field: fmt.Sprintf("user is %s and cannot take on accounts", u.Status)})
+	}
+	return u, nil
+}

@@ -1,0 +1,130 @@
+package accounts
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"gorm.io/gorm"
+
+	"keyhold/internal/audit"
+	"keyhold/internal/fault"
+	"keyhold/internal/staff"
+)
+
+// The audit actions that make up an account's ownership and team history.
+const (
+	ActionCreated     = "account.create"
+	ActionTransferred = "account.transfer"
+	ActionTeamAdded   = "team.add"
+	ActionTeamRole    = "team.role"
+	ActionTeamRemoved = "team.remove"
+)
+
+var historyActions = []string{ActionCreated, ActionTransferred, ActionTeamAdded, ActionTeamRole, ActionTeamRemoved}
+
+// Transfer moves an account to a new owner, for a stated reason. Managers and admins only.
+// The previous owner stays on the team as backup, so the customer keeps a familiar face.
+func (s *Service) Transfer(ctx context.Context, actor staff.User, id, to int64, reason string) (Account, error) {
+	if !actor.CanManage() {
+		return Account{}, fault.Forbidden("only managers and admins transfer accounts")
+	}
+	reason = strings.TrimSpace(reason)
+	bad := fault.Collect{}
+	if reason == "" {
+		bad.Add("reason", "is required")
+	} else if utf8.RuneCountInString(reason) > 1000 {
+		bad.Add("reason", "is too long")
+	}
+	if to == 0 {
+		bad.Add("to_user_id", "is required")
+	}
+	if err := bad.Err(); err != nil {
+		return Account{}, err
+	}
+	err := s.db.Write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		a, err := loadAccount(tx, id)
+		if err != nil {
+			return err
+		}
+		if a.OwnerID == to {
+			return fault.Invalid(fault.Fields{"to_user_id": "already owns this account"})
+		}
+		if _, err := activeUser(tx, "to_user_id", to); err != nil {
+			return err
+		}
+		return moveOwner(ctx, tx, actor, a, to, reason, s.now().UTC())
+	})
+	if err != nil {
+		return Account{}, fmt.Errorf("transfer account %d: %w", id, err)
+	}
+	return s.Get(ctx, id)
+}
+
+// moveOwner makes to the owner of a inside tx: the old owner becomes backup, the new one
+// owner (joining the team or changing role), and the change is audited.
+func moveOwner(ctx context.Context, tx *gorm.DB, actor staff.User, a Account, to int64, reason string, now time.Time) error {
+	from := a.OwnerID
+	// Demote first: the one-owner index allows a single owner row at a time.
+	if err := tx.Model(&TeamMember{}).Where("account_id = ? AND user_id = ?", a.ID, from).
+		Update("role", RoleBackup).Error; err != nil {
+		return err
+	}
+	var existing TeamMember
+	err := tx.Where("account_id = ? AND user_id = ?", a.ID, to).Take(&existing).Error
+	switch {
+	case errors.Is(err, gorm.ErrRecordNotFound):
+		err = tx.Create(&TeamMember{AccountID: a.ID, UserID: to, Role: RoleOwner, Since: now}).Error
+	case err == nil:
+		err = tx.Model(&TeamMember{}).Where("account_id = ? AND user_id = ?", a.ID, to).Update("role", RoleOwner).Error
+	}
+	if err != nil {
+		return err
+	}
+	if err := tx.Model(&Account{}).Where("id = ?", a.ID).
+		Updates(map[string]any{"owner_id": to, "updated_at": now}).Error; err != nil {
+		return err
+	}
+	return audit.Record(ctx, tx, audit.Entry{At: now, ActorID: &actor.ID, Action: ActionTransferred,
+		Entity: "account", EntityID: a.ID, AccountID: &a.ID, FromUserID: &from, ToUserID: &to,
+		Role: string(RoleOwner), Reason: reason}, map[string]int64{"owner_id": from}, map[string]int64{"owner_id": to})
+}
+
+// HistoryEntry is one ownership or team change.
+type HistoryEntry struct {
+	At         time.Time `json:"at"`
+	ActorID    *int64    `json:"actor_id"`
+	Action     string    `json:"action"`
+	FromUserID *int64    `json:"from_user_id"`
+	ToUserID   *int64    `json:"to_user_id"`
+	Role       string    `json:"role"`
+	Reason     string    `json:"reason"`
+	HandoverID *int64    `json:"handover_id"`
+}
+
+// History returns the ownership and team changes of an account, newest first.
+func (s *Service) History(ctx context.Context, id int64) ([]HistoryEntry, error) {
+	db := s.db.Read.WithContext(ctx)
+	if _, err := loadAccount(db, id); err != nil {
+		return nil, err
+	}
+	out := []HistoryEntry{}
+	err := db.Table("audit_entries").
+		Select("at, actor_id, action, from_user_id, to_user_id, role, reason, handover_id").
+		Where("account_id = ? AND action IN ?", id, historyActions).
+		Order("id DESC").Find(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("history of account %d: %w", id, err)
+	}
+	return out, nil
+}
+
+// audit helper for team changes.
+func recordTeam(ctx context.Context, tx *gorm.DB, actor staff.User, action string, accountID, from, to int64, role TeamRole, now time.Time) error {
+	return audit.Record(ctx, tx, audit.Entry{At: now, ActorID: &actor.ID, Action: action, Entity: "account",
+		EntityID: accountID, AccountID: &accountID, FromUserID: audit.Ptr(from), ToUserID: audit.Ptr(to),
+		Role: string(role)}, nil, nil)
+}

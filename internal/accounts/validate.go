@@ -1,0 +1,58 @@
+package accounts
+
+import (
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"keyhold/internal/fault"
+)
+
+// DateLayout is how calendar dates travel: YYYY-MM-DD.
+const DateLayout = "2006-01-02"
+
+var currencyCode = regexp.MustCompile(`^[A-Z]{3}$`)
+
+// checkText trims s and records a problem if it is longer than max runes (or empty when
+// required).
+func checkText(bad fault.Collect, field string, s *string, max int, required bool) {
+	*s = strings.TrimSpace(*s)
+	switch {
+	case required && *s == "":
+		bad.Add(field, "is required")
+	case utf8.RuneCountInString(*s) > max:
+		bad.Add(field, "is too long")
+	}
+}
+
+// checkDate records a problem unless s is a valid YYYY-MM-DD date; with notAfter set, the
+// date may not be later than that day.
+func checkDate(bad fault.Collect, field, s string, notAfter *time.Time) {
+	d, err := time.Parse(DateLayout, s)
+	if err != nil || d.Format(DateLayout) != s {
+		bad.Add(field, "must be a date as YYYY-MM-DD")
+		return
+	}
+	if notAfter != nil && d.After(*notAfter) {
+		bad.Add(field, "may not be in the future")
+	}
+}
+
+func today(now time.Time) time.Time {
+	y, m, d := now.UTC().Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+func checkCadence(bad fault.Collect, days int) {
+	if days < 1 || days > 365 {
+		bad.Add("cadence_days", "must be between 1 and 365")
+	}
+}
+
+func checkCurrency(bad fault.Collect, c *string) {
+	*c = strings.ToUpper(strings.TrimSpace(*c))
+	if !currencyCode.MatchString(*c) {
+		bad.Add("currency", "must be a three-letter currency code such as CNY or USD")
+	}
+}

@@ -1,0 +1,218 @@
+package accounts
+
+import (
+	"context"
+	"fmt"
+
+	"gorm.io/gorm"
+
+	"keyhold/internal/audit"
+	"keyhold/internal/fault"
+	"keyhold/internal/opt"
+	"keyhold/internal/staff"
+)
+
+// NewAccount is what a user gives to create an account.
+type NewAccount struct {
+	Name          string
+	Tier          Tier
+	Industry      string
+	Region        string
+	Channel       string
+	AnnualValue   int64
+	Currency      string
+	CustomerSince string
+	RenewalDate   string
+	CadenceDays   *int
+	OwnerID       int64
+}
+
+// Create adds an account. The owner defaults to the actor and becomes the team's owner.
+func (s *Service) Create(ctx context.Context, actor staff.User, in NewAccount) (Account, error) {
+	now := s.now().UTC()
+	day := today(now)
+	bad := fault.Collect{}
+	checkText(bad, "name", &in.Name, 200, true)
+	if !in.Tier.Valid() {
+		bad.Add("tier", "must be key, growth or standard")
+	}
+	checkText(bad, "industry", &in.Industry, 100, false)
+	checkText(bad, "region", &in.Region, 100, false)
+	checkText(bad, "channel", &in.Channel, 100, false)
+	if in.AnnualValue < 0 {
+		bad.Add("annual_value", "may not be negative")
+	}
+	if in.Currency == "" {
+		in.Currency = "CNY"
+	}
+	checkCurrency(bad, &in.Currency)
+	if in.CustomerSince == "" {
+		in.CustomerSince = day.Format(DateLayout)
+	}
+	checkDate(bad, "customer_since", in.CustomerSince, &day)
+	if in.RenewalDate != "" {
+		checkDate(bad, "renewal_date", in.RenewalDate, nil)
+	}
+	if in.CadenceDays != nil {
+		checkCadence(bad, *in.CadenceDays)
+	}
+	if in.OwnerID == 0 {
+		in.OwnerID = actor.ID
+	}
+	if err := bad.Err(); err != nil {
+		return Account{}, err
+	}
+	a := Account{Name: in.Name, Tier: in.Tier, Status: StatusActive, Industry: in.Industry,
+		Region: in.Region, Channel: in.Channel, AnnualValue: in.AnnualValue, Currency: in.Currency,
+		CustomerSince: in.CustomerSince, CadenceOverride: in.CadenceDays, OwnerID: in.OwnerID,
+		CreatedAt: now, UpdatedAt: now}
+	if in.RenewalDate != "" {
+		a.RenewalDate = &in.RenewalDate
+	}
+	err := s.db.Write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if _, err := activeUser(tx, "owner_id", in.OwnerID); err != nil {
+			return err
+		}
+		if err := tx.Create(&a).Error; err != nil {
+			return err
+		}
+		owner := TeamMember{AccountID: a.ID, UserID: a.OwnerID, Role: RoleOwner, Since: now}
+		if err := tx.Create(&owner).Error; err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{At: now, ActorID: &actor.ID, Action: ActionCreated,
+			Entity: "account", EntityID: a.ID, AccountID: &a.ID, ToUserID: &a.OwnerID, Role: string(RoleOwner)}, nil, a)
+	})
+	if err != nil {
+		return Account{}, fmt.Errorf("create account: %w", err)
+	}
+	return s.Get(ctx, a.ID)
+}
+
+// Patch is a change to an account's details; only the fields set change. The owner is
+// not among them: it moves only by transfer or handover.
+type Patch struct {
+	Name          opt.Field[string]
+	Tier          opt.Field[Tier]
+	Industry      opt.Field[string]
+	Region        opt.Field[string]
+	Channel       opt.Field[string]
+	AnnualValue   opt.Field[int64]
+	Currency      opt.Field[string]
+	CustomerSince opt.Field[string]
+	RenewalDate   opt.Field[string]
+	CadenceDays   opt.Field[int]
+}
+
+// Update changes an account's details. Its team, managers and admins may.
+func (s *Service) Update(ctx context.Context, actor staff.User, id int64, p Patch) (Account, error) {
+	now := s.now().UTC()
+	day := today(now)
+	err := s.db.Write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		a, err := loadAccount(tx, id)
+		if err != nil {
+			return err
+		}
+		if ok, err := canEdit(tx, actor, id); err != nil {
+			return err
+		} else if !ok {
+			return fault.Forbidden("only the account's team, managers and admins may change it")
+		}
+		before := a
+		bad := fault.Collect{}
+		if p.Name.Set {
+			a.Name = p.Name.Value
+			checkText(bad, "name", &a.Name, 200, true)
+		}
+		if p.Tier.Set {
+			a.Tier = p.Tier.Value
+			if !a.Tier.Valid() {
+				bad.Add("tier", "must be key, growth or standard")
+			}
+		}
+		if p.Industry.Set {
+			a.Industry = p.Industry.Value
+			checkText(bad, "industry", &a.Industry, 100, false)
+		}
+		if p.Region.Set {
+			a.Region = p.Region.Value
+			checkText(bad, "region", &a.Region, 100, false)
+		}
+		if p.Channel.Set {
+			a.Channel = p.Channel.Value
+			checkText(bad, "channel", &a.Channel, 100, false)
+		}
+		if p.AnnualValue.Set {
+			a.AnnualValue = p.AnnualValue.Value
+			if a.AnnualValue < 0 {
+				bad.Add("annual_value", "may not be negative")
+			}
+		}
+		if p.Currency.Set {
+			a.Currency = p.Currency.Value
+			checkCurrency(bad, &a.Currency)
+		}
+		if p.CustomerSince.Set {
+			a.CustomerSince = p.CustomerSince.Value
+			checkDate(bad, "customer_since", a.CustomerSince, &day)
+		}
+		if p.RenewalDate.Set {
+			if p.RenewalDate.Null || p.RenewalDate.Value == "" {
+				a.RenewalDate = nil
+			} else {
+				v := p.RenewalDate.Value
+				a.RenewalDate = &v
+				checkDate(bad, "renewal_date", v, nil)
+			}
+		}
+		if p.CadenceDays.Set {
+			if p.CadenceDays.Null || p.CadenceDays.Value == 0 {
+				a.CadenceOverride = nil
+			} else {
+				v := p.CadenceDays.Value
+				a.CadenceOverride = &v
+				checkCadence(bad, v)
+			}
+		}
+		if err := bad.Err(); err != nil {
+			return err
+		}
+		a.NextContactDue = dueAfter(a.LastContactedAt, a.effectiveCadence(s.cadence))
+		a.UpdatedAt = now
+		err = tx.Model(&a).Select("name", "tier", "industry", "region", "channel", "annual_value", "currency",
+			"customer_since", "renewal_date", "cadence_days", "next_contact_due", "updated_at").Updates(&a).Error
+		if err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{At: now, ActorID: &actor.ID, Action: "account.update",
+			Entity: "account", EntityID: a.ID, AccountID: &a.ID}, before, a)
+	})
+	if err != nil {
+		return Account{}, fmt.Errorf("update account %d: %w", id, err)
+	}
+	return s.Get(ctx, id)
+}
+
+// Delete soft-deletes an account: it disappears from lists and lookups but every row
+// stays. Managers and admins only.
+func (s *Service) Delete(ctx context.Context, actor staff.User, id int64) error {
+	if !actor.CanManage() {
+		return fault.Forbidden("only managers and admins delete accounts")
+	}
+	now := s.now().UTC()
+	err := s.db.Write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		a, err := loadAccount(tx, id)
+		if err != nil {
+			return err
+		}
+		if err := tx.Model(&a).Update("deleted_at", now).Error; err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{At: now, ActorID: &actor.ID, Action: "account.delete",
+			Entity: "account", EntityID: id, AccountID: &id}, a, nil)
+	})
+	if err != nil {
+		return fmt.Errorf("delete account %d: %w", id, err)
+	}
+	return nil
+}

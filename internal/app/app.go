@@ -1,0 +1,80 @@
+// Package app assembles Keyhold from its parts: it opens and migrates the database,
+// builds the domain services around one clock, and hands them to the web layer.
+package app
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"keyhold/internal/accounts"
+	"keyhold/internal/auth"
+	"keyhold/internal/config"
+	"keyhold/internal/staff"
+	"keyhold/internal/store"
+	"keyhold/internal/web"
+)
+
+// Options are the knobs tests turn; production uses the zero value.
+type Options struct {
+	Now        func() time.Time // the clock; time.Now when nil
+	BcryptCost int              // bcrypt.DefaultCost when 0
+}
+
+// App is one running Keyhold.
+type App struct {
+	DB       *store.DB
+	Staff    *staff.Service
+	Auth     *auth.Service
+	Accounts *accounts.Service
+	Handler  http.Handler
+}
+
+// Open opens the database named in cfg, applies pending migrations, creates the bootstrap
+// admin if configured and the database has no users, and builds the services.
+func Open(ctx context.Context, cfg config.Config, o Options) (*App, error) {
+	if o.Now == nil {
+		o.Now = func() time.Time { return time.Now().UTC() }
+	}
+	if o.BcryptCost == 0 {
+		o.BcryptCost = bcrypt.DefaultCost
+	}
+	db, err := store.Open(cfg.DB)
+	if err != nil {
+		return nil, err
+	}
+	a, err := build(ctx, db, cfg, o)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+func build(ctx context.Context, db *store.DB, cfg config.Config, o Options) (*App, error) {
+	if err := db.Migrate(ctx); err != nil {
+		return nil, err
+	}
+	a := &App{DB: db, Staff: staff.New(db, o.Now, o.BcryptCost), Accounts: accounts.New(db, o.Now)}
+	if cfg.AdminEmail != "" {
+		if _, err := a.Staff.Bootstrap(ctx, "Administrator", cfg.AdminEmail, cfg.AdminPassword); err != nil {
+			return nil, err
+		}
+	}
+	secret, err := auth.Secret(ctx, db, cfg.Secret)
+	if err != nil {
+		return nil, fmt.Errorf("signing secret: %w", err)
+	}
+	a.Auth = auth.New(db, a.Staff, secret, o.Now)
+	a.Handler, err = web.New(web.Deps{Staff: a.Staff, Auth: a.Auth, Accounts: a.Accounts, Ping: db.Ping, Now: o.Now})
+	if err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// Close releases the database.
+func (a *App) Close() error { return a.DB.Close() }

@@ -1,0 +1,183 @@
+// Package auth signs users in: password checks, signed session tokens that can be revoked
+// at once, and the login rate limit.
+package auth
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"keyhold/internal/fault"
+	"keyhold/internal/staff"
+	"keyhold/internal/store"
+)
+
+const (
+	issuer = "keyhold"
+	// TokenTTL is how long a session token lives.
+	TokenTTL = 12 * time.Hour
+	// maxTokenLength refuses absurd tokens before parsing them.
+	maxTokenLength = 4096
+)
+
+// Claims are what a session token says: the user (subject), the token id (for sign-out),
+// and the user's token version when it was issued (for revoking every session at once).
+type Claims struct {
+	jwt.RegisteredClaims
+	TokenVersion int `json:"tv"`
+}
+
+// Session is a signed-in user's token.
+type Session struct {
+	Token     string     `json:"token"`
+	ExpiresAt time.Time  `json:"expires_at"`
+	User      staff.User `json:"user"`
+}
+
+// Service issues and checks tokens.
+type Service struct {
+	db      *store.DB
+	staff   *staff.Service
+	secret  []byte
+	now     func() time.Time
+	limiter *limiter
+}
+
+// New returns a Service signing with secret.
+func New(db *store.DB, st *staff.Service, secret []byte, now func() time.Time) *Service {
+	return &Service{db: db, staff: st, secret: secret, now: now, limiter: newLimiter(now)}
+}
+
+// Secret returns the configured signing key, or the one stored in the database, generating
+// and storing it on first use so that restarts keep sessions valid.
+func Secret(ctx context.Context, db *store.DB, configured string) ([]byte, error) {
+	if configured != "" {
+		return []byte(configured), nil
+	}
+	v, err := db.SettingOrCreate(ctx, "jwt_secret", func() (string, error) {
+		return randomHex(32)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return []byte(v), nil
+}
+
+func randomHex(n int) (string, error) {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(b), nil
+}
+
+// Issue signs a new session token for u.
+func (s *Service) Issue(u staff.User) (Session, error) {
+	jti, err := randomHex(16)
+	if err != nil {
+		return Session{}, err
+	}
+	now := s.now().UTC()
+	exp := now.Add(TokenTTL).Truncate(time.Second)
+	claims := Claims{
+		RegisteredClaims: jwt.RegisteredClaims{
+			Issuer:    issuer,
+			Subject:   strconv.FormatInt(u.ID, 10),
+			ID:        jti,
+			IssuedAt:  jwt.NewNumericDate(now),
+			ExpiresAt: jwt.NewNumericDate(exp),
+		},
+		TokenVersion: u.TokenVersion,
+	}
+	tok, err := jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString(s.secret)
+	if err != nil {
+		return Session{}, fmt.Errorf("sign token: %w", err)
+	}
+	return Session{Token: tok, ExpiresAt: exp, User: u}, nil
+}
+
+// Authenticate checks a token and returns its user. Any flaw — bad signature, another
+// algorithm, expiry, a signed-out token, a token version the user has moved past, a
+// departed user — is Unauthorized.
+func (s *Service) Authenticate(ctx context.Context, token string) (staff.User, Claims, error) {
+	unauthorized := fault.Unauthorized("invalid or expired credentials")
+	if token == "" || len(token) > maxTokenLength {
+		return staff.User{}, Claims{}, unauthorized
+	}
+	var c Claims
+	_, err := jwt.ParseWithClaims(token, &c, func(*jwt.Token) (any, error) { return s.secret, nil },
+		jwt.WithValidMethods([]string{"HS256"}),
+		jwt.WithExpirationRequired(),
+		jwt.WithIssuer(issuer),
+		jwt.WithLeeway(30*time.Second),
+		jwt.WithTimeFunc(s.now),
+	)
+	if err != nil || c.ID == "" {
+		return staff.User{}, Claims{}, unauthorized
+	}
+	id, err := strconv.ParseInt(c.Subject, 10, 64)
+	if err != nil {
+		return staff.User{}, Claims{}, unauthorized
+	}
+	u, err := s.staff.Get(ctx, id)
+	if fault.Is(err, fault.KindNotFound) {
+		return staff.User{}, Claims{}, unauthorized
+	}
+	if err != nil {
+		return staff.User{}, Claims{}, err
+	}
+	if u.TokenVersion != c.TokenVersion || u.Status == staff.StatusDeparted {
+		return staff.User{}, Claims{}, unauthorized
+	}
+	var revoked int64
+	if err := s.db.Read.WithContext(ctx).Table("revoked_tokens").Where("jti = ?", c.ID).Count(&revoked).Error; err != nil {
+		return staff.User{}, Claims{}, fmt.Errorf("check revoked token: %w", err)
+	}
+	if revoked > 0 {
+		return staff.User{}, Claims{}, unauthorized
+	}
+	return u, c, nil
+}
+
+// Revoke signs one session out: its token is refused from now on.
+func (s *Service) Revoke(ctx context.Context, c Claims) error {
+	if c.ID == "" || c.ExpiresAt == nil {
+		return nil
+	}
+	now := s.now().UTC()
+	return s.db.Write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		// Tokens past expiry are refused anyway; forget them so the table stays small.
+		if err := tx.Exec("DELETE FROM revoked_tokens WHERE expires_at < ?", now).Error; err != nil {
+			return err
+		}
+		row := map[string]any{"jti": c.ID, "expires_at": c.ExpiresAt.Time.UTC()}
+		return tx.Table("revoked_tokens").Clauses(clause.OnConflict{DoNothing: true}).Create(row).Error
+	})
+}
+
+// Login checks an e-mail and password and issues a session. Failures are counted per
+// e-mail and per client address; past the limit, Login answers RateLimited without
+// checking the password.
+func (s *Service) Login(ctx context.Context, email, password, clientAddr string) (Session, error) {
+	keys := []string{"email:" + normalizeKey(email), "addr:" + clientAddr}
+	if !s.limiter.allowed(keys...) {
+		return Session{}, fault.RateLimited("too many failed sign-in attempts; try again later")
+	}
+	u, err := s.staff.ByEmail(ctx, email)
+	if err != nil && !fault.Is(err, fault.KindNotFound) {
+		return Session{}, err
+	}
+	if !checkPassword(u.PasswordHash, password) || u.Status == staff.StatusDeparted {
+		s.limiter.fail(keys...)
+		return Session{}, fault.Unauthorized("wrong e-mail or password")
+	}
+	return s.Issue(u)
+}

@@ -1,0 +1,59 @@
+// Package config reads Keyhold's configuration from the environment, once, and validates it.
+package config
+
+import (
+	"fmt"
+	"net"
+	"strings"
+)
+
+// Config is the validated configuration of one Keyhold process.
+type Config struct {
+	Addr          string // listen address
+	DB            string // SQLite file path
+	Secret        string // JWT signing key; empty means generated and stored in the database
+	AdminEmail    string // bootstrap admin, created when the database has no users
+	AdminPassword string
+	BaseURL       string // absolute links
+}
+
+// FromEnv reads the KEYHOLD_* variables through getenv, applying the documented defaults.
+func FromEnv(getenv func(string) string) (Config, error) {
+	c := Config{
+		Addr:          getenv("KEYHOLD_ADDR"),
+		DB:            getenv("KEYHOLD_DB"),
+		Secret:        getenv("KEYHOLD_SECRET"),
+		AdminEmail:    strings.TrimSpace(getenv("KEYHOLD_ADMIN_EMAIL")),
+		AdminPassword: getenv("KEYHOLD_ADMIN_PASSWORD"),
+		BaseURL:       strings.TrimRight(getenv("KEYHOLD_BASE_URL"), "/"),
+	}
+	if c.Addr == "" {
+		c.Addr = "127.0.0.1:8080"
+	}
+	if c.DB == "" {
+		c.DB = "data/keyhold.db"
+	}
+	if c.BaseURL == "" {
+		c.BaseURL = "http://" + c.Addr
+	}
+	return c, c.validate()
+}
+
+func (c Config) validate() error {
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		return fmt.Errorf("KEYHOLD_ADDR %q: %w", c.Addr, err)
+	}
+	if strings.HasPrefix(c.DB, "postgres://") || strings.HasPrefix(c.DB, "postgresql://") {
+		return fmt.Errorf("KEYHOLD_DB: PostgreSQL is not supported yet; use a SQLite file path")
+	}
+	if c.Secret != "" && len(c.Secret) < 32 {
+		return fmt.Errorf("KEYHOLD_SECRET must be at least 32 characters")
+	}
+	if (c.AdminEmail == "") != (c.AdminPassword == "") {
+		return fmt.Errorf("set both KEYHOLD_ADMIN_EMAIL and KEYHOLD_ADMIN_PASSWORD, or neither")
+	}
+	if c.AdminPassword != "" && len([]rune(c.AdminPassword)) < 10 {
+		return fmt.Errorf("KEYHOLD_ADMIN_PASSWORD must be at least 10 characters")
+	}
+	return nil
+}

@@ -1,0 +1,350 @@
+package staff
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/mail"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"golang.org/x/crypto/bcrypt"
+	"gorm.io/gorm"
+
+	"keyhold/internal/audit"
+	"keyhold/internal/fault"
+	"keyhold/internal/opt"
+	"keyhold/internal/store"
+)
+
+// MinPasswordLength is the shortest password Keyhold accepts.
+const MinPasswordLength = 10
+
+// Service reads and changes users.
+type Service struct {
+	db         *store.DB
+	now        func() time.Time
+	bcryptCost int
+}
+
+// New returns a Service. cost is the bcrypt cost (bcrypt.DefaultCost in production).
+func New(db *store.DB, now func() time.Time, cost int) *Service {
+	return &Service{db: db, now: now, bcryptCost: cost}
+}
+
+// NewUser is what an admin gives to create a user.
+type NewUser struct {
+	Name      string
+	Email     string
+	Password  string
+	Role      Role
+	ManagerID *int64
+}
+
+// Create adds a user. Only admins create users.
+func (s *Service) Create(ctx context.Context, actor User, in NewUser) (User, error) {
+	if !actor.IsAdmin() {
+		return User{}, fault.Forbidden("only admins create users")
+	}
+	u, err := s.create(ctx, &actor, in)
+	if err != nil {
+		return User{}, fmt.Errorf("create user: %w", err)
+	}
+	return u, nil
+}
+
+// Bootstrap creates the first admin when the database has no users; it reports whether
+// it created one.
+func (s *Service) Bootstrap(ctx context.Context, name, email, password string) (bool, error) {
+	var n int64
+	if err := s.db.Read.WithContext(ctx).Model(&User{}).Count(&n).Error; err != nil {
+		return false, fmt.Errorf("count users: %w", err)
+	}
+	if n > 0 {
+		return false, nil
+	}
+	if _, err := s.create(ctx, nil, NewUser{Name: name, Email: email, Password: password, Role: RoleAdmin}); err != nil {
+		return false, fmt.Errorf("bootstrap admin: %w", err)
+	}
+	return true, nil
+}
+
+func (s *Service) create(ctx context.Context, actor *User, in NewUser) (User, error) {
+	in.Name = strings.TrimSpace(in.Name)
+	in.Email = normalizeEmail(in.Email)
+	bad := fault.Collect{}
+	checkName(bad, in.Name)
+	checkEmail(bad, in.Email)
+	checkPassword(bad, in.Password)
+	if !in.Role.Valid() {
+		bad.Add("role", "must be admin, manager or sales")
+	}
+	if err := bad.Err(); err != nil {
+		return User{}, err
+	}
+	hash, err := s.HashPassword(in.Password)
+	if err != nil {
+		return User{}, err
+	}
+	now := s.now().UTC()
+	u := User{Name: in.Name, Email: in.Email, Role: in.Role, Status: StatusActive,
+		ManagerID: in.ManagerID, PasswordHash: hash, TokenVersion: 1, CreatedAt: now, UpdatedAt: now}
+	err = s.db.Write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := checkManager(tx, 0, in.ManagerID); err != nil {
+			return err
+		}
+		if err := emailFree(tx, 0, in.Email); err != nil {
+			return err
+		}
+		if err := tx.Create(&u).Error; err != nil {
+			return err
+		}
+		var actorID *int64
+		if actor != nil {
+			actorID = &actor.ID
+		}
+		return audit.Record(ctx, tx, audit.Entry{At: now, ActorID: actorID, Action: "user.create",
+			Entity: "user", EntityID: u.ID}, nil, u)
+	})
+	return u, err
+}
+
+// Get returns the user with id.
+func (s *Service) Get(ctx context.Context, id int64) (User, error) {
+	var u User
+	err := s.db.Read.WithContext(ctx).Take(&u, id).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return User{}, fault.NotFound("user", id)
+	}
+	if err != nil {
+		return User{}, fmt.Errorf("get user %d: %w", id, err)
+	}
+	return u, nil
+}
+
+// ByEmail returns the user with the e-mail (case-insensitive).
+func (s *Service) ByEmail(ctx context.Context, email string) (User, error) {
+	var u User
+	err := s.db.Read.WithContext(ctx).Where("email = ?", normalizeEmail(email)).Take(&u).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return User{}, fault.NotFound("user", email)
+	}
+	if err != nil {
+		return User{}, fmt.Errorf("user by email: %w", err)
+	}
+	return u, nil
+}
+
+// Filter selects users for List.
+type Filter struct {
+	Role      Role
+	Status    Status
+	ManagerID int64
+	Page      store.Page
+}
+
+// List returns one page of users ordered by name, and the total that match.
+func (s *Service) List(ctx context.Context, f Filter) ([]User, int64, error) {
+	q := s.db.Read.WithContext(ctx).Model(&User{})
+	if f.Role != "" {
+		q = q.Where("role = ?", f.Role)
+	}
+	if f.Status != "" {
+		q = q.Where("status = ?", f.Status)
+	}
+	if f.ManagerID != 0 {
+		q = q.Where("manager_id = ?", f.ManagerID)
+	}
+	var total int64
+	if err := q.Count(&total).Error; err != nil {
+		return nil, 0, fmt.Errorf("count users: %w", err)
+	}
+	p := f.Page.Normalized()
+	users := []User{}
+	if err := q.Order("name, id").Limit(p.Size).Offset(p.Offset()).Find(&users).Error; err != nil {
+		return nil, 0, fmt.Errorf("list users: %w", err)
+	}
+	return users, total, nil
+}
+
+// Patch is an admin's change to a user; only the fields set change.
+type Patch struct {
+	Name      opt.Field[string]
+	Email     opt.Field[string]
+	Role      opt.Field[Role]
+	ManagerID opt.Field[int64]
+	Password  opt.Field[string]
+	Language  opt.Field[string]
+}
+
+// Update changes a user. Only admins update users; a new password or a role change ends
+// the user's sessions, since both change what the old tokens stand for.
+func (s *Service) Update(ctx context.Context, actor User, id int64, p Patch) (User, error) {
+	if !actor.IsAdmin() {
+		return User{}, fault.Forbidden("only admins change users")
+	}
+	var out User
+	err := s.db.Write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var u User
+		if err := tx.Take(&u, id).Error; err != nil {
+			if errors.Is(err, gorm.ErrRecordNotFound) {
+				return fault.NotFound("user", id)
+			}
+			return err
+		}
+		before := u
+		bad := fault.Collect{}
+		revoke := false
+		if p.Name.Set {
+			u.Name = strings.TrimSpace(p.Name.Value)
+			checkName(bad, u.Name)
+		}
+		if p.Email.Set {
+			u.Email = normalizeEmail(p.Email.Value)
+			checkEmail(bad, u.Email)
+		}
+		if p.Role.Set {
+			if !p.Role.Value.Valid() {
+				bad.Add("role", "must be admin, manager or sales")
+			} else if p.Role.Value != u.Role {
+				if u.ID == actor.ID {
+					bad.Add("role", "you cannot change your own role")
+				}
+				u.Role, revoke = p.Role.Value, true
+			}
+		}
+		if p.ManagerID.Set {
+			if p.ManagerID.Null || p.ManagerID.Value == 0 {
+				u.ManagerID = nil
+			} else {
+				m := p.ManagerID.Value
+				u.ManagerID = &m
+			}
+		}
+		if p.Language.Set {
+			u.Language = p.Language.Value
+			checkLanguage(bad, u.Language)
+		}
+		if p.Password.Set {
+			checkPassword(bad, p.Password.Value)
+		}
+		if err := bad.Err(); err != nil {
+			return err
+		}
+		if p.Password.Set {
+			hash, err := s.HashPassword(p.Password.Value)
+			if err != nil {
+				return err
+			}
+			u.PasswordHash, revoke = hash, true
+		}
+		if err := checkManager(tx, u.ID, u.ManagerID); err != nil {
+			return err
+		}
+		if p.Email.Set {
+			if err := emailFree(tx, u.ID, u.Email); err != nil {
+				return err
+			}
+		}
+		if revoke {
+			u.TokenVersion++
+		}
+		u.UpdatedAt = s.now().UTC()
+		if err := tx.Select("name", "email", "role", "manager_id", "language", "password_hash",
+			"token_version", "updated_at").Updates(&u).Error; err != nil {
+			return err
+		}
+		out = u
+		return audit.Record(ctx, tx, audit.Entry{At: u.UpdatedAt, ActorID: &actor.ID, Action: "user.update",
+			Entity: "user", EntityID: u.ID}, before, u)
+	})
+	if err != nil {
+		return User{}, fmt.Errorf("update user %d: %w", id, err)
+	}
+	return out, nil
+}
+
+// HashPassword returns the bcrypt hash of password at the service's cost.
+func (s *Service) HashPassword(password string) (string, error) {
+	b, err := bcrypt.GenerateFromPassword([]byte(password), s.bcryptCost)
+	if err != nil {
+		return "", fmt.Errorf("hash password: %w", err)
+	}
+	return string(b), nil
+}
+
+func normalizeEmail(e string) string { return strings.ToLower(strings.TrimSpace(e)) }
+
+func checkName(bad fault.Collect, name string) {
+	switch {
+	case name == "":
+		bad.Add("name", "is required")
+	case utf8.RuneCountInString(name) > 100:
+		bad.Add("name", "must be at most 100 characters")
+	}
+}
+
+func checkEmail(bad fault.Collect, email string) {
+	if email == "" {
+		bad.Add("email", "is required")
+		return
+	}
+	a, err := mail.ParseAddress(email)
+	if err != nil || a.Address != email || len(email) > 254 {
+		bad.Add("email", "is not a valid e-mail address")
+	}
+}
+
+func checkPassword(bad fault.Collect, pw string) {
+	switch n := utf8.RuneCountInString(pw); {
+	case n == 0:
+		bad.Add("password", "is required")
+	case n < MinPasswordLength:
+		bad.Add("password", fmt.Sprintf("must be at least %d characters", MinPasswordLength))
+	case len(pw) > 72:
+		bad.Add("password", "must be at most 72 bytes") // bcrypt's limit
+	}
+}
+
+func checkLanguage(bad fault.Collect, lang string) {
+	if lang != "" && lang != "en" && lang != "zh-CN" {
+		bad.Add("language", "must be en or zh-CN")
+	}
+}
+
+// checkManager makes sure a user's manager exists, manages (manager or admin), is not
+// departed and is not the user.
+func checkManager(tx *gorm.DB, userID int64, managerID *int64) error {
+	if managerID == nil {
+		return nil
+	}
+	if *managerID == userID {
+		return fault.Invalid(fault.Fields{"manager_id": "a user cannot be their own manager"})
+	}
+	var m User
+	if err := tx.Take(&m, *managerID).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return fault.Invalid(fault.Fields{"manager_id": "no such user"})
+		}
+		return err
+	}
+	if !m.CanManage() {
+		return fault.Invalid(fault.Fields{"manager_id": "must be a manager or an admin"})
+	}
+	if m.Status == StatusDeparted {
+		return fault.Invalid(fault.Fields{"manager_id": "has departed"})
+	}
+	return nil
+}
+
+func emailFree(tx *gorm.DB, self int64, email string) error {
+	var n int64
+	if err := tx.Model(&User{}).Where("email = ? AND id <> ?", email, self).Count(&n).Error; err != nil {
+		return err
+	}
+	if n > 0 {
+		return fault.Conflict("a user with this e-mail already exists", map[string]string{"email": email})
+	}
+	return nil
+}

@@ -1,0 +1,135 @@
+// Package store opens Keyhold's database: SQLite with the pragmas Keyhold relies on, a
+// single-connection pool for writes and a small pool for reads, and the embedded goose
+// migrations.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"time"
+
+	"github.com/pressly/goose/v3"
+	"gorm.io/driver/sqlite"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"keyhold/migrations"
+)
+
+// DB holds the two pools. SQLite allows one writer at a time: every write and every
+// transaction goes through Write (one connection, so writers queue instead of failing
+// with "database is locked"); plain reads use Read, which runs in parallel under WAL.
+type DB struct {
+	Write *gorm.DB
+	Read  *gorm.DB
+	path  string
+}
+
+// pragmas common to both pools. _txlock=immediate makes every transaction take the write
+// lock at BEGIN, so a transaction that reads then writes never fails upgrading its lock.
+func dsn(path string, readOnly bool) string {
+	q := url.Values{}
+	q.Set("_journal_mode", "WAL")
+	q.Set("_synchronous", "NORMAL")
+	q.Set("_busy_timeout", "5000")
+	q.Set("_foreign_keys", "on")
+	q.Set("_txlock", "immediate")
+	if readOnly {
+		q.Set("_query_only", "on")
+	}
+	return "file:" + path + "?" + q.Encode()
+}
+
+// Open opens (creating if needed) the SQLite file at path. It does not migrate.
+func Open(path string) (*DB, error) {
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, fmt.Errorf("create database folder: %w", err)
+		}
+	}
+	cfg := func() *gorm.Config {
+		return &gorm.Config{
+			SkipDefaultTransaction: true,
+			PrepareStmt:            true,
+			Logger:                 logger.Discard,
+			NowFunc:                func() time.Time { return time.Now().UTC() },
+		}
+	}
+	w, err := gorm.Open(sqlite.Open(dsn(path, false)), cfg())
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	wsql, err := w.DB()
+	if err != nil {
+		return nil, err
+	}
+	wsql.SetMaxOpenConns(1)
+	wsql.SetMaxIdleConns(1)
+	wsql.SetConnMaxLifetime(0)
+	// The first connection creates the file and switches it to WAL before readers open it.
+	if err := wsql.Ping(); err != nil {
+		wsql.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	r, err := gorm.Open(sqlite.Open(dsn(path, true)), cfg())
+	if err != nil {
+		wsql.Close()
+		return nil, fmt.Errorf("open %s for reading: %w", path, err)
+	}
+	rsql, err := r.DB()
+	if err != nil {
+		wsql.Close()
+		return nil, err
+	}
+	n := 2 * runtime.NumCPU()
+	rsql.SetMaxOpenConns(n)
+	rsql.SetMaxIdleConns(n)
+	return &DB{Write: w, Read: r, path: path}, nil
+}
+
+// Close closes both pools.
+func (db *DB) Close() error {
+	var first error
+	for _, g := range []*gorm.DB{db.Read, db.Write} {
+		if s, err := g.DB(); err == nil {
+			if err := s.Close(); err != nil && first == nil {
+				first = err
+			}
+		}
+	}
+	return first
+}
+
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error {
+	s, err := db.Read.DB()
+	if err != nil {
+		return err
+	}
+	return s.PingContext(ctx)
+}
+
+// Migrate applies the pending embedded migrations for SQLite.
+func (db *DB) Migrate(ctx context.Context) error {
+	s, err := db.Write.DB()
+	if err != nil {
+		return err
+	}
+	return migrate(ctx, s)
+}
+
+func migrate(ctx context.Context, s *sql.DB) error {
+	p, err := goose.NewProvider(goose.DialectSQLite3, s, migrations.SQLite())
+	if err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	return nil
+}

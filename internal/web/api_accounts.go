@@ -1,0 +1,162 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"keyhold/internal/accounts"
+	"keyhold/internal/fault"
+	"keyhold/internal/opt"
+)
+
+func (s *server) apiListAccounts(c *gin.Context) {
+	q := newQuery(c)
+	f := accounts.Filter{Q: q.str("q"), Tier: accounts.Tier(q.str("tier")), Status: q.str("status"),
+		OwnerID: q.int64("owner_id"), MemberID: q.int64("member_id"), Industry: q.str("industry"),
+		Region: q.str("region"), Overdue: q.boolean("overdue"), Sort: q.str("sort"), Page: q.page()}
+	if !q.ok() {
+		return
+	}
+	list, total, err := s.Accounts.List(c.Request.Context(), f)
+	respondList(c, f.Page, list, total, err)
+}
+
+func (s *server) apiCreateAccount(c *gin.Context) {
+	var in struct {
+		Name          string        `json:"name"`
+		Tier          accounts.Tier `json:"tier"`
+		Industry      string        `json:"industry"`
+		Region        string        `json:"region"`
+		Channel       string        `json:"channel"`
+		AnnualValue   int64         `json:"annual_value"`
+		Currency      string        `json:"currency"`
+		CustomerSince string        `json:"customer_since"`
+		RenewalDate   string        `json:"renewal_date"`
+		CadenceDays   *int          `json:"cadence_days"`
+		OwnerID       int64         `json:"owner_id"`
+	}
+	if !bindJSON(c, &in) {
+		return
+	}
+	a, err := s.Accounts.Create(c.Request.Context(), currentUser(c), accounts.NewAccount(in))
+	respond(c, http.StatusCreated, a, err)
+}
+
+func (s *server) apiGetAccount(c *gin.Context) {
+	id, ok := pathID(c, "id")
+	if !ok {
+		return
+	}
+	a, err := s.Accounts.Get(c.Request.Context(), id)
+	respond(c, http.StatusOK, a, err)
+}
+
+func (s *server) apiUpdateAccount(c *gin.Context) {
+	id, ok := pathID(c, "id")
+	if !ok {
+		return
+	}
+	var in struct {
+		Name          opt.Field[string]        `json:"name"`
+		Tier          opt.Field[accounts.Tier] `json:"tier"`
+		Industry      opt.Field[string]        `json:"industry"`
+		Region        opt.Field[string]        `json:"region"`
+		Channel       opt.Field[string]        `json:"channel"`
+		AnnualValue   opt.Field[int64]         `json:"annual_value"`
+		Currency      opt.Field[string]        `json:"currency"`
+		CustomerSince opt.Field[string]        `json:"customer_since"`
+		RenewalDate   opt.Field[string]        `json:"renewal_date"`
+		CadenceDays   opt.Field[int]           `json:"cadence_days"`
+		// Present only to refuse it clearly: the owner moves by transfer.
+		OwnerID json.RawMessage `json:"owner_id"`
+	}
+	if !bindJSON(c, &in) {
+		return
+	}
+	if in.OwnerID != nil {
+		abortJSON(c, fault.Invalid(fault.Fields{"owner_id": "cannot be changed here; transfer the account instead"}))
+		return
+	}
+	a, err := s.Accounts.Update(c.Request.Context(), currentUser(c), id, accounts.Patch{
+		Name: in.Name, Tier: in.Tier, Industry: in.Industry, Region: in.Region, Channel: in.Channel,
+		AnnualValue: in.AnnualValue, Currency: in.Currency, CustomerSince: in.CustomerSince,
+		RenewalDate: in.RenewalDate, CadenceDays: in.CadenceDays})
+	respond(c, http.StatusOK, a, err)
+}
+
+func (s *server) apiDeleteAccount(c *gin.Context) {
+	id, ok := pathID(c, "id")
+	if !ok {
+		return
+	}
+	err := s.Accounts.Delete(c.Request.Context(), currentUser(c), id)
+	respond(c, http.StatusNoContent, nil, err)
+}
+
+func (s *server) apiTransferAccount(c *gin.Context) {
+	id, ok := pathID(c, "id")
+	if !ok {
+		return
+	}
+	var in struct {
+		ToUserID int64  `json:"to_user_id"`
+		Reason   string `json:"reason"`
+	}
+	if !bindJSON(c, &in) {
+		return
+	}
+	a, err := s.Accounts.Transfer(c.Request.Context(), currentUser(c), id, in.ToUserID, in.Reason)
+	respond(c, http.StatusOK, a, err)
+}
+
+func (s *server) apiAccountHistory(c *gin.Context) {
+	id, ok := pathID(c, "id")
+	if !ok {
+		return
+	}
+	h, err := s.Accounts.History(c.Request.Context(), id)
+	respond(c, http.StatusOK, gin.H{"data": h}, err)
+}
+
+func (s *server) apiTeam(c *gin.Context) {
+	id, ok := pathID(c, "id")
+	if !ok {
+		return
+	}
+	team, err := s.Accounts.Team(c.Request.Context(), id)
+	respond(c, http.StatusOK, team, err)
+}
+
+func (s *server) apiSetTeamMember(c *gin.Context) {
+	id, ok := pathID(c, "id")
+	if !ok {
+		return
+	}
+	userID, ok := pathID(c, "user_id")
+	if !ok {
+		return
+	}
+	var in struct {
+		Role accounts.TeamRole `json:"role"`
+	}
+	if !bindJSON(c, &in) {
+		return
+	}
+	m, err := s.Accounts.SetMember(c.Request.Context(), currentUser(c), id, userID, in.Role)
+	respond(c, http.StatusOK, m, err)
+}
+
+func (s *server) apiRemoveTeamMember(c *gin.Context) {
+	id, ok := pathID(c, "id")
+	if !ok {
+		return
+	}
+	userID, ok := pathID(c, "user_id")
+	if !ok {
+		return
+	}
+	err := s.Accounts.RemoveMember(c.Request.Context(), currentUser(c), id, userID)
+	respond(c, http.StatusNoContent, nil, err)
+}

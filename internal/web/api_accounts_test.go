@@ -1,0 +1,74 @@
+package web_test
+
+import (
+	"net/http"
+	"testing"
+)
+
+func TestAccountLifecycle(t *testing.T) {
+	ts := newTestServer(t)
+	admin := ts.adminToken()
+	mgr := ts.mustCreateUser(admin, "Wang Li", "manager", 0)
+	rep := ts.mustCreateUser(admin, "Zhang Wei", "sales", mgr.ID)
+	rep2 := ts.mustCreateUser(admin, "Amy Chen", "sales", mgr.ID)
+
+	acc := ts.must(201, "POST", "/api/v1/accounts", rep.Token, map[string]any{
+		"name": "上海恒瑞精密机械", "tier": "key", "industry": "Manufacturing", "region": "East China",
+		"annual_value": 1200000, "renewal_date": "2026-09-30"})
+	accID := id(acc)
+	if acc["owner_id"].(float64) != float64(rep.ID) {
+		t.Fatalf("owner defaults to the caller: %v", acc["owner_id"])
+	}
+	if acc["cadence_days"].(float64) != 14 || acc["overdue"] != true || acc["last_contacted_at"] != nil {
+		t.Fatalf("a new key account: cadence 14, overdue until first contact: %v", acc)
+	}
+	team := acc["team"].([]any)
+	if len(team) != 1 || team[0].(map[string]any)["role"] != "owner" {
+		t.Fatalf("owner is on the team: %v", team)
+	}
+
+	// A call moves last contact and next due date.
+	ts.Clock.Advance(-0) // same instant
+	it := ts.must(201, "POST", path("/api/v1/accounts/%d/interactions", accID), rep.Token, map[string]any{
+		"kind": "call", "summary": "Discussed renewal", "occurred_at": "2026-03-09T10:00:00Z",
+		"participant_ids": []int64{rep2.ID}, "next_step": "Send quote", "next_step_due": "2026-03-12"})
+	if it["author_id"].(float64) != float64(rep.ID) || len(it["participant_ids"].([]any)) != 1 {
+		t.Fatalf("interaction: %v", it)
+	}
+	got := ts.must(200, "GET", path("/api/v1/accounts/%d", accID), rep2.Token, nil)
+	if got["last_contacted_at"] != "2026-03-09T10:00:00Z" || got["next_contact_due"] != "2026-03-23T10:00:00Z" || got["overdue"] != false {
+		t.Fatalf("after a call: %v %v %v", got["last_contacted_at"], got["next_contact_due"], got["overdue"])
+	}
+
+	// A note is not contact.
+	ts.must(201, "POST", path("/api/v1/accounts/%d/interactions", accID), rep.Token, map[string]any{
+		"kind": "note", "summary": "internal"})
+	got = ts.must(200, "GET", path("/api/v1/accounts/%d", accID), rep.Token, nil)
+	if got["last_contacted_at"] != "2026-03-09T10:00:00Z" {
+		t.Fatalf("a note moved the last contact: %v", got["last_contacted_at"])
+	}
+
+	list := ts.must(200, "GET", path("/api/v1/accounts/%d/interactions", accID), rep.Token, nil)
+	if list["total"].(float64) != 2 {
+		t.Fatalf("timeline: %v", list)
+	}
+
+	// Transfer with a reason; the old owner stays as backup.
+	tr := ts.must(200, "POST", path("/api/v1/accounts/%d/transfer", accID), mgr.Token, map[string]any{
+		"to_user_id": rep2.ID, "reason": "Territory rebalancing"})
+	if tr["owner_id"].(float64) != float64(rep2.ID) {
+		t.Fatalf("transfer: %v", tr)
+	}
+	teamRes := ts.call("GET", path("/api/v1/accounts/%d/team", accID), rep.Token, nil)
+	if teamRes.Status != 200 {
+		t.Fatal(teamRes.Status)
+	}
+	hist := ts.must(200, "GET", path("/api/v1/accounts/%d/history", accID), rep.Token, nil)
+	entries := hist["data"].([]any)
+	first := entries[0].(map[string]any)
+	if len(entries) != 2 || first["action"] != "account.transfer" || first["reason"] != "Territory rebalancing" ||
+		first["from_user_id"].(float64) != float64(rep.ID) || first["to_user_id"].(float64) != float64(rep2.ID) {
+		t.Fatalf("history: %v", entries)
+	}
+	_ = http.StatusOK
+}

@@ -1,0 +1,31 @@
+package web
+
+import "github.com/gin-gonic/gin"
+
+func (s *server) apiRoutes(api *gin.RouterGroup) {
+	api.POST("/auth/login", s.apiLogin)
+
+	a := api.Group("", s.apiAuth())
+	a.GET("/me", s.apiMe)
+	a.GET("/users", s.apiListUsers)
+	a.POST("/users", s.apiCreateUser)
+	a.GET("/users/:id", s.apiGetUser)
+	a.PATCH("/users/:id", s.apiUpdateUser)
+
+	a.GET("/accounts", s.apiListAccounts)
+	a.POST("/accounts", s.apiCreateAccount)
+	a.GET("/accounts/:id", s.apiGetAccount)
+	a.PATCH("/accounts/:id", s.apiUpdateAccount)
+	a.DELETE("/accounts/:id", s.apiDeleteAccount)
+	a.POST("/accounts/:id/transfer", s.apiTransferAccount)
+	a.GET("/accounts/:id/history", s.apiAccountHistory)
+	a.GET("/accounts/:id/team", s.apiTeam)
+	a.PUT("/accounts/:id/team/:user_id", s.apiSetTeamMember)
+	a.DELETE("/accounts/:id/team/:user_id", s.apiRemoveTeamMember)
+	a.GET("/accounts/:id/contacts", s.apiListContacts)
+	a.POST("/accounts/:id/contacts", s.apiCreateContact)
+	a.PATCH("/contacts/:id", s.apiUpdateContact)
+	a.DELETE("/contacts/:id", s.apiDeleteContact)
+	a.GET("/accounts/:id/interactions", s.apiListInteractions)
+	a.POST("/accounts/:id/interactions", s.apiLogInteraction)
+}

@@ -1,0 +1,82 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"keyhold/internal/opt"
+	"keyhold/internal/staff"
+)
+
+func (s *server) apiLogin(c *gin.Context) {
+	var in struct {
+		Email    string `json:"email"`
+		Password string `json:"password"`
+	}
+	if !bindJSON(c, &in) {
+		return
+	}
+	sess, err := s.Auth.Login(c.Request.Context(), in.Email, in.Password, c.ClientIP())
+	respond(c, http.StatusOK, sess, err)
+}
+
+func (s *server) apiMe(c *gin.Context) {
+	c.JSON(http.StatusOK, currentUser(c))
+}
+
+func (s *server) apiListUsers(c *gin.Context) {
+	q := newQuery(c)
+	f := staff.Filter{Role: staff.Role(q.str("role")), Status: staff.Status(q.str("status")),
+		ManagerID: q.int64("manager_id"), Page: q.page()}
+	if !q.ok() {
+		return
+	}
+	users, total, err := s.Staff.List(c.Request.Context(), f)
+	respondList(c, f.Page, users, total, err)
+}
+
+func (s *server) apiCreateUser(c *gin.Context) {
+	var in struct {
+		Name      string     `json:"name"`
+		Email     string     `json:"email"`
+		Password  string     `json:"password"`
+		Role      staff.Role `json:"role"`
+		ManagerID *int64     `json:"manager_id"`
+	}
+	if !bindJSON(c, &in) {
+		return
+	}
+	u, err := s.Staff.Create(c.Request.Context(), currentUser(c), staff.NewUser{Name: in.Name, Email: in.Email,
+		Password: in.Password, Role: in.Role, ManagerID: in.ManagerID})
+	respond(c, http.StatusCreated, u, err)
+}
+
+func (s *server) apiGetUser(c *gin.Context) {
+	id, ok := pathID(c, "id")
+	if !ok {
+		return
+	}
+	u, err := s.Staff.Get(c.Request.Context(), id)
+	respond(c, http.StatusOK, u, err)
+}
+
+func (s *server) apiUpdateUser(c *gin.Context) {
+	id, ok := pathID(c, "id")
+	if !ok {
+		return
+	}
+	var in struct {
+		Name      opt.Field[string]     `json:"name"`
+		Email     opt.Field[string]     `json:"email"`
+		Role      opt.Field[staff.Role] `json:"role"`
+		ManagerID opt.Field[int64]      `json:"manager_id"`
+		Password  opt.Field[string]     `json:"password"`
+		Language  opt.Field[string]     `json:"language"`
+	}
+	if !bindJSON(c, &in) {
+		return
+	}
+	u, err := s.Staff.Update(c.Request.Context(), currentUser(c), id, staff.Patch(in))
+	respond(c, http.StatusOK, u, err)
+}

@@ -1,0 +1,172 @@
+package web
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/hex"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"keyhold/internal/audit"
+	"keyhold/internal/auth"
+	"keyhold/internal/fault"
+	"keyhold/internal/staff"
+)
+
+const (
+	requestIDKey = "request_id"
+	claimsKey    = "claims"
+	csrfKey      = "csrf"
+
+	sessionCookie = "keyhold_session"
+	csrfCookie    = "keyhold_csrf"
+	csrfField     = "csrf_token"
+	csrfHeader    = "X-CSRF-Token"
+
+	maxBodyBytes = 1 << 20
+)
+
+func randomToken() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// requestContext gives each request an id, remembers the client address for the audit
+// log, and logs the request when it ends (never its headers: they carry tokens).
+func requestContext() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		id := randomToken()
+		c.Set(requestIDKey, id)
+		c.Header("X-Request-Id", id)
+		c.Request = c.Request.WithContext(audit.WithRequest(c.Request.Context(), c.ClientIP(), id))
+		start := time.Now()
+		c.Next()
+		slog.Debug("request", "id", id, "method", c.Request.Method, "path", c.FullPath(),
+			"status", c.Writer.Status(), "duration", time.Since(start))
+	}
+}
+
+// securityHeaders forbids inline script, framing and MIME sniffing on every answer.
+func securityHeaders() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		h := c.Writer.Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; "+
+			"img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("X-Frame-Options", "DENY")
+		c.Next()
+	}
+}
+
+// limitBody caps request bodies; reading past the cap fails and is answered 413.
+func limitBody() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if c.Request.ContentLength > maxBodyBytes {
+			c.AbortWithStatusJSON(http.StatusRequestEntityTooLarge,
+				gin.H{"error": apiError{Code: "too_large", Message: "request body is too large"}})
+			return
+		}
+		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxBodyBytes)
+		c.Next()
+	}
+}
+
+// signIn stores the user and the token's claims for the handlers and domain code.
+func signIn(c *gin.Context, u staff.User, claims auth.Claims) {
+	c.Set(claimsKey, claims)
+	c.Request = c.Request.WithContext(staff.WithActor(c.Request.Context(), u))
+}
+
+// currentUser is the signed-in user; routes behind an auth middleware always have one.
+func currentUser(c *gin.Context) staff.User {
+	u, _ := staff.ActorFrom(c.Request.Context())
+	return u
+}
+
+// apiAuth requires a valid bearer token.
+func (s *server) apiAuth() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		h := c.GetHeader("Authorization")
+		token, ok := strings.CutPrefix(h, "Bearer ")
+		if !ok {
+			abortJSON(c, fault.Unauthorized("send Authorization: Bearer TOKEN"))
+			return
+		}
+		u, claims, err := s.Auth.Authenticate(c.Request.Context(), strings.TrimSpace(token))
+		if err != nil {
+			abortJSON(c, err)
+			return
+		}
+		signIn(c, u, claims)
+		c.Next()
+	}
+}
+
+// pageAuth requires a valid session cookie; without one the browser goes to sign in and
+// comes back to the page it asked for.
+func (s *server) pageAuth() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		cookie, err := c.Cookie(sessionCookie)
+		if err == nil {
+			u, claims, err := s.Auth.Authenticate(c.Request.Context(), cookie)
+			if err == nil {
+				signIn(c, u, claims)
+				c.Next()
+				return
+			}
+			if !fault.Is(err, fault.KindUnauthorized) {
+				s.pageError(c, err)
+				return
+			}
+		}
+		next := "/"
+		if c.Request.Method == http.MethodGet {
+			next = c.Request.URL.RequestURI()
+		}
+		c.Redirect(http.StatusSeeOther, "/login?next="+urlQueryEscape(next))
+		c.Abort()
+	}
+}
+
+// csrf gives every browser a random token in a cookie and requires it back, in a form
+// field or the X-CSRF-Token header (htmx), on every request that can change state.
+func (s *server) csrf() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		token, err := c.Cookie(csrfCookie)
+		if err != nil || len(token) != 32 {
+			token = randomToken()
+			s.setCookie(c, csrfCookie, token, 0)
+		}
+		c.Set(csrfKey, token)
+		switch c.Request.Method {
+		case http.MethodGet, http.MethodHead, http.MethodOptions:
+			c.Next()
+			return
+		}
+		sent := c.GetHeader(csrfHeader)
+		if sent == "" {
+			sent = c.PostForm(csrfField)
+		}
+		if subtle.ConstantTimeCompare([]byte(sent), []byte(token)) != 1 || err != nil {
+			c.Data(http.StatusForbidden, "text/plain; charset=utf-8", []byte("Forbidden: the form has expired or did not come from Keyhold. Go back, reload the page and try again."))
+			c.Abort()
+			return
+		}
+		c.Next()
+	}
+}
+
+// setCookie sets an HttpOnly, SameSite=Lax cookie for the whole site, Secure under TLS.
+// maxAge 0 makes a browser-session cookie; negative deletes it.
+func (s *server) setCookie(c *gin.Context, name, value string, maxAge int) {
+	http.SetCookie(c.Writer, &http.Cookie{
+		Name: name, Value: value, Path: "/", MaxAge: maxAge,
+		HttpOnly: true, Secure: c.Request.TLS != nil, SameSite: http.SameSiteLaxMode,
+	})
+}

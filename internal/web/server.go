@@ -1,0 +1,86 @@
+package web
+
+import (
+	"context"
+	"html/template"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"keyhold/internal/accounts"
+	"keyhold/internal/auth"
+	"keyhold/internal/staff"
+)
+
+// Deps are what the web layer serves.
+type Deps struct {
+	Staff    *staff.Service
+	Auth     *auth.Service
+	Accounts *accounts.Service
+	Ping     func(context.Context) error // answers whether the database is reachable
+	Now      func() time.Time
+}
+
+type server struct {
+	Deps
+	pages map[string]*template.Template
+}
+
+// New returns the HTTP handler for the whole application.
+func New(d Deps) (http.Handler, error) {
+	gin.SetMode(gin.ReleaseMode)
+	pages, err := loadPages()
+	if err != nil {
+		return nil, err
+	}
+	s := &server{Deps: d, pages: pages}
+	r := gin.New()
+	// Only the socket's address counts: X-Forwarded-For is not trusted, so the login rate
+	// limit cannot be dodged by inventing addresses.
+	if err := r.SetTrustedProxies(nil); err != nil {
+		return nil, err
+	}
+	r.HandleMethodNotAllowed = false
+	r.Use(gin.CustomRecovery(func(c *gin.Context, rec any) {
+		abortJSON(c, panicError{rec})
+	}))
+	r.Use(requestContext(), securityHeaders(), limitBody())
+	r.NoRoute(s.notFound)
+
+	r.GET("/healthz", s.healthz)
+	s.apiRoutes(r.Group("/api/v1"))
+	s.pageRoutes(r)
+
+	// Browsers say where a request came from; refuse cross-origin state changes outright,
+	// on top of the CSRF token.
+	return http.NewCrossOriginProtection().Handler(r), nil
+}
+
+type panicError struct{ v any }
+
+func (p panicError) Error() string { return "panic" }
+
+func (s *server) healthz(c *gin.Context) {
+	if err := s.Ping(c.Request.Context()); err != nil {
+		c.JSON(http.StatusServiceUnavailable, gin.H{"status": "unavailable"})
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"status": "ok"})
+}
+
+func (s *server) notFound(c *gin.Context) {
+	if isAPI(c) {
+		c.AbortWithStatusJSON(http.StatusNotFound, gin.H{"error": apiError{Code: "not_found", Message: "no such route"}})
+		return
+	}
+	s.renderStatus(c, http.StatusNotFound, "notfound", pageData{Title: "Not found"})
+}
+
+func isAPI(c *gin.Context) bool {
+	p := c.Request.URL.Path
+	return len(p) >= 7 && p[:7] == "/api/v1"
+}
+
+func urlQueryEscape(s string) string { return url.QueryEscape(s) }
