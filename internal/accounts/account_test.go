@@ -1,0 +1,75 @@
+package accounts
+
+import (
+	"testing"
+	"time"
+)
+
+func TestCadenceAndOverdue(t *testing.T) {
+	now := time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
+	at := func(days int) *time.Time { t := now.AddDate(0, 0, -days); return &t }
+	seven := 7
+	cases := []struct {
+		name        string
+		a           Account
+		wantCadence int
+		wantOverdue bool
+		wantDue     time.Time
+	}{
+		{"key account contacted 10 days ago is within 14", Account{Tier: TierKey, Status: StatusActive, LastContactedAt: at(10)}, 14, false, now.AddDate(0, 0, 4)},
+		{"key account contacted 15 days ago is overdue", Account{Tier: TierKey, Status: StatusActive, LastContactedAt: at(15)}, 14, true, now.AddDate(0, 0, -1)},
+		{"due exactly now is not yet overdue", Account{Tier: TierKey, Status: StatusActive, LastContactedAt: at(14)}, 14, false, now},
+		{"growth cadence is 30", Account{Tier: TierGrowth, Status: StatusActive, LastContactedAt: at(29)}, 30, false, now.AddDate(0, 0, 1)},
+		{"standard cadence is 90", Account{Tier: TierStandard, Status: StatusActive, LastContactedAt: at(91)}, 90, true, now.AddDate(0, 0, -1)},
+		{"an override wins over the tier", Account{Tier: TierStandard, Status: StatusActive, CadenceOverride: &seven, LastContactedAt: at(8)}, 7, true, now.AddDate(0, 0, -1)},
+		{"never contacted is due now and overdue", Account{Tier: TierGrowth, Status: StatusActive}, 30, true, now},
+		{"a churned account is never overdue", Account{Tier: TierKey, Status: StatusChurned, LastContactedAt: at(100)}, 14, false, now.AddDate(0, 0, -86)},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			a := c.a
+			a.NextContactDue = dueAfter(a.LastContactedAt, a.effectiveCadence(defaultCadence))
+			a.finish(now, defaultCadence)
+			if a.CadenceDays != c.wantCadence || a.Overdue != c.wantOverdue || !a.NextContactDue.Equal(c.wantDue) {
+				t.Fatalf("cadence %d overdue %v due %v; want %d %v %v", a.CadenceDays, a.Overdue, a.NextContactDue,
+					c.wantCadence, c.wantOverdue, c.wantDue)
+			}
+		})
+	}
+}
+
+func TestKinds(t *testing.T) {
+	for _, k := range Kinds {
+		if k.IsContact() == (k == KindNote) {
+			t.Errorf("%s: IsContact %v", k, k.IsContact())
+		}
+	}
+	if Kind("lunch").Valid() || Kind("lunch").IsContact() {
+		t.Error("unknown kind accepted")
+	}
+}
+
+func TestTeamRoles(t *testing.T) {
+	if RoleOwner.Assignable() {
+		t.Error("the owner role must move only by transfer")
+	}
+	for _, r := range []TeamRole{RoleBackup, RoleExecutiveSponsor, RoleSupport} {
+		if !r.Assignable() {
+			t.Errorf("%s should be assignable", r)
+		}
+	}
+}
+
+func TestEscapeLike(t *testing.T) {
+	if got := escapeLike(`50%_off\`); got != `50\%\_off\\` {
+		t.Fatalf("escapeLike: %s", got)
+	}
+}
+
+func TestDedupe(t *testing.T) {
+	got := dedupe([]int64{3, 1, 3, 0, 2, 1}, 2)
+	want := []int64{3, 1}
+	if len(got) != len(want) || got[0] != 3 || got[1] != 1 {
+		t.Fatalf("dedupe: %v", got)
+	}
+}
