@@ -6,5 +6,5 @@ import "embed"
 
 // FS holds the static files, served under /static/.
 //
-//go:embed *.css *.js
+//go:embed *.css *.js vendor
 var FS embed.FS

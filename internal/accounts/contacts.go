@@ -177,3 +177,8 @@ func setString(dst *string, f opt.Field[string]) {
 		*dst = f.Value
 	}
 }
+
+// Contact returns one live contact.
+func (s *Service) Contact(ctx context.Context, id int64) (Contact, error) {
+	return loadContact(s.db.Read.WithContext(ctx), id)
+}

@@ -69,20 +69,15 @@ type NewInteraction struct {
 	NextStepDue    string
 }
 
-// LogInteraction records a touchpoint on an account. Any staff member may: the records
-// are shared. A contact interaction moves the account's last contact and next due date.
-func (s *Service) LogInteraction(ctx context.Context, actor staff.User, accountID int64, in NewInteraction) (Interaction, error) {
-	now := s.now().UTC()
+// Validate checks what a user logs; LogInteraction calls it, and forms call it to show
+// every problem at once.
+func (in *NewInteraction) Validate(now time.Time) error {
 	bad := fault.Collect{}
 	if !in.Kind.Valid() {
 		bad.Add("kind", "must be one of call, visit, meeting, email, message, holiday_greeting, executive_visit, handover_intro, note")
 	}
-	at := now
-	if in.OccurredAt != nil {
-		at = in.OccurredAt.UTC()
-		if at.After(now.Add(futureSlack)) {
-			bad.Add("occurred_at", "may not be in the future")
-		}
+	if in.OccurredAt != nil && in.OccurredAt.After(now.Add(futureSlack)) {
+		bad.Add("occurred_at", "may not be in the future")
 	}
 	checkText(bad, "summary", &in.Summary, 5000, true)
 	checkText(bad, "next_step", &in.NextStep, 1000, false)
@@ -92,8 +87,19 @@ func (s *Service) LogInteraction(ctx context.Context, actor staff.User, accountI
 			bad.Add("next_step", "is required when it has a due date")
 		}
 	}
-	if err := bad.Err(); err != nil {
+	return bad.Err()
+}
+
+// LogInteraction records a touchpoint on an account. Any staff member may: the records
+// are shared. A contact interaction moves the account's last contact and next due date.
+func (s *Service) LogInteraction(ctx context.Context, actor staff.User, accountID int64, in NewInteraction) (Interaction, error) {
+	now := s.now().UTC()
+	if err := in.Validate(now); err != nil {
 		return Interaction{}, err
+	}
+	at := now
+	if in.OccurredAt != nil {
+		at = in.OccurredAt.UTC()
 	}
 	participants := dedupe(in.ParticipantIDs, actor.ID)
 	contacts := dedupe(in.ContactIDs, 0)

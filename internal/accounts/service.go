@@ -236,8 +236,11 @@ func activeUser(tx *gorm.DB, field string, id int64) (UserRef, error) {
 	if err != nil {
 		return UserRef{}, err
 	}
-	if u.Status != staff.StatusActive {
-		return UserRef{}, fault.Invalid(fault.Fields{field: fmt.Sprintf("user is %s and cannot take on accounts", u.Status)})
+	switch u.Status {
+	case staff.StatusLeaving:
+		return UserRef{}, fault.Invalid(fault.Fields{field: "is leaving and cannot take on accounts"})
+	case staff.StatusDeparted:
+		return UserRef{}, fault.Invalid(fault.Fields{field: "has departed and cannot take on accounts"})
 	}
 	return u, nil
 }

@@ -103,6 +103,9 @@ type HistoryEntry struct {
 	Role       string    `json:"role"`
 	Reason     string    `json:"reason"`
 	HandoverID *int64    `json:"handover_id"`
+	ActorName  string    `json:"actor_name"`
+	FromName   string    `json:"from_name"`
+	ToName     string    `json:"to_name"`
 }
 
 // History returns the ownership and team changes of an account, newest first.
@@ -112,10 +115,14 @@ func (s *Service) History(ctx context.Context, id int64) ([]HistoryEntry, error)
 		return nil, err
 	}
 	out := []HistoryEntry{}
-	err := db.Table("audit_entries").
-		Select("at, actor_id, action, from_user_id, to_user_id, role, reason, handover_id").
-		Where("account_id = ? AND action IN ?", id, historyActions).
-		Order("id DESC").Find(&out).Error
+	err := db.Table("audit_entries e").
+		Select(`e.at, e.actor_id, e.action, e.from_user_id, e.to_user_id, e.role, e.reason, e.handover_id,
+			COALESCE(actor.name, '') AS actor_name, COALESCE(f.name, '') AS from_name, COALESCE(t.name, '') AS to_name`).
+		Joins("LEFT JOIN users actor ON actor.id = e.actor_id").
+		Joins("LEFT JOIN users f ON f.id = e.from_user_id").
+		Joins("LEFT JOIN users t ON t.id = e.to_user_id").
+		Where("e.account_id = ? AND e.action IN ?", id, historyActions).
+		Order("e.id DESC").Find(&out).Error
 	if err != nil {
 		return nil, fmt.Errorf("history of account %d: %w", id, err)
 	}

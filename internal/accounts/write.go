@@ -3,6 +3,7 @@ package accounts
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -27,9 +28,9 @@ type NewAccount struct {
 	OwnerID       int64
 }
 
-// Create adds an account. The owner defaults to the actor and becomes the team's owner.
-func (s *Service) Create(ctx context.Context, actor staff.User, in NewAccount) (Account, error) {
-	now := s.now().UTC()
+// Validate checks a new account's fields and fills the defaults (currency CNY, customer
+// since today, owner the actor); Create calls it, and forms call it to show every problem.
+func (in *NewAccount) Validate(actor staff.User, now time.Time) error {
 	day := today(now)
 	bad := fault.Collect{}
 	checkText(bad, "name", &in.Name, 200, true)
@@ -59,7 +60,13 @@ func (s *Service) Create(ctx context.Context, actor staff.User, in NewAccount) (
 	if in.OwnerID == 0 {
 		in.OwnerID = actor.ID
 	}
-	if err := bad.Err(); err != nil {
+	return bad.Err()
+}
+
+// Create adds an account. The owner defaults to the actor and becomes the team's owner.
+func (s *Service) Create(ctx context.Context, actor staff.User, in NewAccount) (Account, error) {
+	now := s.now().UTC()
+	if err := in.Validate(actor, now); err != nil {
 		return Account{}, err
 	}
 	a := Account{Name: in.Name, Tier: in.Tier, Status: StatusActive, Industry: in.Industry,

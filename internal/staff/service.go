@@ -301,7 +301,7 @@ func checkPassword(bad fault.Collect, pw string) {
 	case n == 0:
 		bad.Add("password", "is required")
 	case n < MinPasswordLength:
-		bad.Add("password", fmt.Sprintf("must be at least %d characters", MinPasswordLength))
+		bad.Add("password", "must be at least 10 characters") // MinPasswordLength
 	case len(pw) > 72:
 		bad.Add("password", "must be at most 72 bytes") // bcrypt's limit
 	}

@@ -214,3 +214,35 @@ func TestUsers(t *testing.T) {
 		}
 	})
 }
+
+func TestChangeOwnPassword(t *testing.T) {
+	ts := newTestServer(t)
+	admin := ts.adminToken()
+	rep := ts.mustCreateUser(admin, "Li Na", "sales", 0)
+	other := ts.login(rep.Email, testPassword) // a second session
+	r := ts.call("POST", "/api/v1/me/password", rep.Token, map[string]string{"current_password": "wrong-password", "new_password": "brand-new-pass-1"})
+	if r.Status != 422 || r.field(t, "current_password") == "" {
+		t.Fatalf("wrong current password: %d %s", r.Status, r.Body)
+	}
+	r = ts.call("POST", "/api/v1/me/password", rep.Token, map[string]string{"current_password": testPassword, "new_password": "short"})
+	if r.Status != 422 || r.field(t, "new_password") == "" {
+		t.Fatalf("short new password: %d %s", r.Status, r.Body)
+	}
+	ts.must(200, "GET", "/api/v1/me", other, nil) // nothing changed so far
+	m := ts.must(200, "POST", "/api/v1/me/password", rep.Token, map[string]string{"current_password": testPassword, "new_password": "brand-new-pass-1"})
+	for _, old := range []string{rep.Token, other} {
+		if r := ts.call("GET", "/api/v1/me", old, nil); r.Status != 401 {
+			t.Fatalf("an old session still works: %d", r.Status)
+		}
+	}
+	ts.must(200, "GET", "/api/v1/me", m["token"].(string), nil)
+	ts.login(rep.Email, "brand-new-pass-1")
+
+	lang := ts.must(200, "PATCH", "/api/v1/me", m["token"].(string), map[string]string{"language": "zh-CN"})
+	if lang["language"] != "zh-CN" {
+		t.Fatalf("language: %v", lang)
+	}
+	if r := ts.call("PATCH", "/api/v1/me", m["token"].(string), map[string]string{"language": "fr"}); r.Status != 422 {
+		t.Fatalf("unknown language: %d", r.Status)
+	}
+}

@@ -7,6 +7,8 @@ func (s *server) apiRoutes(api *gin.RouterGroup) {
 
 	a := api.Group("", s.apiAuth())
 	a.GET("/me", s.apiMe)
+	a.PATCH("/me", s.apiUpdateMe)
+	a.POST("/me/password", s.apiChangePassword)
 	a.GET("/users", s.apiListUsers)
 	a.POST("/users", s.apiCreateUser)
 	a.GET("/users/:id", s.apiGetUser)

@@ -80,3 +80,34 @@ func (s *server) apiUpdateUser(c *gin.Context) {
 	u, err := s.Staff.Update(c.Request.Context(), currentUser(c), id, staff.Patch(in))
 	respond(c, http.StatusOK, u, err)
 }
+
+// apiUpdateMe changes the caller's own preferences: for now, the language.
+func (s *server) apiUpdateMe(c *gin.Context) {
+	var in struct {
+		Language string `json:"language"`
+	}
+	if !bindJSON(c, &in) {
+		return
+	}
+	u, err := s.Staff.SetLanguage(c.Request.Context(), currentUser(c), in.Language)
+	respond(c, http.StatusOK, u, err)
+}
+
+// apiChangePassword changes the caller's password; every token they hold stops working,
+// and the answer carries a new one.
+func (s *server) apiChangePassword(c *gin.Context) {
+	var in struct {
+		CurrentPassword string `json:"current_password"`
+		NewPassword     string `json:"new_password"`
+	}
+	if !bindJSON(c, &in) {
+		return
+	}
+	u, err := s.Staff.ChangePassword(c.Request.Context(), currentUser(c), in.CurrentPassword, in.NewPassword)
+	if err != nil {
+		abortJSON(c, err)
+		return
+	}
+	sess, err := s.Auth.Issue(u)
+	respond(c, http.StatusOK, sess, err)
+}

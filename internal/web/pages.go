@@ -7,94 +7,136 @@ import (
 	"io/fs"
 	"net/http"
 	"path"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"keyhold/internal/fault"
+	"keyhold/internal/i18n"
 	"keyhold/internal/staff"
 	"keyhold/templates"
 )
 
+const langCookie = "keyhold_lang"
+
 // pageData is what every page template receives.
 type pageData struct {
-	Title   string
 	Nav     string
 	User    *staff.User
 	CSRF    string
-	Message string            // a notice or error for the whole page
+	Path    string            // the current page, for coming back after switching language
+	Message string            // a notice or error for the whole page, already translated
+	Notice  bool              // Message is good news rather than an error
 	Form    map[string]string // what the user typed, to show again
-	Errors  fault.Fields      // problems per form field
+	Errors  fault.Fields      // problems per form field (English; templates translate)
 	Data    any               // the page's own data
 }
 
-var funcs = template.FuncMap{
-	"date": func(t *time.Time) string {
-		if t == nil {
-			return ""
-		}
-		return t.UTC().Format("2006-01-02")
-	},
-	"datetime": func(t any) string {
-		switch v := t.(type) {
-		case *time.Time:
-			if v == nil {
+// funcsFor returns the template functions in one language.
+func funcsFor(l i18n.Lang) template.FuncMap {
+	return template.FuncMap{
+		"lang": func() i18n.Lang { return l },
+		"t":    l.T,
+		// label translates a code such as a tier or a role: label "tier" "key".
+		"label": func(group string, code any) string { return l.T(group + "." + fmt.Sprint(code)) },
+		"msg":   l.Text,
+		"date": func(t *time.Time) string {
+			if t == nil {
 				return ""
 			}
-			return v.UTC().Format("2006-01-02 15:04")
-		case time.Time:
-			return v.UTC().Format("2006-01-02 15:04")
-		}
-		return ""
-	},
-	"rfc3339": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-	"money":   money,
+			return l.Date(*t)
+		},
+		"datetime": func(t any) string {
+			switch v := t.(type) {
+			case *time.Time:
+				if v != nil {
+					return l.DateTime(*v)
+				}
+			case time.Time:
+				return l.DateTime(v)
+			}
+			return ""
+		},
+		"datestr": func(s any) string {
+			switch v := s.(type) {
+			case string:
+				return l.DateString(v)
+			case *string:
+				if v != nil {
+					return l.DateString(*v)
+				}
+			}
+			return ""
+		},
+		"rfc3339": func(t any) string {
+			switch v := t.(type) {
+			case *time.Time:
+				if v != nil {
+					return v.UTC().Format(time.RFC3339)
+				}
+			case time.Time:
+				return v.UTC().Format(time.RFC3339)
+			}
+			return ""
+		},
+		"money": l.Money,
+		"num":   i18n.Number,
+	}
 }
 
-// money formats a whole amount with thousands separators: 1234567 CNY → "1,234,567 CNY".
-func money(v int64, currency string) string {
-	s := strconv.FormatInt(v, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	out := b.String()
-	if neg {
-		out = "-" + out
-	}
-	return out + " " + currency
-}
+// pageSets holds, per language, one template set per page: the layout and partials parsed
+// together with that page alone, so every page's "content" stays its own.
+type pageSets map[i18n.Lang]map[string]*template.Template
 
-// loadPages parses, for each page, the layout and partials together with that page into a
-// set of its own, so that every page's "content" stays its own.
-func loadPages() (map[string]*template.Template, error) {
+func loadPages() (pageSets, error) {
 	files, err := fs.Glob(templates.FS, "pages/*.html")
 	if err != nil {
 		return nil, err
 	}
-	pages := map[string]*template.Template{}
-	for _, f := range files {
-		name := strings.TrimSuffix(path.Base(f), ".html")
-		t, err := template.New(name).Funcs(funcs).ParseFS(templates.FS, "layout.html", "partials/*.html", f)
-		if err != nil {
-			return nil, fmt.Errorf("parse page %s: %w", name, err)
+	sets := pageSets{}
+	for _, l := range i18n.Supported {
+		sets[l] = map[string]*template.Template{}
+		for _, f := range files {
+			name := strings.TrimSuffix(path.Base(f), ".html")
+			t, err := template.New(name).Funcs(funcsFor(l)).ParseFS(templates.FS, "layout.html", "partials/*.html", f)
+			if err != nil {
+				return nil, fmt.Errorf("parse page %s: %w", name, err)
+			}
+			sets[l][name] = t
 		}
-		pages[name] = t
 	}
-	return pages, nil
+	return sets, nil
 }
 
-// render writes a page with status, through a buffer so that a template error never
-// leaves half a page on the wire.
+// langOf is the reader's language: the signed-in user's choice, else the language cookie
+// (set by the switcher before signing in), else the browser's Accept-Language.
+func langOf(c *gin.Context) i18n.Lang {
+	if u, ok := staff.ActorFrom(c.Request.Context()); ok && u.Language != "" {
+		if l, ok := i18n.Parse(u.Language); ok {
+			return l
+		}
+	}
+	if v, err := c.Cookie(langCookie); err == nil {
+		if l, ok := i18n.Parse(v); ok {
+			return l
+		}
+	}
+	return i18n.Negotiate(c.GetHeader("Accept-Language"))
+}
+
+// renderStatus writes a page (or, with block set, one named template of it) through a
+// buffer, so that a template error never leaves half a page on the wire.
 func (s *server) renderStatus(c *gin.Context, status int, page string, d pageData) {
-	t, ok := s.pages[page]
+	s.renderBlock(c, status, page, "layout", d)
+}
+
+func (s *server) render(c *gin.Context, page string, d pageData) {
+	s.renderStatus(c, http.StatusOK, page, d)
+}
+
+func (s *server) renderBlock(c *gin.Context, status int, page, block string, d pageData) {
+	t, ok := s.pages[langOf(c)][page]
 	if !ok {
 		s.pageError(c, fmt.Errorf("no page %q", page))
 		return
@@ -103,11 +145,18 @@ func (s *server) renderStatus(c *gin.Context, status int, page string, d pageDat
 		d.User = &u
 	}
 	d.CSRF = c.GetString(csrfKey)
+	d.Path = c.Request.URL.RequestURI()
+	if c.Request.Method != http.MethodGet {
+		d.Path = c.GetHeader("HX-Current-URL")
+		if d.Path == "" || !strings.HasPrefix(d.Path, "/") {
+			d.Path = "/"
+		}
+	}
 	if d.Form == nil {
 		d.Form = map[string]string{}
 	}
 	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout", d); err != nil {
+	if err := t.ExecuteTemplate(&buf, block, d); err != nil {
 		s.pageError(c, fmt.Errorf("render %s: %w", page, err))
 		return
 	}
@@ -115,40 +164,53 @@ func (s *server) renderStatus(c *gin.Context, status int, page string, d pageDat
 	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
 }
 
-func (s *server) render(c *gin.Context, page string, d pageData) {
-	s.renderStatus(c, http.StatusOK, page, d)
-}
-
-// pageError shows an error as a page: domain errors with their status and message,
-// anything else as a plain "internal error" (logged with the request id).
+// pageError shows an error as a page with its status: a domain error says what went
+// wrong in the reader's language; anything else is a plain "internal error" (logged with
+// the request id).
 func (s *server) pageError(c *gin.Context, err error) {
 	status, body := errorStatus(c, err)
 	if status == http.StatusNotFound {
-		s.renderStatus(c, status, "notfound", pageData{Title: "Not found"})
+		s.renderBlock(c, status, "notfound", "layout", pageData{})
 		c.Abort()
 		return
 	}
-	title := http.StatusText(status)
-	t := s.pages["error"]
-	var buf bytes.Buffer
-	d := pageData{Title: title, Message: body.Message, CSRF: c.GetString(csrfKey), Form: map[string]string{}}
+	l := langOf(c)
+	msg := ""
+	if status != http.StatusInternalServerError {
+		msg = l.Text(body.Message)
+	}
+	t := s.pages[l]["error"]
+	d := pageData{Message: msg, CSRF: c.GetString(csrfKey), Path: "/", Form: map[string]string{}, Data: status}
 	if u, ok := staff.ActorFrom(c.Request.Context()); ok {
 		d.User = &u
 	}
+	var buf bytes.Buffer
 	if t == nil || t.ExecuteTemplate(&buf, "layout", d) != nil {
-		c.Data(status, "text/plain; charset=utf-8", []byte(title))
+		c.Data(status, "text/plain; charset=utf-8", []byte(http.StatusText(status)))
 	} else {
 		c.Data(status, "text/html; charset=utf-8", buf.Bytes())
 	}
 	c.Abort()
 }
 
-// formErrors turns a validation error into field errors for a form re-rendered with 422;
+// formErrors turns a validation error into field errors for a form shown again with 422;
 // other errors are not form errors.
-func formErrors(err error) (fault.Fields, string, bool) {
+func formErrors(c *gin.Context, err error) (fault.Fields, string, bool) {
 	e, ok := fault.As(err)
 	if !ok || e.Kind != fault.KindInvalid {
 		return nil, "", false
 	}
-	return e.Fields, "Please correct the fields marked below.", true
+	return e.Fields, langOf(c).T("form.has_errors"), true
 }
+
+// formValues reads the named form fields, as typed, for the domain call and to show again.
+func formValues(c *gin.Context, names ...string) map[string]string {
+	m := make(map[string]string, len(names))
+	for _, n := range names {
+		m[n] = c.PostForm(n)
+	}
+	return m
+}
+
+// isHTMX reports whether htmx sent the request (and wants a fragment back).
+func isHTMX(c *gin.Context) bool { return c.GetHeader("HX-Request") == "true" }

@@ -8,6 +8,7 @@ import (
 
 	"keyhold/internal/auth"
 	"keyhold/internal/fault"
+	"keyhold/internal/i18n"
 	"keyhold/static"
 )
 
@@ -17,6 +18,7 @@ func (s *server) pageRoutes(r *gin.Engine) {
 	open := r.Group("", s.csrf())
 	open.GET("/login", s.loginPage)
 	open.POST("/login", s.loginSubmit)
+	open.POST("/language", s.languageSubmit)
 
 	p := r.Group("", s.csrf(), s.pageAuth())
 	p.POST("/logout", s.logout)
@@ -25,12 +27,41 @@ func (s *server) pageRoutes(r *gin.Engine) {
 	p.GET("/accounts/new", s.newAccountPage)
 	p.POST("/accounts", s.createAccountSubmit)
 	p.GET("/accounts/:id", s.accountPage)
+	p.GET("/accounts/:id/edit", s.editAccountPage)
+	p.POST("/accounts/:id", s.editAccountSubmit)
 	p.POST("/accounts/:id/interactions", s.logInteractionSubmit)
+	p.POST("/accounts/:id/transfer", s.transferSubmit)
+	p.POST("/accounts/:id/team", s.teamAddSubmit)
+	p.POST("/accounts/:id/team/:user_id/remove", s.teamRemoveSubmit)
+	p.GET("/accounts/:id/contacts/new", s.newContactPage)
+	p.POST("/accounts/:id/contacts", s.createContactSubmit)
+	p.GET("/contacts/:id/edit", s.editContactPage)
+	p.POST("/contacts/:id", s.editContactSubmit)
+	p.POST("/contacts/:id/delete", s.deleteContactSubmit)
+	p.GET("/settings", s.settingsPage)
+	p.POST("/settings/password", s.passwordSubmit)
+
+	admin := p.Group("/admin", s.requireAdmin())
+	admin.GET("/users", s.usersPage)
+	admin.GET("/users/new", s.newUserPage)
+	admin.POST("/users", s.createUserSubmit)
+	admin.GET("/users/:id/edit", s.editUserPage)
+	admin.POST("/users/:id", s.editUserSubmit)
 }
 
-// safeNext keeps a post-login redirect on this site: a local path, never "//host".
-// Control characters are refused too: browsers drop tabs and newlines from a URL, so
-// "/\t/host" would become "//host".
+// requireAdmin keeps the admin pages to admins.
+func (s *server) requireAdmin() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if !currentUser(c).IsAdmin() {
+			s.pageError(c, fault.Forbidden("only admins manage users"))
+			return
+		}
+		c.Next()
+	}
+}
+
+// safeNext keeps a post-login redirect on this site: a local path, never "//host", and
+// nothing a browser would strip into one (tabs, newlines).
 func safeNext(next string) string {
 	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
 		strings.ContainsFunc(next, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
@@ -46,29 +77,35 @@ func (s *server) loginPage(c *gin.Context) {
 			return
 		}
 	}
-	s.render(c, "login", pageData{Title: "Sign in", Form: map[string]string{"next": safeNext(c.Query("next"))}})
+	s.render(c, "login", pageData{Form: map[string]string{"next": safeNext(c.Query("next"))}})
 }
 
 func (s *server) loginSubmit(c *gin.Context) {
 	email, next := c.PostForm("email"), safeNext(c.PostForm("next"))
 	sess, err := s.Auth.Login(c.Request.Context(), email, c.PostForm("password"), c.ClientIP())
 	if err != nil {
-		status, body := errorStatus(c, err)
+		status, _ := errorStatus(c, err)
 		if status == http.StatusInternalServerError {
 			s.pageError(c, err)
 			return
 		}
-		if fault.Is(err, fault.KindUnauthorized) {
+		msg := langOf(c).T("login.failed")
+		if fault.Is(err, fault.KindRateLimited) {
+			msg = langOf(c).T("login.limited")
+		} else {
 			status = http.StatusUnprocessableEntity
 		}
-		s.renderStatus(c, status, "login", pageData{Title: "Sign in", Message: body.Message,
-			Form: map[string]string{"email": email, "next": next}})
+		s.renderStatus(c, status, "login", pageData{Message: msg, Form: map[string]string{"email": email, "next": next}})
 		return
 	}
-	s.setCookie(c, sessionCookie, sess.Token, int(auth.TokenTTL.Seconds()))
-	// A new session gets a new CSRF token.
-	s.setCookie(c, csrfCookie, randomToken(), 0)
+	s.startSession(c, sess)
 	c.Redirect(http.StatusSeeOther, next)
+}
+
+// startSession puts a session token in the browser, with a fresh CSRF token.
+func (s *server) startSession(c *gin.Context, sess auth.Session) {
+	s.setCookie(c, sessionCookie, sess.Token, int(auth.TokenTTL.Seconds()))
+	s.setCookie(c, csrfCookie, randomToken(), 0)
 }
 
 func (s *server) logout(c *gin.Context) {
@@ -81,4 +118,24 @@ func (s *server) logout(c *gin.Context) {
 	s.setCookie(c, sessionCookie, "", -1)
 	s.setCookie(c, csrfCookie, randomToken(), 0)
 	c.Redirect(http.StatusSeeOther, "/login")
+}
+
+// languageSubmit switches the language: saved on the user when signed in, and in a cookie
+// so the sign-in page follows too.
+func (s *server) languageSubmit(c *gin.Context) {
+	l, ok := i18n.Parse(c.PostForm("lang"))
+	if !ok {
+		s.pageError(c, fault.Invalid(fault.Fields{"lang": "must be en or zh-CN"}))
+		return
+	}
+	if cookie, err := c.Cookie(sessionCookie); err == nil {
+		if u, _, err := s.Auth.Authenticate(c.Request.Context(), cookie); err == nil {
+			if _, err := s.Staff.SetLanguage(c.Request.Context(), u, string(l)); err != nil {
+				s.pageError(c, err)
+				return
+			}
+		}
+	}
+	s.setCookie(c, langCookie, string(l), 365*24*3600)
+	c.Redirect(http.StatusSeeOther, safeNext(c.PostForm("next")))
 }

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"html/template"
 	"net/http"
 	"net/url"
 	"time"
@@ -25,7 +24,7 @@ type Deps struct {
 
 type server struct {
 	Deps
-	pages map[string]*template.Template
+	pages pageSets
 }
 
 // New returns the HTTP handler for the whole application.
@@ -75,7 +74,7 @@ func (s *server) notFound(c *gin.Context) {
 		c.AbortWithStatusJSON(http.StatusNotFound, gin.H{"error": apiError{Code: "not_found", Message: "no such route"}})
 		return
 	}
-	s.renderStatus(c, http.StatusNotFound, "notfound", pageData{Title: "Not found"})
+	s.renderStatus(c, http.StatusNotFound, "notfound", pageData{})
 }
 
 func isAPI(c *gin.Context) bool {

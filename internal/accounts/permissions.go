@@ -1,0 +1,24 @@
+package accounts
+
+import "keyhold/internal/staff"
+
+// Permissions say what an actor may do with one account, for showing only the controls
+// that will work. The domain methods enforce the same rules.
+type Permissions struct {
+	Edit       bool // change details: the team, managers, admins
+	ManageTeam bool // add or remove members: the owner, managers, admins
+	Transfer   bool // change the owner: managers, admins
+	Delete     bool // managers, admins
+}
+
+// PermissionsOf computes an actor's permissions on an account loaded with its team.
+func PermissionsOf(actor staff.User, a Account) Permissions {
+	member := false
+	for _, m := range a.Team {
+		if m.UserID == actor.ID {
+			member = true
+		}
+	}
+	mgr := actor.CanManage()
+	return Permissions{Edit: mgr || member, ManageTeam: canManageTeam(actor, a), Transfer: mgr, Delete: mgr}
+}

@@ -1,0 +1,219 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"keyhold/internal/accounts"
+	"keyhold/internal/fault"
+	"keyhold/internal/opt"
+)
+
+// parsed collects the problems of form fields that are not even of the right type, so
+// they can be shown together with the domain's own field errors.
+type parsed fault.Collect
+
+func (p parsed) int64(form map[string]string, field string) int64 {
+	v := strings.ReplaceAll(strings.TrimSpace(form[field]), ",", "")
+	if v == "" {
+		return 0
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		fault.Collect(p).Add(field, "must be a whole number")
+	}
+	return n
+}
+
+// merge combines parse problems with a validation error from the domain; parse problems
+// win for their fields.
+func (p parsed) merge(err error) error {
+	if len(p) == 0 {
+		return err
+	}
+	all := fault.Collect{}
+	if e, ok := fault.As(err); ok && e.Kind == fault.KindInvalid {
+		for k, v := range e.Fields {
+			all[k] = v
+		}
+	}
+	for k, v := range p {
+		all[k] = v
+	}
+	return all.Err()
+}
+
+type accountFormView struct {
+	Editing bool
+	Action  string
+	Cancel  string
+	Tiers   []accounts.Tier
+}
+
+var accountFields = []string{"name", "tier", "industry", "region", "channel", "annual_value", "currency",
+	"customer_since", "renewal_date", "cadence_days"}
+
+func (s *server) newAccountPage(c *gin.Context) {
+	s.render(c, "account_form", pageData{Nav: "accounts",
+		Data: accountFormView{Action: "/accounts", Cancel: "/accounts", Tiers: accounts.Tiers},
+		Form: map[string]string{"tier": string(accounts.TierStandard), "currency": "CNY",
+			"customer_since": s.Now().UTC().Format(accounts.DateLayout)}})
+}
+
+func (s *server) createAccountSubmit(c *gin.Context) {
+	form := formValues(c, accountFields...)
+	p := parsed{}
+	in := accounts.NewAccount{Name: form["name"], Tier: accounts.Tier(form["tier"]), Industry: form["industry"],
+		Region: form["region"], Channel: form["channel"], Currency: form["currency"],
+		CustomerSince: form["customer_since"], RenewalDate: form["renewal_date"], AnnualValue: p.int64(form, "annual_value")}
+	if form["cadence_days"] != "" {
+		d := int(p.int64(form, "cadence_days"))
+		in.CadenceDays = &d
+	}
+	var a accounts.Account
+	err := p.merge(in.Validate(currentUser(c), s.Now()))
+	if err == nil {
+		a, err = s.Accounts.Create(c.Request.Context(), currentUser(c), in)
+	}
+	if err != nil {
+		s.accountFormError(c, accountFormView{Action: "/accounts", Cancel: "/accounts", Tiers: accounts.Tiers}, form, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/accounts/%d", a.ID))
+}
+
+func (s *server) accountFormError(c *gin.Context, v accountFormView, form map[string]string, err error) {
+	fields, msg, ok := formErrors(c, err)
+	if !ok {
+		s.pageError(c, err)
+		return
+	}
+	s.renderStatus(c, http.StatusUnprocessableEntity, "account_form", pageData{Nav: "accounts", Data: v,
+		Form: form, Errors: fields, Message: msg})
+}
+
+func (s *server) editAccountPage(c *gin.Context) {
+	id, _ := strconv.ParseInt(c.Param("id"), 10, 64)
+	a, err := s.Accounts.Get(c.Request.Context(), id)
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	if !accounts.PermissionsOf(currentUser(c), a).Edit {
+		s.pageError(c, fault.Forbidden("only the account's team, managers and admins may change it"))
+		return
+	}
+	form := map[string]string{"name": a.Name, "tier": string(a.Tier), "industry": a.Industry, "region": a.Region,
+		"channel": a.Channel, "annual_value": strconv.FormatInt(a.AnnualValue, 10), "currency": a.Currency,
+		"customer_since": a.CustomerSince}
+	if a.RenewalDate != nil {
+		form["renewal_date"] = *a.RenewalDate
+	}
+	if a.CadenceOverride != nil {
+		form["cadence_days"] = strconv.Itoa(*a.CadenceOverride)
+	}
+	s.render(c, "account_form", pageData{Nav: "accounts", Data: editAccountView(id), Form: form})
+}
+
+func editAccountView(id int64) accountFormView {
+	return accountFormView{Editing: true, Action: fmt.Sprintf("/accounts/%d", id), Cancel: fmt.Sprintf("/accounts/%d", id), Tiers: accounts.Tiers}
+}
+
+func (s *server) editAccountSubmit(c *gin.Context) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		s.pageError(c, fault.NotFound("account", c.Param("id")))
+		return
+	}
+	form := formValues(c, accountFields...)
+	p := parsed{}
+	patch := accounts.Patch{Name: opt.Of(form["name"]), Tier: opt.Of(accounts.Tier(form["tier"])),
+		Industry: opt.Of(form["industry"]), Region: opt.Of(form["region"]), Channel: opt.Of(form["channel"]),
+		AnnualValue: opt.Of(p.int64(form, "annual_value")), Currency: opt.Of(form["currency"]),
+		CustomerSince: opt.Of(form["customer_since"]), RenewalDate: opt.Of(form["renewal_date"]),
+		CadenceDays: opt.Of(int(p.int64(form, "cadence_days")))}
+	if len(p) > 0 {
+		err = p.merge(nil)
+	} else {
+		_, err = s.Accounts.Update(c.Request.Context(), currentUser(c), id, patch)
+	}
+	if err != nil {
+		s.accountFormError(c, editAccountView(id), form, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/accounts/%d", id))
+}
+
+// logInteractionSubmit logs from the account page. htmx gets the interaction panel back
+// (fresh form and timeline, or the form with its errors); a plain form post is redirected.
+func (s *server) logInteractionSubmit(c *gin.Context) {
+	form := formValues(c, "kind", "occurred_at", "summary", "next_step", "next_step_due", "tz_offset")
+	p := parsed{}
+	in := accounts.NewInteraction{Kind: accounts.Kind(form["kind"]), Summary: form["summary"],
+		NextStep: form["next_step"], NextStepDue: form["next_step_due"]}
+	for _, v := range c.PostFormArray("contact_ids") {
+		if cid, err := strconv.ParseInt(v, 10, 64); err == nil {
+			in.ContactIDs = append(in.ContactIDs, cid)
+		}
+	}
+	if form["occurred_at"] != "" {
+		if at, err := parseLocalTime(form["occurred_at"], form["tz_offset"]); err != nil {
+			fault.Collect(p).Add("occurred_at", "must be a date and time")
+		} else {
+			in.OccurredAt = &at
+		}
+	}
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		s.pageError(c, fault.NotFound("account", c.Param("id")))
+		return
+	}
+	err = p.merge(in.Validate(s.Now()))
+	if err == nil {
+		_, err = s.Accounts.LogInteraction(c.Request.Context(), currentUser(c), id, in)
+	}
+	if !isHTMX(c) {
+		s.accountAction(c, form, err, "#timeline")
+		return
+	}
+	d := pageData{Form: map[string]string{"kind": form["kind"]}}
+	status := http.StatusOK
+	if err != nil {
+		fields, msg, ok := formErrors(c, err)
+		if !ok {
+			s.pageError(c, err)
+			return
+		}
+		d, status = pageData{Form: form, Errors: fields, Message: msg}, http.StatusUnprocessableEntity
+	} else {
+		d.Message, d.Notice = langOf(c).T("interaction.logged"), true
+	}
+	v, err := s.loadAccountView(c)
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	d.Data = v
+	s.renderBlock(c, status, "account", "interaction-panel", d)
+}
+
+// parseLocalTime reads a datetime-local value typed in the browser's time zone, given as
+// the browser's getTimezoneOffset() minutes (UTC when missing).
+func parseLocalTime(value, offsetMinutes string) (time.Time, error) {
+	off, _ := strconv.Atoi(offsetMinutes)
+	if off < -14*60 || off > 14*60 {
+		off = 0
+	}
+	zone := time.FixedZone("browser", -off*60)
+	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02T15:04:05"} {
+		if t, err := time.ParseInLocation(layout, value, zone); err == nil {
+			return t.UTC(), nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("bad time %q", value)
+}

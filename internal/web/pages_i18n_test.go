@@ -1,0 +1,119 @@
+package web_test
+
+import (
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+var (
+	i18nScript  = regexp.MustCompile(`(?s)<(script|style)[^>]*>.*?</(script|style)>`)
+	i18nTag     = regexp.MustCompile(`(?s)<[^>]*>`)
+	i18nVisible = regexp.MustCompile(`(?i)\b(placeholder|title|aria-label|alt)="([^"]*)"`)
+	i18nWord    = regexp.MustCompile(`[A-Za-z]{2,}`)
+	i18nEmail   = regexp.MustCompile(`\S+@\S+`)
+)
+
+// i18nLatinWords returns the Latin-script words a reader sees on a page, leaving out the
+// product's name, the English language switch and e-mail addresses.
+func i18nLatinWords(page string) []string {
+	page = i18nScript.ReplaceAllString(page, "")
+	var seen []string
+	for _, m := range i18nVisible.FindAllStringSubmatch(page, -1) {
+		seen = append(seen, m[2])
+	}
+	seen = append(seen, i18nTag.ReplaceAllString(page, " "))
+	var words []string
+	for _, s := range seen {
+		s = i18nEmail.ReplaceAllString(s, "")
+		for _, w := range i18nWord.FindAllString(s, -1) {
+			switch w {
+			case "Keyhold", "English":
+				continue
+			}
+			words = append(words, w)
+		}
+	}
+	return words
+}
+
+// A reader who switches to Chinese sees no English on any page: a test organisation with
+// Chinese names, every page in Chinese, checked for Latin words.
+func TestChinesePagesHaveNoEnglish(t *testing.T) {
+	ts := newTestServer(t)
+	admin := ts.adminToken()
+	ts.must(200, "PATCH", "/api/v1/users/1", admin, map[string]any{"name": "管理员"})
+	mgr := ts.mustCreateUser(admin, "Wang Li", "manager", 0)
+	rep := ts.mustCreateUser(admin, "Zhang Wei", "sales", mgr.ID)
+	ts.must(200, "PATCH", path("/api/v1/users/%d", mgr.ID), admin, map[string]any{"name": "王丽"})
+	ts.must(200, "PATCH", path("/api/v1/users/%d", rep.ID), admin, map[string]any{"name": "张伟"})
+	acc := ts.mustCreateAccount(rep.Token, map[string]any{"name": "杭州云帆软件", "tier": "key", "industry": "软件",
+		"region": "华东", "channel": "转介绍", "annual_value": 1200000, "renewal_date": "2026-04-01"})
+	ts.mustCreateAccount(rep.Token, map[string]any{"name": "深圳星河物流", "tier": "growth"})
+	c := ts.must(201, "POST", path("/api/v1/accounts/%d/contacts", acc), rep.Token, map[string]any{"name": "陈静", "title": "采购经理", "decision_maker": true})
+	ts.must(201, "POST", path("/api/v1/accounts/%d/interactions", acc), rep.Token, map[string]any{"kind": "visit",
+		"summary": "讨论续约", "contact_ids": []int64{id(c)}, "next_step": "发报价", "next_step_due": "2026-03-20"})
+	ts.must(200, "PUT", path("/api/v1/accounts/%d/team/%d", acc, mgr.ID), rep.Token, map[string]any{"role": "executive_sponsor"})
+
+	check := func(t *testing.T, what string, r response) {
+		t.Helper()
+		if words := i18nLatinWords(string(r.Body)); len(words) > 0 {
+			t.Errorf("%s (%d) shows English: %v", what, r.Status, words)
+		}
+		if !strings.Contains(string(r.Body), `<html lang="zh-CN">`) {
+			t.Errorf("%s is not marked as Chinese", what)
+		}
+	}
+
+	t.Run("signed out, from the browser's language", func(t *testing.T) {
+		b := ts.browser()
+		req, _ := http.NewRequest("GET", ts.URL+"/login", nil)
+		req.Header.Set("Accept-Language", "zh-CN,zh;q=0.9,en;q=0.5")
+		check(t, "/login", b.do(req))
+	})
+
+	for _, who := range []struct {
+		name, email string
+		pages       []string
+	}{
+		{"rep", rep.Email, []string{"/", "/accounts", "/accounts?tier=key&overdue=true", path("/accounts/%d", acc),
+			path("/accounts/%d/edit", acc), "/accounts/new", path("/accounts/%d/contacts/new", acc),
+			path("/contacts/%d/edit", id(c)), "/settings", "/no-such-page", "/admin/users"}},
+		{"manager", mgr.Email, []string{"/", path("/accounts/%d", acc), path("/contacts/%d/edit", id(c))}},
+		{"admin", adminEmail, []string{"/", "/admin/users", "/admin/users/new", path("/admin/users/%d/edit", rep.ID)}},
+	} {
+		t.Run(who.name, func(t *testing.T) {
+			pw := testPassword
+			if who.email == adminEmail {
+				pw = adminPassword
+			}
+			b := ts.browser()
+			b.signIn(who.email, pw)
+			home := b.get("/")
+			r := b.post("/language", map[string][]string{"lang": {"zh-CN"}, "next": {"/"}, "csrf_token": {csrfFrom(home.Body)}})
+			if r.Status != http.StatusSeeOther {
+				t.Fatalf("switch language: %d", r.Status)
+			}
+			for _, p := range who.pages {
+				check(t, p, b.get(p))
+			}
+			// Forms shown again with errors are Chinese too.
+			page := b.get(path("/accounts/%d", acc))
+			tok := csrfFrom(page.Body)
+			check(t, "interaction errors", b.post(path("/accounts/%d/interactions", acc), map[string][]string{
+				"kind": {"lunch"}, "summary": {""}, "next_step_due": {"2026-13-01"}, "csrf_token": {tok}}))
+			check(t, "new account errors", b.post("/accounts", map[string][]string{
+				"name": {""}, "tier": {"gold"}, "annual_value": {"abc"}, "currency": {"x"}, "csrf_token": {tok}}))
+			check(t, "settings errors", b.post("/settings/password", map[string][]string{
+				"current_password": {"wrong-one-123"}, "new_password": {"short"}, "csrf_token": {tok}}))
+		})
+	}
+
+	t.Run("the choice is remembered on the user", func(t *testing.T) {
+		m := ts.must(200, "GET", "/api/v1/me", rep.Token, nil)
+		if m["language"] != "zh-CN" {
+			t.Fatalf("language: %v", m["language"])
+		}
+	})
+}
