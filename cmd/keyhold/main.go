@@ -2,6 +2,7 @@
 //
 //	keyhold serve     apply pending migrations, then serve HTTP
 //	keyhold migrate   apply pending migrations and exit
+//	keyhold scan      rescore every account's health once
 //	keyhold demo      seed the demo organisation into an empty database
 package main
 
@@ -24,6 +25,7 @@ import (
 	"keyhold/internal/app"
 	"keyhold/internal/config"
 	"keyhold/internal/demo"
+	"keyhold/internal/health"
 	"keyhold/internal/staff"
 	"keyhold/internal/store"
 )
@@ -43,6 +45,7 @@ const usage = `usage: keyhold <command> [flags]
 commands:
   serve     apply pending migrations, then serve HTTP on KEYHOLD_ADDR
   migrate   apply pending migrations and exit
+  scan      rescore every account's health once (for cron)
   demo      seed the demo organisation into an empty database
             flags: --accounts N --interactions N --seed N --if-empty`
 
@@ -71,6 +74,19 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return nil
 	case "demo":
 		return seedDemo(ctx, cfg, args[1:], stdout)
+	case "scan":
+		a, err := app.Open(ctx, cfg, app.Options{})
+		if err != nil {
+			return err
+		}
+		defer a.Close()
+		res, err := a.Health.Scan(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "scanned %d accounts in %s: %d flagged, %d changed level\n", res.Accounts,
+			res.Took.Round(time.Millisecond), res.Flagged, res.Changed)
+		return nil
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil
@@ -93,6 +109,9 @@ func serve(ctx context.Context, cfg config.Config, stdout io.Writer, ready chan<
 	srv := &http.Server{Handler: a.Handler, ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
 	fmt.Fprintf(stdout, "Keyhold is serving on http://%s (database %s)\n", ln.Addr(), cfg.DB)
+	scans, stopScans := context.WithCancel(ctx)
+	defer stopScans()
+	go a.RunScans(scans, cfg.ScanInterval)
 	if ready != nil {
 		ready <- ln.Addr().String()
 	}
@@ -145,6 +164,11 @@ func seedDemo(ctx context.Context, cfg config.Config, args []string, stdout io.W
 	default:
 		fmt.Fprintf(stdout, "seeded %s in %s: %d users, %d accounts, %d contacts, %d interactions\n",
 			cfg.DB, time.Since(start).Round(time.Millisecond), sum.Users, sum.Accounts, sum.Contacts, sum.Interactions)
+		res, err := health.New(db, time.Now).Scan(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "scored %d accounts in %s: %d flagged\n", res.Accounts, res.Took.Round(time.Millisecond), res.Flagged)
 	}
 	fmt.Fprintf(stdout, "demo logins (every password is %q):\n", demo.Password)
 	for i, l := range logins {

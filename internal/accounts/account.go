@@ -101,8 +101,8 @@ type TeamMember struct {
 func (TeamMember) TableName() string { return "account_team" }
 
 // finish fills the derived fields that depend on the clock and the cadence policy.
-func (a *Account) finish(now time.Time, cadence func(Tier) int) {
-	a.CadenceDays = a.effectiveCadence(cadence)
+func (a *Account) finish(now time.Time, c cadence) {
+	a.CadenceDays = a.effectiveCadence(c)
 	if a.NextContactDue == nil {
 		// Never contacted: due now, and overdue — a customer nobody has called yet
 		// needs a first contact.
@@ -114,11 +114,11 @@ func (a *Account) finish(now time.Time, cadence func(Tier) int) {
 	a.Overdue = a.Status == StatusActive && a.NextContactDue.Before(now)
 }
 
-func (a *Account) effectiveCadence(cadence func(Tier) int) int {
+func (a *Account) effectiveCadence(c cadence) int {
 	if a.CadenceOverride != nil {
 		return *a.CadenceOverride
 	}
-	return cadence(a.Tier)
+	return c.of(a.Tier)
 }
 
 // dueAfter is when an account last contacted at t, with cadence days, is next due.

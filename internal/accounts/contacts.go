@@ -80,8 +80,11 @@ func (s *Service) AddContact(ctx context.Context, actor staff.User, accountID in
 		if err := tx.Create(&c).Error; err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, audit.Entry{At: now, ActorID: &actor.ID, Action: "contact.create",
-			Entity: "contact", EntityID: c.ID, AccountID: &accountID}, nil, c)
+		if err := audit.Record(ctx, tx, audit.Entry{At: now, ActorID: &actor.ID, Action: "contact.create",
+			Entity: "contact", EntityID: c.ID, AccountID: &accountID}, nil, c); err != nil {
+			return err
+		}
+		return s.changed(ctx, tx, accountID)
 	})
 	if err != nil {
 		return Contact{}, fmt.Errorf("add contact to account %d: %w", accountID, err)
@@ -147,8 +150,11 @@ func (s *Service) DeleteContact(ctx context.Context, actor staff.User, id int64)
 		if err := tx.Model(&c).Update("deleted_at", now).Error; err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, audit.Entry{At: now, ActorID: &actor.ID, Action: "contact.delete",
-			Entity: "contact", EntityID: id, AccountID: &c.AccountID}, c, nil)
+		if err := audit.Record(ctx, tx, audit.Entry{At: now, ActorID: &actor.ID, Action: "contact.delete",
+			Entity: "contact", EntityID: id, AccountID: &c.AccountID}, c, nil); err != nil {
+			return err
+		}
+		return s.changed(ctx, tx, c.AccountID)
 	})
 	if err != nil {
 		return fmt.Errorf("delete contact %d: %w", id, err)

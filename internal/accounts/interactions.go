@@ -133,14 +133,21 @@ func (s *Service) LogInteraction(ctx context.Context, actor staff.User, accountI
 			}
 		}
 		if in.Kind.IsContact() && (a.LastContactedAt == nil || at.After(*a.LastContactedAt)) {
-			due := dueAfter(&at, a.effectiveCadence(s.cadence))
+			c, err := loadCadence(tx)
+			if err != nil {
+				return err
+			}
+			due := dueAfter(&at, a.effectiveCadence(c))
 			if err := tx.Model(&Account{}).Where("id = ?", a.ID).
 				Updates(map[string]any{"last_contacted_at": at, "next_contact_due": *due}).Error; err != nil {
 				return err
 			}
 		}
-		return audit.Record(ctx, tx, audit.Entry{At: now, ActorID: &actor.ID, Action: "interaction.create",
-			Entity: "interaction", EntityID: it.ID, AccountID: &accountID}, nil, nil)
+		if err := audit.Record(ctx, tx, audit.Entry{At: now, ActorID: &actor.ID, Action: "interaction.create",
+			Entity: "interaction", EntityID: it.ID, AccountID: &accountID}, nil, nil); err != nil {
+			return err
+		}
+		return s.changed(ctx, tx, accountID)
 	})
 	if err != nil {
 		return Interaction{}, fmt.Errorf("log interaction on account %d: %w", accountID, err)

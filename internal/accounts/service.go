@@ -16,14 +16,29 @@ import (
 
 // Service reads and changes accounts and everything recorded on them.
 type Service struct {
-	db      *store.DB
-	now     func() time.Time
-	cadence func(Tier) int
+	db       *store.DB
+	now      func() time.Time
+	onChange ChangeHook
 }
 
-// New returns a Service using the default cadence policy.
+// ChangeHook is told, inside the writing transaction, which accounts a write changed, so
+// that what is derived from them (their health) changes in the same transaction.
+type ChangeHook func(ctx context.Context, tx *gorm.DB, accountIDs ...int64) error
+
+// New returns a Service.
 func New(db *store.DB, now func() time.Time) *Service {
-	return &Service{db: db, now: now, cadence: defaultCadence}
+	return &Service{db: db, now: now}
+}
+
+// OnChange sets the hook every write calls; set it once, while wiring the application.
+func (s *Service) OnChange(h ChangeHook) { s.onChange = h }
+
+// changed runs the change hook, if any, for the accounts a write touched.
+func (s *Service) changed(ctx context.Context, tx *gorm.DB, ids ...int64) error {
+	if s.onChange == nil || len(ids) == 0 {
+		return nil
+	}
+	return s.onChange(ctx, tx, ids...)
 }
 
 // Get returns one account with its owner and team.
@@ -77,6 +92,10 @@ func (s *Service) complete(ctx context.Context, list []Account) error {
 	if err != nil {
 		return err
 	}
+	c, err := loadCadence(db)
+	if err != nil {
+		return err
+	}
 	now := s.now().UTC()
 	for i := range list {
 		a := &list[i]
@@ -87,7 +106,7 @@ func (s *Service) complete(ctx context.Context, list []Account) error {
 		if a.Team == nil {
 			a.Team = []TeamMember{}
 		}
-		a.finish(now, s.cadence)
+		a.finish(now, c)
 	}
 	return nil
 }
@@ -127,8 +146,10 @@ type Filter struct {
 	Page  store.Page
 }
 
-// Sorts are the orders List accepts.
-var Sorts = []string{"name", "-annual_value", "next_contact_due"}
+// Sorts are the orders List accepts. A leading "-" means descending, as elsewhere:
+// "-health" lists the healthiest first and "health" the least healthy first (accounts
+// not scored, such as churned ones, come last either way).
+var Sorts = []string{"name", "-annual_value", "next_contact_due", "health", "-health"}
 
 // List returns one page of accounts matching f, with owners and teams, and the total.
 func (s *Service) List(ctx context.Context, f Filter) ([]Account, int64, error) {
@@ -149,8 +170,14 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Account, int64, error) 
 	case "next_contact_due":
 		// Never-contacted accounts are due now.
 		order = clause.Expr{SQL: "COALESCE(next_contact_due, ?), id", Vars: []any{now}}
+	case "health":
+		order = clause.Expr{SQL: "(SELECT h.score FROM account_health h WHERE h.account_id = accounts.id) IS NULL, " +
+			"(SELECT h.score FROM account_health h WHERE h.account_id = accounts.id), id"}
+	case "-health":
+		order = clause.Expr{SQL: "(SELECT h.score FROM account_health h WHERE h.account_id = accounts.id) IS NULL, " +
+			"(SELECT h.score FROM account_health h WHERE h.account_id = accounts.id) DESC, id"}
 	default:
-		bad.Add("sort", "must be one of name, -annual_value, next_contact_due")
+		bad.Add("sort", "must be one of name, -annual_value, next_contact_due, health, -health")
 	}
 	if err := bad.Err(); err != nil {
 		return nil, 0, err
@@ -243,4 +270,30 @@ func activeUser(tx *gorm.DB, field string, id int64) (UserRef, error) {
 		return UserRef{}, fault.Invalid(fault.Fields{field: "has departed and cannot take on accounts"})
 	}
 	return u, nil
+}
+
+// ByIDs returns the live accounts with the given ids, with owners and teams, in the
+// order of ids (missing or deleted ones are left out).
+func (s *Service) ByIDs(ctx context.Context, ids []int64) ([]Account, error) {
+	if len(ids) == 0 {
+		return []Account{}, nil
+	}
+	var rows []Account
+	if err := s.db.Read.WithContext(ctx).Where("id IN ?", ids).Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("accounts by id: %w", err)
+	}
+	byID := make(map[int64]Account, len(rows))
+	for _, a := range rows {
+		byID[a.ID] = a
+	}
+	out := make([]Account, 0, len(rows))
+	for _, id := range ids {
+		if a, ok := byID[id]; ok {
+			out = append(out, a)
+		}
+	}
+	if err := s.complete(ctx, out); err != nil {
+		return nil, err
+	}
+	return out, nil
 }

@@ -63,7 +63,10 @@ func (s *Service) SetMember(ctx context.Context, actor staff.User, id, userID in
 			if err := tx.Create(&TeamMember{AccountID: id, UserID: userID, Role: role, Since: now}).Error; err != nil {
 				return err
 			}
-			return recordTeam(ctx, tx, actor, ActionTeamAdded, id, 0, userID, role, now)
+			if err := recordTeam(ctx, tx, actor, ActionTeamAdded, id, 0, userID, role, now); err != nil {
+				return err
+			}
+			return s.changed(ctx, tx, id)
 		case err != nil:
 			return err
 		case m.Role == role:
@@ -107,7 +110,10 @@ func (s *Service) RemoveMember(ctx context.Context, actor staff.User, id, userID
 		if err := tx.Where("account_id = ? AND user_id = ?", id, userID).Delete(&TeamMember{}).Error; err != nil {
 			return err
 		}
-		return recordTeam(ctx, tx, actor, ActionTeamRemoved, id, userID, 0, m.Role, now)
+		if err := recordTeam(ctx, tx, actor, ActionTeamRemoved, id, userID, 0, m.Role, now); err != nil {
+			return err
+		}
+		return s.changed(ctx, tx, id)
 	})
 	if err != nil {
 		return fmt.Errorf("remove team member %d from account %d: %w", userID, id, err)

@@ -56,7 +56,10 @@ func (s *Service) Transfer(ctx context.Context, actor staff.User, id, to int64, 
 		if _, err := activeUser(tx, "to_user_id", to); err != nil {
 			return err
 		}
-		return moveOwner(ctx, tx, actor, a, to, reason, s.now().UTC())
+		if err := moveOwner(ctx, tx, actor, a, to, reason, s.now().UTC()); err != nil {
+			return err
+		}
+		return s.changed(ctx, tx, id)
 	})
 	if err != nil {
 		return Account{}, fmt.Errorf("transfer account %d: %w", id, err)

@@ -87,8 +87,11 @@ func (s *Service) Create(ctx context.Context, actor staff.User, in NewAccount) (
 		if err := tx.Create(&owner).Error; err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, audit.Entry{At: now, ActorID: &actor.ID, Action: ActionCreated,
-			Entity: "account", EntityID: a.ID, AccountID: &a.ID, ToUserID: &a.OwnerID, Role: string(RoleOwner)}, nil, a)
+		if err := audit.Record(ctx, tx, audit.Entry{At: now, ActorID: &actor.ID, Action: ActionCreated,
+			Entity: "account", EntityID: a.ID, AccountID: &a.ID, ToUserID: &a.OwnerID, Role: string(RoleOwner)}, nil, a); err != nil {
+			return err
+		}
+		return s.changed(ctx, tx, a.ID)
 	})
 	if err != nil {
 		return Account{}, fmt.Errorf("create account: %w", err)
@@ -184,15 +187,22 @@ func (s *Service) Update(ctx context.Context, actor staff.User, id int64, p Patc
 		if err := bad.Err(); err != nil {
 			return err
 		}
-		a.NextContactDue = dueAfter(a.LastContactedAt, a.effectiveCadence(s.cadence))
+		c, err := loadCadence(tx)
+		if err != nil {
+			return err
+		}
+		a.NextContactDue = dueAfter(a.LastContactedAt, a.effectiveCadence(c))
 		a.UpdatedAt = now
 		err = tx.Model(&a).Select("name", "tier", "industry", "region", "channel", "annual_value", "currency",
 			"customer_since", "renewal_date", "cadence_days", "next_contact_due", "updated_at").Updates(&a).Error
 		if err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, audit.Entry{At: now, ActorID: &actor.ID, Action: "account.update",
-			Entity: "account", EntityID: a.ID, AccountID: &a.ID}, before, a)
+		if err := audit.Record(ctx, tx, audit.Entry{At: now, ActorID: &actor.ID, Action: "account.update",
+			Entity: "account", EntityID: a.ID, AccountID: &a.ID}, before, a); err != nil {
+			return err
+		}
+		return s.changed(ctx, tx, a.ID)
 	})
 	if err != nil {
 		return Account{}, fmt.Errorf("update account %d: %w", id, err)
@@ -215,8 +225,11 @@ func (s *Service) Delete(ctx context.Context, actor staff.User, id int64) error 
 		if err := tx.Model(&a).Update("deleted_at", now).Error; err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, audit.Entry{At: now, ActorID: &actor.ID, Action: "account.delete",
-			Entity: "account", EntityID: id, AccountID: &id}, a, nil)
+		if err := audit.Record(ctx, tx, audit.Entry{At: now, ActorID: &actor.ID, Action: "account.delete",
+			Entity: "account", EntityID: id, AccountID: &id}, a, nil); err != nil {
+			return err
+		}
+		return s.changed(ctx, tx, id)
 	})
 	if err != nil {
 		return fmt.Errorf("delete account %d: %w", id, err)

@@ -5,6 +5,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"keyhold/internal/accounts"
 	"keyhold/internal/auth"
 	"keyhold/internal/config"
+	"keyhold/internal/health"
 	"keyhold/internal/staff"
 	"keyhold/internal/store"
 	"keyhold/internal/web"
@@ -30,6 +32,7 @@ type App struct {
 	Staff    *staff.Service
 	Auth     *auth.Service
 	Accounts *accounts.Service
+	Health   *health.Service
 	Handler  http.Handler
 }
 
@@ -58,7 +61,10 @@ func build(ctx context.Context, db *store.DB, cfg config.Config, o Options) (*Ap
 	if err := db.Migrate(ctx); err != nil {
 		return nil, err
 	}
-	a := &App{DB: db, Staff: staff.New(db, o.Now, o.BcryptCost), Accounts: accounts.New(db, o.Now)}
+	a := &App{DB: db, Staff: staff.New(db, o.Now, o.BcryptCost), Accounts: accounts.New(db, o.Now),
+		Health: health.New(db, o.Now)}
+	// Every write to an account rescored it in the same transaction.
+	a.Accounts.OnChange(a.Health.Refresh)
 	if cfg.AdminEmail != "" {
 		if _, err := a.Staff.Bootstrap(ctx, "Administrator", cfg.AdminEmail, cfg.AdminPassword); err != nil {
 			return nil, err
@@ -69,7 +75,8 @@ func build(ctx context.Context, db *store.DB, cfg config.Config, o Options) (*Ap
 		return nil, fmt.Errorf("signing secret: %w", err)
 	}
 	a.Auth = auth.New(db, a.Staff, secret, o.Now)
-	a.Handler, err = web.New(web.Deps{Staff: a.Staff, Auth: a.Auth, Accounts: a.Accounts, Ping: db.Ping, Now: o.Now})
+	a.Handler, err = web.New(web.Deps{Staff: a.Staff, Auth: a.Auth, Accounts: a.Accounts, Health: a.Health,
+		Ping: db.Ping, Now: o.Now, BaseURL: cfg.BaseURL})
 	if err != nil {
 		return nil, err
 	}
@@ -78,3 +85,24 @@ func build(ctx context.Context, db *store.DB, cfg config.Config, o Options) (*Ap
 
 // Close releases the database.
 func (a *App) Close() error { return a.DB.Close() }
+
+// RunScans rescores every account now and then every interval until ctx ends, so that
+// what time alone changes (an account falling overdue) shows. Failures are logged and the
+// next run tries again.
+func (a *App) RunScans(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		res, err := a.Health.Scan(ctx)
+		if err != nil && ctx.Err() == nil {
+			slog.Error("health scan failed", "err", err)
+		} else if err == nil {
+			slog.Info("health scan", "accounts", res.Accounts, "flagged", res.Flagged, "changed", res.Changed, "took", res.Took)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"strings"
+	"time"
 )
 
 // Config is the validated configuration of one Keyhold process.
@@ -14,7 +15,8 @@ type Config struct {
 	Secret        string // JWT signing key; empty means generated and stored in the database
 	AdminEmail    string // bootstrap admin, created when the database has no users
 	AdminPassword string
-	BaseURL       string // absolute links
+	BaseURL       string        // absolute links
+	ScanInterval  time.Duration // how often serve rescores every account
 }
 
 // FromEnv reads the KEYHOLD_* variables through getenv, applying the documented defaults.
@@ -35,6 +37,14 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	}
 	if c.BaseURL == "" {
 		c.BaseURL = "http://" + c.Addr
+	}
+	c.ScanInterval = 15 * time.Minute
+	if v := getenv("KEYHOLD_SCAN_INTERVAL"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Minute {
+			return c, fmt.Errorf("KEYHOLD_SCAN_INTERVAL %q: a duration of at least 1m, such as 15m", v)
+		}
+		c.ScanInterval = d
 	}
 	return c, c.validate()
 }

@@ -29,5 +29,13 @@ func (s *server) apiRoutes(api *gin.RouterGroup) {
 	a.PATCH("/contacts/:id", s.apiUpdateContact)
 	a.DELETE("/contacts/:id", s.apiDeleteContact)
 	a.GET("/accounts/:id/interactions", s.apiListInteractions)
+	a.GET("/accounts/:id/health", s.apiAccountHealth)
+
+	a.GET("/cadence-policies", s.apiPolicies)
+	a.PUT("/cadence-policies/:tier", s.apiSetPolicy)
+	a.GET("/flags", s.apiFlags)
+	a.GET("/me/agenda", s.apiAgenda)
+	a.GET("/me/calendar", s.apiCalendar)
+	a.POST("/me/calendar/rotate", s.apiRotateCalendar)
 	a.POST("/accounts/:id/interactions", s.apiLogInteraction)
 }

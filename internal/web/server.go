@@ -10,6 +10,7 @@ import (
 
 	"keyhold/internal/accounts"
 	"keyhold/internal/auth"
+	"keyhold/internal/health"
 	"keyhold/internal/staff"
 )
 
@@ -18,8 +19,10 @@ type Deps struct {
 	Staff    *staff.Service
 	Auth     *auth.Service
 	Accounts *accounts.Service
+	Health   *health.Service
 	Ping     func(context.Context) error // answers whether the database is reachable
 	Now      func() time.Time
+	BaseURL  string // absolute links (calendar feeds)
 }
 
 type server struct {
@@ -49,6 +52,7 @@ func New(d Deps) (http.Handler, error) {
 	r.NoRoute(s.notFound)
 
 	r.GET("/healthz", s.healthz)
+	r.GET("/calendar/:file", s.calendarFeed)
 	s.apiRoutes(r.Group("/api/v1"))
 	s.pageRoutes(r)
 

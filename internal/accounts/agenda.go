@@ -1,0 +1,64 @@
+package accounts
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"keyhold/internal/store"
+)
+
+// AgendaDays is how far ahead "due soon" looks.
+const AgendaDays = 7
+
+// Agenda is what a rep should do about their own accounts: the overdue ones and those
+// due within AgendaDays, soonest first.
+type Agenda struct {
+	Overdue []Account `json:"overdue"`
+	DueSoon []Account `json:"due_soon"`
+}
+
+// AgendaOf returns the agenda of the accounts a user owns (at most 200 in each list).
+func (s *Service) AgendaOf(ctx context.Context, userID int64) (Agenda, error) {
+	page := store.Page{Number: 1, Size: store.MaxPageSize}
+	soon := s.now().UTC().AddDate(0, 0, AgendaDays)
+	var a Agenda
+	var err error
+	if a.Overdue, _, err = s.List(ctx, Filter{OwnerID: userID, Overdue: true, Sort: "next_contact_due", Page: page}); err != nil {
+		return Agenda{}, err
+	}
+	if a.DueSoon, _, err = s.List(ctx, Filter{OwnerID: userID, DueBy: &soon, Sort: "next_contact_due", Page: page}); err != nil {
+		return Agenda{}, err
+	}
+	return a, nil
+}
+
+// DueDate is when one account is next due for contact, for calendar feeds.
+type DueDate struct {
+	AccountID       int64
+	Name            string
+	Tier            Tier
+	LastContactedAt *time.Time
+	Due             time.Time // never-contacted accounts are due now
+}
+
+// DueDates lists the next contact due date of every active account a user owns, soonest
+// first, in one query.
+func (s *Service) DueDates(ctx context.Context, ownerID int64) ([]DueDate, error) {
+	var rows []Account
+	err := s.db.Read.WithContext(ctx).Select("id, name, tier, status, last_contacted_at, next_contact_due").
+		Where("owner_id = ? AND status = ?", ownerID, StatusActive).Order("next_contact_due, id").Find(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("due dates of user %d: %w", ownerID, err)
+	}
+	now := s.now().UTC()
+	out := make([]DueDate, len(rows))
+	for i, a := range rows {
+		d := DueDate{AccountID: a.ID, Name: a.Name, Tier: a.Tier, LastContactedAt: a.LastContactedAt, Due: now}
+		if a.NextContactDue != nil {
+			d.Due = *a.NextContactDue
+		}
+		out[i] = d
+	}
+	return out, nil
+}

@@ -1,0 +1,87 @@
+package health
+
+import (
+	"context"
+	"fmt"
+
+	"keyhold/internal/accounts"
+	"keyhold/internal/fault"
+	"keyhold/internal/store"
+)
+
+// FlagFilter selects flagged accounts.
+type FlagFilter struct {
+	Tier      accounts.Tier
+	OwnerID   int64
+	Level     Level // with a level, every account of that level, flagged or not
+	Neglected bool
+	Page      store.Page
+}
+
+// Flag is one flagged account with its health.
+type Flag struct {
+	Account accounts.Account `json:"account"`
+	Report
+}
+
+// Flags lists neglected and at-risk accounts, worst first: the largest (100 − score) ×
+// annual value first. One query for the page, then the accounts in one batch.
+func (s *Service) Flags(ctx context.Context, acc *accounts.Service, f FlagFilter) ([]Flag, int64, error) {
+	bad := fault.Collect{}
+	if f.Tier != "" && !f.Tier.Valid() {
+		bad.Add("tier", "must be key, growth or standard")
+	}
+	if f.Level != "" && f.Level != Healthy && f.Level != Watch && f.Level != AtRisk {
+		bad.Add("level", "must be healthy, watch or at_risk")
+	}
+	if err := bad.Err(); err != nil {
+		return nil, 0, err
+	}
+	q := s.db.Read.WithContext(ctx).Table("account_health h").
+		Joins("JOIN accounts a ON a.id = h.account_id AND a.deleted_at IS NULL AND a.status = 'active'")
+	if f.Level != "" {
+		q = q.Where("h.level = ?", f.Level)
+	} else {
+		q = q.Where("h.flagged_since IS NOT NULL")
+	}
+	if f.Neglected {
+		q = q.Where("h.neglected")
+	}
+	if f.Tier != "" {
+		q = q.Where("a.tier = ?", f.Tier)
+	}
+	if f.OwnerID != 0 {
+		q = q.Where("a.owner_id = ?", f.OwnerID)
+	}
+	var total int64
+	if err := q.Count(&total).Error; err != nil {
+		return nil, 0, fmt.Errorf("count flags: %w", err)
+	}
+	p := f.Page.Normalized()
+	var recs []record
+	if err := q.Select("h.*").Order("h.risk_value DESC, h.score, a.id").Limit(p.Size).Offset(p.Offset()).
+		Find(&recs).Error; err != nil {
+		return nil, 0, fmt.Errorf("list flags: %w", err)
+	}
+	ids := make([]int64, len(recs))
+	for i, r := range recs {
+		ids[i] = r.AccountID
+	}
+	list, err := acc.ByIDs(ctx, ids)
+	if err != nil {
+		return nil, 0, err
+	}
+	byID := make(map[int64]accounts.Account, len(list))
+	for _, a := range list {
+		byID[a.ID] = a
+	}
+	out := make([]Flag, 0, len(recs))
+	for _, r := range recs {
+		rep, err := r.report()
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, Flag{Account: byID[r.AccountID], Report: rep})
+	}
+	return out, total, nil
+}

@@ -1,0 +1,242 @@
+package health
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"keyhold/internal/fault"
+	"keyhold/internal/store"
+)
+
+// Service keeps each account's health current: after every write that changes it
+// (through Refresh, called inside the write's transaction) and in a periodic scan that
+// catches what time alone changes.
+type Service struct {
+	db  *store.DB
+	now func() time.Time
+}
+
+// New returns a Service.
+func New(db *store.DB, now func() time.Time) *Service { return &Service{db: db, now: now} }
+
+// record is one row of account_health.
+type record struct {
+	AccountID    int64 `gorm:"primaryKey"`
+	Score        int
+	Level        Level
+	Neglected    bool
+	RiskValue    int64
+	Reasons      string
+	ComputedAt   time.Time
+	LevelSince   time.Time
+	FlaggedSince *time.Time
+}
+
+func (record) TableName() string { return "account_health" }
+
+type event struct {
+	ID        int64
+	AccountID int64
+	At        time.Time
+	FromLevel string
+	ToLevel   string
+	Score     int
+	Neglected bool
+}
+
+func (event) TableName() string { return "health_events" }
+
+// flagged: neglected or at risk — what the flag lists show.
+func flagged(r Result, neglected bool) bool { return neglected || r.Level == AtRisk }
+
+// Refresh rescores the given accounts inside tx, the transaction of the write that
+// changed them. It has the shape of accounts.ChangeHook.
+func (s *Service) Refresh(ctx context.Context, tx *gorm.DB, ids ...int64) error {
+	return s.update(ctx, tx.WithContext(ctx), ids)
+}
+
+// ScanResult says what a full scan did.
+type ScanResult struct {
+	Accounts int           `json:"accounts"`
+	Flagged  int           `json:"flagged"`
+	Changed  int           `json:"changed"`
+	Took     time.Duration `json:"took"`
+}
+
+// Scan rescores every account. It is safe to run on several instances at once: each run
+// writes the same rows from the same data, and flagged_since only moves on a change.
+func (s *Service) Scan(ctx context.Context) (ScanResult, error) {
+	start := time.Now()
+	var res ScanResult
+	err := s.db.Write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var err error
+		res, err = s.apply(ctx, tx, nil)
+		return err
+	})
+	res.Took = time.Since(start)
+	if err != nil {
+		return res, fmt.Errorf("health scan: %w", err)
+	}
+	return res, nil
+}
+
+func (s *Service) update(ctx context.Context, tx *gorm.DB, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	_, err := s.apply(ctx, tx, ids)
+	return err
+}
+
+// apply scores the accounts (all when ids is nil) and writes the results: rows for
+// scored accounts, none for churned or deleted ones, an event for each change of level
+// or of the neglected flag.
+func (s *Service) apply(ctx context.Context, tx *gorm.DB, ids []int64) (ScanResult, error) {
+	now := s.now().UTC()
+	subjects, err := loadFacts(tx, now, ids)
+	if err != nil {
+		return ScanResult{}, err
+	}
+	var old []record
+	q := tx.Model(&record{})
+	if ids != nil {
+		q = q.Where("account_id IN ?", ids)
+	}
+	if err := q.Find(&old).Error; err != nil {
+		return ScanResult{}, err
+	}
+	prev := make(map[int64]record, len(old))
+	for _, r := range old {
+		prev[r.AccountID] = r
+	}
+	var res ScanResult
+	var rows []record
+	var events []event
+	var gone []int64
+	for id := range prev {
+		if sub, ok := subjects[id]; !ok || sub.Facts.Churned {
+			gone = append(gone, id)
+		}
+	}
+	for id, sub := range subjects {
+		r, ok := Score(sub.Facts, now)
+		if !ok {
+			continue
+		}
+		res.Accounts++
+		neglected := Neglected(sub.Facts, now)
+		reasons, err := json.Marshal(r.Reasons)
+		if err != nil {
+			return res, err
+		}
+		rec := record{AccountID: id, Score: r.Score, Level: r.Level, Neglected: neglected,
+			RiskValue: int64(MaxScore-r.Score) * sub.AnnualValue, Reasons: string(reasons), ComputedAt: now,
+			LevelSince: now}
+		p, had := prev[id]
+		if had {
+			rec.LevelSince, rec.FlaggedSince = p.LevelSince, p.FlaggedSince
+		}
+		if !had || p.Level != rec.Level || p.Neglected != neglected {
+			res.Changed++
+			from := ""
+			if had {
+				from = string(p.Level)
+			}
+			if !had || p.Level != rec.Level {
+				rec.LevelSince = now
+			}
+			events = append(events, event{AccountID: id, At: now, FromLevel: from, ToLevel: string(rec.Level),
+				Score: rec.Score, Neglected: neglected})
+		}
+		switch {
+		case flagged(r, neglected) && rec.FlaggedSince == nil:
+			rec.FlaggedSince = &now
+		case !flagged(r, neglected):
+			rec.FlaggedSince = nil
+		}
+		if rec.FlaggedSince != nil {
+			res.Flagged++
+		}
+		rows = append(rows, rec)
+	}
+	if len(gone) > 0 {
+		if err := tx.Where("account_id IN ?", gone).Delete(&record{}).Error; err != nil {
+			return res, err
+		}
+	}
+	if len(rows) > 0 {
+		err := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "account_id"}}, UpdateAll: true}).
+			CreateInBatches(rows, 500).Error
+		if err != nil {
+			return res, fmt.Errorf("save health: %w", err)
+		}
+	}
+	if len(events) > 0 {
+		if err := tx.CreateInBatches(events, 500).Error; err != nil {
+			return res, fmt.Errorf("save health events: %w", err)
+		}
+	}
+	return res, nil
+}
+
+// Report is an account's stored health, as the API shows it.
+type Report struct {
+	AccountID    int64      `json:"-"`
+	Score        int        `json:"score"`
+	Level        Level      `json:"level"`
+	Neglected    bool       `json:"neglected"`
+	Reasons      []Reason   `json:"reasons"`
+	ComputedAt   time.Time  `json:"computed_at"`
+	LevelSince   time.Time  `json:"level_since"`
+	FlaggedSince *time.Time `json:"flagged_since"`
+}
+
+func (r record) report() (Report, error) {
+	out := Report{AccountID: r.AccountID, Score: r.Score, Level: r.Level, Neglected: r.Neglected,
+		ComputedAt: r.ComputedAt, LevelSince: r.LevelSince, FlaggedSince: r.FlaggedSince}
+	if err := json.Unmarshal([]byte(r.Reasons), &out.Reasons); err != nil {
+		return Report{}, fmt.Errorf("health of account %d: %w", r.AccountID, err)
+	}
+	if out.Reasons == nil {
+		out.Reasons = []Reason{}
+	}
+	return out, nil
+}
+
+// ErrNotScored is returned for an account that is not scored (churned).
+var ErrNotScored = fault.Conflict("churned accounts are not scored", nil)
+
+// Get returns an account's health. An account not yet scored (before the first scan
+// after an upgrade) is scored on the spot, without storing the result.
+func (s *Service) Get(ctx context.Context, accountID int64) (Report, error) {
+	db := s.db.Read.WithContext(ctx)
+	var r record
+	err := db.Take(&r, "account_id = ?", accountID).Error
+	if err == nil {
+		return r.report()
+	}
+	if !errors.Is(err, gorm.ErrRecordNotFound) {
+		return Report{}, err
+	}
+	now := s.now().UTC()
+	subjects, err := loadFacts(db, now, []int64{accountID})
+	if err != nil {
+		return Report{}, err
+	}
+	sub, ok := subjects[accountID]
+	if !ok {
+		return Report{}, fault.NotFound("account", accountID)
+	}
+	res, ok := Score(sub.Facts, now)
+	if !ok {
+		return Report{}, ErrNotScored
+	}
+	return Report{AccountID: accountID, Score: res.Score, Level: res.Level, Neglected: Neglected(sub.Facts, now),
+		Reasons: res.Reasons, ComputedAt: now, LevelSince: now}, nil
+}

@@ -1,0 +1,99 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/emersion/go-ical"
+	"github.com/gin-gonic/gin"
+
+	"keyhold/internal/fault"
+	"keyhold/internal/i18n"
+)
+
+// The calendar feed: an iCalendar file of the contact due dates of a user's accounts,
+// read by calendar programs with the feed token in the address instead of a sign-in.
+
+func (s *server) feedURL(token string) string {
+	return s.BaseURL + "/calendar/" + token + ".ics"
+}
+
+func (s *server) apiCalendar(c *gin.Context) {
+	tok, err := s.Staff.CalendarToken(c.Request.Context(), currentUser(c))
+	respond(c, http.StatusOK, gin.H{"url": s.feedURL(tok)}, err)
+}
+
+func (s *server) apiRotateCalendar(c *gin.Context) {
+	tok, err := s.Staff.RotateCalendarToken(c.Request.Context(), currentUser(c))
+	respond(c, http.StatusOK, gin.H{"url": s.feedURL(tok)}, err)
+}
+
+// calendarFeed serves GET /calendar/:file where file is TOKEN.ics.
+func (s *server) calendarFeed(c *gin.Context) {
+	token, ok := strings.CutSuffix(c.Param("file"), ".ics")
+	if !ok {
+		abortJSON(c, fault.NotFound("calendar", "feed"))
+		return
+	}
+	ctx := c.Request.Context()
+	u, err := s.Staff.ByCalendarToken(ctx, token)
+	if err != nil {
+		abortJSON(c, err)
+		return
+	}
+	due, err := s.Accounts.DueDates(ctx, u.ID)
+	if err != nil {
+		abortJSON(c, err)
+		return
+	}
+	l := i18n.English
+	if lang, ok := i18n.Parse(u.Language); ok {
+		l = lang
+	}
+	now := s.Now().UTC()
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	cal := ical.NewCalendar()
+	cal.Props.SetText(ical.PropVersion, "2.0")
+	cal.Props.SetText(ical.PropProductID, "-//Keyhold//Contact cadence//EN")
+	cal.Props.SetText(ical.PropCalendarScale, "GREGORIAN")
+	cal.Props.SetText("X-WR-CALNAME", l.T("calendar.name", u.Name))
+	for _, d := range due {
+		day := time.Date(d.Due.Year(), d.Due.Month(), d.Due.Day(), 0, 0, 0, 0, time.UTC)
+		summary := l.T("calendar.due", d.Name)
+		if day.Before(today) {
+			// Overdue contact goes on today, where it will be seen, and says so.
+			summary = l.T("calendar.overdue", d.Name, l.Date(day))
+			day = today
+		}
+		ev := ical.NewEvent()
+		ev.Props.SetText(ical.PropUID, fmt.Sprintf("keyhold-account-%d@%s", d.AccountID, hostOf(s.BaseURL)))
+		ev.Props.SetDateTime(ical.PropDateTimeStamp, now)
+		ev.Props.SetDate(ical.PropDateTimeStart, day)
+		ev.Props.SetDate(ical.PropDateTimeEnd, day.AddDate(0, 0, 1))
+		ev.Props.SetText(ical.PropSummary, summary)
+		ev.Props.SetText(ical.PropDescription, l.T("calendar.description", l.T("tier."+string(d.Tier))))
+		ev.Props.SetText(ical.PropTransparency, "TRANSPARENT")
+		if link, err := url.Parse(fmt.Sprintf("%s/accounts/%d", s.BaseURL, d.AccountID)); err == nil {
+			ev.Props.SetURI(ical.PropURL, link)
+		}
+		cal.Children = append(cal.Children, ev.Component)
+	}
+	var buf bytes.Buffer
+	if err := ical.NewEncoder(&buf).Encode(cal); err != nil {
+		abortJSON(c, err)
+		return
+	}
+	c.Header("Cache-Control", "private, max-age=300")
+	c.Data(http.StatusOK, "text/calendar; charset=utf-8", buf.Bytes())
+}
+
+func hostOf(base string) string {
+	if u, err := url.Parse(base); err == nil && u.Host != "" {
+		return u.Hostname()
+	}
+	return "keyhold"
+}

@@ -1,0 +1,47 @@
+package web
+
+import (
+	"keyhold/internal/health"
+	"keyhold/internal/i18n"
+)
+
+// reasonMessage says a health reason in words, with its numbers: "No contact for 41 days;
+// the cadence is 14 days."
+func reasonMessage(l i18n.Lang, r health.Reason) string {
+	// Stored reasons come back from JSON with float64 numbers; the messages want ints.
+	n := func(k string) int {
+		switch v := r.Data[k].(type) {
+		case int:
+			return v
+		case float64:
+			return int(v)
+		}
+		return 0
+	}
+	switch r.Code {
+	case health.CodeContactOverdue:
+		return l.T("reason.contact_overdue", n("days_since_contact"), n("cadence_days"), n("days_overdue"))
+	case health.CodeNeverContacted:
+		return l.T("reason.never_contacted", n("cadence_days"))
+	case health.CodeOwnerInactive:
+		status, _ := r.Data["owner_status"].(string)
+		return l.T("reason.owner_inactive." + status)
+	case health.CodeSingleThreadedTeam:
+		return l.T("reason.single_threaded_team", n("active_team_members"), n("minimum"))
+	case health.CodeSingleContact:
+		return l.T("reason.single_contact", n("contacts"), n("contacts_touched_180"))
+	case health.CodeOnePersonRelationship:
+		return l.T("reason.one_person_relationship", n("top_staff_interactions"), n("interactions_180"), n("share_percent"))
+	case health.CodeOwnershipChurn:
+		return l.T("reason.ownership_churn", n("owner_changes_365"))
+	case health.CodeComplaintUnresolved:
+		return l.T("reason.complaint_unresolved", n("complaints"), n("oldest_days"))
+	case health.CodeRenewalAtRisk:
+		return l.T("reason.renewal_at_risk", n("days_to_renewal"))
+	case health.CodeEngagementDeclining:
+		return l.T("reason.engagement_declining", n("contacts_90"), n("contacts_prev_90"))
+	case health.CodeNoExecutiveTouch:
+		return l.T("reason.no_executive_touch", n("days"))
+	}
+	return r.Code
+}
