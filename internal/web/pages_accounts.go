@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -10,6 +11,7 @@ import (
 
 	"keyhold/internal/accounts"
 	"keyhold/internal/fault"
+	"keyhold/internal/health"
 	"keyhold/internal/staff"
 	"keyhold/internal/store"
 )
@@ -25,6 +27,8 @@ type homeView struct {
 	Mine         []accounts.Account
 	MineTotal    int64
 	MineLink     string
+	Flags        []flagRow // a rep's own flagged accounts, worst first
+	FlagsTotal   int64
 }
 
 // homePage: a rep sees their own accounts by next contact due — overdue, due this week,
@@ -55,6 +59,11 @@ func (s *server) homePage(c *gin.Context) {
 		}
 		if err == nil {
 			v.Mine, v.MineTotal, err = s.Accounts.List(ctx, accounts.Filter{OwnerID: u.ID, Status: accounts.StatusActive, Sort: "next_contact_due", Page: page})
+		}
+		if err == nil {
+			var flags []health.Flag
+			flags, v.FlagsTotal, err = s.Health.Flags(ctx, s.Accounts, health.FlagFilter{OwnerID: u.ID, Page: page})
+			v.Flags = s.flagRows(c, flags)
 		}
 	}
 	if err != nil {
@@ -136,6 +145,8 @@ func (s *server) staffChoices(c *gin.Context) ([]staff.User, error) {
 
 type accountView struct {
 	Account          accounts.Account
+	Health           *health.Report // nil for a churned account
+	HealthReasons    []string
 	Perms            accounts.Permissions
 	Contacts         []accounts.Contact
 	Interactions     []accounts.Interaction
@@ -163,6 +174,14 @@ func (s *server) loadAccountView(c *gin.Context) (accountView, error) {
 		return v, err
 	}
 	v.Perms = accounts.PermissionsOf(currentUser(c), v.Account)
+	if h, err := s.Health.Get(ctx, id); err == nil {
+		v.Health = &h
+		for _, r := range h.Reasons {
+			v.HealthReasons = append(v.HealthReasons, reasonMessage(langOf(c), r))
+		}
+	} else if !errors.Is(err, health.ErrNotScored) {
+		return v, err
+	}
 	if v.Contacts, err = s.Accounts.Contacts(ctx, id); err != nil {
 		return v, err
 	}

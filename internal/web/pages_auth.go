@@ -38,6 +38,7 @@ func (s *server) pageRoutes(r *gin.Engine) {
 	p.GET("/contacts/:id/edit", s.editContactPage)
 	p.POST("/contacts/:id", s.editContactSubmit)
 	p.POST("/contacts/:id/delete", s.deleteContactSubmit)
+	p.GET("/flags", s.flagsPage)
 	p.GET("/settings", s.settingsPage)
 	p.POST("/settings/password", s.passwordSubmit)
 
@@ -47,13 +48,15 @@ func (s *server) pageRoutes(r *gin.Engine) {
 	admin.POST("/users", s.createUserSubmit)
 	admin.GET("/users/:id/edit", s.editUserPage)
 	admin.POST("/users/:id", s.editUserSubmit)
+	admin.GET("/cadence", s.cadencePage)
+	admin.POST("/cadence/:tier", s.cadenceSubmit)
 }
 
 // requireAdmin keeps the admin pages to admins.
 func (s *server) requireAdmin() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if !currentUser(c).IsAdmin() {
-			s.pageError(c, fault.Forbidden("only admins manage users"))
+			s.pageError(c, fault.Forbidden("only admins may open the admin pages"))
 			return
 		}
 		c.Next()

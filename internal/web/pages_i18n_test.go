@@ -79,9 +79,9 @@ func TestChinesePagesHaveNoEnglish(t *testing.T) {
 	}{
 		{"rep", rep.Email, []string{"/", "/accounts", "/accounts?tier=key&overdue=true", path("/accounts/%d", acc),
 			path("/accounts/%d/edit", acc), "/accounts/new", path("/accounts/%d/contacts/new", acc),
-			path("/contacts/%d/edit", id(c)), "/settings", "/no-such-page", "/admin/users"}},
+			path("/contacts/%d/edit", id(c)), "/settings", "/no-such-page", "/admin/users", "/flags", "/flags?tier=all&level=watch"}},
 		{"manager", mgr.Email, []string{"/", path("/accounts/%d", acc), path("/contacts/%d/edit", id(c))}},
-		{"admin", adminEmail, []string{"/", "/admin/users", "/admin/users/new", path("/admin/users/%d/edit", rep.ID)}},
+		{"admin", adminEmail, []string{"/", "/admin/users", "/admin/users/new", path("/admin/users/%d/edit", rep.ID), "/admin/cadence"}},
 	} {
 		t.Run(who.name, func(t *testing.T) {
 			pw := testPassword
