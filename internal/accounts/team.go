@@ -63,7 +63,7 @@ func (s *Service) SetMember(ctx context.Context, actor staff.User, id, userID in
 			if err := tx.Create(&TeamMember{AccountID: id, UserID: userID, Role: role, Since: now}).Error; err != nil {
 				return err
 			}
-			if err := recordTeam(ctx, tx, actor, ActionTeamAdded, id, 0, userID, role, now); err != nil {
+			if err := recordTeam(ctx, tx, actor, ActionTeamAdded, id, 0, userID, role, nil, now); err != nil {
 				return err
 			}
 			return s.changed(ctx, tx, id)
@@ -76,7 +76,7 @@ func (s *Service) SetMember(ctx context.Context, actor staff.User, id, userID in
 				Update("role", role).Error; err != nil {
 				return err
 			}
-			return recordTeam(ctx, tx, actor, ActionTeamRole, id, 0, userID, role, now)
+			return recordTeam(ctx, tx, actor, ActionTeamRole, id, 0, userID, role, nil, now)
 		}
 	})
 	if err != nil {
@@ -110,7 +110,7 @@ func (s *Service) RemoveMember(ctx context.Context, actor staff.User, id, userID
 		if err := tx.Where("account_id = ? AND user_id = ?", id, userID).Delete(&TeamMember{}).Error; err != nil {
 			return err
 		}
-		if err := recordTeam(ctx, tx, actor, ActionTeamRemoved, id, userID, 0, m.Role, now); err != nil {
+		if err := recordTeam(ctx, tx, actor, ActionTeamRemoved, id, userID, 0, m.Role, nil, now); err != nil {
 			return err
 		}
 		return s.changed(ctx, tx, id)

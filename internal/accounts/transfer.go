@@ -56,7 +56,7 @@ func (s *Service) Transfer(ctx context.Context, actor staff.User, id, to int64, 
 		if _, err := activeUser(tx, "to_user_id", to); err != nil {
 			return err
 		}
-		if err := moveOwner(ctx, tx, actor, a, to, reason, s.now().UTC()); err != nil {
+		if err := moveOwner(ctx, tx, actor, a, to, reason, nil, s.now().UTC()); err != nil {
 			return err
 		}
 		return s.changed(ctx, tx, id)
@@ -69,7 +69,7 @@ func (s *Service) Transfer(ctx context.Context, actor staff.User, id, to int64, 
 
 // moveOwner makes to the owner of a inside tx: the old owner becomes backup, the new one
 // owner (joining the team or changing role), and the change is audited.
-func moveOwner(ctx context.Context, tx *gorm.DB, actor staff.User, a Account, to int64, reason string, now time.Time) error {
+func moveOwner(ctx context.Context, tx *gorm.DB, actor staff.User, a Account, to int64, reason string, handoverID *int64, now time.Time) error {
 	from := a.OwnerID
 	// Demote first: the one-owner index allows a single owner row at a time.
 	if err := tx.Model(&TeamMember{}).Where("account_id = ? AND user_id = ?", a.ID, from).
@@ -93,7 +93,7 @@ func moveOwner(ctx context.Context, tx *gorm.DB, actor staff.User, a Account, to
 	}
 	return audit.Record(ctx, tx, audit.Entry{At: now, ActorID: &actor.ID, Action: ActionTransferred,
 		Entity: "account", EntityID: a.ID, AccountID: &a.ID, FromUserID: &from, ToUserID: &to,
-		Role: string(RoleOwner), Reason: reason}, map[string]int64{"owner_id": from}, map[string]int64{"owner_id": to})
+		Role: string(RoleOwner), Reason: reason, HandoverID: handoverID}, map[string]int64{"owner_id": from}, map[string]int64{"owner_id": to})
 }
 
 // HistoryEntry is one ownership or team change.
@@ -132,9 +132,9 @@ func (s *Service) History(ctx context.Context, id int64) ([]HistoryEntry, error)
 	return out, nil
 }
 
-// audit helper for team changes.
-func recordTeam(ctx context.Context, tx *gorm.DB, actor staff.User, action string, accountID, from, to int64, role TeamRole, now time.Time) error {
+// recordTeam audits a team change; handoverID ties it to a handover, if any.
+func recordTeam(ctx context.Context, tx *gorm.DB, actor staff.User, action string, accountID, from, to int64, role TeamRole, handoverID *int64, now time.Time) error {
 	return audit.Record(ctx, tx, audit.Entry{At: now, ActorID: &actor.ID, Action: action, Entity: "account",
 		EntityID: accountID, AccountID: &accountID, FromUserID: audit.Ptr(from), ToUserID: audit.Ptr(to),
-		Role: string(role)}, nil, nil)
+		Role: string(role), HandoverID: handoverID}, nil, nil)
 }

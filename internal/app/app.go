@@ -14,6 +14,7 @@ import (
 	"keyhold/internal/accounts"
 	"keyhold/internal/auth"
 	"keyhold/internal/config"
+	"keyhold/internal/handover"
 	"keyhold/internal/health"
 	"keyhold/internal/staff"
 	"keyhold/internal/store"
@@ -33,6 +34,7 @@ type App struct {
 	Auth     *auth.Service
 	Accounts *accounts.Service
 	Health   *health.Service
+	Handover *handover.Service
 	Handler  http.Handler
 }
 
@@ -65,6 +67,7 @@ func build(ctx context.Context, db *store.DB, cfg config.Config, o Options) (*Ap
 		Health: health.New(db, o.Now)}
 	// Every write to an account rescored it in the same transaction.
 	a.Accounts.OnChange(a.Health.Refresh)
+	a.Handover = handover.New(db, o.Now, a.Accounts)
 	if cfg.AdminEmail != "" {
 		if _, err := a.Staff.Bootstrap(ctx, "Administrator", cfg.AdminEmail, cfg.AdminPassword); err != nil {
 			return nil, err
@@ -75,7 +78,7 @@ func build(ctx context.Context, db *store.DB, cfg config.Config, o Options) (*Ap
 		return nil, fmt.Errorf("signing secret: %w", err)
 	}
 	a.Auth = auth.New(db, a.Staff, secret, o.Now)
-	a.Handler, err = web.New(web.Deps{Staff: a.Staff, Auth: a.Auth, Accounts: a.Accounts, Health: a.Health,
+	a.Handler, err = web.New(web.Deps{Staff: a.Staff, Auth: a.Auth, Accounts: a.Accounts, Health: a.Health, Handover: a.Handover,
 		Ping: db.Ping, Now: o.Now, BaseURL: cfg.BaseURL})
 	if err != nil {
 		return nil, err

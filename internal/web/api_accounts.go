@@ -50,6 +50,9 @@ func (s *server) apiGetAccount(c *gin.Context) {
 		return
 	}
 	a, err := s.Accounts.Get(c.Request.Context(), id)
+	if err == nil {
+		err = s.Handover.NoteView(c.Request.Context(), currentUser(c), id)
+	}
 	respond(c, http.StatusOK, a, err)
 }
 

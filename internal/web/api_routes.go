@@ -13,6 +13,18 @@ func (s *server) apiRoutes(api *gin.RouterGroup) {
 	a.POST("/users", s.apiCreateUser)
 	a.GET("/users/:id", s.apiGetUser)
 	a.PATCH("/users/:id", s.apiUpdateUser)
+	a.POST("/users/:id/depart", s.apiDepart)
+
+	a.POST("/handovers", s.apiCreateHandover)
+	a.GET("/handovers", s.apiListHandovers)
+	a.GET("/handovers/:id", s.apiGetHandover)
+	a.GET("/handovers/:id/candidates", s.apiHandoverCandidates)
+	a.PATCH("/handovers/:id/items/:item_id", s.apiUpdateHandoverItem)
+	a.POST("/handovers/:id/assign", s.apiAssignHandoverItems)
+	a.POST("/handovers/:id/start", s.apiStartHandover)
+	a.POST("/handovers/:id/complete", s.apiCompleteHandover)
+	a.POST("/handovers/:id/cancel", s.apiCancelHandover)
+	a.GET("/handovers/:id/report", s.apiHandoverReport)
 
 	a.GET("/accounts", s.apiListAccounts)
 	a.POST("/accounts", s.apiCreateAccount)

@@ -174,6 +174,9 @@ func (s *server) loadAccountView(c *gin.Context) (accountView, error) {
 		return v, err
 	}
 	v.Perms = accounts.PermissionsOf(currentUser(c), v.Account)
+	if err := s.Handover.NoteView(ctx, currentUser(c), id); err != nil {
+		return v, err
+	}
 	if h, err := s.Health.Get(ctx, id); err == nil {
 		v.Health = &h
 		for _, r := range h.Reasons {

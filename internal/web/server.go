@@ -10,6 +10,7 @@ import (
 
 	"keyhold/internal/accounts"
 	"keyhold/internal/auth"
+	"keyhold/internal/handover"
 	"keyhold/internal/health"
 	"keyhold/internal/staff"
 )
@@ -20,6 +21,7 @@ type Deps struct {
 	Auth     *auth.Service
 	Accounts *accounts.Service
 	Health   *health.Service
+	Handover *handover.Service
 	Ping     func(context.Context) error // answers whether the database is reachable
 	Now      func() time.Time
 	BaseURL  string // absolute links (calendar feeds)

@@ -1,0 +1,116 @@
+package accounts
+
+import (
+	"context"
+	"errors"
+
+	"gorm.io/gorm"
+
+	"keyhold/internal/fault"
+	"keyhold/internal/staff"
+)
+
+// The operations below run inside a caller's transaction, for workflows that move many
+// accounts at once and must move all or none (a handover's completion, a departure).
+// Each is audited with the workflow's handover, if any, and rescored through the change
+// hook, like the single-account methods.
+
+// TransferTx makes to the owner of the account inside tx; the previous owner stays on the
+// team as backup (the caller removes them if they are leaving).
+func (s *Service) TransferTx(ctx context.Context, tx *gorm.DB, actor staff.User, accountID, to int64, reason string, handoverID *int64) error {
+	a, err := loadAccount(tx, accountID)
+	if err != nil {
+		return err
+	}
+	if a.OwnerID == to {
+		return nil
+	}
+	if _, err := activeUser(tx, "to_user_id", to); err != nil {
+		return err
+	}
+	if err := moveOwner(ctx, tx, actor, a, to, reason, handoverID, s.now().UTC()); err != nil {
+		return err
+	}
+	return s.changed(ctx, tx, accountID)
+}
+
+// JoinTx puts a user on the account's team with role, unless they are on it already; it
+// reports whether they joined.
+func (s *Service) JoinTx(ctx context.Context, tx *gorm.DB, actor staff.User, accountID, userID int64, role TeamRole, handoverID *int64) (bool, error) {
+	member, err := isMember(tx, accountID, userID)
+	if err != nil || member {
+		return false, err
+	}
+	if _, err := activeUser(tx, "to_user_id", userID); err != nil {
+		return false, err
+	}
+	now := s.now().UTC()
+	if err := tx.Create(&TeamMember{AccountID: accountID, UserID: userID, Role: role, Since: now}).Error; err != nil {
+		return false, err
+	}
+	if err := recordTeam(ctx, tx, actor, ActionTeamAdded, accountID, 0, userID, role, handoverID, now); err != nil {
+		return false, err
+	}
+	return true, s.changed(ctx, tx, accountID)
+}
+
+// SetRoleTx changes a member's role (never to or from owner).
+func (s *Service) SetRoleTx(ctx context.Context, tx *gorm.DB, actor staff.User, accountID, userID int64, role TeamRole, handoverID *int64) error {
+	var m TeamMember
+	if err := tx.Where("account_id = ? AND user_id = ?", accountID, userID).Take(&m).Error; err != nil {
+		return err
+	}
+	if m.Role == role || m.Role == RoleOwner || role == RoleOwner {
+		return nil
+	}
+	if err := tx.Model(&TeamMember{}).Where("account_id = ? AND user_id = ?", accountID, userID).Update("role", role).Error; err != nil {
+		return err
+	}
+	return recordTeam(ctx, tx, actor, ActionTeamRole, accountID, 0, userID, role, handoverID, s.now().UTC())
+}
+
+// LeaveTx takes a user off the account's team (not the owner: move the account first).
+func (s *Service) LeaveTx(ctx context.Context, tx *gorm.DB, actor staff.User, accountID, userID int64, handoverID *int64) error {
+	var m TeamMember
+	err := tx.Where("account_id = ? AND user_id = ?", accountID, userID).Take(&m).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if m.Role == RoleOwner {
+		return fault.Conflict("the owner cannot leave the team; transfer the account first", nil)
+	}
+	if err := tx.Where("account_id = ? AND user_id = ?", accountID, userID).Delete(&TeamMember{}).Error; err != nil {
+		return err
+	}
+	if err := recordTeam(ctx, tx, actor, ActionTeamRemoved, accountID, userID, 0, m.Role, handoverID, s.now().UTC()); err != nil {
+		return err
+	}
+	return s.changed(ctx, tx, accountID)
+}
+
+// Membership is one account a user owns or helps with.
+type Membership struct {
+	AccountID   int64
+	Name        string
+	Tier        Tier
+	AnnualValue int64
+	Role        TeamRole
+}
+
+// MembershipsTx lists the live accounts a user is on the team of, most valuable first.
+func MembershipsTx(tx *gorm.DB, userID int64) ([]Membership, error) {
+	var out []Membership
+	err := tx.Table("account_team t").
+		Select("t.account_id, a.name, a.tier, a.annual_value, t.role").
+		Joins("JOIN accounts a ON a.id = t.account_id AND a.deleted_at IS NULL").
+		Where("t.user_id = ?", userID).Order("a.annual_value DESC, a.id").Scan(&out).Error
+	return out, err
+}
+
+// TeamsTx returns the teams of the given accounts inside tx.
+func TeamsTx(tx *gorm.DB, accountIDs []int64) (map[int64][]TeamMember, error) {
+	return loadTeams(tx, accountIDs)
+}

@@ -1,0 +1,195 @@
+package handover
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+
+	"keyhold/internal/accounts"
+	"keyhold/internal/audit"
+	"keyhold/internal/fault"
+	"keyhold/internal/staff"
+)
+
+func requireManager(actor staff.User) error {
+	if !actor.CanManage() {
+		return fault.Forbidden("only managers and admins run handovers")
+	}
+	return nil
+}
+
+// Create starts a handover in draft for a user and their last day: the user becomes
+// leaving (their tokens stop working), and every account they own or help with becomes an
+// item with a proposed successor.
+func (s *Service) Create(ctx context.Context, actor staff.User, departingID int64, lastDay string) (Handover, error) {
+	if err := requireManager(actor); err != nil {
+		return Handover{}, err
+	}
+	now := s.now().UTC()
+	bad := fault.Collect{}
+	if departingID == 0 {
+		bad.Add("departing_user_id", "is required")
+	} else if departingID == actor.ID {
+		bad.Add("departing_user_id", "you cannot run your own handover")
+	}
+	if d, err := time.Parse("2006-01-02", lastDay); err != nil || d.Format("2006-01-02") != lastDay {
+		bad.Add("last_day", "must be a date as YYYY-MM-DD")
+	} else if d.Before(now.Truncate(24 * time.Hour)) {
+		bad.Add("last_day", "may not be in the past")
+	}
+	if err := bad.Err(); err != nil {
+		return Handover{}, err
+	}
+	var h Handover
+	err := s.db.Write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		u, err := staff.LockTx(tx, departingID)
+		if fault.Is(err, fault.KindNotFound) {
+			return fault.Invalid(fault.Fields{"departing_user_id": "no such user"})
+		}
+		if err != nil {
+			return err
+		}
+		if u.Status != staff.StatusActive {
+			return fault.Conflict("this user is already "+string(u.Status)+"; see their handover", nil)
+		}
+		if _, err := staff.MarkLeavingTx(ctx, tx, actor, u, lastDay, now); err != nil {
+			return err
+		}
+		h = Handover{DepartingUserID: u.ID, CreatedBy: actor.ID, Status: Draft, LastDay: lastDay, CreatedAt: now}
+		if err := tx.Create(&h).Error; err != nil {
+			return err
+		}
+		items, err := s.proposeItems(tx, h, u, actor)
+		if err != nil {
+			return err
+		}
+		if len(items) > 0 {
+			if err := tx.Create(&items).Error; err != nil {
+				return err
+			}
+		}
+		return audit.Record(ctx, tx, audit.Entry{At: now, ActorID: &actor.ID, Action: "handover.create",
+			Entity: "handover", EntityID: h.ID, ToUserID: &u.ID, HandoverID: &h.ID}, nil, map[string]any{"items": len(items), "last_day": lastDay})
+	})
+	if err != nil {
+		return Handover{}, fmt.Errorf("create handover: %w", err)
+	}
+	return s.Get(ctx, actor, h.ID)
+}
+
+// proposeItems makes an item, with a proposed successor, for each account the user is on
+// the team of.
+func (s *Service) proposeItems(tx *gorm.DB, h Handover, u staff.User, actor staff.User) ([]Item, error) {
+	ms, err := accounts.MembershipsTx(tx, u.ID)
+	if err != nil || len(ms) == 0 {
+		return nil, err
+	}
+	ids := make([]int64, len(ms))
+	for i, m := range ms {
+		ids[i] = m.AccountID
+	}
+	teams, err := accounts.TeamsTx(tx, ids)
+	if err != nil {
+		return nil, err
+	}
+	slots := make([]Slot, len(ms))
+	for i, m := range ms {
+		sl := Slot{AccountID: m.AccountID, Role: m.Role, Key: m.Tier == accounts.TierKey, Value: m.AnnualValue,
+			Team: map[int64]accounts.TeamRole{}}
+		for _, tm := range teams[m.AccountID] {
+			if tm.UserID == u.ID {
+				continue
+			}
+			sl.Team[tm.UserID] = tm.Role
+			if tm.Role == accounts.RoleBackup && tm.Status == staff.StatusActive {
+				sl.ActiveBackups = append(sl.ActiveBackups, tm.UserID)
+			}
+		}
+		slots[i] = sl
+	}
+	pool, err := s.pool(tx, u, actor)
+	if err != nil {
+		return nil, err
+	}
+	proposed := Propose(slots, pool)
+	items := make([]Item, len(ms))
+	for i, m := range ms {
+		items[i] = Item{HandoverID: h.ID, AccountID: m.AccountID, Role: m.Role, ProposedToUserID: proposed[i], Status: "open"}
+	}
+	return items, nil
+}
+
+// pool lists the candidates: the active sales reps in the departing user's team (the
+// users with the same manager; the manager running the handover when the user has none),
+// with their current book as owners, in one query.
+func (s *Service) pool(tx *gorm.DB, u staff.User, actor staff.User) ([]Candidate, error) {
+	lead := actor.ID
+	if u.ManagerID != nil {
+		lead = *u.ManagerID
+	}
+	var out []Candidate
+	err := tx.Raw(`SELECT u.id AS user_id,
+			COALESCE(SUM(CASE WHEN a.tier = 'key' THEN a.annual_value ELSE 0 END), 0) AS key_value,
+			COUNT(a.id) AS accounts
+		FROM users u
+		LEFT JOIN accounts a ON a.owner_id = u.id AND a.deleted_at IS NULL AND a.status = 'active'
+		WHERE u.manager_id = ? AND u.role = 'sales' AND u.status = 'active' AND u.id <> ?
+		GROUP BY u.id ORDER BY u.id`, lead, u.ID).Scan(&out).Error
+	return out, err
+}
+
+// Load is a candidate's current book, for choosing successors.
+type Load struct {
+	UserID      int64  `json:"user_id"`
+	Name        string `json:"name"`
+	Accounts    int    `json:"accounts"`
+	KeyAccounts int    `json:"key_accounts"`
+	Value       int64  `json:"value"`
+	KeyValue    int64  `json:"key_value"`
+	InTeam      bool   `json:"in_team"` // in the departing person's team
+}
+
+// Loads lists every active member of staff who could take accounts over, with their
+// current book, the departing person's teammates first.
+func (s *Service) Loads(ctx context.Context, actor staff.User, h Handover) ([]Load, error) {
+	if err := requireManager(actor); err != nil {
+		return nil, err
+	}
+	var u staff.User
+	if err := s.db.Read.WithContext(ctx).Take(&u, h.DepartingUserID).Error; err != nil {
+		return nil, err
+	}
+	lead := h.CreatedBy
+	if u.ManagerID != nil {
+		lead = *u.ManagerID
+	}
+	var out []Load
+	err := s.db.Read.WithContext(ctx).Raw(`SELECT u.id AS user_id, u.name,
+			COUNT(a.id) AS accounts,
+			COALESCE(SUM(CASE WHEN a.tier = 'key' THEN 1 ELSE 0 END), 0) AS key_accounts,
+			COALESCE(SUM(a.annual_value), 0) AS value,
+			COALESCE(SUM(CASE WHEN a.tier = 'key' THEN a.annual_value ELSE 0 END), 0) AS key_value,
+			CASE WHEN u.manager_id = ? THEN 1 ELSE 0 END AS in_team
+		FROM users u
+		LEFT JOIN accounts a ON a.owner_id = u.id AND a.deleted_at IS NULL AND a.status = 'active'
+		WHERE u.status = 'active' AND u.id <> ?
+		GROUP BY u.id, u.name, u.manager_id
+		ORDER BY in_team DESC, key_value, accounts, u.name`, lead, u.ID).Scan(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("candidate loads: %w", err)
+	}
+	return out, nil
+}
+
+// load reads a handover row.
+func load(tx *gorm.DB, id int64) (Handover, error) {
+	var h Handover
+	err := tx.Take(&h, id).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return Handover{}, fault.NotFound("handover", id)
+	}
+	return h, err
+}

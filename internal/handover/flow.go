@@ -1,0 +1,377 @@
+package handover
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"gorm.io/gorm"
+
+	"keyhold/internal/accounts"
+	"keyhold/internal/audit"
+	"keyhold/internal/fault"
+	"keyhold/internal/opt"
+	"keyhold/internal/staff"
+)
+
+// ItemPatch changes one item: the chosen successor, the transfer note, whether the
+// customer was told.
+type ItemPatch struct {
+	ToUserID         opt.Field[int64]
+	TransferNote     opt.Field[string]
+	CustomerNotified opt.Field[bool]
+}
+
+// openTx loads a handover that can still change.
+func openTx(tx *gorm.DB, id int64) (Handover, error) {
+	h, err := load(tx, id)
+	if err != nil {
+		return Handover{}, err
+	}
+	if !h.Open() {
+		return Handover{}, fault.Conflict("this handover is "+string(h.Status)+" and can no longer change", nil)
+	}
+	return h, nil
+}
+
+func loadItem(tx *gorm.DB, h Handover, itemID int64) (Item, error) {
+	var it Item
+	err := tx.Where("id = ? AND handover_id = ?", itemID, h.ID).Take(&it).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return Item{}, fault.NotFound("handover item", itemID)
+	}
+	return it, err
+}
+
+// UpdateItem changes one item of an open handover.
+func (s *Service) UpdateItem(ctx context.Context, actor staff.User, id, itemID int64, p ItemPatch) (Handover, error) {
+	if err := requireManager(actor); err != nil {
+		return Handover{}, err
+	}
+	err := s.db.Write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		h, err := openTx(tx, id)
+		if err != nil {
+			return err
+		}
+		it, err := loadItem(tx, h, itemID)
+		if err != nil {
+			return err
+		}
+		if p.TransferNote.Set {
+			it.TransferNote = strings.TrimSpace(p.TransferNote.Value)
+			if utf8.RuneCountInString(it.TransferNote) > 10000 {
+				return fault.Invalid(fault.Fields{"transfer_note": "is too long"})
+			}
+		}
+		if p.CustomerNotified.Set {
+			it.CustomerNotified = p.CustomerNotified.Value
+		}
+		if p.ToUserID.Set {
+			var to *int64
+			if !p.ToUserID.Null && p.ToUserID.Value != 0 {
+				v := p.ToUserID.Value
+				to = &v
+			}
+			if err := s.reassign(ctx, tx, actor, h, &it, to); err != nil {
+				return err
+			}
+		}
+		if err := tx.Model(&it).Select("to_user_id", "joined_team", "transfer_note", "customer_notified").Updates(&it).Error; err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{At: s.now().UTC(), ActorID: &actor.ID, Action: "handover.item",
+			Entity: "handover_item", EntityID: it.ID, AccountID: &it.AccountID, ToUserID: it.ToUserID, HandoverID: &h.ID},
+			nil, map[string]any{"to_user_id": it.ToUserID, "transfer_note": it.TransferNote != "", "customer_notified": it.CustomerNotified})
+	})
+	if err != nil {
+		return Handover{}, fmt.Errorf("update handover item %d: %w", itemID, err)
+	}
+	return s.Get(ctx, actor, id)
+}
+
+// Assign gives many items one successor at once ("reassign in bulk").
+func (s *Service) Assign(ctx context.Context, actor staff.User, id int64, itemIDs []int64, to int64) (Handover, error) {
+	if err := requireManager(actor); err != nil {
+		return Handover{}, err
+	}
+	if len(itemIDs) == 0 {
+		return Handover{}, fault.Invalid(fault.Fields{"item_ids": "is required"})
+	}
+	if to == 0 {
+		return Handover{}, fault.Invalid(fault.Fields{"to_user_id": "is required"})
+	}
+	err := s.db.Write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		h, err := openTx(tx, id)
+		if err != nil {
+			return err
+		}
+		for _, itemID := range itemIDs {
+			it, err := loadItem(tx, h, itemID)
+			if err != nil {
+				return err
+			}
+			if err := s.reassign(ctx, tx, actor, h, &it, &to); err != nil {
+				var fe *fault.Error
+				if errors.As(err, &fe) && fe.Kind == fault.KindInvalid {
+					// Say which item refused, so nothing of the batch is applied blindly.
+					return fault.Invalid(fault.Fields{"to_user_id": fmt.Sprintf("item %d: %s", itemID, fe.Fields["to_user_id"])})
+				}
+				return err
+			}
+			if err := tx.Model(&it).Select("to_user_id", "joined_team").Updates(&it).Error; err != nil {
+				return err
+			}
+		}
+		return audit.Record(ctx, tx, audit.Entry{At: s.now().UTC(), ActorID: &actor.ID, Action: "handover.assign",
+			Entity: "handover", EntityID: h.ID, ToUserID: &to, HandoverID: &h.ID}, nil, map[string]any{"items": itemIDs})
+	})
+	if err != nil {
+		return Handover{}, fmt.Errorf("assign handover items: %w", err)
+	}
+	return s.Get(ctx, actor, id)
+}
+
+// reassign sets an item's successor after checking them; in a handover already under way
+// the new successor joins the team at once and one the handover had added leaves it.
+func (s *Service) reassign(ctx context.Context, tx *gorm.DB, actor staff.User, h Handover, it *Item, to *int64) error {
+	if to != nil {
+		if *to == h.DepartingUserID {
+			return fault.Invalid(fault.Fields{"to_user_id": "is the person leaving"})
+		}
+		u, err := staff.LockTx(tx, *to)
+		if fault.Is(err, fault.KindNotFound) {
+			return fault.Invalid(fault.Fields{"to_user_id": "no such user"})
+		}
+		if err != nil {
+			return err
+		}
+		if u.Status != staff.StatusActive {
+			return fault.Invalid(fault.Fields{"to_user_id": "is not active and cannot take on accounts"})
+		}
+		if it.Role != accounts.RoleOwner {
+			var n int64
+			if err := tx.Table("account_team").Where("account_id = ? AND user_id = ?", it.AccountID, *to).Count(&n).Error; err != nil {
+				return err
+			}
+			if n > 0 && !(it.ToUserID != nil && *it.ToUserID == *to) {
+				return fault.Invalid(fault.Fields{"to_user_id": "is already on this account's team"})
+			}
+		}
+	}
+	if h.Status == InProgress {
+		if it.JoinedTeam && it.ToUserID != nil && (to == nil || *to != *it.ToUserID) {
+			if err := s.accounts.LeaveTx(ctx, tx, actor, it.AccountID, *it.ToUserID, &h.ID); err != nil {
+				return err
+			}
+			it.JoinedTeam = false
+		}
+		if to != nil && (it.ToUserID == nil || *to != *it.ToUserID) {
+			joined, err := s.accounts.JoinTx(ctx, tx, actor, it.AccountID, *to, prepareRole(it.Role), &h.ID)
+			if err != nil {
+				return err
+			}
+			it.JoinedTeam = joined
+		}
+	}
+	it.ToUserID = to
+	if to == nil {
+		// An explicit "nobody" also drops the proposal: the role ends at completion.
+		it.ProposedToUserID = nil
+		return tx.Model(it).Update("proposed_to_user_id", nil).Error
+	}
+	return nil
+}
+
+// prepareRole is the role a successor takes on the team while preparing: backup for an
+// account they will own, the departing person's role otherwise.
+func prepareRole(r accounts.TeamRole) accounts.TeamRole {
+	if r == accounts.RoleOwner {
+		return accounts.RoleBackup
+	}
+	return r
+}
+
+// Start moves a draft handover in progress: every owned account needs a successor (the
+// proposal counts), and the successors join the account teams at once to prepare.
+func (s *Service) Start(ctx context.Context, actor staff.User, id int64) (Handover, error) {
+	if err := requireManager(actor); err != nil {
+		return Handover{}, err
+	}
+	err := s.db.Write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		h, err := load(tx, id)
+		if err != nil {
+			return err
+		}
+		if h.Status != Draft {
+			return fault.Conflict("only a draft handover can start; this one is "+string(h.Status), nil)
+		}
+		var items []Item
+		if err := tx.Where("handover_id = ?", h.ID).Order("id").Find(&items).Error; err != nil {
+			return err
+		}
+		var missing []map[string]any
+		for _, it := range items {
+			if it.Role == accounts.RoleOwner && it.successor() == nil {
+				missing = append(missing, map[string]any{"item_id": it.ID, "account_id": it.AccountID, "missing": []string{GapSuccessor}})
+			}
+		}
+		if len(missing) > 0 {
+			return fault.Conflict("every account the person owns needs a successor before the handover starts", missing)
+		}
+		for i := range items {
+			it := &items[i]
+			if it.ToUserID == nil && it.ProposedToUserID != nil {
+				it.ToUserID = it.ProposedToUserID
+			}
+			if it.ToUserID != nil {
+				joined, err := s.accounts.JoinTx(ctx, tx, actor, it.AccountID, *it.ToUserID, prepareRole(it.Role), &h.ID)
+				if err != nil {
+					return fmt.Errorf("item %d: %w", it.ID, err)
+				}
+				it.JoinedTeam = joined
+			}
+			if err := tx.Model(it).Select("to_user_id", "joined_team").Updates(it).Error; err != nil {
+				return err
+			}
+		}
+		now := s.now().UTC()
+		if err := tx.Model(&h).Updates(map[string]any{"status": InProgress, "started_at": now}).Error; err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{At: now, ActorID: &actor.ID, Action: "handover.start",
+			Entity: "handover", EntityID: h.ID, HandoverID: &h.ID}, nil, nil)
+	})
+	if err != nil {
+		return Handover{}, fmt.Errorf("start handover %d: %w", id, err)
+	}
+	return s.Get(ctx, actor, id)
+}
+
+// Complete moves every account in one transaction: owners change, successors keep their
+// roles, the departing person leaves every team, and each move is audited with the
+// handover. Key-account items with gaps block completion unless the manager forces it
+// with a written reason, which is recorded on the handover and its items.
+func (s *Service) Complete(ctx context.Context, actor staff.User, id int64, force bool, reason string) (Handover, error) {
+	if err := requireManager(actor); err != nil {
+		return Handover{}, err
+	}
+	reason = strings.TrimSpace(reason)
+	if force && reason == "" {
+		return Handover{}, fault.Invalid(fault.Fields{"reason": "is required to force a handover with gaps"})
+	}
+	err := s.db.Write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		h, err := load(tx, id)
+		if err != nil {
+			return err
+		}
+		if h.Status != InProgress {
+			return fault.Conflict("only a handover in progress can complete; this one is "+string(h.Status), nil)
+		}
+		if err := s.decorate(tx, &h); err != nil {
+			return err
+		}
+		var blocking []map[string]any
+		for _, it := range h.Items {
+			if len(it.Gaps) > 0 {
+				blocking = append(blocking, map[string]any{"item_id": it.ID, "account_id": it.AccountID,
+					"account": it.Account.Name, "missing": it.Gaps})
+			}
+		}
+		if len(blocking) > 0 && !force {
+			return fault.Conflict(fmt.Sprintf("%d key accounts have gaps; close them or force completion with a reason", len(blocking)), blocking)
+		}
+		now := s.now().UTC()
+		note := fmt.Sprintf("handover #%d", h.ID)
+		for _, it := range h.Items {
+			if it.Status != "open" {
+				continue
+			}
+			status := "done"
+			to := it.successor()
+			switch {
+			case it.Role == accounts.RoleOwner:
+				if to == nil { // only possible when forced past the gap
+					return fault.Conflict(fmt.Sprintf("%s has no successor; an account cannot be left without an owner", it.Account.Name), nil)
+				}
+				if err := s.accounts.TransferTx(ctx, tx, actor, it.AccountID, *to, note, &h.ID); err != nil {
+					return fmt.Errorf("move %s: %w", it.Account.Name, err)
+				}
+			case to != nil:
+				if _, err := s.accounts.JoinTx(ctx, tx, actor, it.AccountID, *to, it.Role, &h.ID); err != nil {
+					return fmt.Errorf("hand %s on %s: %w", it.Role, it.Account.Name, err)
+				}
+				if err := s.accounts.SetRoleTx(ctx, tx, actor, it.AccountID, *to, it.Role, &h.ID); err != nil {
+					return err
+				}
+			default:
+				status = "ended"
+			}
+			if err := s.accounts.LeaveTx(ctx, tx, actor, it.AccountID, h.DepartingUserID, &h.ID); err != nil {
+				return fmt.Errorf("take the departing person off %s: %w", it.Account.Name, err)
+			}
+			if err := tx.Model(&Item{}).Where("id = ?", it.ID).Updates(map[string]any{"status": status,
+				"to_user_id": to, "forced": len(it.Gaps) > 0}).Error; err != nil {
+				return err
+			}
+		}
+		forced, forceReason := len(blocking) > 0, ""
+		if forced {
+			forceReason = reason
+		}
+		if err := tx.Model(&h).Updates(map[string]any{"status": Completed, "completed_at": now, "completed_by": actor.ID,
+			"forced": forced, "force_reason": forceReason}).Error; err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{At: now, ActorID: &actor.ID, Action: "handover.complete",
+			Entity: "handover", EntityID: h.ID, FromUserID: &h.DepartingUserID, HandoverID: &h.ID,
+			Reason: forceReason}, nil, map[string]any{"items": len(h.Items), "forced_items": len(blocking)})
+	})
+	if err != nil {
+		return Handover{}, fmt.Errorf("complete handover %d: %w", id, err)
+	}
+	return s.Get(ctx, actor, id)
+}
+
+// Cancel stops an open handover: the person is active again, and successors the
+// handover had put on teams leave them.
+func (s *Service) Cancel(ctx context.Context, actor staff.User, id int64) (Handover, error) {
+	if err := requireManager(actor); err != nil {
+		return Handover{}, err
+	}
+	err := s.db.Write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		h, err := openTx(tx, id)
+		if err != nil {
+			return err
+		}
+		var items []Item
+		if err := tx.Where("handover_id = ? AND joined_team", h.ID).Find(&items).Error; err != nil {
+			return err
+		}
+		for _, it := range items {
+			if it.ToUserID != nil {
+				if err := s.accounts.LeaveTx(ctx, tx, actor, it.AccountID, *it.ToUserID, &h.ID); err != nil {
+					return err
+				}
+			}
+		}
+		u, err := staff.LockTx(tx, h.DepartingUserID)
+		if err != nil {
+			return err
+		}
+		now := s.now().UTC()
+		if _, err := staff.ReactivateTx(ctx, tx, actor, u, now); err != nil {
+			return err
+		}
+		if err := tx.Model(&h).Updates(map[string]any{"status": Cancelled, "cancelled_at": now}).Error; err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{At: now, ActorID: &actor.ID, Action: "handover.cancel",
+			Entity: "handover", EntityID: h.ID, HandoverID: &h.ID}, nil, nil)
+	})
+	if err != nil {
+		return Handover{}, fmt.Errorf("cancel handover %d: %w", id, err)
+	}
+	return s.Get(ctx, actor, id)
+}

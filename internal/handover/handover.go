@@ -1,0 +1,134 @@
+// Package handover runs the offboarding of departing staff: a handover proposes a
+// successor for every account the person owns or helps with, tracks a checklist per
+// account, moves everything in one transaction, and follows the accounts for 90 days.
+// It also handles departure itself and the record of the notice period.
+package handover
+
+import (
+	"time"
+
+	"keyhold/internal/accounts"
+	"keyhold/internal/store"
+)
+
+// Status is where a handover is.
+type Status string
+
+const (
+	Draft      Status = "draft"
+	InProgress Status = "in_progress"
+	Completed  Status = "completed"
+	Cancelled  Status = "cancelled"
+)
+
+// Handover is the offboarding of one departing user.
+type Handover struct {
+	ID              int64      `json:"id"`
+	DepartingUserID int64      `json:"departing_user_id"`
+	CreatedBy       int64      `json:"created_by"`
+	Status          Status     `json:"status"`
+	LastDay         string     `json:"last_day"`
+	Forced          bool       `json:"forced"`
+	ForceReason     string     `json:"force_reason"`
+	CreatedAt       time.Time  `json:"created_at"`
+	StartedAt       *time.Time `json:"started_at"`
+	CompletedAt     *time.Time `json:"completed_at"`
+	CompletedBy     *int64     `json:"completed_by"`
+	CancelledAt     *time.Time `json:"cancelled_at"`
+
+	Departing *accounts.UserRef `json:"departing_user" gorm:"-"`
+	Items     []Item            `json:"items" gorm:"-"`
+	Progress  Progress          `json:"progress" gorm:"-"`
+}
+
+// Open reports whether the handover can still change.
+func (h Handover) Open() bool { return h.Status == Draft || h.Status == InProgress }
+
+// Item is one account in a handover.
+type Item struct {
+	ID               int64             `json:"id"`
+	HandoverID       int64             `json:"handover_id"`
+	AccountID        int64             `json:"account_id"`
+	Role             accounts.TeamRole `json:"role"`
+	ProposedToUserID *int64            `json:"proposed_to_user_id"`
+	ToUserID         *int64            `json:"to_user_id"`
+	JoinedTeam       bool              `json:"-"`
+	TransferNote     string            `json:"transfer_note"`
+	CustomerNotified bool              `json:"customer_notified"`
+	Forced           bool              `json:"forced"`
+	Status           string            `json:"status"` // open, done (moved), ended (the role ended: nobody took it)
+
+	FromUserID  int64             `json:"from_user_id" gorm:"-"`
+	Account     *ItemAccount      `json:"account" gorm:"-"`
+	Successor   *accounts.UserRef `json:"successor" gorm:"-"`
+	IntroLogged bool              `json:"intro_logged" gorm:"-"`
+	Gaps        []string          `json:"gaps" gorm:"-"` // what a key-account item still lacks
+	RoleEnds    bool              `json:"role_ends" gorm:"-"`
+	FollowThrough
+}
+
+// ItemAccount is the short form of an item's account.
+type ItemAccount struct {
+	ID          int64         `json:"id"`
+	Name        string        `json:"name"`
+	Tier        accounts.Tier `json:"tier"`
+	Status      string        `json:"status"`
+	AnnualValue int64         `json:"annual_value"`
+	Currency    string        `json:"currency"`
+	OwnerID     int64         `json:"owner_id"`
+}
+
+// FollowThrough is what happened after completion.
+type FollowThrough struct {
+	SuccessorFirstContactAt *time.Time `json:"successor_first_contact_at" gorm:"-"`
+	DaysToFirstContact      *int       `json:"days_to_first_contact" gorm:"-"`
+	Outcome30               string     `json:"outcome_30" gorm:"-"`
+	Outcome60               string     `json:"outcome_60" gorm:"-"`
+	Outcome90               string     `json:"outcome_90" gorm:"-"`
+}
+
+// successor is the chosen successor, else the proposed one.
+func (it Item) successor() *int64 {
+	if it.ToUserID != nil {
+		return it.ToUserID
+	}
+	return it.ProposedToUserID
+}
+
+// key reports whether the item's account is a key account.
+func (it Item) key() bool { return it.Account != nil && it.Account.Tier == accounts.TierKey }
+
+// Progress counts the checklist across items.
+type Progress struct {
+	Items          int  `json:"items"`
+	WithSuccessor  int  `json:"with_successor"`
+	TransferNotes  int  `json:"transfer_notes"`
+	IntrosLogged   int  `json:"intros_logged"`
+	Notified       int  `json:"customers_notified"`
+	KeyItems       int  `json:"key_items"`
+	KeyItemsOpen   int  `json:"key_items_with_gaps"`
+	ReadyToFinish  bool `json:"ready_to_complete"`
+	PercentChecked int  `json:"percent_checked"` // checklist boxes ticked, of all boxes
+}
+
+// Gap names.
+const (
+	GapSuccessor    = "successor"
+	GapTransferNote = "transfer_note"
+	GapIntro        = "intro"
+)
+
+// Service runs handovers and departures.
+type Service struct {
+	db       *store.DB
+	now      func() time.Time
+	accounts *accounts.Service
+}
+
+// New returns a Service.
+func New(db *store.DB, now func() time.Time, acc *accounts.Service) *Service {
+	return &Service{db: db, now: now, accounts: acc}
+}
+
+func (Handover) TableName() string { return "handovers" }
+func (Item) TableName() string     { return "handover_items" }

@@ -1,0 +1,89 @@
+package handover
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"keyhold/internal/audit"
+	"keyhold/internal/fault"
+	"keyhold/internal/staff"
+)
+
+// The notice period: from the moment a person is marked leaving, what they open is
+// recorded and exports are closed to them (and the attempt recorded), for the handover
+// report.
+
+// NoticeEvent is one recorded view or export attempt.
+type NoticeEvent struct {
+	ID         int64     `json:"-"`
+	UserID     int64     `json:"user_id"`
+	HandoverID *int64    `json:"handover_id"`
+	Kind       string    `json:"kind"` // view, export
+	AccountID  *int64    `json:"account_id"`
+	Detail     string    `json:"detail"`
+	At         time.Time `json:"at"`
+
+	AccountName string `json:"account_name" gorm:"->;-:migration"`
+}
+
+func (NoticeEvent) TableName() string { return "notice_events" }
+
+func (s *Service) note(ctx context.Context, actor staff.User, kind string, accountID *int64, detail string) error {
+	var h Handover
+	err := s.db.Read.WithContext(ctx).Where("departing_user_id = ? AND status <> ?", actor.ID, Cancelled).
+		Order("id DESC").Limit(1).Find(&h).Error
+	if err != nil {
+		return err
+	}
+	ev := NoticeEvent{UserID: actor.ID, Kind: kind, AccountID: accountID, Detail: detail, At: s.now().UTC()}
+	if h.ID != 0 {
+		ev.HandoverID = &h.ID
+	}
+	if err := s.db.Write.WithContext(ctx).Omit("AccountName").Create(&ev).Error; err != nil {
+		return fmt.Errorf("record notice-period %s: %w", kind, err)
+	}
+	return nil
+}
+
+// NoteView records that a leaving person opened an account; for anyone else it does
+// nothing.
+func (s *Service) NoteView(ctx context.Context, actor staff.User, accountID int64) error {
+	if actor.Status != staff.StatusLeaving {
+		return nil
+	}
+	return s.note(ctx, actor, "view", &accountID, "")
+}
+
+// GuardExport refuses an export to a leaving person, recording the attempt; what names the
+// export ("handover report 3", "retention report").
+func (s *Service) GuardExport(ctx context.Context, actor staff.User, what string) error {
+	if actor.Status != staff.StatusLeaving {
+		return nil
+	}
+	if err := s.note(ctx, actor, "export", nil, what); err != nil {
+		return err
+	}
+	return fault.Forbidden("exports are closed to staff who are leaving")
+}
+
+// noticeEvents lists the recorded events of a handover, oldest first.
+func (s *Service) noticeEvents(ctx context.Context, h Handover) ([]NoticeEvent, error) {
+	out := []NoticeEvent{}
+	err := s.db.Read.WithContext(ctx).Table("notice_events e").
+		Select("e.*, COALESCE(a.name, '') AS account_name").
+		Joins("LEFT JOIN accounts a ON a.id = e.account_id").
+		Where("e.user_id = ? AND e.at >= ?", h.DepartingUserID, h.CreatedAt.Add(-time.Minute)).
+		Order("e.at, e.id").Find(&out).Error
+	return out, err
+}
+
+// Export lets an export through — refused to a leaving person, as GuardExport — and
+// audits it: who exported what, and how many rows.
+func (s *Service) Export(ctx context.Context, actor staff.User, what string, rows int) error {
+	if err := s.GuardExport(ctx, actor, what); err != nil {
+		return err
+	}
+	return audit.Record(ctx, s.db.Write, audit.Entry{At: s.now().UTC(), ActorID: &actor.ID, Action: "export",
+		Entity: "export", EntityID: int64(rows), Reason: what}, nil, map[string]any{"what": what, "rows": rows})
+}

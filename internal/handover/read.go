@@ -1,0 +1,242 @@
+package handover
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+
+	"keyhold/internal/accounts"
+	"keyhold/internal/fault"
+	"keyhold/internal/staff"
+	"keyhold/internal/store"
+)
+
+// Get returns a handover with its items, checklist and follow-through.
+func (s *Service) Get(ctx context.Context, actor staff.User, id int64) (Handover, error) {
+	if err := requireManager(actor); err != nil {
+		return Handover{}, err
+	}
+	db := s.db.Read.WithContext(ctx)
+	h, err := load(db, id)
+	if err != nil {
+		return Handover{}, err
+	}
+	if err := s.decorate(db, &h); err != nil {
+		return Handover{}, fmt.Errorf("handover %d: %w", id, err)
+	}
+	return h, nil
+}
+
+// Filter selects handovers.
+type Filter struct {
+	Status Status
+	Page   store.Page
+}
+
+// List returns handovers newest first, without their items but with their progress.
+func (s *Service) List(ctx context.Context, actor staff.User, f Filter) ([]Handover, int64, error) {
+	if err := requireManager(actor); err != nil {
+		return nil, 0, err
+	}
+	if f.Status != "" && f.Status != Draft && f.Status != InProgress && f.Status != Completed && f.Status != Cancelled {
+		return nil, 0, fault.Invalid(fault.Fields{"status": "must be draft, in_progress, completed or cancelled"})
+	}
+	db := s.db.Read.WithContext(ctx)
+	q := db.Model(&Handover{})
+	if f.Status != "" {
+		q = q.Where("status = ?", f.Status)
+	}
+	var total int64
+	if err := q.Count(&total).Error; err != nil {
+		return nil, 0, err
+	}
+	p := f.Page.Normalized()
+	list := []Handover{}
+	if err := q.Order("created_at DESC, id DESC").Limit(p.Size).Offset(p.Offset()).Find(&list).Error; err != nil {
+		return nil, 0, err
+	}
+	for i := range list {
+		if err := s.decorate(db, &list[i]); err != nil {
+			return nil, 0, err
+		}
+		list[i].Items = nil // the list shows progress; one handover shows its items
+	}
+	return list, total, nil
+}
+
+// decorate fills the derived parts of a handover: the departing user, each item's account,
+// successor, intro, gaps and follow-through, and the progress. A fixed number of queries,
+// whatever the number of items.
+func (s *Service) decorate(db *gorm.DB, h *Handover) error {
+	var items []Item
+	if err := db.Where("handover_id = ?", h.ID).Order("id").Find(&items).Error; err != nil {
+		return err
+	}
+	accIDs := make([]int64, len(items))
+	userIDs := []int64{h.DepartingUserID}
+	for i, it := range items {
+		accIDs[i] = it.AccountID
+		if p := it.successor(); p != nil {
+			userIDs = append(userIDs, *p)
+		}
+		if it.ProposedToUserID != nil {
+			userIDs = append(userIDs, *it.ProposedToUserID)
+		}
+	}
+	var users []accounts.UserRef
+	if err := db.Where("id IN ?", userIDs).Find(&users).Error; err != nil {
+		return err
+	}
+	people := map[int64]accounts.UserRef{}
+	for _, u := range users {
+		people[u.ID] = u
+	}
+	if d, ok := people[h.DepartingUserID]; ok {
+		h.Departing = &d
+	}
+	accts := map[int64]ItemAccount{}
+	if len(accIDs) > 0 {
+		var rows []ItemAccount
+		// Deleted accounts stay in a handover's record: the report must not lose them.
+		if err := db.Table("accounts").Select("id, name, tier, status, annual_value, currency, owner_id").
+			Where("id IN ?", accIDs).Scan(&rows).Error; err != nil {
+			return err
+		}
+		for _, a := range rows {
+			accts[a.ID] = a
+		}
+	}
+	intros, err := introsLogged(db, *h, items)
+	if err != nil {
+		return err
+	}
+	follow, err := s.followThrough(db, *h, items)
+	if err != nil {
+		return err
+	}
+	h.Progress = Progress{Items: len(items)}
+	boxes, ticked := 0, 0
+	for i := range items {
+		it := &items[i]
+		it.FromUserID = h.DepartingUserID
+		if a, ok := accts[it.AccountID]; ok {
+			it.Account = &a
+		}
+		if p := it.successor(); p != nil {
+			if u, ok := people[*p]; ok {
+				it.Successor = &u
+			}
+			h.Progress.WithSuccessor++
+		} else {
+			it.RoleEnds = it.Role != accounts.RoleOwner
+		}
+		it.IntroLogged = intros[it.ID]
+		it.FollowThrough = follow[it.ID]
+		if it.TransferNote != "" {
+			h.Progress.TransferNotes++
+		}
+		if it.IntroLogged {
+			h.Progress.IntrosLogged++
+		}
+		if it.CustomerNotified {
+			h.Progress.Notified++
+		}
+		boxes += 3
+		ticked += btoi(it.TransferNote != "") + btoi(it.IntroLogged) + btoi(it.CustomerNotified)
+		it.Gaps = gaps(*it)
+		if it.key() {
+			h.Progress.KeyItems++
+			if len(it.Gaps) > 0 {
+				h.Progress.KeyItemsOpen++
+			}
+		}
+	}
+	if boxes > 0 {
+		h.Progress.PercentChecked = ticked * 100 / boxes
+	}
+	h.Progress.ReadyToFinish = h.Status == InProgress && h.Progress.KeyItemsOpen == 0
+	h.Items = items
+	return nil
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// gaps lists what an open key-account item still lacks before completion: a successor
+// for an owned account, a transfer note and the joint introduction wherever the role
+// passes to someone.
+func gaps(it Item) []string {
+	out := []string{}
+	if it.Status != "open" || !it.key() {
+		return out
+	}
+	if it.successor() == nil {
+		if it.Role == accounts.RoleOwner {
+			out = append(out, GapSuccessor)
+		}
+		return out
+	}
+	if it.TransferNote == "" {
+		out = append(out, GapTransferNote)
+	}
+	if !it.IntroLogged {
+		out = append(out, GapIntro)
+	}
+	return out
+}
+
+// introsLogged finds, for each item, a handover_intro interaction on its account since
+// the handover began, with both the departing user and the item's successor taking part
+// (as author or participant).
+func introsLogged(db *gorm.DB, h Handover, items []Item) (map[int64]bool, error) {
+	out := map[int64]bool{}
+	if len(items) == 0 {
+		return out, nil
+	}
+	ids := make([]int64, len(items))
+	for i, it := range items {
+		ids[i] = it.AccountID
+	}
+	var rows []struct {
+		ID        int64
+		AccountID int64
+		AuthorID  int64
+		UserID    *int64
+	}
+	err := db.Raw(`SELECT i.id, i.account_id, i.author_id, p.user_id FROM interactions i
+		LEFT JOIN interaction_participants p ON p.interaction_id = i.id
+		WHERE i.kind = 'handover_intro' AND i.account_id IN ? AND i.occurred_at >= ?`,
+		ids, h.CreatedAt.Add(-time.Minute)).Scan(&rows).Error
+	if err != nil {
+		return nil, err
+	}
+	people := map[int64]map[int64]bool{} // interaction → who took part
+	byAccount := map[int64][]int64{}
+	for _, r := range rows {
+		if people[r.ID] == nil {
+			people[r.ID] = map[int64]bool{r.AuthorID: true}
+			byAccount[r.AccountID] = append(byAccount[r.AccountID], r.ID)
+		}
+		if r.UserID != nil {
+			people[r.ID][*r.UserID] = true
+		}
+	}
+	for _, it := range items {
+		succ := it.successor()
+		if succ == nil {
+			continue
+		}
+		for _, iid := range byAccount[it.AccountID] {
+			if people[iid][h.DepartingUserID] && people[iid][*succ] {
+				out[it.ID] = true
+			}
+		}
+	}
+	return out, nil
+}

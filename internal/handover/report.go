@@ -1,0 +1,126 @@
+package handover
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	"keyhold/internal/accounts"
+	"keyhold/internal/staff"
+)
+
+// Report is a handover as its manager reads it: who left, what was handed over, how far
+// the checklist got, each account's successor, health and follow-through, what was
+// forced and why, and what the person opened or tried to export while leaving.
+type Report struct {
+	HandoverID   int64             `json:"handover_id"`
+	Status       Status            `json:"status"`
+	Departing    *accounts.UserRef `json:"departing_user"`
+	LastDay      string            `json:"last_day"`
+	CreatedAt    time.Time         `json:"created_at"`
+	CompletedAt  *time.Time        `json:"completed_at"`
+	Accounts     int               `json:"accounts"`
+	KeyAccounts  int               `json:"key_accounts"`
+	Value        map[string]int64  `json:"value"`     // annual value handed over, per currency
+	KeyValue     map[string]int64  `json:"key_value"` // of key accounts, per currency
+	Checklist    Progress          `json:"checklist"`
+	Forced       bool              `json:"forced"`
+	ForceReason  string            `json:"force_reason"`
+	Items        []ReportItem      `json:"items"`
+	Views        []NoticeEvent     `json:"notice_views"`
+	Exports      []NoticeEvent     `json:"notice_exports"`
+	GeneratedAt  time.Time         `json:"generated_at"`
+	Retained90   int               `json:"retained_90"`
+	Churned90    int               `json:"churned_90"`
+	FirstContact int               `json:"successor_contacted"` // items whose successor has been in touch since completion
+}
+
+// ReportItem is an item with the account's current health.
+type ReportItem struct {
+	Item
+	Score *int   `json:"health_score"`
+	Level string `json:"health_level"`
+}
+
+// Report builds the report of one handover.
+func (s *Service) Report(ctx context.Context, actor staff.User, id int64) (Report, error) {
+	h, err := s.Get(ctx, actor, id)
+	if err != nil {
+		return Report{}, err
+	}
+	r := Report{HandoverID: h.ID, Status: h.Status, Departing: h.Departing, LastDay: h.LastDay, CreatedAt: h.CreatedAt,
+		CompletedAt: h.CompletedAt, Checklist: h.Progress, Forced: h.Forced, ForceReason: h.ForceReason,
+		Value: map[string]int64{}, KeyValue: map[string]int64{}, GeneratedAt: s.now().UTC(), Items: []ReportItem{},
+		Views: []NoticeEvent{}, Exports: []NoticeEvent{}}
+	ids := make([]int64, len(h.Items))
+	for i, it := range h.Items {
+		ids[i] = it.AccountID
+	}
+	scores := map[int64]struct {
+		Score int
+		Level string
+	}{}
+	if len(ids) > 0 {
+		var rows []struct {
+			AccountID int64
+			Score     int
+			Level     string
+		}
+		if err := s.db.Read.WithContext(ctx).Table("account_health").Select("account_id, score, level").
+			Where("account_id IN ?", ids).Scan(&rows).Error; err != nil {
+			return Report{}, fmt.Errorf("handover report health: %w", err)
+		}
+		for _, row := range rows {
+			scores[row.AccountID] = struct {
+				Score int
+				Level string
+			}{row.Score, row.Level}
+		}
+	}
+	for _, it := range h.Items {
+		ri := ReportItem{Item: it}
+		if sc, ok := scores[it.AccountID]; ok {
+			v := sc.Score
+			ri.Score, ri.Level = &v, sc.Level
+		}
+		if it.Account != nil {
+			r.Accounts++
+			r.Value[it.Account.Currency] += it.Account.AnnualValue
+			if it.key() {
+				r.KeyAccounts++
+				r.KeyValue[it.Account.Currency] += it.Account.AnnualValue
+			}
+		}
+		switch it.Outcome90 {
+		case OutcomeRetained:
+			r.Retained90++
+		case OutcomeChurned:
+			r.Churned90++
+		}
+		if it.SuccessorFirstContactAt != nil {
+			r.FirstContact++
+		}
+		r.Items = append(r.Items, ri)
+	}
+	// Most valuable first: the accounts a manager worries about lead.
+	sort.SliceStable(r.Items, func(a, b int) bool {
+		ia, ib := r.Items[a], r.Items[b]
+		if ia.key() != ib.key() {
+			return ia.key()
+		}
+		return ia.Account != nil && ib.Account != nil && ia.Account.AnnualValue > ib.Account.AnnualValue
+	})
+	events, err := s.noticeEvents(ctx, h)
+	if err != nil {
+		return Report{}, err
+	}
+	for _, e := range events {
+		if e.Kind == "export" {
+			r.Exports = append(r.Exports, e)
+		} else {
+			r.Views = append(r.Views, e)
+		}
+	}
+	return r, nil
+}

@@ -1,0 +1,75 @@
+package staff
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"gorm.io/gorm"
+
+	"keyhold/internal/audit"
+	"keyhold/internal/fault"
+)
+
+// The status lifecycle — active → leaving → departed, or back to active when a handover
+// is cancelled — runs inside the caller's transaction, together with the handover or
+// departure that causes it. Leaving and departing both bump the token version: every
+// session and API token of the user is refused from the next request on.
+
+// LockTx loads a user inside tx.
+func LockTx(tx *gorm.DB, id int64) (User, error) {
+	var u User
+	err := tx.Take(&u, id).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return User{}, fault.NotFound("user", id)
+	}
+	return u, err
+}
+
+func setStatus(ctx context.Context, tx *gorm.DB, actor User, u User, status Status, lastDay *string, revoke bool, now time.Time) (User, error) {
+	before := u
+	u.Status, u.LastDay, u.UpdatedAt = status, lastDay, now
+	cols := map[string]any{"status": status, "last_day": lastDay, "updated_at": now}
+	if revoke {
+		u.TokenVersion++
+		cols["token_version"] = u.TokenVersion
+	}
+	if status == StatusDeparted {
+		cols["calendar_token"] = nil // the feed address dies with the account
+	}
+	if err := tx.Model(&User{}).Where("id = ?", u.ID).Updates(cols).Error; err != nil {
+		return User{}, err
+	}
+	err := audit.Record(ctx, tx, audit.Entry{At: now, ActorID: &actor.ID, Action: "user.status",
+		Entity: "user", EntityID: u.ID, Reason: string(status)}, map[string]any{"status": before.Status, "last_day": before.LastDay},
+		map[string]any{"status": status, "last_day": lastDay})
+	return u, err
+}
+
+// MarkLeavingTx makes an active user leaving, with their last day.
+func MarkLeavingTx(ctx context.Context, tx *gorm.DB, actor User, u User, lastDay string, now time.Time) (User, error) {
+	if u.Status != StatusActive {
+		return User{}, fault.Conflict("only an active user can start leaving; this one is "+string(u.Status), nil)
+	}
+	return setStatus(ctx, tx, actor, u, StatusLeaving, &lastDay, true, now)
+}
+
+// ReactivateTx returns a leaving user to active (their handover was cancelled).
+func ReactivateTx(ctx context.Context, tx *gorm.DB, actor User, u User, now time.Time) (User, error) {
+	if u.Status != StatusLeaving {
+		return u, nil
+	}
+	return setStatus(ctx, tx, actor, u, StatusActive, nil, false, now)
+}
+
+// MarkDepartedTx makes a user departed; their last day is today unless set.
+func MarkDepartedTx(ctx context.Context, tx *gorm.DB, actor User, u User, now time.Time) (User, error) {
+	if u.Status == StatusDeparted {
+		return User{}, fault.Conflict("this user has already departed", nil)
+	}
+	last := now.Format("2006-01-02")
+	if u.LastDay != nil {
+		last = *u.LastDay
+	}
+	return setStatus(ctx, tx, actor, u, StatusDeparted, &last, true, now)
+}

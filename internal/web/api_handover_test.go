@@ -1,0 +1,375 @@
+package web_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// team is a manager with four reps; the first rep is leaving.
+type team struct {
+	admin                  string
+	mgr                    user
+	leaver, backup, r3, r4 user
+}
+
+func newTeam(t *testing.T, ts *testServer) team {
+	t.Helper()
+	tm := team{admin: ts.adminToken()}
+	tm.mgr = ts.mustCreateUser(tm.admin, "Wang Li", "manager", 0)
+	tm.leaver = ts.mustCreateUser(tm.admin, "Zhang Wei", "sales", tm.mgr.ID)
+	tm.backup = ts.mustCreateUser(tm.admin, "Amy Chen", "sales", tm.mgr.ID)
+	tm.r3 = ts.mustCreateUser(tm.admin, "Liu Yang", "sales", tm.mgr.ID)
+	tm.r4 = ts.mustCreateUser(tm.admin, "Sarah Lim", "sales", tm.mgr.ID)
+	return tm
+}
+
+func items(h map[string]any) []map[string]any {
+	var out []map[string]any
+	for _, it := range h["items"].([]any) {
+		out = append(out, it.(map[string]any))
+	}
+	return out
+}
+
+func itemFor(h map[string]any, accountID int64) map[string]any {
+	for _, it := range items(h) {
+		if int64(it["account_id"].(float64)) == accountID {
+			return it
+		}
+	}
+	return nil
+}
+
+func num(v any) int64 {
+	if v == nil {
+		return 0
+	}
+	return int64(v.(float64))
+}
+
+func TestHandoverProposalsAndRoles(t *testing.T) {
+	ts := newTestServer(t)
+	tm := newTeam(t, ts)
+	withBackup := ts.mustCreateAccount(tm.leaver.Token, map[string]any{"name": "Has Backup", "tier": "key", "annual_value": 100})
+	ts.must(200, "PUT", path("/api/v1/accounts/%d/team/%d", withBackup, tm.backup.ID), tm.leaver.Token, map[string]any{"role": "backup"})
+	big := ts.mustCreateAccount(tm.leaver.Token, map[string]any{"name": "Big Key", "tier": "key", "annual_value": 900})
+	small := ts.mustCreateAccount(tm.leaver.Token, map[string]any{"name": "Small Key", "tier": "key", "annual_value": 50})
+	// r3 already carries key value and r4 owns an account; the backup owns nothing yet.
+	ts.mustCreateAccount(tm.r3.Token, map[string]any{"name": "R3 Key", "tier": "key", "annual_value": 500})
+	helps := ts.mustCreateAccount(tm.r4.Token, map[string]any{"name": "Helped", "tier": "growth"})
+	ts.must(200, "PUT", path("/api/v1/accounts/%d/team/%d", helps, tm.leaver.ID), tm.r4.Token, map[string]any{"role": "support"})
+
+	for _, c := range []struct {
+		name  string
+		token string
+		body  any
+		code  int
+	}{
+		{"a rep cannot start a handover", tm.backup.Token, map[string]any{"departing_user_id": tm.leaver.ID, "last_day": "2026-03-31"}, 403},
+		{"last day required", tm.mgr.Token, map[string]any{"departing_user_id": tm.leaver.ID}, 422},
+		{"last day not in the past", tm.mgr.Token, map[string]any{"departing_user_id": tm.leaver.ID, "last_day": "2026-03-01"}, 422},
+		{"unknown user", tm.mgr.Token, map[string]any{"departing_user_id": 999, "last_day": "2026-03-31"}, 422},
+		{"not yourself", tm.mgr.Token, map[string]any{"departing_user_id": tm.mgr.ID, "last_day": "2026-03-31"}, 422},
+	} {
+		if r := ts.call("POST", "/api/v1/handovers", c.token, c.body); r.Status != c.code {
+			t.Errorf("%s: %d, want %d: %s", c.name, r.Status, c.code, r.Body)
+		}
+	}
+	h := ts.must(201, "POST", "/api/v1/handovers", tm.mgr.Token, map[string]any{"departing_user_id": tm.leaver.ID, "last_day": "2026-03-31"})
+	if h["status"] != "draft" || len(items(h)) != 4 {
+		t.Fatalf("draft: %v", h)
+	}
+	cases := []struct {
+		what    string
+		account int64
+		want    int64
+		role    string
+	}{
+		{"the active backup is proposed first", withBackup, tm.backup.ID, "owner"},
+		{"the rep with no accounts gets the biggest key account", big, tm.backup.ID, "owner"},
+		{"the load is spread: the next lightest gets the next", small, tm.r4.ID, "owner"},
+		{"a helper's role passes to the lightest rep off the team", helps, tm.r3.ID, "support"},
+	}
+	for _, c := range cases {
+		it := itemFor(h, c.account)
+		if num(it["proposed_to_user_id"]) != c.want || it["role"] != c.role || num(it["from_user_id"]) != tm.leaver.ID {
+			t.Errorf("%s: proposed %v, role %v", c.what, it["proposed_to_user_id"], it["role"])
+		}
+	}
+	// The leaver is leaving now: old tokens are refused and they cannot take on accounts.
+	if r := ts.call("GET", "/api/v1/me", tm.leaver.Token, nil); r.Status != 401 {
+		t.Fatalf("a leaving user's old token: %d", r.Status)
+	}
+	if u := ts.must(200, "GET", path("/api/v1/users/%d", tm.leaver.ID), tm.mgr.Token, nil); u["status"] != "leaving" || u["last_day"] != "2026-03-31" {
+		t.Fatalf("leaver: %v", u)
+	}
+	if r := ts.call("POST", "/api/v1/handovers", tm.mgr.Token, map[string]any{"departing_user_id": tm.leaver.ID, "last_day": "2026-03-31"}); r.Status != 409 {
+		t.Fatalf("a second handover: %d", r.Status)
+	}
+	// Cancel: the person is active again.
+	ts.must(200, "POST", path("/api/v1/handovers/%d/cancel", id(h)), tm.mgr.Token, nil)
+	if u := ts.must(200, "GET", path("/api/v1/users/%d", tm.leaver.ID), tm.mgr.Token, nil); u["status"] != "active" || u["last_day"] != nil {
+		t.Fatalf("after cancel: %v", u)
+	}
+	if r := ts.call("POST", path("/api/v1/handovers/%d/start", id(h)), tm.mgr.Token, nil); r.Status != 409 {
+		t.Fatalf("start a cancelled handover: %d", r.Status)
+	}
+}
+
+// handoverReady creates a handover of one key and one standard account and starts it.
+func handoverReady(t *testing.T, ts *testServer, tm team) (h map[string]any, key, std int64) {
+	t.Helper()
+	key = ts.mustCreateAccount(tm.leaver.Token, map[string]any{"name": "Key One", "tier": "key", "annual_value": 1000})
+	std = ts.mustCreateAccount(tm.leaver.Token, map[string]any{"name": "Standard One", "tier": "standard", "annual_value": 10})
+	h = ts.must(201, "POST", "/api/v1/handovers", tm.mgr.Token, map[string]any{"departing_user_id": tm.leaver.ID, "last_day": "2026-03-31"})
+	ts.must(200, "POST", path("/api/v1/handovers/%d/assign", id(h)), tm.mgr.Token, map[string]any{
+		"item_ids": []int64{num(itemFor(h, key)["id"]), num(itemFor(h, std)["id"])}, "to_user_id": tm.r3.ID})
+	h = ts.must(200, "POST", path("/api/v1/handovers/%d/start", id(h)), tm.mgr.Token, nil)
+	return h, key, std
+}
+
+func TestHandoverGapsBlockAndForceIsRecorded(t *testing.T) {
+	ts := newTestServer(t)
+	tm := newTeam(t, ts)
+	h, key, std := handoverReady(t, ts, tm)
+	hid := id(h)
+	if h["status"] != "in_progress" {
+		t.Fatalf("start: %v", h["status"])
+	}
+	// Successors join the teams at once to prepare.
+	team := ts.call("GET", path("/api/v1/accounts/%d/team", key), tm.mgr.Token, nil)
+	if !strings.Contains(string(team.Body), path(`"user_id":%d,"role":"backup"`, tm.r3.ID)) {
+		t.Fatalf("the successor did not join the team: %s", team.Body)
+	}
+	r := ts.call("POST", path("/api/v1/handovers/%d/complete", hid), tm.mgr.Token, map[string]any{})
+	if r.Status != 409 || r.errorCode(t) != "conflict" {
+		t.Fatalf("complete with gaps: %d %s", r.Status, r.Body)
+	}
+	details := r.json(t)["error"].(map[string]any)["details"].([]any)
+	gap := details[0].(map[string]any)
+	if len(details) != 1 || num(gap["account_id"]) != key || len(gap["missing"].([]any)) != 2 {
+		t.Fatalf("gaps listed: %v", details)
+	}
+	if r := ts.call("POST", path("/api/v1/handovers/%d/complete", hid), tm.mgr.Token, map[string]any{"force": true}); r.Status != 422 || r.field(t, "reason") == "" {
+		t.Fatalf("force without a reason: %d %s", r.Status, r.Body)
+	}
+	// Nothing moved so far.
+	if a := ts.must(200, "GET", path("/api/v1/accounts/%d", key), tm.mgr.Token, nil); num(a["owner_id"]) != tm.leaver.ID {
+		t.Fatalf("owner moved before completion: %v", a["owner_id"])
+	}
+	done := ts.must(200, "POST", path("/api/v1/handovers/%d/complete", hid), tm.mgr.Token, map[string]any{"force": true, "reason": "Customer on holiday until May"})
+	if done["status"] != "completed" || done["forced"] != true || done["force_reason"] != "Customer on holiday until May" {
+		t.Fatalf("forced completion: %v", done)
+	}
+	if it := itemFor(done, key); it["forced"] != true || it["status"] != "done" {
+		t.Fatalf("key item: %v", it)
+	}
+	if it := itemFor(done, std); it["forced"] != false {
+		t.Fatalf("standard item: %v", it)
+	}
+	for _, acc := range []int64{key, std} {
+		a := ts.must(200, "GET", path("/api/v1/accounts/%d", acc), tm.mgr.Token, nil)
+		if num(a["owner_id"]) != tm.r3.ID {
+			t.Fatalf("owner after completion: %v", a["owner_id"])
+		}
+		for _, m := range a["team"].([]any) {
+			if num(m.(map[string]any)["user_id"]) == tm.leaver.ID {
+				t.Fatalf("the leaver is still on the team of %d", acc)
+			}
+		}
+		hist := ts.must(200, "GET", path("/api/v1/accounts/%d/history", acc), tm.mgr.Token, nil)["data"].([]any)
+		tied := 0
+		for _, e := range hist {
+			if num(e.(map[string]any)["handover_id"]) == hid {
+				tied++
+			}
+		}
+		if tied < 3 { // joined, transferred, left
+			t.Fatalf("moves not tied to the handover: %v", hist)
+		}
+	}
+	rep := ts.must(200, "GET", path("/api/v1/handovers/%d/report", hid), tm.mgr.Token, nil)
+	if rep["forced"] != true || rep["force_reason"] != "Customer on holiday until May" || num(rep["accounts"]) != 2 || num(rep["key_accounts"]) != 1 {
+		t.Fatalf("report: %v", rep)
+	}
+}
+
+func TestHandoverCompletesWhenTheChecklistIsDone(t *testing.T) {
+	ts := newTestServer(t)
+	tm := newTeam(t, ts)
+	h, key, _ := handoverReady(t, ts, tm)
+	hid := id(h)
+	keyItem := num(itemFor(h, key)["id"])
+	ts.must(200, "PATCH", path("/api/v1/handovers/%d/items/%d", hid, keyItem), tm.mgr.Token, map[string]any{
+		"transfer_note": "Key contacts: 陈静 (procurement). Open issue: invoice dispute. Pricing: 5% volume discount.", "customer_notified": true})
+	// The leaver signs in again to log the joint introduction with the successor.
+	leaver := ts.login(tm.leaver.Email, testPassword)
+	ts.must(201, "POST", path("/api/v1/accounts/%d/interactions", key), leaver, map[string]any{
+		"kind": "handover_intro", "summary": "Introduced Liu Yang as the new owner", "participant_ids": []int64{tm.r3.ID}})
+	h = ts.must(200, "GET", path("/api/v1/handovers/%d", hid), tm.mgr.Token, nil)
+	it := itemFor(h, key)
+	if it["intro_logged"] != true || len(it["gaps"].([]any)) != 0 || h["progress"].(map[string]any)["ready_to_complete"] != true {
+		t.Fatalf("checklist: %v / %v", it, h["progress"])
+	}
+	done := ts.must(200, "POST", path("/api/v1/handovers/%d/complete", hid), tm.mgr.Token, nil)
+	if done["status"] != "completed" || done["forced"] != false {
+		t.Fatalf("complete: %v", done)
+	}
+	// Now the leaver owns nothing and can depart without force.
+	u := ts.must(200, "POST", path("/api/v1/users/%d/depart", tm.leaver.ID), tm.mgr.Token, map[string]any{})
+	if u["status"] != "departed" {
+		t.Fatalf("depart: %v", u)
+	}
+	if r := ts.call("GET", "/api/v1/me", leaver, nil); r.Status != 401 {
+		t.Fatalf("a departed user's token: %d", r.Status)
+	}
+	if r := ts.call("POST", "/api/v1/auth/login", "", map[string]string{"email": tm.leaver.Email, "password": testPassword}); r.Status != 401 {
+		t.Fatalf("a departed user signs in: %d", r.Status)
+	}
+}
+
+func TestHandoverCompletionIsAtomic(t *testing.T) {
+	ts := newTestServer(t)
+	tm := newTeam(t, ts)
+	h, key, std := handoverReady(t, ts, tm)
+	hid := id(h)
+	// Make the second move fail: the rescore of the standard account errors.
+	boom := errors.New("disk on fire")
+	ts.App.Accounts.OnChange(func(ctx context.Context, tx *gorm.DB, ids ...int64) error {
+		for _, id := range ids {
+			if id == std {
+				return boom
+			}
+		}
+		return ts.App.Health.Refresh(ctx, tx, ids...)
+	})
+	r := ts.call("POST", path("/api/v1/handovers/%d/complete", hid), tm.mgr.Token, map[string]any{"force": true, "reason": "test"})
+	if r.Status != 500 || r.errorCode(t) != "internal" || strings.Contains(string(r.Body), "disk on fire") {
+		t.Fatalf("failing completion: %d %s", r.Status, r.Body)
+	}
+	ts.App.Accounts.OnChange(ts.App.Health.Refresh)
+	for _, acc := range []int64{key, std} {
+		a := ts.must(200, "GET", path("/api/v1/accounts/%d", acc), tm.mgr.Token, nil)
+		if num(a["owner_id"]) != tm.leaver.ID {
+			t.Fatalf("account %d moved although completion failed", acc)
+		}
+	}
+	if h := ts.must(200, "GET", path("/api/v1/handovers/%d", hid), tm.mgr.Token, nil); h["status"] != "in_progress" {
+		t.Fatalf("status after a failed completion: %v", h["status"])
+	}
+	var transfers int64
+	ts.App.DB.Read.Raw("SELECT COUNT(*) FROM audit_entries WHERE action = 'account.transfer' AND handover_id = ?", hid).Scan(&transfers)
+	if transfers != 0 {
+		t.Fatalf("%d transfers recorded from a failed completion", transfers)
+	}
+	ts.must(200, "POST", path("/api/v1/handovers/%d/complete", hid), tm.mgr.Token, map[string]any{"force": true, "reason": "retry"})
+}
+
+func TestDeparture(t *testing.T) {
+	ts := newTestServer(t)
+	tm := newTeam(t, ts)
+	a1 := ts.mustCreateAccount(tm.leaver.Token, map[string]any{"name": "Owned One", "tier": "key"})
+	a2 := ts.mustCreateAccount(tm.leaver.Token, map[string]any{"name": "Owned Two", "tier": "growth"})
+	helped := ts.mustCreateAccount(tm.r3.Token, map[string]any{"name": "Helped", "tier": "growth"})
+	ts.must(200, "PUT", path("/api/v1/accounts/%d/team/%d", helped, tm.leaver.ID), tm.r3.Token, map[string]any{"role": "backup"})
+
+	if r := ts.call("POST", path("/api/v1/users/%d/depart", tm.leaver.ID), tm.backup.Token, map[string]any{}); r.Status != 403 {
+		t.Fatalf("a rep marks someone departed: %d", r.Status)
+	}
+	r := ts.call("POST", path("/api/v1/users/%d/depart", tm.leaver.ID), tm.mgr.Token, map[string]any{"force": false})
+	if r.Status != 409 || len(r.json(t)["error"].(map[string]any)["details"].([]any)) != 2 {
+		t.Fatalf("depart while owning: %d %s", r.Status, r.Body)
+	}
+	ts.must(200, "GET", "/api/v1/me", tm.leaver.Token, nil) // refused: nothing changed
+	u := ts.must(200, "POST", path("/api/v1/users/%d/depart", tm.leaver.ID), tm.admin, map[string]any{"force": true, "reason": "Left without notice"})
+	if u["status"] != "departed" {
+		t.Fatalf("forced depart: %v", u)
+	}
+	for _, acc := range []int64{a1, a2} {
+		a := ts.must(200, "GET", path("/api/v1/accounts/%d", acc), tm.mgr.Token, nil)
+		if num(a["owner_id"]) != tm.mgr.ID {
+			t.Fatalf("account %d went to %v, not the manager", acc, a["owner_id"])
+		}
+		hist := ts.must(200, "GET", path("/api/v1/accounts/%d/history", acc), tm.mgr.Token, nil)["data"].([]any)
+		var transfer map[string]any
+		for _, e := range hist {
+			if e.(map[string]any)["action"] == "account.transfer" {
+				transfer = e.(map[string]any)
+			}
+		}
+		if transfer == nil || !strings.Contains(transfer["reason"].(string), "Left without notice") || num(transfer["from_user_id"]) != tm.leaver.ID {
+			t.Fatalf("departure move not audited: %v", hist)
+		}
+	}
+	team := ts.call("GET", path("/api/v1/accounts/%d/team", helped), tm.mgr.Token, nil)
+	if strings.Contains(string(team.Body), path(`"user_id":%d,`, tm.leaver.ID)) {
+		t.Fatalf("a departed user stays on a team: %s", team.Body)
+	}
+	if r := ts.call("GET", "/api/v1/me", tm.leaver.Token, nil); r.Status != 401 {
+		t.Fatalf("old token after departure: %d", r.Status)
+	}
+	if r := ts.call("POST", path("/api/v1/users/%d/depart", tm.leaver.ID), tm.mgr.Token, map[string]any{}); r.Status != 409 {
+		t.Fatalf("depart twice: %d", r.Status)
+	}
+}
+
+func TestNoticePeriodRecordAndFollowThrough(t *testing.T) {
+	ts := newTestServer(t)
+	tm := newTeam(t, ts)
+	// The leaver is a manager here, so that an export would otherwise be allowed.
+	boss := ts.mustCreateUser(tm.admin, "Big Boss", "manager", 0)
+	ts.must(200, "PATCH", path("/api/v1/users/%d", tm.mgr.ID), tm.admin, map[string]any{"manager_id": boss.ID})
+	acc := ts.mustCreateAccount(tm.mgr.Token, map[string]any{"name": "Manager Owned", "tier": "key", "annual_value": 100})
+	other := ts.mustCreateAccount(tm.r3.Token, map[string]any{"name": "Someone Else's", "tier": "growth"})
+	h := ts.must(201, "POST", "/api/v1/handovers", boss.Token, map[string]any{"departing_user_id": tm.mgr.ID, "last_day": "2026-04-30"})
+	hid := id(h)
+	leaving := ts.login(tm.mgr.Email, testPassword)
+	ts.must(200, "GET", path("/api/v1/accounts/%d", other), leaving, nil)
+	if r := ts.call("GET", path("/api/v1/handovers/%d/report?format=csv", hid), leaving, nil); r.Status != 403 {
+		t.Fatalf("a leaving user's export: %d", r.Status)
+	}
+	rep := ts.must(200, "GET", path("/api/v1/handovers/%d/report", hid), boss.Token, nil)
+	views, exports := rep["notice_views"].([]any), rep["notice_exports"].([]any)
+	if len(views) != 1 || views[0].(map[string]any)["account_name"] != "Someone Else's" || len(exports) != 1 {
+		t.Fatalf("notice period: views %v exports %v", views, exports)
+	}
+
+	ts.must(200, "PATCH", path("/api/v1/handovers/%d/items/%d", hid, num(itemFor(h, acc)["id"])), boss.Token, map[string]any{"to_user_id": tm.r4.ID})
+	ts.must(200, "POST", path("/api/v1/handovers/%d/start", hid), boss.Token, nil)
+	ts.must(200, "POST", path("/api/v1/handovers/%d/complete", hid), boss.Token, map[string]any{"force": true, "reason": "test"})
+
+	follow := func() map[string]any {
+		t.Helper()
+		b := ts.login("big.boss@example.com", testPassword)
+		return itemFor(ts.must(200, "GET", path("/api/v1/handovers/%d", hid), b, nil), acc)
+	}
+	it := follow()
+	if it["successor_first_contact_at"] != nil || it["outcome_30"] != "pending" || it["outcome_90"] != "pending" {
+		t.Fatalf("right after completion: %v", it)
+	}
+	ts.Clock.Advance(3 * 24 * time.Hour)
+	r4 := ts.login(tm.r4.Email, testPassword)
+	ts.must(201, "POST", path("/api/v1/accounts/%d/interactions", acc), r4, map[string]any{"kind": "call", "summary": "Hello, I'm your new contact"})
+	ts.Clock.Advance(31 * 24 * time.Hour)
+	it = follow()
+	if num(it["days_to_first_contact"]) != 3 || it["outcome_30"] != "retained" || it["outcome_60"] != "pending" {
+		t.Fatalf("after 34 days: %v", it)
+	}
+	// Lost at day 40: churned at 60 and 90, still retained at 30.
+	ts.Clock.Advance(6 * 24 * time.Hour)
+	ts.App.DB.Write.Exec("UPDATE accounts SET status = 'churned', churned_at = ? WHERE id = ?", ts.Clock.Now(), acc)
+	ts.Clock.Advance(60 * 24 * time.Hour)
+	it = follow()
+	if it["outcome_30"] != "retained" || it["outcome_60"] != "churned" || it["outcome_90"] != "churned" {
+		t.Fatalf("after a loss at day 40: %v", it)
+	}
+	csv := ts.call("GET", path("/api/v1/handovers/%d/report?format=csv", hid), ts.login("big.boss@example.com", testPassword), nil)
+	if csv.Status != 200 || !strings.HasPrefix(string(csv.Body), "\uFEFFaccount_id,") || !strings.Contains(string(csv.Body), "Manager Owned") {
+		t.Fatalf("csv: %d %s", csv.Status, csv.Body)
+	}
+}

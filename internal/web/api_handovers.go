@@ -1,0 +1,212 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"keyhold/internal/handover"
+	"keyhold/internal/opt"
+)
+
+func (s *server) apiCreateHandover(c *gin.Context) {
+	var in struct {
+		DepartingUserID int64  `json:"departing_user_id"`
+		LastDay         string `json:"last_day"`
+	}
+	if !bindJSON(c, &in) {
+		return
+	}
+	h, err := s.Handover.Create(c.Request.Context(), currentUser(c), in.DepartingUserID, in.LastDay)
+	respond(c, http.StatusCreated, h, err)
+}
+
+func (s *server) apiListHandovers(c *gin.Context) {
+	q := newQuery(c)
+	f := handover.Filter{Status: handover.Status(q.str("status")), Page: q.page()}
+	if !q.ok() {
+		return
+	}
+	list, total, err := s.Handover.List(c.Request.Context(), currentUser(c), f)
+	respondList(c, f.Page, list, total, err)
+}
+
+func (s *server) apiGetHandover(c *gin.Context) {
+	id, ok := pathID(c, "id")
+	if !ok {
+		return
+	}
+	h, err := s.Handover.Get(c.Request.Context(), currentUser(c), id)
+	respond(c, http.StatusOK, h, err)
+}
+
+func (s *server) apiHandoverCandidates(c *gin.Context) {
+	id, ok := pathID(c, "id")
+	if !ok {
+		return
+	}
+	h, err := s.Handover.Get(c.Request.Context(), currentUser(c), id)
+	if err != nil {
+		abortJSON(c, err)
+		return
+	}
+	loads, err := s.Handover.Loads(c.Request.Context(), currentUser(c), h)
+	respond(c, http.StatusOK, gin.H{"data": loads}, err)
+}
+
+func (s *server) apiUpdateHandoverItem(c *gin.Context) {
+	id, ok := pathID(c, "id")
+	if !ok {
+		return
+	}
+	itemID, ok := pathID(c, "item_id")
+	if !ok {
+		return
+	}
+	var in struct {
+		ToUserID         opt.Field[int64]  `json:"to_user_id"`
+		TransferNote     opt.Field[string] `json:"transfer_note"`
+		CustomerNotified opt.Field[bool]   `json:"customer_notified"`
+	}
+	if !bindJSON(c, &in) {
+		return
+	}
+	h, err := s.Handover.UpdateItem(c.Request.Context(), currentUser(c), id, itemID, handover.ItemPatch(in))
+	respond(c, http.StatusOK, h, err)
+}
+
+func (s *server) apiAssignHandoverItems(c *gin.Context) {
+	id, ok := pathID(c, "id")
+	if !ok {
+		return
+	}
+	var in struct {
+		ItemIDs  []int64 `json:"item_ids"`
+		ToUserID int64   `json:"to_user_id"`
+	}
+	if !bindJSON(c, &in) {
+		return
+	}
+	h, err := s.Handover.Assign(c.Request.Context(), currentUser(c), id, in.ItemIDs, in.ToUserID)
+	respond(c, http.StatusOK, h, err)
+}
+
+func (s *server) apiStartHandover(c *gin.Context) {
+	id, ok := pathID(c, "id")
+	if !ok {
+		return
+	}
+	h, err := s.Handover.Start(c.Request.Context(), currentUser(c), id)
+	respond(c, http.StatusOK, h, err)
+}
+
+func (s *server) apiCompleteHandover(c *gin.Context) {
+	id, ok := pathID(c, "id")
+	if !ok {
+		return
+	}
+	var in struct {
+		Force  bool   `json:"force"`
+		Reason string `json:"reason"`
+	}
+	if c.Request.ContentLength != 0 && !bindJSON(c, &in) {
+		return
+	}
+	h, err := s.Handover.Complete(c.Request.Context(), currentUser(c), id, in.Force, in.Reason)
+	respond(c, http.StatusOK, h, err)
+}
+
+func (s *server) apiCancelHandover(c *gin.Context) {
+	id, ok := pathID(c, "id")
+	if !ok {
+		return
+	}
+	h, err := s.Handover.Cancel(c.Request.Context(), currentUser(c), id)
+	respond(c, http.StatusOK, h, err)
+}
+
+func (s *server) apiDepart(c *gin.Context) {
+	id, ok := pathID(c, "id")
+	if !ok {
+		return
+	}
+	var in struct {
+		Force  bool   `json:"force"`
+		Reason string `json:"reason"`
+	}
+	if c.Request.ContentLength != 0 && !bindJSON(c, &in) {
+		return
+	}
+	u, err := s.Handover.Depart(c.Request.Context(), currentUser(c), id, in.Force, in.Reason)
+	respond(c, http.StatusOK, u, err)
+}
+
+func (s *server) apiHandoverReport(c *gin.Context) {
+	id, ok := pathID(c, "id")
+	if !ok {
+		return
+	}
+	ctx, actor := c.Request.Context(), currentUser(c)
+	format := c.Query("format")
+	if format == "csv" {
+		// A leaving person's attempt is refused and recorded before anything else.
+		if err := s.Handover.GuardExport(ctx, actor, fmt.Sprintf("handover report %d", id)); err != nil {
+			abortJSON(c, err)
+			return
+		}
+	}
+	r, err := s.Handover.Report(ctx, actor, id)
+	if err != nil {
+		abortJSON(c, err)
+		return
+	}
+	switch format {
+	case "", "json":
+		c.JSON(http.StatusOK, r)
+	case "csv":
+		header, rows := handoverCSV(r)
+		if err := s.Handover.Export(ctx, actor, fmt.Sprintf("handover report %d", id), len(rows)); err != nil {
+			abortJSON(c, err)
+			return
+		}
+		writeCSV(c, fmt.Sprintf("handover-%d.csv", id), header, rows)
+	default:
+		c.AbortWithStatusJSON(http.StatusUnprocessableEntity, gin.H{"error": apiError{Code: "validation_failed",
+			Message: "some fields are invalid", Fields: map[string]string{"format": "must be json or csv"}}})
+	}
+}
+
+// handoverCSV is one row per account handed over.
+func handoverCSV(r handover.Report) ([]string, [][]string) {
+	header := []string{"account_id", "account", "tier", "annual_value", "currency", "role", "from_user", "successor_id",
+		"successor", "transfer_note", "intro_logged", "customer_notified", "status", "forced", "gaps", "health_score",
+		"health_level", "successor_first_contact_at", "days_to_first_contact", "outcome_30", "outcome_60", "outcome_90"}
+	from := ""
+	if r.Departing != nil {
+		from = r.Departing.Name
+	}
+	var rows [][]string
+	for _, it := range r.Items {
+		row := []string{strconv.FormatInt(it.AccountID, 10), "", "", "", "", string(it.Role), from, "", "",
+			it.TransferNote, strconv.FormatBool(it.IntroLogged), strconv.FormatBool(it.CustomerNotified), it.Status,
+			strconv.FormatBool(it.Forced), strings.Join(it.Gaps, " "), "", it.Level, "", "", it.Outcome30, it.Outcome60, it.Outcome90}
+		if a := it.Account; a != nil {
+			row[1], row[2], row[3], row[4] = a.Name, string(a.Tier), strconv.FormatInt(a.AnnualValue, 10), a.Currency
+		}
+		if it.Successor != nil {
+			row[7], row[8] = strconv.FormatInt(it.Successor.ID, 10), it.Successor.Name
+		}
+		if it.Score != nil {
+			row[15] = strconv.Itoa(*it.Score)
+		}
+		if it.SuccessorFirstContactAt != nil {
+			row[17] = it.SuccessorFirstContactAt.UTC().Format("2006-01-02T15:04:05Z")
+			row[18] = strconv.Itoa(*it.DaysToFirstContact)
+		}
+		rows = append(rows, row)
+	}
+	return header, rows
+}

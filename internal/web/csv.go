@@ -1,0 +1,41 @@
+package web
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+)
+
+// csvCell makes a value safe for spreadsheets: a cell that starts like a formula (=, +,
+// -, @, or a tab or carriage return) is prefixed with an apostrophe so it is shown, never
+// run.
+func csvCell(v string) string {
+	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+		return "'" + v
+	}
+	return v
+}
+
+// writeCSV answers a CSV download: UTF-8 with a byte-order mark so that Excel shows
+// Chinese names correctly, every cell made safe.
+func writeCSV(c *gin.Context, filename string, header []string, rows [][]string) {
+	var buf bytes.Buffer
+	buf.WriteString("\uFEFF")
+	w := csv.NewWriter(&buf)
+	_ = w.Write(header)
+	for _, r := range rows {
+		safe := make([]string, len(r))
+		for i, v := range r {
+			safe[i] = csvCell(v)
+		}
+		_ = w.Write(safe)
+	}
+	w.Flush()
+	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="%s"`, filename))
+	c.Header("Cache-Control", "no-store")
+	c.Data(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
+}
