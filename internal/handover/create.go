@@ -53,7 +53,7 @@ func (s *Service) Create(ctx context.Context, actor staff.User, departingID int6
 			return err
 		}
 		if u.Status != staff.StatusActive {
-			return fault.Conflict("this user is already "+string(u.Status)+"; see their handover", nil)
+			return fault.Conflict("this user is already leaving or departed", nil)
 		}
 		if _, err := staff.MarkLeavingTx(ctx, tx, actor, u, lastDay, now); err != nil {
 			return err

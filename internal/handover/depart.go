@@ -56,7 +56,7 @@ func (s *Service) Depart(ctx context.Context, actor staff.User, userID int64, fo
 			}
 		}
 		if len(owned) > 0 && !force {
-			return fault.Conflict(fmt.Sprintf("this user still owns %d accounts; hand them over or force the departure", len(owned)), owned)
+			return fault.Conflict("this user still owns accounts; hand them over or force the departure", owned)
 		}
 		now := s.now().UTC()
 		for _, h := range open {

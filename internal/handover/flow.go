@@ -31,7 +31,7 @@ func openTx(tx *gorm.DB, id int64) (Handover, error) {
 		return Handover{}, err
 	}
 	if !h.Open() {
-		return Handover{}, fault.Conflict("this handover is "+string(h.Status)+" and can no longer change", nil)
+		return Handover{}, fault.Conflict("this handover is closed and can no longer change", nil)
 	}
 	return h, nil
 }
@@ -113,12 +113,7 @@ func (s *Service) Assign(ctx context.Context, actor staff.User, id int64, itemID
 				return err
 			}
 			if err := s.reassign(ctx, tx, actor, h, &it, &to); err != nil {
-				var fe *fault.Error
-				if errors.As(err, &fe) && fe.Kind == fault.KindInvalid {
-					// Say which item refused, so nothing of the batch is applied blindly.
-					return fault.Invalid(fault.Fields{"to_user_id": fmt.Sprintf("item %d: %s", itemID, fe.Fields["to_user_id"])})
-				}
-				return err
+				return err // the whole batch or nothing
 			}
 			if err := tx.Model(&it).Select("to_user_id", "joined_team").Updates(&it).Error; err != nil {
 				return err
@@ -205,7 +200,7 @@ func (s *Service) Start(ctx context.Context, actor staff.User, id int64) (Handov
 			return err
 		}
 		if h.Status != Draft {
-			return fault.Conflict("only a draft handover can start; this one is "+string(h.Status), nil)
+			return fault.Conflict("only a draft handover can start", nil)
 		}
 		var items []Item
 		if err := tx.Where("handover_id = ?", h.ID).Order("id").Find(&items).Error; err != nil {
@@ -267,7 +262,7 @@ func (s *Service) Complete(ctx context.Context, actor staff.User, id int64, forc
 			return err
 		}
 		if h.Status != InProgress {
-			return fault.Conflict("only a handover in progress can complete; this one is "+string(h.Status), nil)
+			return fault.Conflict("only a handover in progress can complete", nil)
 		}
 		if err := s.decorate(tx, &h); err != nil {
 			return err
@@ -280,7 +275,7 @@ func (s *Service) Complete(ctx context.Context, actor staff.User, id int64, forc
 			}
 		}
 		if len(blocking) > 0 && !force {
-			return fault.Conflict(fmt.Sprintf("%d key accounts have gaps; close them or force completion with a reason", len(blocking)), blocking)
+			return fault.Conflict("some key accounts have gaps; close them or force completion with a reason", blocking)
 		}
 		now := s.now().UTC()
 		note := fmt.Sprintf("handover #%d", h.ID)
@@ -293,7 +288,7 @@ func (s *Service) Complete(ctx context.Context, actor staff.User, id int64, forc
 			switch {
 			case it.Role == accounts.RoleOwner:
 				if to == nil { // only possible when forced past the gap
-					return fault.Conflict(fmt.Sprintf("%s has no successor; an account cannot be left without an owner", it.Account.Name), nil)
+					return fault.Conflict("an account cannot be left without an owner", []map[string]any{{"item_id": it.ID, "account_id": it.AccountID}})
 				}
 				if err := s.accounts.TransferTx(ctx, tx, actor, it.AccountID, *to, note, &h.ID); err != nil {
 					return fmt.Errorf("move %s: %w", it.Account.Name, err)

@@ -49,7 +49,7 @@ func setStatus(ctx context.Context, tx *gorm.DB, actor User, u User, status Stat
 // MarkLeavingTx makes an active user leaving, with their last day.
 func MarkLeavingTx(ctx context.Context, tx *gorm.DB, actor User, u User, lastDay string, now time.Time) (User, error) {
 	if u.Status != StatusActive {
-		return User{}, fault.Conflict("only an active user can start leaving; this one is "+string(u.Status), nil)
+		return User{}, fault.Conflict("only an active user can start leaving", nil)
 	}
 	return setStatus(ctx, tx, actor, u, StatusLeaving, &lastDay, true, now)
 }
