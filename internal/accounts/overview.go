@@ -7,14 +7,20 @@ import (
 
 // OwnerLoad is one person's book of accounts, for a manager's overview.
 type OwnerLoad struct {
-	UserID      int64  `json:"user_id"`
-	Name        string `json:"name"`
-	Status      string `json:"status"`
-	Accounts    int64  `json:"accounts"`
-	KeyAccounts int64  `json:"key_accounts"`
-	Overdue     int64  `json:"overdue"`
-	KeyOverdue  int64  `json:"key_overdue"`
-	Value       int64  `json:"value"`
+	UserID      int64    `json:"user_id"`
+	Name        string   `json:"name"`
+	Status      string   `json:"status"`
+	Accounts    int64    `json:"accounts"`
+	KeyAccounts int64    `json:"key_accounts"`
+	Overdue     int64    `json:"overdue"`
+	KeyOverdue  int64    `json:"key_overdue"`
+	Values      []Amount `json:"values" gorm:"-"` // annual value of the book, per currency
+}
+
+// Amount is a sum in one currency; amounts in different currencies are never added.
+type Amount struct {
+	Currency string `json:"currency"`
+	Value    int64  `json:"value"`
 }
 
 // TeamOverview returns, for each member of a manager's team (the users whose manager is
@@ -27,8 +33,7 @@ func (s *Service) TeamOverview(ctx context.Context, managerID int64) ([]OwnerLoa
 			COUNT(a.id) AS accounts,
 			COALESCE(SUM(CASE WHEN a.tier = 'key' THEN 1 ELSE 0 END), 0) AS key_accounts,
 			COALESCE(SUM(CASE WHEN a.next_contact_due IS NULL OR a.next_contact_due < ? THEN 1 ELSE 0 END), 0) AS overdue,
-			COALESCE(SUM(CASE WHEN a.tier = 'key' AND (a.next_contact_due IS NULL OR a.next_contact_due < ?) THEN 1 ELSE 0 END), 0) AS key_overdue,
-			COALESCE(SUM(a.annual_value), 0) AS value`, now, now).
+			COALESCE(SUM(CASE WHEN a.tier = 'key' AND (a.next_contact_due IS NULL OR a.next_contact_due < ?) THEN 1 ELSE 0 END), 0) AS key_overdue`, now, now).
 		Joins("LEFT JOIN accounts a ON a.owner_id = users.id AND a.deleted_at IS NULL AND a.status = ?", StatusActive).
 		Where("users.status <> 'departed'").
 		Group("users.id, users.name, users.status").
@@ -41,6 +46,31 @@ func (s *Service) TeamOverview(ctx context.Context, managerID int64) ([]OwnerLoa
 	out := []OwnerLoad{}
 	if err := q.Scan(&out).Error; err != nil {
 		return nil, fmt.Errorf("team overview: %w", err)
+	}
+	if len(out) == 0 {
+		return out, nil
+	}
+	ids := make([]int64, len(out))
+	for i, o := range out {
+		ids[i] = o.UserID
+	}
+	var sums []struct {
+		OwnerID  int64
+		Currency string
+		Value    int64
+	}
+	if err := s.db.Read.WithContext(ctx).Model(&Account{}).Select("owner_id, currency, SUM(annual_value) AS value").
+		Where("owner_id IN ? AND status = ?", ids, StatusActive).Group("owner_id, currency").Order("owner_id, value DESC").
+		Scan(&sums).Error; err != nil {
+		return nil, fmt.Errorf("team overview values: %w", err)
+	}
+	index := make(map[int64]int, len(out))
+	for i, o := range out {
+		index[o.UserID] = i
+	}
+	for _, v := range sums {
+		o := &out[index[v.OwnerID]]
+		o.Values = append(o.Values, Amount{Currency: v.Currency, Value: v.Value})
 	}
 	return out, nil
 }

@@ -154,13 +154,14 @@ func (s *server) csrf() gin.HandlerFunc {
 			sent = c.PostForm(csrfField)
 		}
 		if subtle.ConstantTimeCompare([]byte(sent), []byte(token)) != 1 || err != nil {
-			c.Data(http.StatusForbidden, "text/plain; charset=utf-8", []byte("Forbidden: the form has expired or did not come from Keyhold. Go back, reload the page and try again."))
-			c.Abort()
+			s.pageError(c, fault.Forbidden(csrfMessage))
 			return
 		}
 		c.Next()
 	}
 }
+
+const csrfMessage = "the form has expired or did not come from Keyhold; go back, reload the page and try again"
 
 // setCookie sets an HttpOnly, SameSite=Lax cookie for the whole site, Secure under TLS.
 // maxAge 0 makes a browser-session cookie; negative deletes it.

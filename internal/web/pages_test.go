@@ -144,7 +144,7 @@ func pageFieldError(body, field string) string {
 			rest = rest[:j]
 		}
 	}
-	const open = `class="field-error" role="alert">`
+	const open = `class="field-error">`
 	j := strings.Index(rest, open)
 	if j < 0 {
 		return ""

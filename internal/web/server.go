@@ -2,6 +2,8 @@ package web
 
 import (
 	"context"
+	"encoding/json"
+	"strings"
 	"net/http"
 	"net/url"
 	"time"
@@ -9,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"keyhold/internal/accounts"
+	"keyhold/internal/fault"
 	"keyhold/internal/auth"
 	"keyhold/internal/handover"
 	"keyhold/internal/health"
@@ -60,8 +63,26 @@ func New(d Deps) (http.Handler, error) {
 
 	// Browsers say where a request came from; refuse cross-origin state changes outright,
 	// on top of the CSRF token.
-	return http.NewCrossOriginProtection().Handler(r), nil
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(s.crossOriginDenied))
+	return cop.Handler(r), nil
 }
+
+// crossOriginDenied answers a state change that came from another site: JSON for the
+// API, the Forbidden page, in the reader's language, for the browser.
+func (s *server) crossOriginDenied(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.WriteHeader(http.StatusForbidden)
+		_ = json.NewEncoder(w).Encode(gin.H{"error": apiError{Code: "forbidden", Message: crossOriginMessage}})
+		return
+	}
+	c, _ := gin.CreateTestContext(w) // a context to reuse the page rendering; nothing else
+	c.Request = r
+	s.pageError(c, fault.Forbidden(crossOriginMessage))
+}
+
+const crossOriginMessage = "the request came from another site and was refused"
 
 type panicError struct{ v any }
 
