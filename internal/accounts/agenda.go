@@ -14,8 +14,24 @@ const AgendaDays = 7
 // Agenda is what a rep should do about their own accounts: the overdue ones and those
 // due within AgendaDays, soonest first.
 type Agenda struct {
-	Overdue []Account `json:"overdue"`
-	DueSoon []Account `json:"due_soon"`
+	Overdue  []Account `json:"overdue"`
+	DueSoon  []Account `json:"due_soon"`
+	Renewals []Renewal `json:"renewals"`
+}
+
+// Renewal windows: a renewal within RenewalDays is on the agenda, at risk when nobody has
+// been in touch for RenewalQuietDays (the same numbers as the health rule).
+const (
+	RenewalDays      = 60
+	RenewalQuietDays = 30
+)
+
+// Renewal is an account renewing soon.
+type Renewal struct {
+	Account       Account `json:"account"`
+	RenewalDate   string  `json:"renewal_date"`
+	DaysToRenewal int     `json:"days_to_renewal"`
+	AtRisk        bool    `json:"at_risk"` // no contact in the last RenewalQuietDays
 }
 
 // AgendaOf returns the agenda of the accounts a user owns (at most 200 in each list).
@@ -30,7 +46,39 @@ func (s *Service) AgendaOf(ctx context.Context, userID int64) (Agenda, error) {
 	if a.DueSoon, _, err = s.List(ctx, Filter{OwnerID: userID, DueBy: &soon, Sort: "next_contact_due", Page: page}); err != nil {
 		return Agenda{}, err
 	}
+	if a.Renewals, err = s.Renewals(ctx, userID); err != nil {
+		return Agenda{}, err
+	}
 	return a, nil
+}
+
+// Renewals lists the active accounts a user owns that renew within RenewalDays, soonest
+// first, each flagged when nobody has been in touch for RenewalQuietDays.
+func (s *Service) Renewals(ctx context.Context, ownerID int64) ([]Renewal, error) {
+	now := s.now().UTC()
+	day := today(now)
+	var list []Account
+	err := s.db.Read.WithContext(ctx).
+		Where("owner_id = ? AND status = ? AND renewal_date >= ? AND renewal_date <= ?", ownerID, StatusActive,
+			day.Format(DateLayout), day.AddDate(0, 0, RenewalDays).Format(DateLayout)).
+		Order("renewal_date, id").Limit(store.MaxPageSize).Find(&list).Error
+	if err != nil {
+		return nil, fmt.Errorf("renewals of user %d: %w", ownerID, err)
+	}
+	if err := s.complete(ctx, list); err != nil {
+		return nil, err
+	}
+	quiet := now.AddDate(0, 0, -RenewalQuietDays)
+	out := make([]Renewal, len(list))
+	for i, a := range list {
+		r := Renewal{Account: a, RenewalDate: *a.RenewalDate}
+		if d, err := time.Parse(DateLayout, *a.RenewalDate); err == nil {
+			r.DaysToRenewal = int(d.Sub(day).Hours() / 24)
+		}
+		r.AtRisk = a.LastContactedAt == nil || a.LastContactedAt.Before(quiet)
+		out[i] = r
+	}
+	return out, nil
 }
 
 // DueDate is when one account is next due for contact, for calendar feeds.

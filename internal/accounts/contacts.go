@@ -74,7 +74,7 @@ func (s *Service) AddContact(ctx context.Context, actor staff.User, accountID in
 	c := Contact{AccountID: accountID, Name: in.Name, Title: in.Title, Email: in.Email, Phone: in.Phone,
 		DecisionMaker: in.DecisionMaker, CreatedAt: now, UpdatedAt: now}
 	err := s.db.Write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if _, err := loadAccount(tx, accountID); err != nil {
+		if _, err := loadWritable(tx, accountID); err != nil {
 			return err
 		}
 		if err := tx.Create(&c).Error; err != nil {
@@ -107,6 +107,9 @@ func (s *Service) UpdateContact(ctx context.Context, actor staff.User, id int64,
 	err := s.db.Write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var err error
 		if c, err = loadContact(tx, id); err != nil {
+			return err
+		}
+		if _, err := loadWritable(tx, c.AccountID); err != nil {
 			return err
 		}
 		before := c
@@ -145,6 +148,9 @@ func (s *Service) DeleteContact(ctx context.Context, actor staff.User, id int64)
 	err := s.db.Write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		c, err := loadContact(tx, id)
 		if err != nil {
+			return err
+		}
+		if _, err := loadWritable(tx, c.AccountID); err != nil {
 			return err
 		}
 		if err := tx.Model(&c).Update("deleted_at", now).Error; err != nil {

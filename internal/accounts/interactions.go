@@ -109,7 +109,7 @@ func (s *Service) LogInteraction(ctx context.Context, actor staff.User, accountI
 		it.NextStepDue = &in.NextStepDue
 	}
 	err := s.db.Write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		a, err := loadAccount(tx, accountID)
+		a, err := loadWritable(tx, accountID)
 		if err != nil {
 			return err
 		}

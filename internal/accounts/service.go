@@ -161,6 +161,7 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Account, int64, error) 
 		bad.Add("status", "must be active or churned")
 	}
 	var order clause.Expr
+	byHealth := false // the page joins account_health for the order
 	now := s.now().UTC()
 	switch f.Sort {
 	case "", "name":
@@ -171,11 +172,9 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Account, int64, error) 
 		// Never-contacted accounts are due now.
 		order = clause.Expr{SQL: "COALESCE(next_contact_due, ?), id", Vars: []any{now}}
 	case "health":
-		order = clause.Expr{SQL: "(SELECT h.score FROM account_health h WHERE h.account_id = accounts.id) IS NULL, " +
-			"(SELECT h.score FROM account_health h WHERE h.account_id = accounts.id), id"}
+		order, byHealth = clause.Expr{SQL: "h.score IS NULL, h.score, accounts.id"}, true
 	case "-health":
-		order = clause.Expr{SQL: "(SELECT h.score FROM account_health h WHERE h.account_id = accounts.id) IS NULL, " +
-			"(SELECT h.score FROM account_health h WHERE h.account_id = accounts.id) DESC, id"}
+		order, byHealth = clause.Expr{SQL: "h.score IS NULL, h.score DESC, accounts.id"}, true
 	default:
 		bad.Add("sort", "must be one of name, -annual_value, next_contact_due, health, -health")
 	}
@@ -189,7 +188,13 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Account, int64, error) 
 	if f.Tier != "" {
 		q = q.Where("tier = ?", f.Tier)
 	}
-	if f.Status != "" {
+	// "+status = 'active'": the unary plus keeps SQLite (which has no statistics) from
+	// choosing the accounts_status index for it over a selective one (tier, owner); nearly
+	// every account is active, so that index would make it visit nearly every account.
+	switch f.Status {
+	case StatusActive:
+		q = q.Where("+status = ?", f.Status)
+	case StatusChurned: // few: here the index helps
 		q = q.Where("status = ?", f.Status)
 	}
 	if f.OwnerID != 0 {
@@ -205,10 +210,10 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Account, int64, error) 
 		q = q.Where("region = ?", f.Region)
 	}
 	if f.Overdue {
-		q = q.Where("status = ? AND (next_contact_due IS NULL OR next_contact_due < ?)", StatusActive, now)
+		q = q.Where("+status = ? AND (next_contact_due IS NULL OR next_contact_due < ?)", StatusActive, now)
 	}
 	if f.DueBy != nil {
-		q = q.Where("status = ? AND next_contact_due >= ? AND next_contact_due <= ?", StatusActive, now, f.DueBy.UTC())
+		q = q.Where("+status = ? AND next_contact_due >= ? AND next_contact_due <= ?", StatusActive, now, f.DueBy.UTC())
 	}
 	var total int64
 	if err := q.Count(&total).Error; err != nil {
@@ -216,6 +221,9 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Account, int64, error) 
 	}
 	p := f.Page.Normalized()
 	list := []Account{}
+	if byHealth {
+		q = q.Select("accounts.*").Joins("LEFT JOIN account_health h ON h.account_id = accounts.id")
+	}
 	err := q.Clauses(clause.OrderBy{Expression: order}).Limit(p.Size).Offset(p.Offset()).Find(&list).Error
 	if err != nil {
 		return nil, 0, fmt.Errorf("list accounts: %w", err)
@@ -296,4 +304,22 @@ func (s *Service) ByIDs(ctx context.Context, ids []int64) ([]Account, error) {
 		return nil, err
 	}
 	return out, nil
+}
+
+// writable refuses changes to a churned account: it is kept as it was lost, read-only
+// but for a win-back (reactivation).
+func writable(a Account) error {
+	if a.Status == StatusChurned {
+		return fault.Conflict("churned accounts are read-only; win the account back first", nil)
+	}
+	return nil
+}
+
+// loadWritable reads a live account that may change.
+func loadWritable(db *gorm.DB, id int64) (Account, error) {
+	a, err := loadAccount(db, id)
+	if err != nil {
+		return Account{}, err
+	}
+	return a, writable(a)
 }

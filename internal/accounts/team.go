@@ -40,7 +40,7 @@ func (s *Service) SetMember(ctx context.Context, actor staff.User, id, userID in
 	}
 	now := s.now().UTC()
 	err := s.db.Write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		a, err := loadAccount(tx, id)
+		a, err := loadWritable(tx, id)
 		if err != nil {
 			return err
 		}
@@ -89,7 +89,7 @@ func (s *Service) SetMember(ctx context.Context, actor staff.User, id, userID in
 func (s *Service) RemoveMember(ctx context.Context, actor staff.User, id, userID int64) error {
 	now := s.now().UTC()
 	err := s.db.Write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		a, err := loadAccount(tx, id)
+		a, err := loadWritable(tx, id)
 		if err != nil {
 			return err
 		}

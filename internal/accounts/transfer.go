@@ -22,9 +22,12 @@ const (
 	ActionTeamAdded   = "team.add"
 	ActionTeamRole    = "team.role"
 	ActionTeamRemoved = "team.remove"
+	ActionChurned     = "account.churn"
+	ActionReactivated = "account.reactivate"
 )
 
-var historyActions = []string{ActionCreated, ActionTransferred, ActionTeamAdded, ActionTeamRole, ActionTeamRemoved}
+var historyActions = []string{ActionCreated, ActionTransferred, ActionTeamAdded, ActionTeamRole, ActionTeamRemoved,
+	ActionChurned, ActionReactivated}
 
 // Transfer moves an account to a new owner, for a stated reason. Managers and admins only.
 // The previous owner stays on the team as backup, so the customer keeps a familiar face.
@@ -46,7 +49,7 @@ func (s *Service) Transfer(ctx context.Context, actor staff.User, id, to int64, 
 		return Account{}, err
 	}
 	err := s.db.Write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		a, err := loadAccount(tx, id)
+		a, err := loadWritable(tx, id)
 		if err != nil {
 			return err
 		}

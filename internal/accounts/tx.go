@@ -3,6 +3,7 @@ package accounts
 import (
 	"context"
 	"errors"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -113,4 +114,24 @@ func MembershipsTx(tx *gorm.DB, userID int64) ([]Membership, error) {
 // TeamsTx returns the teams of the given accounts inside tx.
 func TeamsTx(tx *gorm.DB, accountIDs []int64) (map[int64][]TeamMember, error) {
 	return loadTeams(tx, accountIDs)
+}
+
+// SetStatusTx marks an account churned (with the day it was lost) or active again, inside
+// the caller's transaction; the retention workflow records why.
+func (s *Service) SetStatusTx(ctx context.Context, tx *gorm.DB, accountID int64, status string, churnedAt *time.Time) error {
+	err := tx.Model(&Account{}).Where("id = ?", accountID).
+		Updates(map[string]any{"status": status, "churned_at": churnedAt, "updated_at": s.now().UTC()}).Error
+	if err != nil {
+		return err
+	}
+	return s.changed(ctx, tx, accountID)
+}
+
+// LoadTx reads a live account inside tx.
+func LoadTx(tx *gorm.DB, id int64) (Account, error) { return loadAccount(tx, id) }
+
+// Changed tells the change hook that something about the account changed in tx (for
+// writes made by other packages, such as complaints).
+func (s *Service) Changed(ctx context.Context, tx *gorm.DB, accountIDs ...int64) error {
+	return s.changed(ctx, tx, accountIDs...)
 }

@@ -119,7 +119,7 @@ func (s *Service) Update(ctx context.Context, actor staff.User, id int64, p Patc
 	now := s.now().UTC()
 	day := today(now)
 	err := s.db.Write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		a, err := loadAccount(tx, id)
+		a, err := loadWritable(tx, id)
 		if err != nil {
 			return err
 		}

@@ -16,6 +16,7 @@ import (
 	"keyhold/internal/config"
 	"keyhold/internal/handover"
 	"keyhold/internal/health"
+	"keyhold/internal/retention"
 	"keyhold/internal/staff"
 	"keyhold/internal/store"
 	"keyhold/internal/web"
@@ -29,13 +30,14 @@ type Options struct {
 
 // App is one running Keyhold.
 type App struct {
-	DB       *store.DB
-	Staff    *staff.Service
-	Auth     *auth.Service
-	Accounts *accounts.Service
-	Health   *health.Service
-	Handover *handover.Service
-	Handler  http.Handler
+	DB        *store.DB
+	Staff     *staff.Service
+	Auth      *auth.Service
+	Accounts  *accounts.Service
+	Health    *health.Service
+	Handover  *handover.Service
+	Retention *retention.Service
+	Handler   http.Handler
 }
 
 // Open opens the database named in cfg, applies pending migrations, creates the bootstrap
@@ -68,6 +70,7 @@ func build(ctx context.Context, db *store.DB, cfg config.Config, o Options) (*Ap
 	// Every write to an account rescored it in the same transaction.
 	a.Accounts.OnChange(a.Health.Refresh)
 	a.Handover = handover.New(db, o.Now, a.Accounts)
+	a.Retention = retention.New(db, o.Now, a.Accounts)
 	if cfg.AdminEmail != "" {
 		if _, err := a.Staff.Bootstrap(ctx, "Administrator", cfg.AdminEmail, cfg.AdminPassword); err != nil {
 			return nil, err
@@ -79,7 +82,8 @@ func build(ctx context.Context, db *store.DB, cfg config.Config, o Options) (*Ap
 	}
 	a.Auth = auth.New(db, a.Staff, secret, o.Now)
 	a.Handler, err = web.New(web.Deps{Staff: a.Staff, Auth: a.Auth, Accounts: a.Accounts, Health: a.Health, Handover: a.Handover,
-		Ping: db.Ping, Now: o.Now, BaseURL: cfg.BaseURL})
+		Retention: a.Retention,
+		Ping:      db.Ping, Now: o.Now, BaseURL: cfg.BaseURL})
 	if err != nil {
 		return nil, err
 	}

@@ -276,3 +276,8 @@ func (b *browser) signIn(email, password string) {
 func urlEscape(s string) string { return url.QueryEscape(s) }
 
 func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
+
+func mustJSON(v any) []byte {
+	b, _ := json.Marshal(v)
+	return b
+}

@@ -3,31 +3,33 @@ package web
 import (
 	"context"
 	"encoding/json"
-	"strings"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"keyhold/internal/accounts"
-	"keyhold/internal/fault"
 	"keyhold/internal/auth"
+	"keyhold/internal/fault"
 	"keyhold/internal/handover"
 	"keyhold/internal/health"
+	"keyhold/internal/retention"
 	"keyhold/internal/staff"
 )
 
 // Deps are what the web layer serves.
 type Deps struct {
-	Staff    *staff.Service
-	Auth     *auth.Service
-	Accounts *accounts.Service
-	Health   *health.Service
-	Handover *handover.Service
-	Ping     func(context.Context) error // answers whether the database is reachable
-	Now      func() time.Time
-	BaseURL  string // absolute links (calendar feeds)
+	Staff     *staff.Service
+	Auth      *auth.Service
+	Accounts  *accounts.Service
+	Health    *health.Service
+	Handover  *handover.Service
+	Retention *retention.Service
+	Ping      func(context.Context) error // answers whether the database is reachable
+	Now       func() time.Time
+	BaseURL   string // absolute links (calendar feeds)
 }
 
 type server struct {

@@ -1,0 +1,342 @@
+package retention
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"keyhold/internal/fault"
+	"keyhold/internal/staff"
+)
+
+// Period is a report's time span, both days included, and the currency its values are
+// counted in (amounts in other currencies are never added in; their accounts still count).
+type Period struct {
+	From     string `json:"from"`
+	To       string `json:"to"`
+	Currency string `json:"currency"`
+}
+
+// Groupings the retention report accepts.
+var Groupings = []string{"tier", "industry", "region", "owner", "channel", "cohort"}
+
+// canReport: reports are for managers and admins.
+func canReport(actor staff.User) error {
+	if !actor.CanManage() {
+		return fault.Forbidden("only managers and admins read reports")
+	}
+	return nil
+}
+
+// normalize fills defaults — the last twelve months, in CNY — and checks the period.
+func (s *Service) normalize(p Period) (Period, error) {
+	today := s.now().UTC().Format(dateLayout)
+	if p.To == "" {
+		p.To = today
+	}
+	if p.From == "" {
+		if t, ok := parseDate(p.To); ok {
+			p.From = t.AddDate(-1, 0, 1).Format(dateLayout)
+		}
+	}
+	if p.Currency == "" {
+		p.Currency = "CNY"
+	}
+	bad := fault.Collect{}
+	if _, ok := parseDate(p.From); !ok {
+		bad.Add("from", "must be a date as YYYY-MM-DD")
+	}
+	if _, ok := parseDate(p.To); !ok {
+		bad.Add("to", "must be a date as YYYY-MM-DD")
+	}
+	if len(bad) == 0 && p.From > p.To {
+		bad.Add("from", "must not be after to")
+	}
+	if len(p.Currency) != 3 {
+		bad.Add("currency", "must be a three-letter currency code such as CNY or USD")
+	}
+	return p, bad.Err()
+}
+
+// RetentionRow is one group of the retention report.
+type RetentionRow struct {
+	Group            string  `json:"group"`
+	AccountsAtStart  int     `json:"accounts_at_start"`
+	Churned          int     `json:"churned"`
+	Retained         int     `json:"retained"`
+	ChurnRate        float64 `json:"churn_rate"`
+	RetentionRate    float64 `json:"retention_rate"`
+	ValueAtStart     int64   `json:"value_at_start"`
+	ValueChurned     int64   `json:"value_churned"`
+	RevenueChurnRate float64 `json:"revenue_churn_rate"`
+}
+
+// RetentionReport is the retention report: rows per group and their total.
+type RetentionReport struct {
+	Period
+	GroupBy string         `json:"group_by"`
+	Data    []RetentionRow `json:"data"`
+	Total   RetentionRow   `json:"total"`
+}
+
+type subject struct {
+	ID            int64
+	Tier          string
+	Industry      string
+	Region        string
+	Channel       string
+	OwnerName     string
+	CustomerSince string
+	AnnualValue   int64
+	Currency      string
+}
+
+type loss struct {
+	AccountID     int64
+	ChurnedOn     string
+	ReactivatedOn *string
+	AnnualValue   int64
+	Currency      string
+}
+
+// lostOn reports whether a churn record has the account lost on day d: churned on or
+// before d and not won back by then.
+func (l loss) lostOn(d string) bool {
+	return l.ChurnedOn <= d && (l.ReactivatedOn == nil || *l.ReactivatedOn > d)
+}
+
+func cohort(customerSince string) string {
+	t, ok := parseDate(customerSince)
+	if !ok {
+		return ""
+	}
+	return fmt.Sprintf("%d-Q%d", t.Year(), (int(t.Month())-1)/3+1)
+}
+
+func rate(n, d int64) float64 {
+	if d == 0 {
+		return 0
+	}
+	return float64(n) / float64(d)
+}
+
+// Retention computes, for a period and grouping (PRODUCT.md, "Reports"; definitions in
+// docs/reports.md):
+//   - accounts at start: customers by the first day (customer_since ≤ from) and not lost on
+//     it — lost means churned before the day and not won back by it;
+//   - churned: those of them with a loss recorded within the period, counted once even if
+//     won back later in the period;
+//   - retained: those of them not lost on the last day (so an account churned and won
+//     back within the period counts as churned and as retained);
+//   - churn rate = churned ÷ at start; retention rate = retained ÷ at start;
+//   - value at start = annual value of the accounts at start; value churned = the annual
+//     value recorded with each loss; revenue churn rate = value churned ÷ value at start.
+//
+// Groups are by the account's current tier, industry, region, owner and channel, or its
+// acquisition cohort (the quarter of customer_since).
+func (s *Service) Retention(ctx context.Context, actor staff.User, p Period, groupBy string) (RetentionReport, error) {
+	if err := canReport(actor); err != nil {
+		return RetentionReport{}, err
+	}
+	p, err := s.normalize(p)
+	if groupBy == "" {
+		groupBy = "tier"
+	}
+	if err == nil && !contains(Groupings, groupBy) {
+		err = fault.Invalid(fault.Fields{"group_by": "must be one of tier, industry, region, owner, channel, cohort"})
+	}
+	if err != nil {
+		return RetentionReport{}, err
+	}
+	db := s.db.Read.WithContext(ctx)
+	var subjects []subject
+	if err := db.Raw(`SELECT a.id, a.tier, a.industry, a.region, a.channel, COALESCE(u.name, '') AS owner_name,
+			a.customer_since, a.annual_value, a.currency
+		FROM accounts a LEFT JOIN users u ON u.id = a.owner_id
+		WHERE a.deleted_at IS NULL AND a.customer_since <= ?`, p.From).Scan(&subjects).Error; err != nil {
+		return RetentionReport{}, fmt.Errorf("retention accounts: %w", err)
+	}
+	var losses []loss
+	if err := db.Raw(`SELECT account_id, churned_on, reactivated_on, annual_value, currency
+		FROM churn_records WHERE churned_on <= ? ORDER BY churned_on, id`, p.To).Scan(&losses).Error; err != nil {
+		return RetentionReport{}, fmt.Errorf("retention losses: %w", err)
+	}
+	byAccount := map[int64][]loss{}
+	for _, l := range losses {
+		byAccount[l.AccountID] = append(byAccount[l.AccountID], l)
+	}
+	rows := map[string]*RetentionRow{}
+	total := RetentionRow{Group: "total"}
+	for _, a := range subjects {
+		ls := byAccount[a.ID]
+		atStart, atEnd := true, true
+		var churned *loss
+		for i, l := range ls {
+			if l.ChurnedOn < p.From && l.lostOn(p.From) {
+				atStart = false
+			}
+			if l.lostOn(p.To) {
+				atEnd = false
+			}
+			if churned == nil && l.ChurnedOn >= p.From && l.ChurnedOn <= p.To {
+				churned = &ls[i]
+			}
+		}
+		if !atStart {
+			continue
+		}
+		key := map[string]string{"tier": a.Tier, "industry": a.Industry, "region": a.Region, "owner": a.OwnerName,
+			"channel": a.Channel, "cohort": cohort(a.CustomerSince)}[groupBy]
+		row := rows[key]
+		if row == nil {
+			row = &RetentionRow{Group: key}
+			rows[key] = row
+		}
+		for _, r := range []*RetentionRow{row, &total} {
+			r.AccountsAtStart++
+			if a.Currency == p.Currency {
+				r.ValueAtStart += a.AnnualValue
+			}
+			if churned != nil {
+				r.Churned++
+				if churned.Currency == p.Currency {
+					r.ValueChurned += churned.AnnualValue
+				}
+			}
+			if atEnd {
+				r.Retained++
+			}
+		}
+	}
+	out := RetentionReport{Period: p, GroupBy: groupBy, Data: make([]RetentionRow, 0, len(rows))}
+	for _, r := range rows {
+		out.Data = append(out.Data, *r)
+	}
+	sort.Slice(out.Data, func(i, j int) bool { return out.Data[i].Group < out.Data[j].Group })
+	for i := range out.Data {
+		out.Data[i].rates()
+	}
+	total.rates()
+	out.Total = total
+	return out, nil
+}
+
+func (r *RetentionRow) rates() {
+	r.ChurnRate = rate(int64(r.Churned), int64(r.AccountsAtStart))
+	r.RetentionRate = rate(int64(r.Retained), int64(r.AccountsAtStart))
+	r.RevenueChurnRate = rate(r.ValueChurned, r.ValueAtStart)
+}
+
+func contains(list []string, v string) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// ReasonRow is one churn reason in a period.
+type ReasonRow struct {
+	Reason       string `json:"reason"`
+	Churned      int    `json:"churned"`
+	Voluntary    int    `json:"voluntary"`
+	Involuntary  int    `json:"involuntary"`
+	Value        int64  `json:"value"`        // annual value lost
+	KeyAccounts  int    `json:"key_accounts"` // of them key accounts
+	KeyValue     int64  `json:"key_value"`    // annual value of the key accounts lost
+	Competitors  string `json:"competitors"`  // named competitors, most frequent first
+	competitorsN map[string]int
+}
+
+// ReasonsReport lists why customers left in a period, the costliest reason first.
+type ReasonsReport struct {
+	Period
+	Data  []ReasonRow `json:"data"`
+	Total ReasonRow   `json:"total"`
+}
+
+// ChurnReasons counts the losses recorded in a period by reason, with the voluntary
+// split and the value lost (all and key accounts), costliest first.
+func (s *Service) ChurnReasons(ctx context.Context, actor staff.User, p Period) (ReasonsReport, error) {
+	if err := canReport(actor); err != nil {
+		return ReasonsReport{}, err
+	}
+	p, err := s.normalize(p)
+	if err != nil {
+		return ReasonsReport{}, err
+	}
+	var rows []struct {
+		Reason      string
+		Voluntary   bool
+		AnnualValue int64
+		Currency    string
+		Competitor  string
+		Tier        string
+	}
+	if err := s.db.Read.WithContext(ctx).Raw(`SELECT c.reason, c.voluntary, c.annual_value, c.currency, c.competitor, a.tier
+		FROM churn_records c JOIN accounts a ON a.id = c.account_id AND a.deleted_at IS NULL
+		WHERE c.churned_on >= ? AND c.churned_on <= ?`, p.From, p.To).Scan(&rows).Error; err != nil {
+		return ReasonsReport{}, fmt.Errorf("churn reasons: %w", err)
+	}
+	by := map[string]*ReasonRow{}
+	total := ReasonRow{Reason: "total"}
+	for _, r := range rows {
+		row := by[r.Reason]
+		if row == nil {
+			row = &ReasonRow{Reason: r.Reason, competitorsN: map[string]int{}}
+			by[r.Reason] = row
+		}
+		for _, x := range []*ReasonRow{row, &total} {
+			x.Churned++
+			if r.Voluntary {
+				x.Voluntary++
+			} else {
+				x.Involuntary++
+			}
+			if r.Currency == p.Currency {
+				x.Value += r.AnnualValue
+			}
+			if r.Tier == "key" {
+				x.KeyAccounts++
+				if r.Currency == p.Currency {
+					x.KeyValue += r.AnnualValue
+				}
+			}
+		}
+		if r.Competitor != "" {
+			row.competitorsN[r.Competitor]++
+		}
+	}
+	out := ReasonsReport{Period: p, Data: []ReasonRow{}, Total: total}
+	for _, r := range by {
+		names := make([]string, 0, len(r.competitorsN))
+		for n := range r.competitorsN {
+			names = append(names, n)
+		}
+		sort.Slice(names, func(i, j int) bool {
+			if r.competitorsN[names[i]] != r.competitorsN[names[j]] {
+				return r.competitorsN[names[i]] > r.competitorsN[names[j]]
+			}
+			return names[i] < names[j]
+		})
+		for i, n := range names {
+			if i > 0 {
+				r.Competitors += ", "
+			}
+			r.Competitors += n
+		}
+		out.Data = append(out.Data, *r)
+	}
+	sort.Slice(out.Data, func(i, j int) bool {
+		a, b := out.Data[i], out.Data[j]
+		if a.KeyValue != b.KeyValue {
+			return a.KeyValue > b.KeyValue
+		}
+		if a.Value != b.Value {
+			return a.Value > b.Value
+		}
+		return a.Reason < b.Reason
+	})
+	return out, nil
+}

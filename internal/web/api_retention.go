@@ -1,0 +1,225 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"keyhold/internal/fault"
+	"keyhold/internal/opt"
+	"keyhold/internal/retention"
+)
+
+func (s *server) apiChurn(c *gin.Context) {
+	id, ok := pathID(c, "id")
+	if !ok {
+		return
+	}
+	var in struct {
+		ChurnedAt  string `json:"churned_at"`
+		Reason     string `json:"reason"`
+		Voluntary  *bool  `json:"voluntary"`
+		Competitor string `json:"competitor"`
+		Notes      string `json:"notes"`
+	}
+	if !bindJSON(c, &in) {
+		return
+	}
+	rec, err := s.Retention.Churn(c.Request.Context(), currentUser(c), id, retention.NewChurn(in))
+	respond(c, http.StatusCreated, rec, err)
+}
+
+func (s *server) apiChurnRecords(c *gin.Context) {
+	id, ok := pathID(c, "id")
+	if !ok {
+		return
+	}
+	if _, err := s.Accounts.Get(c.Request.Context(), id); err != nil {
+		abortJSON(c, err)
+		return
+	}
+	list, err := s.Retention.ChurnRecords(c.Request.Context(), id)
+	respond(c, http.StatusOK, gin.H{"data": list}, err)
+}
+
+func (s *server) apiReactivate(c *gin.Context) {
+	id, ok := pathID(c, "id")
+	if !ok {
+		return
+	}
+	var in struct {
+		ReactivatedAt string `json:"reactivated_at"`
+		Note          string `json:"note"`
+	}
+	if c.Request.ContentLength != 0 && !bindJSON(c, &in) {
+		return
+	}
+	rec, err := s.Retention.Reactivate(c.Request.Context(), currentUser(c), id, in.ReactivatedAt, in.Note)
+	respond(c, http.StatusOK, rec, err)
+}
+
+func (s *server) apiComplaints(c *gin.Context) {
+	id, ok := pathID(c, "id")
+	if !ok {
+		return
+	}
+	list, err := s.Retention.Complaints(c.Request.Context(), id)
+	respond(c, http.StatusOK, listBody{Data: list, Page: 1, PerPage: len(list), Total: int64(len(list))}, err)
+}
+
+func (s *server) apiOpenComplaint(c *gin.Context) {
+	id, ok := pathID(c, "id")
+	if !ok {
+		return
+	}
+	var in struct {
+		Severity string `json:"severity"`
+		Summary  string `json:"summary"`
+		OpenedAt string `json:"opened_at"`
+	}
+	if !bindJSON(c, &in) {
+		return
+	}
+	at, err := parseTime(in.OpenedAt)
+	if err != nil {
+		abortJSON(c, fault.Invalid(fault.Fields{"opened_at": "must be a time in RFC 3339 form, e.g. 2026-03-01T09:30:00Z"}))
+		return
+	}
+	cp, err := s.Retention.OpenComplaint(c.Request.Context(), currentUser(c), id, retention.NewComplaint{
+		Severity: in.Severity, Summary: in.Summary, OpenedAt: at})
+	respond(c, http.StatusCreated, cp, err)
+}
+
+func (s *server) apiUpdateComplaint(c *gin.Context) {
+	id, ok := pathID(c, "id")
+	if !ok {
+		return
+	}
+	var in struct {
+		Severity   opt.Field[string] `json:"severity"`
+		Summary    opt.Field[string] `json:"summary"`
+		Status     opt.Field[string] `json:"status"`
+		Resolution opt.Field[string] `json:"resolution"`
+	}
+	if !bindJSON(c, &in) {
+		return
+	}
+	cp, err := s.Retention.UpdateComplaint(c.Request.Context(), currentUser(c), id, retention.ComplaintPatch(in))
+	respond(c, http.StatusOK, cp, err)
+}
+
+// reportPeriod reads from, to and currency.
+func reportPeriod(c *gin.Context) retention.Period {
+	return retention.Period{From: c.Query("from"), To: c.Query("to"), Currency: c.Query("currency")}
+}
+
+// csvRequested handles ?format: false with nothing written for JSON, true for CSV once a
+// leaving user's attempt has been refused and recorded; an unknown format is a 422.
+func (s *server) csvRequested(c *gin.Context, what string) (bool, bool) {
+	switch c.Query("format") {
+	case "", "json":
+		return false, true
+	case "csv":
+		if err := s.Handover.GuardExport(c.Request.Context(), currentUser(c), what); err != nil {
+			abortJSON(c, err)
+			return false, false
+		}
+		return true, true
+	}
+	abortJSON(c, fault.Invalid(fault.Fields{"format": "must be json or csv"}))
+	return false, false
+}
+
+// sendCSV audits an export and writes it.
+func (s *server) sendCSV(c *gin.Context, what, filename string, header []string, rows [][]string) {
+	if err := s.Handover.Export(c.Request.Context(), currentUser(c), what, len(rows)); err != nil {
+		abortJSON(c, err)
+		return
+	}
+	writeCSV(c, filename, header, rows)
+}
+
+func i64(v int64) string    { return strconv.FormatInt(v, 10) }
+func itoa(v int) string     { return strconv.Itoa(v) }
+func frac(v float64) string { return strconv.FormatFloat(v, 'f', 4, 64) }
+
+func (s *server) apiRetentionReport(c *gin.Context) {
+	csv, ok := s.csvRequested(c, "retention report")
+	if !ok {
+		return
+	}
+	r, err := s.Retention.Retention(c.Request.Context(), currentUser(c), reportPeriod(c), c.Query("group_by"))
+	if err != nil || !csv {
+		respond(c, http.StatusOK, r, err)
+		return
+	}
+	var rows [][]string
+	for _, x := range append(r.Data, r.Total) {
+		rows = append(rows, []string{x.Group, itoa(x.AccountsAtStart), itoa(x.Churned), itoa(x.Retained), frac(x.ChurnRate),
+			frac(x.RetentionRate), i64(x.ValueAtStart), i64(x.ValueChurned), frac(x.RevenueChurnRate)})
+	}
+	s.sendCSV(c, "retention report", fmt.Sprintf("retention-%s-%s-%s.csv", r.GroupBy, r.From, r.To),
+		[]string{r.GroupBy, "accounts_at_start", "churned", "retained", "churn_rate", "retention_rate",
+			"value_at_start_" + r.Currency, "value_churned_" + r.Currency, "revenue_churn_rate"}, rows)
+}
+
+func (s *server) apiChurnReasonsReport(c *gin.Context) {
+	csv, ok := s.csvRequested(c, "churn reasons report")
+	if !ok {
+		return
+	}
+	r, err := s.Retention.ChurnReasons(c.Request.Context(), currentUser(c), reportPeriod(c))
+	if err != nil || !csv {
+		respond(c, http.StatusOK, r, err)
+		return
+	}
+	var rows [][]string
+	for _, x := range append(r.Data, r.Total) {
+		rows = append(rows, []string{x.Reason, itoa(x.Churned), itoa(x.Voluntary), itoa(x.Involuntary), i64(x.Value),
+			itoa(x.KeyAccounts), i64(x.KeyValue), x.Competitors})
+	}
+	s.sendCSV(c, "churn reasons report", fmt.Sprintf("churn-reasons-%s-%s.csv", r.From, r.To),
+		[]string{"reason", "churned", "voluntary", "involuntary", "value_" + r.Currency, "key_accounts",
+			"key_value_" + r.Currency, "competitors"}, rows)
+}
+
+func (s *server) apiConcentrationReport(c *gin.Context) {
+	csv, ok := s.csvRequested(c, "concentration report")
+	if !ok {
+		return
+	}
+	r, err := s.Retention.Concentration(c.Request.Context(), currentUser(c), c.Query("currency"))
+	if err != nil || !csv {
+		respond(c, http.StatusOK, r, err)
+		return
+	}
+	var rows [][]string
+	for _, x := range r.Data {
+		rows = append(rows, []string{i64(x.UserID), x.Name, x.Status, itoa(x.Accounts), itoa(x.KeyAccounts), i64(x.KeyValue),
+			frac(x.Share), itoa(x.SingleThreaded), i64(x.SingleThreadedValue)})
+	}
+	s.sendCSV(c, "concentration report", "concentration.csv",
+		[]string{"user_id", "name", "status", "accounts", "key_accounts", "key_value_" + r.Currency, "share",
+			"single_threaded_key_accounts", "single_threaded_key_value_" + r.Currency}, rows)
+}
+
+func (s *server) apiComplianceReport(c *gin.Context) {
+	csv, ok := s.csvRequested(c, "cadence compliance report")
+	if !ok {
+		return
+	}
+	r, err := s.Retention.CadenceCompliance(c.Request.Context(), currentUser(c))
+	if err != nil || !csv {
+		respond(c, http.StatusOK, r, err)
+		return
+	}
+	var rows [][]string
+	for _, x := range append(r.Data, r.Total) {
+		rows = append(rows, []string{i64(x.UserID), x.Name, itoa(x.KeyAccounts), itoa(x.KeyWithin), itoa(x.KeyOverdue),
+			frac(x.ComplianceRate), itoa(x.Accounts), itoa(x.Overdue)})
+	}
+	s.sendCSV(c, "cadence compliance report", "cadence-compliance.csv",
+		[]string{"user_id", "name", "key_accounts", "key_within_cadence", "key_overdue", "compliance_rate", "accounts", "overdue"}, rows)
+}
