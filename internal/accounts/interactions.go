@@ -24,6 +24,9 @@ var Kinds = []Kind{"call", "visit", "meeting", "email", "message", "holiday_gree
 // KindNote is an internal note: it records something but is not contact with the customer.
 const KindNote Kind = "note"
 
+// KindHandoverIntro is the joint introduction of a successor to the customer.
+const KindHandoverIntro Kind = "handover_intro"
+
 // Valid reports whether k is a known kind.
 func (k Kind) Valid() bool { return slices.Contains(Kinds, k) }
 

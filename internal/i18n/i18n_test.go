@@ -14,6 +14,7 @@ import (
 	"keyhold/internal/accounts"
 	"keyhold/internal/health"
 	"keyhold/internal/i18n"
+	"keyhold/internal/retention"
 	"keyhold/internal/staff"
 )
 
@@ -131,6 +132,9 @@ func TestEveryKeyUsedIsInBothCatalogs(t *testing.T) {
 		"team_role":             names([]accounts.TeamRole{accounts.RoleOwner, accounts.RoleBackup, accounts.RoleExecutiveSponsor, accounts.RoleSupport}),
 		"lang":                  names(i18n.Supported),
 		"level":                 {"healthy", "watch", "at_risk"},
+		"severity":              retention.Severities,
+		"complaint_status":      {retention.ComplaintOpen, retention.ComplaintResolved},
+		"churn_reason":          retention.Reasons,
 		"reason.owner_inactive": {"none", "leaving", "departed"},
 		"reason":                slices.DeleteFunc(health.Codes(), func(c string) bool { return c == health.CodeOwnerInactive }),
 		"status.4xx":            nil,

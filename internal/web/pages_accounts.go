@@ -12,6 +12,7 @@ import (
 	"keyhold/internal/accounts"
 	"keyhold/internal/fault"
 	"keyhold/internal/health"
+	"keyhold/internal/retention"
 	"keyhold/internal/staff"
 	"keyhold/internal/store"
 )
@@ -29,6 +30,8 @@ type homeView struct {
 	MineLink     string
 	Flags        []flagRow // a rep's own flagged accounts, worst first
 	FlagsTotal   int64
+	Renewals     []accounts.Renewal
+	Complaints   []retention.Complaint
 }
 
 // homePage: a rep sees their own accounts by next contact due — overdue, due this week,
@@ -59,6 +62,12 @@ func (s *server) homePage(c *gin.Context) {
 		}
 		if err == nil {
 			v.Mine, v.MineTotal, err = s.Accounts.List(ctx, accounts.Filter{OwnerID: u.ID, Status: accounts.StatusActive, Sort: "next_contact_due", Page: page})
+		}
+		if err == nil {
+			v.Renewals, err = s.Accounts.Renewals(ctx, u.ID)
+		}
+		if err == nil {
+			v.Complaints, err = s.Retention.OpenComplaintsOf(ctx, u.ID)
 		}
 		if err == nil {
 			var flags []health.Flag
@@ -155,6 +164,11 @@ type accountView struct {
 	Staff            []staff.User
 	Kinds            []accounts.Kind
 	TeamRoles        []accounts.TeamRole
+	Complaints       []retention.Complaint
+	Losses           []retention.ChurnRecord
+	Reasons          []string
+	Severities       []string
+	CanChurn         bool // the owner, managers and admins record a loss
 }
 
 func (s *server) accountPage(c *gin.Context) {
@@ -194,6 +208,14 @@ func (s *server) loadAccountView(c *gin.Context) (accountView, error) {
 	if v.History, err = s.Accounts.History(ctx, id); err != nil {
 		return v, err
 	}
+	if v.Complaints, err = s.Retention.Complaints(ctx, id); err != nil {
+		return v, err
+	}
+	if v.Losses, err = s.Retention.ChurnRecords(ctx, id); err != nil {
+		return v, err
+	}
+	v.Reasons, v.Severities = retention.Reasons, retention.Severities
+	v.CanChurn = currentUser(c).CanManage() || v.Account.OwnerID == currentUser(c).ID
 	v.Staff, err = s.staffChoices(c)
 	return v, err
 }

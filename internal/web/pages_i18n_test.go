@@ -50,11 +50,15 @@ func TestChinesePagesHaveNoEnglish(t *testing.T) {
 	ts.must(200, "PATCH", path("/api/v1/users/%d", rep.ID), admin, map[string]any{"name": "张伟"})
 	acc := ts.mustCreateAccount(rep.Token, map[string]any{"name": "杭州云帆软件", "tier": "key", "industry": "软件",
 		"region": "华东", "channel": "转介绍", "annual_value": 1200000, "renewal_date": "2026-04-01"})
-	ts.mustCreateAccount(rep.Token, map[string]any{"name": "深圳星河物流", "tier": "growth"})
+	lost := ts.mustCreateAccount(rep.Token, map[string]any{"name": "深圳星河物流", "tier": "growth"})
+	ts.must(201, "POST", path("/api/v1/accounts/%d/churn", lost), mgr.Token, map[string]any{"reason": "competitor",
+		"voluntary": true, "competitor": "顺丰", "notes": "价格更低"})
 	c := ts.must(201, "POST", path("/api/v1/accounts/%d/contacts", acc), rep.Token, map[string]any{"name": "陈静", "title": "采购经理", "decision_maker": true})
 	ts.must(201, "POST", path("/api/v1/accounts/%d/interactions", acc), rep.Token, map[string]any{"kind": "visit",
 		"summary": "讨论续约", "contact_ids": []int64{id(c)}, "next_step": "发报价", "next_step_due": "2026-03-20"})
 	ts.must(200, "PUT", path("/api/v1/accounts/%d/team/%d", acc, mgr.ID), rep.Token, map[string]any{"role": "executive_sponsor"})
+	ts.must(201, "POST", path("/api/v1/accounts/%d/complaints", acc), rep.Token, map[string]any{"severity": "high", "summary": "发货延迟"})
+	ts.must(200, "PATCH", path("/api/v1/accounts/%d", acc), rep.Token, map[string]any{"renewal_date": "2026-04-01"})
 
 	check := func(t *testing.T, what string, r response) {
 		t.Helper()
@@ -80,7 +84,7 @@ func TestChinesePagesHaveNoEnglish(t *testing.T) {
 		{"rep", rep.Email, []string{"/", "/accounts", "/accounts?tier=key&overdue=true", path("/accounts/%d", acc),
 			path("/accounts/%d/edit", acc), "/accounts/new", path("/accounts/%d/contacts/new", acc),
 			path("/contacts/%d/edit", id(c)), "/settings", "/no-such-page", "/admin/users", "/flags", "/flags?tier=all&level=watch"}},
-		{"manager", mgr.Email, []string{"/", path("/accounts/%d", acc), path("/contacts/%d/edit", id(c))}},
+		{"manager", mgr.Email, []string{"/", path("/accounts/%d", acc), path("/contacts/%d/edit", id(c)), path("/accounts/%d", lost)}},
 		{"admin", adminEmail, []string{"/", "/admin/users", "/admin/users/new", path("/admin/users/%d/edit", rep.ID), "/admin/cadence"}},
 	} {
 		t.Run(who.name, func(t *testing.T) {
