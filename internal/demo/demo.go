@@ -81,6 +81,10 @@ func Seed(ctx context.Context, db *store.DB, o Options) (Summary, error) {
 		if err := g.run(ctx); err != nil {
 			return err
 		}
+		w.close()
+		if err := seedLosses(tx, o.Now, rand.New(rand.NewPCG(uint64(o.Seed), 7))); err != nil {
+			return err
+		}
 		sum = g.summary()
 		return nil
 	})
