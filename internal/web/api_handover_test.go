@@ -373,3 +373,27 @@ func TestNoticePeriodRecordAndFollowThrough(t *testing.T) {
 		t.Fatalf("csv: %d %s", csv.Status, csv.Body)
 	}
 }
+
+func TestHandoverOutcomesBySuccessor(t *testing.T) {
+	ts := newTestServer(t)
+	tm := newTeam(t, ts)
+	h, key, std := handoverReady(t, ts, tm)
+	ts.must(200, "POST", path("/api/v1/handovers/%d/complete", id(h)), tm.mgr.Token, map[string]any{"force": true, "reason": "test"})
+	ts.Clock.Advance(40 * 24 * time.Hour)
+	mgr := ts.login(tm.mgr.Email, testPassword)
+	ts.must(201, "POST", path("/api/v1/accounts/%d/churn", key), mgr, map[string]any{"reason": "staff_departure", "voluntary": true})
+	ts.Clock.Advance(100 * 24 * time.Hour)
+	mgr = ts.login(tm.mgr.Email, testPassword)
+	ts.must(201, "POST", path("/api/v1/accounts/%d/churn", std), mgr, map[string]any{"reason": "price", "voluntary": true})
+	if r := ts.call("GET", "/api/v1/reports/handovers", ts.login(tm.r3.Email, testPassword), nil); r.Status != 403 {
+		t.Fatalf("a rep reads handover outcomes: %d", r.Status)
+	}
+	rows := ts.must(200, "GET", "/api/v1/reports/handovers", mgr, nil)["data"].([]any)
+	if len(rows) != 1 {
+		t.Fatalf("outcomes: %v", rows)
+	}
+	r := rows[0].(map[string]any)
+	if r["name"] != "Liu Yang" || num(r["accounts"]) != 2 || num(r["churned_90"]) != 1 || num(r["churned_180"]) != 2 || r["churn_rate_180"].(float64) != 1 {
+		t.Fatalf("outcomes: %v", r)
+	}
+}
