@@ -52,6 +52,7 @@ func (s *server) apiRoutes(api *gin.RouterGroup) {
 	a.GET("/reports/churn-reasons", s.apiChurnReasonsReport)
 	a.GET("/reports/concentration", s.apiConcentrationReport)
 	a.GET("/reports/cadence-compliance", s.apiComplianceReport)
+	a.GET("/reports/handovers", s.apiHandoverOutcomes)
 
 	a.GET("/cadence-policies", s.apiPolicies)
 	a.PUT("/cadence-policies/:tier", s.apiSetPolicy)
