@@ -40,12 +40,9 @@ func (s *Service) SetMember(ctx context.Context, actor staff.User, id, userID in
 	}
 	now := s.now().UTC()
 	err := s.db.Write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		a, err := loadWritable(tx, id)
+		a, err := s.teamChange(tx, actor, id)
 		if err != nil {
 			return err
-		}
-		if !canManageTeam(actor, a) {
-			return fault.Forbidden("only the owner, managers and admins change the team")
 		}
 		if userID == a.OwnerID {
 			return fault.Conflict("the owner's role changes only by transfer", nil)
@@ -87,38 +84,37 @@ func (s *Service) SetMember(ctx context.Context, actor staff.User, id, userID in
 
 // RemoveMember takes a user off an account's team; never the owner.
 func (s *Service) RemoveMember(ctx context.Context, actor staff.User, id, userID int64) error {
-	now := s.now().UTC()
 	err := s.db.Write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		a, err := loadWritable(tx, id)
+		a, err := s.teamChange(tx, actor, id)
 		if err != nil {
 			return err
-		}
-		if !canManageTeam(actor, a) {
-			return fault.Forbidden("only the owner, managers and admins change the team")
 		}
 		if userID == a.OwnerID {
 			return fault.Conflict("the owner cannot be removed from the team; transfer the account first", nil)
 		}
-		var m TeamMember
-		err = tx.Where("account_id = ? AND user_id = ?", id, userID).Take(&m).Error
-		if errors.Is(err, gorm.ErrRecordNotFound) {
+		if member, err := isMember(tx, id, userID); err != nil {
+			return err
+		} else if !member {
 			return fault.NotFound("team member", userID)
 		}
-		if err != nil {
-			return err
-		}
-		if err := tx.Where("account_id = ? AND user_id = ?", id, userID).Delete(&TeamMember{}).Error; err != nil {
-			return err
-		}
-		if err := recordTeam(ctx, tx, actor, ActionTeamRemoved, id, userID, 0, m.Role, nil, now); err != nil {
-			return err
-		}
-		return s.changed(ctx, tx, id)
+		return s.LeaveTx(ctx, tx, actor, id, userID, nil)
 	})
 	if err != nil {
 		return fmt.Errorf("remove team member %d from account %d: %w", userID, id, err)
 	}
 	return nil
+}
+
+// teamChange loads an account whose team the actor may change.
+func (s *Service) teamChange(tx *gorm.DB, actor staff.User, id int64) (Account, error) {
+	a, err := loadWritable(tx, id)
+	if err != nil {
+		return Account{}, err
+	}
+	if !canManageTeam(actor, a) {
+		return Account{}, fault.Forbidden("only the owner, managers and admins change the team")
+	}
+	return a, nil
 }
 
 func (s *Service) member(ctx context.Context, id, userID int64) (TeamMember, error) {

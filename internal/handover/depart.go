@@ -60,11 +60,7 @@ func (s *Service) Depart(ctx context.Context, actor staff.User, userID int64, fo
 		}
 		now := s.now().UTC()
 		for _, h := range open {
-			if err := tx.Model(&h).Updates(map[string]any{"status": Cancelled, "cancelled_at": now}).Error; err != nil {
-				return err
-			}
-			if err := audit.Record(ctx, tx, audit.Entry{At: now, ActorID: &actor.ID, Action: "handover.cancel",
-				Entity: "handover", EntityID: h.ID, HandoverID: &h.ID, Reason: "departure forced: " + reason}, nil, nil); err != nil {
+			if err := moveTo(ctx, tx, actor, h, Cancelled, now, "departure forced: "+reason); err != nil {
 				return err
 			}
 		}

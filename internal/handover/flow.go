@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"gorm.io/gorm"
@@ -231,12 +232,7 @@ func (s *Service) Start(ctx context.Context, actor staff.User, id int64) (Handov
 				return err
 			}
 		}
-		now := s.now().UTC()
-		if err := tx.Model(&h).Updates(map[string]any{"status": InProgress, "started_at": now}).Error; err != nil {
-			return err
-		}
-		return audit.Record(ctx, tx, audit.Entry{At: now, ActorID: &actor.ID, Action: "handover.start",
-			Entity: "handover", EntityID: h.ID, HandoverID: &h.ID}, nil, nil)
+		return moveTo(ctx, tx, actor, h, InProgress, s.now().UTC(), "")
 	})
 	if err != nil {
 		return Handover{}, fmt.Errorf("start handover %d: %w", id, err)
@@ -359,14 +355,24 @@ func (s *Service) Cancel(ctx context.Context, actor staff.User, id int64) (Hando
 		if _, err := staff.ReactivateTx(ctx, tx, actor, u, now); err != nil {
 			return err
 		}
-		if err := tx.Model(&h).Updates(map[string]any{"status": Cancelled, "cancelled_at": now}).Error; err != nil {
-			return err
-		}
-		return audit.Record(ctx, tx, audit.Entry{At: now, ActorID: &actor.ID, Action: "handover.cancel",
-			Entity: "handover", EntityID: h.ID, HandoverID: &h.ID}, nil, nil)
+		return moveTo(ctx, tx, actor, h, Cancelled, now, "")
 	})
 	if err != nil {
 		return Handover{}, fmt.Errorf("cancel handover %d: %w", id, err)
 	}
 	return s.Get(ctx, actor, id)
+}
+
+// moveTo records a handover's move to in_progress or cancelled, with when it happened,
+// and audits it.
+func moveTo(ctx context.Context, tx *gorm.DB, actor staff.User, h Handover, to Status, now time.Time, reason string) error {
+	stamp, action := "started_at", "handover.start"
+	if to == Cancelled {
+		stamp, action = "cancelled_at", "handover.cancel"
+	}
+	if err := tx.Model(&h).Updates(map[string]any{"status": to, stamp: now}).Error; err != nil {
+		return err
+	}
+	return audit.Record(ctx, tx, audit.Entry{At: now, ActorID: &actor.ID, Action: action, Entity: "handover",
+		EntityID: h.ID, HandoverID: &h.ID, Reason: reason}, nil, nil)
 }
