@@ -2,6 +2,7 @@ package health
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -151,16 +152,23 @@ func loadFacts(db *gorm.DB, now time.Time, ids []int64) (map[int64]*subject, err
 		return nil, err
 	}
 	// A leader's touch: an executive visit or holiday greeting, or any contact that a
-	// manager or admin made or took part in.
+	// manager or admin made or took part in. Two index-driven halves rather than an
+	// EXISTS per interaction: the interactions in the window (kind and author are in
+	// interactions_time_cover), and the few that a manager or admin took part in, found
+	// through the participants.
 	where, args = scope("i.account_id")
-	if err := counts("executive touch", `SELECT i.account_id, 1 AS n FROM interactions i
-		JOIN users u ON u.id = i.author_id
-		WHERE i.kind <> 'note' AND i.occurred_at >= ? AND i.occurred_at <= ?`+where+`
-		  AND (i.kind IN ('executive_visit', 'holiday_greeting') OR u.role IN ('manager', 'admin')
-		       OR EXISTS (SELECT 1 FROM interaction_participants p JOIN users pu ON pu.id = p.user_id
-		                  WHERE p.interaction_id = i.id AND pu.role IN ('manager', 'admin')))
-		GROUP BY i.account_id`,
-		append([]any{ago(ExecutiveTouchDays), now}, args...), func(f *Facts, _ int) { f.ExecutiveTouch365 = true }); err != nil {
+	window := append([]any{ago(ExecutiveTouchDays), now}, args...)
+	if err := counts("executive touch", `SELECT account_id, 1 AS n FROM (
+			SELECT i.account_id FROM interactions i
+			WHERE i.kind <> 'note' AND i.occurred_at >= ? AND i.occurred_at <= ?`+where+`
+			  AND (i.kind IN ('executive_visit', 'holiday_greeting')
+			       OR i.author_id IN (SELECT id FROM users WHERE role IN ('manager', 'admin')))
+			UNION
+			SELECT i.account_id FROM interaction_participants p
+			JOIN users pu ON pu.id = p.user_id AND pu.role IN ('manager', 'admin')
+			JOIN interactions i ON i.id = p.interaction_id
+			WHERE i.kind <> 'note' AND i.occurred_at >= ? AND i.occurred_at <= ?`+where+`)`,
+		slices.Concat(window, window), func(f *Facts, _ int) { f.ExecutiveTouch365 = true }); err != nil {
 		return nil, err
 	}
 	where, args = scope("account_id")

@@ -37,8 +37,11 @@ func (s *Service) Flags(ctx context.Context, acc *accounts.Service, f FlagFilter
 	if err := bad.Err(); err != nil {
 		return nil, 0, err
 	}
+	// CROSS JOIN keeps account_health the outer table (SQLite does not reorder it): the
+	// page is then read in order from account_health_flag_order (or account_health_level)
+	// and stops after one page, instead of starting from every active account.
 	q := s.db.Read.WithContext(ctx).Table("account_health h").
-		Joins("JOIN accounts a ON a.id = h.account_id AND a.deleted_at IS NULL AND a.status = 'active'")
+		Joins("CROSS JOIN accounts a ON a.id = h.account_id AND a.deleted_at IS NULL AND a.status = 'active'")
 	if f.Level != "" {
 		q = q.Where("h.level = ?", f.Level)
 	} else {
@@ -59,7 +62,7 @@ func (s *Service) Flags(ctx context.Context, acc *accounts.Service, f FlagFilter
 	}
 	p := f.Page.Normalized()
 	var recs []record
-	if err := q.Select("h.*").Order("h.risk_value DESC, h.score, a.id").Limit(p.Size).Offset(p.Offset()).
+	if err := q.Select("h.*").Order("h.risk_value DESC, h.score, h.account_id").Limit(p.Size).Offset(p.Offset()).
 		Find(&recs).Error; err != nil {
 		return nil, 0, fmt.Errorf("list flags: %w", err)
 	}

@@ -163,12 +163,26 @@ func (s *Service) apply(ctx context.Context, tx *gorm.DB, ids []int64) (ScanResu
 		if rec.FlaggedSince != nil {
 			res.Flagged++
 		}
+		if had && rec.sameAs(p) {
+			continue // only computed_at moves, for all rows at once below
+		}
 		rows = append(rows, rec)
 	}
 	if len(gone) > 0 {
 		if err := tx.Where("account_id IN ?", gone).Delete(&record{}).Error; err != nil {
 			return res, err
 		}
+	}
+	// Every scored row was computed now. One statement for the rows that did not change
+	// otherwise (nearly all of them in a periodic scan) instead of rewriting each.
+	touch := tx.Model(&record{})
+	if ids == nil {
+		touch = touch.Where("1 = 1")
+	} else {
+		touch = touch.Where("account_id IN ?", ids)
+	}
+	if err := touch.Update("computed_at", now).Error; err != nil {
+		return res, fmt.Errorf("save health: %w", err)
 	}
 	if len(rows) > 0 {
 		err := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "account_id"}}, UpdateAll: true}).
@@ -183,6 +197,14 @@ func (s *Service) apply(ctx context.Context, tx *gorm.DB, ids []int64) (ScanResu
 		}
 	}
 	return res, nil
+}
+
+// sameAs reports whether r stores what o stores, apart from computed_at.
+func (r record) sameAs(o record) bool {
+	return r.Score == o.Score && r.Level == o.Level && r.Neglected == o.Neglected && r.RiskValue == o.RiskValue &&
+		r.Reasons == o.Reasons && r.LevelSince.Equal(o.LevelSince) &&
+		(r.FlaggedSince == nil) == (o.FlaggedSince == nil) &&
+		(r.FlaggedSince == nil || r.FlaggedSince.Equal(*o.FlaggedSince))
 }
 
 // Report is an account's stored health, as the API shows it.
