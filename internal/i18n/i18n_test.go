@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"keyhold/internal/accounts"
+	"keyhold/internal/handover"
 	"keyhold/internal/health"
 	"keyhold/internal/i18n"
 	"keyhold/internal/retention"
@@ -135,9 +136,13 @@ func TestEveryKeyUsedIsInBothCatalogs(t *testing.T) {
 		"severity":              retention.Severities,
 		"complaint_status":      {retention.ComplaintOpen, retention.ComplaintResolved},
 		"churn_reason":          retention.Reasons,
+		"grouping":              retention.Groupings,
 		"reason.owner_inactive": {"none", "leaving", "departed"},
 		"reason":                slices.DeleteFunc(health.Codes(), func(c string) bool { return c == health.CodeOwnerInactive }),
 		"status.4xx":            nil,
+		"handover_status":       names([]handover.Status{handover.Draft, handover.InProgress, handover.Completed, handover.Cancelled}),
+		"outcome":               {handover.OutcomePending, handover.OutcomeRetained, handover.OutcomeChurned},
+		"gap":                   {handover.GapSuccessor, handover.GapTransferNote, handover.GapIntro},
 	}
 	for _, src := range templates(t) {
 		for _, m := range labelUse.FindAllStringSubmatch(src, -1) {

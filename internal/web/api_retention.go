@@ -145,81 +145,129 @@ func i64(v int64) string    { return strconv.FormatInt(v, 10) }
 func itoa(v int) string     { return strconv.Itoa(v) }
 func frac(v float64) string { return strconv.FormatFloat(v, 'f', 4, 64) }
 
-func (s *server) apiRetentionReport(c *gin.Context) {
-	csv, ok := s.csvRequested(c, "retention report")
+// csvTable is a report as a spreadsheet: the file name, the header and the rows.
+type csvTable struct {
+	Filename string
+	Header   []string
+	Rows     [][]string
+}
+
+// reportExport is one report, read the same way by the API and the browser's download
+// links: load reads the request's parameters and computes the report (the domain refuses
+// non-managers); table turns it into a spreadsheet.
+type reportExport struct {
+	What  string
+	load  func(s *server, c *gin.Context) (any, error)
+	table func(report any) csvTable
+}
+
+// reportExports are the reports that can be downloaded, by name (the API's path and the
+// browser's /reports/NAME.csv).
+var reportExports = map[string]reportExport{
+	"retention": {What: "retention report",
+		load: func(s *server, c *gin.Context) (any, error) {
+			return s.Retention.Retention(c.Request.Context(), currentUser(c), reportPeriod(c), c.Query("group_by"))
+		},
+		table: func(v any) csvTable { return retentionCSV(v.(retention.RetentionReport)) }},
+	"churn-reasons": {What: "churn reasons report",
+		load: func(s *server, c *gin.Context) (any, error) {
+			return s.Retention.ChurnReasons(c.Request.Context(), currentUser(c), reportPeriod(c))
+		},
+		table: func(v any) csvTable { return reasonsCSV(v.(retention.ReasonsReport)) }},
+	"concentration": {What: "concentration report",
+		load: func(s *server, c *gin.Context) (any, error) {
+			return s.Retention.Concentration(c.Request.Context(), currentUser(c), c.Query("currency"))
+		},
+		table: func(v any) csvTable { return concentrationCSV(v.(retention.ConcentrationReport)) }},
+	"cadence-compliance": {What: "cadence compliance report",
+		load: func(s *server, c *gin.Context) (any, error) {
+			return s.Retention.CadenceCompliance(c.Request.Context(), currentUser(c))
+		},
+		table: func(v any) csvTable { return complianceCSV(v.(retention.ComplianceReport)) }},
+}
+
+// apiReport answers GET /api/v1/reports/NAME: JSON, or with ?format=csv the download.
+func (s *server) apiReport(c *gin.Context, name string) {
+	x := reportExports[name]
+	csv, ok := s.csvRequested(c, x.What)
 	if !ok {
 		return
 	}
-	r, err := s.Retention.Retention(c.Request.Context(), currentUser(c), reportPeriod(c), c.Query("group_by"))
+	r, err := x.load(s, c)
 	if err != nil || !csv {
 		respond(c, http.StatusOK, r, err)
 		return
 	}
+	t := x.table(r)
+	s.sendCSV(c, x.What, t.Filename, t.Header, t.Rows)
+}
+
+// downloadReport writes a report as CSV for the browser's download links, as the API's
+// ?format=csv does: refused to a leaving user (the attempt recorded) before anything is
+// computed, then computed (the domain refuses non-managers), audited (who, what, how many
+// rows) and written. An error is left to the caller to answer.
+func (s *server) downloadReport(c *gin.Context, x reportExport) error {
+	ctx, actor := c.Request.Context(), currentUser(c)
+	if err := s.Handover.GuardExport(ctx, actor, x.What); err != nil {
+		return err
+	}
+	r, err := x.load(s, c)
+	if err != nil {
+		return err
+	}
+	t := x.table(r)
+	if err := s.Handover.Export(ctx, actor, x.What, len(t.Rows)); err != nil {
+		return err
+	}
+	writeCSV(c, t.Filename, t.Header, t.Rows)
+	return nil
+}
+
+func (s *server) apiRetentionReport(c *gin.Context)     { s.apiReport(c, "retention") }
+func (s *server) apiChurnReasonsReport(c *gin.Context)  { s.apiReport(c, "churn-reasons") }
+func (s *server) apiConcentrationReport(c *gin.Context) { s.apiReport(c, "concentration") }
+func (s *server) apiComplianceReport(c *gin.Context)    { s.apiReport(c, "cadence-compliance") }
+
+func retentionCSV(r retention.RetentionReport) csvTable {
 	var rows [][]string
 	for _, x := range append(r.Data, r.Total) {
 		rows = append(rows, []string{x.Group, itoa(x.AccountsAtStart), itoa(x.Churned), itoa(x.Retained), frac(x.ChurnRate),
 			frac(x.RetentionRate), i64(x.ValueAtStart), i64(x.ValueChurned), frac(x.RevenueChurnRate)})
 	}
-	s.sendCSV(c, "retention report", fmt.Sprintf("retention-%s-%s-%s.csv", r.GroupBy, r.From, r.To),
-		[]string{r.GroupBy, "accounts_at_start", "churned", "retained", "churn_rate", "retention_rate",
-			"value_at_start_" + r.Currency, "value_churned_" + r.Currency, "revenue_churn_rate"}, rows)
+	return csvTable{Filename: fmt.Sprintf("retention-%s-%s-%s.csv", r.GroupBy, r.From, r.To),
+		Header: []string{r.GroupBy, "accounts_at_start", "churned", "retained", "churn_rate", "retention_rate",
+			"value_at_start_" + r.Currency, "value_churned_" + r.Currency, "revenue_churn_rate"}, Rows: rows}
 }
 
-func (s *server) apiChurnReasonsReport(c *gin.Context) {
-	csv, ok := s.csvRequested(c, "churn reasons report")
-	if !ok {
-		return
-	}
-	r, err := s.Retention.ChurnReasons(c.Request.Context(), currentUser(c), reportPeriod(c))
-	if err != nil || !csv {
-		respond(c, http.StatusOK, r, err)
-		return
-	}
+func reasonsCSV(r retention.ReasonsReport) csvTable {
 	var rows [][]string
 	for _, x := range append(r.Data, r.Total) {
 		rows = append(rows, []string{x.Reason, itoa(x.Churned), itoa(x.Voluntary), itoa(x.Involuntary), i64(x.Value),
 			itoa(x.KeyAccounts), i64(x.KeyValue), x.Competitors})
 	}
-	s.sendCSV(c, "churn reasons report", fmt.Sprintf("churn-reasons-%s-%s.csv", r.From, r.To),
-		[]string{"reason", "churned", "voluntary", "involuntary", "value_" + r.Currency, "key_accounts",
-			"key_value_" + r.Currency, "competitors"}, rows)
+	return csvTable{Filename: fmt.Sprintf("churn-reasons-%s-%s.csv", r.From, r.To),
+		Header: []string{"reason", "churned", "voluntary", "involuntary", "value_" + r.Currency, "key_accounts",
+			"key_value_" + r.Currency, "competitors"}, Rows: rows}
 }
 
-func (s *server) apiConcentrationReport(c *gin.Context) {
-	csv, ok := s.csvRequested(c, "concentration report")
-	if !ok {
-		return
-	}
-	r, err := s.Retention.Concentration(c.Request.Context(), currentUser(c), c.Query("currency"))
-	if err != nil || !csv {
-		respond(c, http.StatusOK, r, err)
-		return
-	}
+func concentrationCSV(r retention.ConcentrationReport) csvTable {
 	var rows [][]string
 	for _, x := range r.Data {
 		rows = append(rows, []string{i64(x.UserID), x.Name, x.Status, itoa(x.Accounts), itoa(x.KeyAccounts), i64(x.KeyValue),
 			frac(x.Share), itoa(x.SingleThreaded), i64(x.SingleThreadedValue)})
 	}
-	s.sendCSV(c, "concentration report", "concentration.csv",
-		[]string{"user_id", "name", "status", "accounts", "key_accounts", "key_value_" + r.Currency, "share",
-			"single_threaded_key_accounts", "single_threaded_key_value_" + r.Currency}, rows)
+	return csvTable{Filename: "concentration.csv",
+		Header: []string{"user_id", "name", "status", "accounts", "key_accounts", "key_value_" + r.Currency, "share",
+			"single_threaded_key_accounts", "single_threaded_key_value_" + r.Currency}, Rows: rows}
 }
 
-func (s *server) apiComplianceReport(c *gin.Context) {
-	csv, ok := s.csvRequested(c, "cadence compliance report")
-	if !ok {
-		return
-	}
-	r, err := s.Retention.CadenceCompliance(c.Request.Context(), currentUser(c))
-	if err != nil || !csv {
-		respond(c, http.StatusOK, r, err)
-		return
-	}
+func complianceCSV(r retention.ComplianceReport) csvTable {
 	var rows [][]string
 	for _, x := range append(r.Data, r.Total) {
 		rows = append(rows, []string{i64(x.UserID), x.Name, itoa(x.KeyAccounts), itoa(x.KeyWithin), itoa(x.KeyOverdue),
 			frac(x.ComplianceRate), itoa(x.Accounts), itoa(x.Overdue)})
 	}
-	s.sendCSV(c, "cadence compliance report", "cadence-compliance.csv",
-		[]string{"user_id", "name", "key_accounts", "key_within_cadence", "key_overdue", "compliance_rate", "accounts", "overdue"}, rows)
+	return csvTable{Filename: "cadence-compliance.csv",
+		Header: []string{"user_id", "name", "key_accounts", "key_within_cadence", "key_overdue", "compliance_rate", "accounts", "overdue"},
+		Rows:   rows}
 }

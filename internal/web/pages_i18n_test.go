@@ -59,6 +59,15 @@ func TestChinesePagesHaveNoEnglish(t *testing.T) {
 	ts.must(200, "PUT", path("/api/v1/accounts/%d/team/%d", acc, mgr.ID), rep.Token, map[string]any{"role": "executive_sponsor"})
 	ts.must(201, "POST", path("/api/v1/accounts/%d/complaints", acc), rep.Token, map[string]any{"severity": "high", "summary": "发货延迟"})
 	ts.must(200, "PATCH", path("/api/v1/accounts/%d", acc), rep.Token, map[string]any{"renewal_date": "2026-04-01"})
+	// A handover under way, with a view and a refused export in its notice period.
+	leaver := ts.mustCreateUser(admin, "Li Na", "sales", mgr.ID)
+	ts.must(200, "PATCH", path("/api/v1/users/%d", leaver.ID), admin, map[string]any{"name": "李娜"})
+	ts.mustCreateAccount(leaver.Token, map[string]any{"name": "北京恒信制造", "tier": "key", "annual_value": 800000})
+	ho := ts.must(201, "POST", "/api/v1/handovers", mgr.Token, map[string]any{"departing_user_id": leaver.ID, "last_day": "2026-03-31"})
+	ts.must(200, "POST", path("/api/v1/handovers/%d/start", id(ho)), mgr.Token, nil)
+	leaving := ts.login(leaver.Email, testPassword)
+	ts.must(200, "GET", path("/api/v1/accounts/%d", acc), leaving, nil)
+	ts.must(403, "GET", path("/api/v1/handovers/%d/report?format=csv", id(ho)), leaving, nil)
 
 	check := func(t *testing.T, what string, r response) {
 		t.Helper()
@@ -83,8 +92,10 @@ func TestChinesePagesHaveNoEnglish(t *testing.T) {
 	}{
 		{"rep", rep.Email, []string{"/", "/accounts", "/accounts?tier=key&overdue=true", path("/accounts/%d", acc),
 			path("/accounts/%d/edit", acc), "/accounts/new", path("/accounts/%d/contacts/new", acc),
-			path("/contacts/%d/edit", id(c)), "/settings", "/no-such-page", "/admin/users", "/flags", "/flags?tier=all&level=watch"}},
-		{"manager", mgr.Email, []string{"/", path("/accounts/%d", acc), path("/contacts/%d/edit", id(c)), path("/accounts/%d", lost)}},
+			path("/contacts/%d/edit", id(c)), "/settings", "/no-such-page", "/admin/users", "/flags", "/flags?tier=all&level=watch", "/reports"}},
+		{"manager", mgr.Email, []string{"/", path("/accounts/%d", acc), path("/contacts/%d/edit", id(c)), path("/accounts/%d", lost),
+			"/handovers", "/handovers?status=in_progress", "/handovers/new", path("/handovers/%d", id(ho)), path("/handovers/%d/report", id(ho)),
+			"/reports", "/reports?group_by=owner&from=2025-01-01", "/reports?from=2026-13-01&group_by=colour"}},
 		{"admin", adminEmail, []string{"/", "/admin/users", "/admin/users/new", path("/admin/users/%d/edit", rep.ID), "/admin/cadence"}},
 	} {
 		t.Run(who.name, func(t *testing.T) {
@@ -111,6 +122,13 @@ func TestChinesePagesHaveNoEnglish(t *testing.T) {
 				"name": {""}, "tier": {"gold"}, "annual_value": {"abc"}, "currency": {"x"}, "csrf_token": {tok}}))
 			check(t, "settings errors", b.post("/settings/password", map[string][]string{
 				"current_password": {"wrong-one-123"}, "new_password": {"short"}, "csrf_token": {tok}}))
+			if who.name == "manager" {
+				check(t, "handover with gaps", b.post(path("/handovers/%d/complete", id(ho)), map[string][]string{"csrf_token": {tok}}))
+				check(t, "new handover errors", b.post("/handovers", map[string][]string{
+					"departing_user_id": {""}, "last_day": {"2026-02-30"}, "csrf_token": {tok}}))
+				check(t, "handover item errors", b.post(path("/handovers/%d/items/%d/intro", id(ho), num(items(ho)[0]["id"])),
+					map[string][]string{"summary": {""}, "csrf_token": {tok}}))
+			}
 		})
 	}
 

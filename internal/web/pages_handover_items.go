@@ -1,0 +1,168 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"keyhold/internal/accounts"
+	"keyhold/internal/fault"
+	"keyhold/internal/handover"
+	"keyhold/internal/opt"
+)
+
+// The wizard's forms for items: one item's successor, transfer note and "customer
+// notified", its joint introduction, and the bulk assignment of successors.
+
+// itemAction answers an item's form. A plain post goes back to the item; htmx gets the
+// item back in place, saved or with its errors. htmx swaps only 2xx and 422 answers, so
+// a refusal (the handover closed meanwhile) is shown inside the item with 200.
+func (s *server) itemAction(c *gin.Context, id, itemID int64, form map[string]string, err error) {
+	if !isHTMX(c) {
+		s.handoverAction(c, id, form, handoverFocus{Item: itemID}, err, fmt.Sprintf("#item-%d", itemID))
+		return
+	}
+	if err == nil {
+		s.showHandover(c, id, http.StatusOK, pageData{}, handoverFocus{Item: itemID, Saved: true})
+		return
+	}
+	d, status, ok := formFailure(c, form, err)
+	if !ok {
+		s.pageError(c, err)
+		return
+	}
+	f := handoverFocus{Item: itemID}
+	if status != http.StatusUnprocessableEntity {
+		f.Message, d.Message, status = d.Message, "", http.StatusOK
+	}
+	s.showHandover(c, id, status, d, f)
+}
+
+// handoverItemSubmit saves an item: the successor, the transfer note and whether the
+// customer was told; only the fields the form sent change.
+func (s *server) handoverItemSubmit(c *gin.Context) {
+	id, ok := s.handoverID(c, "id")
+	if !ok {
+		return
+	}
+	itemID, ok := s.handoverID(c, "item_id")
+	if !ok {
+		return
+	}
+	form := map[string]string{}
+	var patch handover.ItemPatch
+	p := parsed{}
+	if v, sent := c.GetPostForm("to_user_id"); sent {
+		form["to_user_id"] = v
+		if to := p.int64(form, "to_user_id"); to != 0 {
+			patch.ToUserID = opt.Of(to)
+		} else {
+			patch.ToUserID.Set, patch.ToUserID.Null = true, true // nobody: the role ends
+		}
+	}
+	if v, sent := c.GetPostForm("transfer_note"); sent {
+		form["transfer_note"] = v
+		patch.TransferNote.Set, patch.TransferNote.Value = true, v
+	}
+	// The form sends "false" and, when ticked, "true" as well.
+	if vals := c.PostFormArray("customer_notified"); len(vals) > 0 {
+		patch.CustomerNotified.Set, patch.CustomerNotified.Value = true, slices.Contains(vals, "true")
+		form["customer_notified"] = strconv.FormatBool(patch.CustomerNotified.Value)
+	}
+	err := p.merge(nil)
+	if err == nil {
+		_, err = s.Handover.UpdateItem(c.Request.Context(), currentUser(c), id, itemID, patch)
+	}
+	s.itemAction(c, id, itemID, form, err)
+}
+
+// handoverIntroSubmit logs an item's joint introduction: a handover_intro interaction on
+// the account, logged by the manager, with the departing person and the successor taking
+// part — what the checklist looks for.
+func (s *server) handoverIntroSubmit(c *gin.Context) {
+	id, ok := s.handoverID(c, "id")
+	if !ok {
+		return
+	}
+	itemID, ok := s.handoverID(c, "item_id")
+	if !ok {
+		return
+	}
+	ctx, actor := c.Request.Context(), currentUser(c)
+	h, err := s.Handover.Get(ctx, actor, id)
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	i := slices.IndexFunc(h.Items, func(it handover.Item) bool { return it.ID == itemID })
+	if i < 0 {
+		s.pageError(c, fault.NotFound("handover item", itemID))
+		return
+	}
+	it := h.Items[i]
+	form := formValues(c, "summary", "occurred_at", "tz_offset")
+	p := parsed{}
+	in := accounts.NewInteraction{Kind: handoverIntro, Summary: form["summary"]}
+	if form["occurred_at"] != "" {
+		if at, err := parseLocalTime(form["occurred_at"], form["tz_offset"]); err != nil {
+			fault.Collect(p).Add("occurred_at", "must be a date and time")
+		} else {
+			in.OccurredAt = &at
+		}
+	}
+	switch {
+	case !h.Open() || it.Status != "open":
+		err = fault.Conflict("this handover is closed and can no longer change", nil)
+	case it.Successor == nil:
+		err = fault.Invalid(fault.Fields{"summary": "choose a successor first"})
+	default:
+		in.ParticipantIDs = []int64{h.DepartingUserID, it.Successor.ID}
+		if err = p.merge(in.Validate(s.Now())); err == nil {
+			_, err = s.Accounts.LogInteraction(ctx, actor, it.AccountID, in)
+		}
+	}
+	s.itemAction(c, id, itemID, form, err)
+}
+
+// handoverAssignSubmit gives the ticked items — or every account the person owns — one
+// successor.
+func (s *server) handoverAssignSubmit(c *gin.Context) {
+	id, ok := s.handoverID(c, "id")
+	if !ok {
+		return
+	}
+	ctx, actor := c.Request.Context(), currentUser(c)
+	form := formValues(c, "to_user_id")
+	p := parsed{}
+	to := p.int64(form, "to_user_id")
+	var ids []int64
+	for _, v := range c.PostFormArray("item_ids") {
+		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+			ids = append(ids, n)
+		}
+	}
+	if c.PostForm("all") != "" {
+		h, err := s.Handover.Get(ctx, actor, id)
+		if err != nil {
+			s.pageError(c, err)
+			return
+		}
+		ids = nil
+		for _, it := range h.Items {
+			if it.Status == "open" && it.Role == accounts.RoleOwner {
+				ids = append(ids, it.ID)
+			}
+		}
+	}
+	err := p.merge(nil)
+	if err == nil {
+		_, err = s.Handover.Assign(ctx, actor, id, ids, to)
+	}
+	s.handoverAction(c, id, form, handoverFocus{Checked: ids}, err, "#items")
+}
+
+// handoverIntro is the kind of interaction the checklist looks for.
+const handoverIntro = accounts.Kind("handover_intro")

@@ -1,0 +1,299 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// The handover pages through the real HTTP stack: who may open them, the first step's
+// form, the wizard's forms (bulk assignment, an item's checklist, the joint introduction,
+// start, complete with gaps and forced, departure), the report and its CSV, and CSRF.
+
+// handoverLocation is the handover id a 303 after creating one points to.
+func handoverLocation(t *testing.T, r response) string {
+	t.Helper()
+	loc := r.Header.Get("Location")
+	if r.Status != http.StatusSeeOther || !strings.HasPrefix(loc, "/handovers/") {
+		t.Fatalf("create handover: %d to %q: %s", r.Status, loc, r.Body)
+	}
+	return loc
+}
+
+// wantPage fails unless r has the status and every text.
+func wantPage(t *testing.T, what string, r response, status int, texts ...string) {
+	t.Helper()
+	if r.Status != status {
+		t.Fatalf("%s: status %d, want %d: %s", what, r.Status, status, r.Body)
+	}
+	for _, s := range texts {
+		if !strings.Contains(string(r.Body), s) {
+			t.Errorf("%s: the page lacks %q", what, s)
+		}
+	}
+}
+
+func TestHandoverPagesAreForManagers(t *testing.T) {
+	ts := newTestServer(t)
+	tm := newTeam(t, ts)
+	h, _, _ := handoverReady(t, ts, tm)
+	rep := pageSignedIn(ts, tm.r3.Email, testPassword)
+	for _, p := range []string{"/handovers", "/handovers/new", path("/handovers/%d", id(h)),
+		path("/handovers/%d/report", id(h)), path("/handovers/%d/report.csv", id(h))} {
+		if r := rep.get(p); r.Status != http.StatusForbidden || !strings.Contains(string(r.Body), "Not allowed") {
+			t.Errorf("a rep opens %s: %d", p, r.Status)
+		}
+	}
+	if strings.Contains(string(rep.get("/").Body), `href="/handovers"`) {
+		t.Error("a rep's navigation links to the handovers")
+	}
+	tok := csrfFrom(rep.get("/").Body)
+	for _, p := range []string{"/handovers", path("/handovers/%d/start", id(h)), path("/handovers/%d/cancel", id(h)),
+		path("/users/%d/depart", tm.leaver.ID)} {
+		if r := rep.post(p, map[string][]string{"csrf_token": {tok}, "departing_user_id": {path("%d", tm.r4.ID)},
+			"last_day": {"2026-04-30"}}); r.Status != http.StatusForbidden {
+			t.Errorf("a rep posts to %s: %d", p, r.Status)
+		}
+	}
+	if got := ts.must(200, "GET", path("/api/v1/handovers/%d", id(h)), tm.mgr.Token, nil)["status"]; got != "in_progress" {
+		t.Errorf("after a rep's posts the handover is %v", got)
+	}
+	mgr := pageSignedIn(ts, tm.mgr.Email, testPassword)
+	if r := mgr.get("/handovers/999999"); r.Status != http.StatusNotFound {
+		t.Errorf("no such handover: %d", r.Status)
+	}
+	if r := mgr.get("/handovers?status=purple"); r.Status != http.StatusUnprocessableEntity {
+		t.Errorf("bad status filter: %d", r.Status)
+	}
+}
+
+func TestHandoverWizardForms(t *testing.T) {
+	ts := newTestServer(t)
+	tm := newTeam(t, ts)
+	key1 := ts.mustCreateAccount(tm.leaver.Token, map[string]any{"name": "Key One", "tier": "key", "annual_value": 1000})
+	key2 := ts.mustCreateAccount(tm.leaver.Token, map[string]any{"name": "Key Two", "tier": "key", "annual_value": 500, "currency": "USD"})
+	std := ts.mustCreateAccount(tm.leaver.Token, map[string]any{"name": "Standard One", "tier": "standard", "annual_value": 10})
+	other := ts.mustCreateAccount(tm.r4.Token, map[string]any{"name": "Someone Else's", "tier": "growth"})
+	mgr := pageSignedIn(ts, tm.mgr.Email, testPassword)
+
+	list := mgr.get("/handovers")
+	wantPage(t, "empty list", list, 200, `href="/handovers/new"`, "No handovers.", `<a href="/handovers" aria-current="page">Handovers</a>`)
+	form := mgr.get("/handovers/new")
+	wantPage(t, "first step", form, 200, path(`<option value="%d" >Zhang Wei · Sales</option>`, tm.leaver.ID), `type="date"`)
+	if strings.Contains(string(form.Body), path(`<option value="%d"`, tm.mgr.ID)) {
+		t.Error("the manager can pick themselves")
+	}
+	tok := csrfFrom(form.Body)
+	post := func(target string, fields url.Values) response {
+		t.Helper()
+		fields.Set("csrf_token", tok)
+		return mgr.post(target, fields)
+	}
+	leaver := path("%d", tm.leaver.ID)
+
+	t.Run("the first step keeps the input on errors", func(t *testing.T) {
+		for _, c := range []struct{ day, msg string }{
+			{"2026-03-01", "may not be in the past"},
+			{"2026-02-30", "must be a date as YYYY-MM-DD"},
+		} {
+			r := post("/handovers", url.Values{"departing_user_id": {leaver}, "last_day": {c.day}})
+			wantPage(t, c.day, r, http.StatusUnprocessableEntity, c.msg, `value="`+c.day+`"`,
+				path(`<option value="%d" selected>Zhang Wei`, tm.leaver.ID), "Please correct the fields marked below.")
+		}
+		r := post("/handovers", url.Values{"departing_user_id": {""}, "last_day": {"2026-03-31"}})
+		wantPage(t, "nobody", r, http.StatusUnprocessableEntity, "is required", `value="2026-03-31"`)
+		if u := ts.must(200, "GET", path("/api/v1/users/%d", tm.leaver.ID), tm.mgr.Token, nil); u["status"] != "active" {
+			t.Fatalf("a refused form changed the person: %v", u["status"])
+		}
+	})
+
+	loc := handoverLocation(t, post("/handovers", url.Values{"departing_user_id": {leaver}, "last_day": {"2026-03-31"}}))
+	hid := strings.TrimPrefix(loc, "/handovers/")
+	api := func() map[string]any {
+		t.Helper()
+		return ts.must(200, "GET", "/api/v1"+loc, tm.mgr.Token, nil)
+	}
+	h := api()
+	itemID := func(acc int64) string { return path("%d", num(itemFor(h, acc)["id"])) }
+
+	t.Run("the wizard shows proposals with each candidate's load", func(t *testing.T) {
+		r := mgr.get(loc)
+		wantPage(t, "draft", r, 200, "Handover: Zhang Wei", "Draft", "Key One", "Key Two", "Standard One",
+			`<optgroup label="Same team">`, "Amy Chen (accounts: 0, key: 0, value: 0)", "Liu Yang (accounts: 0, key: 0, value: 0)",
+			"Sarah Lim (accounts: 1, key: 0, value: 0)", `id="bulk-assign"`, `form="bulk-assign"`, `id="start-form"`,
+			"0% of the checklist done", "<details")
+		// The proposal is preselected: the first owned key account goes to a rep with nothing.
+		prop := num(itemFor(h, key1)["proposed_to_user_id"])
+		if prop == 0 || !strings.Contains(string(r.Body), path(`<option value="%d" selected>`, prop)) {
+			t.Errorf("the proposal (%d) is not preselected", prop)
+		}
+		lr := mgr.get("/handovers")
+		wantPage(t, "list", lr, 200, loc, "Zhang Wei", "31 Mar 2026", "Draft", "(key: 2)")
+		wantPage(t, "filtered", mgr.get("/handovers?status=completed"), 200, "No handovers.")
+	})
+
+	t.Run("bulk assignment", func(t *testing.T) {
+		r := post(loc+"/assign", url.Values{"item_ids": {itemID(key1)}, "to_user_id": {""}})
+		wantPage(t, "no successor", r, http.StatusUnprocessableEntity, "is required",
+			path(`value="%s" form="bulk-assign" id="pick-%s" checked`, itemID(key1), itemID(key1)))
+		r = post(loc+"/assign", url.Values{"item_ids": {itemID(key1), itemID(key2), itemID(std)}, "to_user_id": {path("%d", tm.r3.ID)}})
+		pageWantRedirect(t, r, loc+"#items")
+		h = api()
+		for _, acc := range []int64{key1, key2, std} {
+			if num(itemFor(h, acc)["to_user_id"]) != tm.r3.ID {
+				t.Errorf("account %d: successor %v", acc, itemFor(h, acc)["to_user_id"])
+			}
+		}
+		// "Every account they own" in one click.
+		pageWantRedirect(t, post(loc+"/assign", url.Values{"all": {"1"}, "to_user_id": {path("%d", tm.r4.ID)}}), loc+"#items")
+		h = api()
+		if num(itemFor(h, std)["to_user_id"]) != tm.r4.ID || num(itemFor(h, key1)["to_user_id"]) != tm.r4.ID {
+			t.Fatalf("assign all: %v", h["items"])
+		}
+		pageWantRedirect(t, post(loc+"/assign", url.Values{"item_ids": {itemID(key1), itemID(key2), itemID(std)}, "to_user_id": {path("%d", tm.r3.ID)}}), loc+"#items")
+	})
+
+	t.Run("start", func(t *testing.T) {
+		pageWantRedirect(t, post(loc+"/start", url.Values{}), loc)
+		r := mgr.get(loc)
+		wantPage(t, "in progress", r, 200, "In progress", `id="complete-form"`, "Key accounts that still have gaps: 2", "no transfer note", "no joint introduction")
+		r = post(loc+"/start", url.Values{})
+		wantPage(t, "start twice", r, http.StatusConflict, "only a draft handover can start")
+	})
+
+	// The leaver, still signing in while leaving, opens someone else's account and tries to
+	// export the report: both are recorded for the report, and the export is refused.
+	leaving := pageSignedIn(ts, tm.leaver.Email, testPassword)
+	wantPage(t, "the leaver opens an account", leaving.get(path("/accounts/%d", other)), 200, "Someone Else&#39;s")
+	if r := leaving.get(loc + "/report.csv"); r.Status != http.StatusForbidden || strings.Contains(string(r.Body), "account_id,") {
+		t.Fatalf("a leaving person downloads the report: %d", r.Status)
+	}
+
+	t.Run("an item's checklist", func(t *testing.T) {
+		it := itemID(key1)
+		note := "Key contacts: Chen Jing (procurement). Open issue: invoice dispute."
+		r := post(loc+"/items/"+it, url.Values{"transfer_note": {note}, "customer_notified": {"false", "true"}})
+		pageWantRedirect(t, r, loc+"#item-"+it)
+		got := itemFor(api(), key1)
+		if got["transfer_note"] != note || got["customer_notified"] != true || num(got["to_user_id"]) != tm.r3.ID {
+			t.Fatalf("saved item: %v", got)
+		}
+		// htmx: the item comes back in place, with the progress out of band.
+		r = pagePost(mgr, loc+"/items/"+it, url.Values{"csrf_token": {tok}, "transfer_note": {note}, "customer_notified": {"false"}},
+			map[string]string{"HX-Request": "true"})
+		wantPage(t, "htmx save", r, 200, `<tbody id="item-`+it+`"`, "Saved.", `id="progress"`, `id="actions"`, "<details open>")
+		if strings.Contains(string(r.Body), "<html") {
+			t.Error("htmx got the whole page")
+		}
+		if itemFor(api(), key1)["customer_notified"] != false {
+			t.Error("unticking 'customer notified' did not save")
+		}
+		r = post(loc+"/items/"+it, url.Values{"transfer_note": {strings.Repeat("x", 10001)}, "customer_notified": {"false", "true"}})
+		wantPage(t, "note too long", r, http.StatusUnprocessableEntity, "is too long", "<details open>", strings.Repeat("x", 10001))
+		post(loc+"/items/"+it, url.Values{"customer_notified": {"false", "true"}})
+
+		// The joint introduction: logged by the manager, with both people taking part.
+		r = post(loc+"/items/"+it+"/intro", url.Values{"summary": {""}})
+		wantPage(t, "intro without a summary", r, http.StatusUnprocessableEntity, "is required", "<details open>")
+		r = post(loc+"/items/"+it+"/intro", url.Values{"summary": {"Zhang Wei introduced Liu Yang to Mr Chen"}})
+		pageWantRedirect(t, r, loc+"#item-"+it)
+		got = itemFor(api(), key1)
+		if got["intro_logged"] != true || len(got["gaps"].([]any)) != 0 {
+			t.Fatalf("after the intro: %v", got)
+		}
+		page := mgr.get(loc)
+		wantPage(t, "intro ticked", page, 200, "Joint introduction: 1 of 3", "Customer notified: 1 of 3", "Key accounts that still have gaps: 1")
+		row := string(page.Body)
+		row = row[strings.Index(row, `<tbody id="item-`+it+`"`):]
+		row = row[:strings.Index(row, "</tr>")]
+		if strings.Count(row, `class="tick yes"`) != 3 {
+			t.Errorf("the row of Key One does not show its three ticks: %s", row)
+		}
+		ints := ts.must(200, "GET", path("/api/v1/accounts/%d/interactions", key1), tm.mgr.Token, nil)["data"].([]any)
+		intro := ints[0].(map[string]any)
+		if intro["kind"] != "handover_intro" || num(intro["author_id"]) != tm.mgr.ID || len(intro["participants"].([]any)) != 2 {
+			t.Errorf("the intro interaction: %v", intro)
+		}
+	})
+
+	t.Run("complete: gaps refuse it, a reason forces it", func(t *testing.T) {
+		r := post(loc+"/complete", url.Values{})
+		wantPage(t, "gaps", r, http.StatusConflict, "some key accounts have gaps; close them or force completion with a reason",
+			"Key Two</a>: no transfer note, no joint introduction", `id="force"`)
+		r = post(loc+"/complete", url.Values{"force": {"true"}, "reason": {""}})
+		wantPage(t, "force without a reason", r, http.StatusUnprocessableEntity, "is required to force a handover with gaps",
+			`id="force" name="force" value="true" checked`)
+		pageWantRedirect(t, post(loc+"/complete", url.Values{"force": {"true"}, "reason": {"Customer on holiday until May"}}), loc)
+		h = api()
+		if h["status"] != "completed" || h["force_reason"] != "Customer on holiday until May" {
+			t.Fatalf("completed: %v", h)
+		}
+		wantPage(t, "completed", mgr.get(loc), 200, "Completed", "Customer on holiday until May", `id="depart-form"`)
+		if r := post(loc+"/items/"+itemID(std), url.Values{"transfer_note": {"late"}}); r.Status != http.StatusConflict ||
+			!strings.Contains(string(r.Body), "this handover is closed and can no longer change") {
+			t.Errorf("saving an item of a closed handover: %d", r.Status)
+		}
+	})
+
+	t.Run("report", func(t *testing.T) {
+		r := mgr.get(loc + "/report")
+		wantPage(t, "report", r, 200, "Handover report: Zhang Wei", "31 Mar 2026", "CNY 1,010", "USD 500",
+			"Completed with gaps", "Customer on holiday until May", "Key Two", "Liu Yang", "Pending",
+			"Accounts viewed", "Someone Else&#39;s", "Handover report "+hid, "refused",
+			`href="/handovers/`+hid+`/report.csv"`, `href="/api/v1/handovers/`+hid+`/report"`)
+		csv := mgr.get(loc + "/report.csv")
+		if csv.Status != 200 || !strings.HasPrefix(string(csv.Body), "\uFEFFaccount_id,") || !strings.Contains(string(csv.Body), "Key Two") ||
+			!strings.Contains(csv.Header.Get("Content-Disposition"), "handover-"+hid+".csv") {
+			t.Fatalf("csv: %d %s", csv.Status, csv.Body)
+		}
+		var exports int64
+		ts.App.DB.Read.Raw("SELECT COUNT(*) FROM audit_entries WHERE action = 'export' AND actor_id = ?", tm.mgr.ID).Scan(&exports)
+		if exports != 1 {
+			t.Errorf("%d exports audited", exports)
+		}
+	})
+
+	t.Run("mark departed", func(t *testing.T) {
+		pageWantRedirect(t, post(path("/users/%d/depart", tm.leaver.ID), url.Values{"handover_id": {hid}}), loc)
+		if u := ts.must(200, "GET", path("/api/v1/users/%d", tm.leaver.ID), tm.mgr.Token, nil); u["status"] != "departed" {
+			t.Fatalf("after the form: %v", u["status"])
+		}
+		if r := leaving.get("/"); r.Status != http.StatusSeeOther {
+			t.Errorf("a departed person's session still works: %d", r.Status)
+		}
+		page := mgr.get(loc)
+		if strings.Contains(string(page.Body), `id="depart-form"`) {
+			t.Error("the departure form is still offered")
+		}
+		r := post(path("/users/%d/depart", tm.leaver.ID), url.Values{"handover_id": {hid}})
+		wantPage(t, "depart twice", r, http.StatusConflict, "this user has already departed")
+	})
+}
+
+func TestHandoverFormsNeedTheCSRFToken(t *testing.T) {
+	ts := newTestServer(t)
+	tm := newTeam(t, ts)
+	h, key, _ := handoverReady(t, ts, tm)
+	mgr := pageSignedIn(ts, tm.mgr.Email, testPassword)
+	it := num(itemFor(h, key)["id"])
+	for _, p := range []string{"/handovers", path("/handovers/%d/assign", id(h)), path("/handovers/%d/items/%d", id(h), it),
+		path("/handovers/%d/items/%d/intro", id(h), it), path("/handovers/%d/start", id(h)), path("/handovers/%d/complete", id(h)),
+		path("/handovers/%d/cancel", id(h)), path("/users/%d/depart", tm.leaver.ID)} {
+		for _, tok := range []string{"", "0123456789abcdef0123456789abcdef"} {
+			r := mgr.post(p, map[string][]string{"csrf_token": {tok}, "transfer_note": {"forged"}, "force": {"true"}, "reason": {"forged"},
+				"departing_user_id": {path("%d", tm.r4.ID)}, "last_day": {"2026-04-30"}, "summary": {"forged"},
+				"item_ids": {path("%d", it)}, "to_user_id": {path("%d", tm.r4.ID)}})
+			if r.Status != http.StatusForbidden {
+				t.Errorf("%s with token %q: %d", p, tok, r.Status)
+			}
+		}
+	}
+	got := ts.must(200, "GET", path("/api/v1/handovers/%d", id(h)), tm.mgr.Token, nil)
+	if got["status"] != "in_progress" || itemFor(got, key)["transfer_note"] != "" || num(itemFor(got, key)["to_user_id"]) != tm.r3.ID {
+		t.Fatalf("forged posts changed the handover: %v", got)
+	}
+	if r := ts.call("GET", path("/api/v1/users/%d", tm.r4.ID), tm.mgr.Token, nil); !strings.Contains(string(r.Body), `"status":"active"`) {
+		t.Fatalf("a forged post started a handover: %s", r.Body)
+	}
+}

@@ -1,0 +1,302 @@
+package web
+
+import (
+	"cmp"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"keyhold/internal/accounts"
+	"keyhold/internal/fault"
+	"keyhold/internal/handover"
+	"keyhold/internal/staff"
+)
+
+// The handover pages: the list, the first step (who leaves, and when), and the wizard that
+// takes a handover through its items to completion. Every rule lives in package handover;
+// these handlers read forms, call it and render. The forms of the items are in
+// pages_handover_items.go; the steps of a whole handover and its report in
+// pages_handover_flow.go.
+
+type handoversView struct {
+	Status           handover.Status
+	Statuses         []handover.Status
+	List             []handover.Handover
+	Total            int64
+	Page, Pages      int
+	PrevURL, NextURL string
+}
+
+var handoverStatuses = []handover.Status{handover.Draft, handover.InProgress, handover.Completed, handover.Cancelled}
+
+// handoversPage lists handovers, newest first, with their progress.
+func (s *server) handoversPage(c *gin.Context) {
+	q := newQuery(c)
+	f := handover.Filter{Status: handover.Status(q.str("status")), Page: q.page()}
+	f.Page = f.Page.Normalized()
+	if err := q.bad.Err(); err != nil {
+		s.pageError(c, err)
+		return
+	}
+	list, total, err := s.Handover.List(c.Request.Context(), currentUser(c), f)
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	v := handoversView{Status: f.Status, Statuses: handoverStatuses, List: list, Total: total}
+	v.Page, v.Pages, v.PrevURL, v.NextURL = pages(c, f.Page, total)
+	s.render(c, "handovers", pageData{Nav: "handovers", Data: v})
+}
+
+type newHandoverView struct{ People []staff.User }
+
+// newHandoverPage is the wizard's first step: the person leaving and their last day.
+func (s *server) newHandoverPage(c *gin.Context) {
+	s.newHandoverForm(c, http.StatusOK, pageData{})
+}
+
+func (s *server) newHandoverForm(c *gin.Context, status int, d pageData) {
+	me := currentUser(c)
+	if !me.CanManage() {
+		s.pageError(c, fault.Forbidden("only managers and admins run handovers"))
+		return
+	}
+	people, err := s.staffChoices(c)
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	people = slices.DeleteFunc(people, func(u staff.User) bool { return u.ID == me.ID })
+	d.Nav, d.Data = "handovers", newHandoverView{People: people}
+	s.renderStatus(c, status, "handover_new", d)
+}
+
+func (s *server) createHandoverSubmit(c *gin.Context) {
+	form := formValues(c, "departing_user_id", "last_day")
+	p := parsed{}
+	who := p.int64(form, "departing_user_id")
+	var h handover.Handover
+	err := p.merge(nil)
+	if err == nil {
+		h, err = s.Handover.Create(c.Request.Context(), currentUser(c), who, form["last_day"])
+	}
+	if err != nil {
+		d, status, ok := formFailure(c, form, err)
+		if !ok {
+			s.pageError(c, err)
+			return
+		}
+		s.newHandoverForm(c, status, d)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/handovers/%d", h.ID))
+}
+
+// formFailure turns a refused form into what the page shows again: field errors (422) or
+// the domain's refusal as the page's message (409). Anything else is not a form's
+// problem and goes to the error page.
+func formFailure(c *gin.Context, form map[string]string, err error) (pageData, int, bool) {
+	if fields, msg, ok := formErrors(c, err); ok {
+		return pageData{Form: form, Errors: fields, Message: msg}, http.StatusUnprocessableEntity, true
+	}
+	if e, ok := fault.As(err); ok && e.Kind == fault.KindConflict {
+		return pageData{Form: form, Message: langOf(c).Text(e.Message)}, http.StatusConflict, true
+	}
+	return pageData{}, 0, false
+}
+
+// candidates are the people who can take accounts over, with their current book: the
+// departing person's teammates first.
+type candidates struct{ Team, Others []handover.Load }
+
+// candidatePick is a successor select: the candidates, the one selected, and the current
+// successor when they are no longer among the candidates (so the select still shows them).
+type candidatePick struct {
+	C        *candidates
+	Selected int64
+	Extra    *accounts.UserRef
+}
+
+// itemRow is one item of the wizard's table, with what its forms need.
+type itemRow struct {
+	handover.Item
+	CSRF      string
+	Editable  bool   // the item can still change
+	Name      string // the account's
+	Choices   *candidates
+	Chosen    int64             // the successor the select shows: the chosen one, else the proposal
+	Unlisted  *accounts.UserRef // the successor, when no longer among the candidates
+	Proposed  string            // the proposed successor's name
+	Departing string
+	Checked   bool // ticked for the bulk assignment
+	Expanded  bool // the item's section is open
+	Saved     bool // just saved (htmx answers say so in place)
+	Message   string
+	Form      map[string]string
+	Errors    fault.Fields
+}
+
+// Pick is the item's successor select.
+func (r itemRow) Pick() candidatePick {
+	return candidatePick{C: r.Choices, Selected: r.Chosen, Extra: r.Unlisted}
+}
+
+type handoverView struct {
+	H         handover.Handover
+	Name      string // the person leaving
+	Choices   *candidates
+	Bulk      candidatePick
+	Rows      []itemRow
+	Gaps      []itemRow // key-account items that still block completion
+	CanDepart bool      // completed, and the person can now be marked departed
+	Departed  bool
+}
+
+// handoverFocus says which form the page is shown again for.
+type handoverFocus struct {
+	Item    int64   // the item a form was posted for
+	Checked []int64 // the items ticked for the bulk assignment
+	Saved   bool
+	Message string // a refusal shown in the item (htmx)
+}
+
+func (s *server) loadHandoverView(c *gin.Context, id int64, d *pageData, f handoverFocus) (handoverView, error) {
+	ctx, actor := c.Request.Context(), currentUser(c)
+	h, err := s.Handover.Get(ctx, actor, id)
+	if err != nil {
+		return handoverView{}, err
+	}
+	loads, err := s.Handover.Loads(ctx, actor, h)
+	if err != nil {
+		return handoverView{}, err
+	}
+	v := handoverView{H: h, Choices: &candidates{}}
+	l := langOf(c)
+	names := map[int64]string{}
+	for _, l := range loads {
+		names[l.UserID] = l.Name
+		if l.InTeam {
+			v.Choices.Team = append(v.Choices.Team, l)
+		} else {
+			v.Choices.Others = append(v.Choices.Others, l)
+		}
+	}
+	departing := ""
+	if h.Departing != nil {
+		departing = h.Departing.Name
+		v.Name = departing
+		v.Departed = h.Departing.Status == staff.StatusDeparted
+	}
+	v.CanDepart = h.Status == handover.Completed && h.Departing != nil && !v.Departed
+	for _, it := range h.Items {
+		r := itemRow{Item: it, CSRF: c.GetString(csrfKey), Editable: h.Open() && it.Status == "open",
+			Choices: v.Choices, Departing: departing,
+			Checked: slices.Contains(f.Checked, it.ID)}
+		if it.Account != nil {
+			r.Name = it.Account.Name
+		}
+		if it.Successor != nil {
+			r.Chosen = it.Successor.ID
+			if _, listed := names[r.Chosen]; !listed {
+				r.Unlisted = it.Successor
+			}
+		}
+		if p := it.ProposedToUserID; p != nil {
+			r.Proposed = names[*p]
+			if r.Proposed == "" && it.Successor != nil && it.Successor.ID == *p {
+				r.Proposed = it.Successor.Name
+			}
+		}
+		// What the item's forms show: the item as saved, or what was typed when a form
+		// comes back with errors.
+		r.Form = map[string]string{"transfer_note": it.TransferNote, "customer_notified": strconv.FormatBool(it.CustomerNotified)}
+		if it.Successor != nil {
+			r.Form["summary"] = l.T("handover.intro_summary", departing, it.Successor.Name)
+		}
+		if it.ID == f.Item && f.Item != 0 {
+			r.Expanded, r.Saved, r.Message, r.Errors = true, f.Saved, f.Message, d.Errors
+			for k, val := range d.Form {
+				r.Form[k] = val
+			}
+			if to, ok := d.Form["to_user_id"]; ok {
+				r.Chosen, _ = strconv.ParseInt(to, 10, 64)
+			}
+		}
+		v.Rows = append(v.Rows, r)
+	}
+	// Key accounts first, most valuable first: where the checklist matters most.
+	slices.SortStableFunc(v.Rows, func(a, b itemRow) int {
+		ka, kb := a.Account != nil && a.Account.Tier == accounts.TierKey, b.Account != nil && b.Account.Tier == accounts.TierKey
+		switch {
+		case ka != kb && ka:
+			return -1
+		case ka != kb:
+			return 1
+		case a.Account != nil && b.Account != nil:
+			return cmp.Compare(b.Account.AnnualValue, a.Account.AnnualValue)
+		}
+		return 0
+	})
+	for _, r := range v.Rows {
+		if len(r.Gaps) > 0 {
+			v.Gaps = append(v.Gaps, r)
+		}
+	}
+	if f.Item != 0 { // the item's form has the errors; the page-wide forms do not
+		d.Form, d.Errors = nil, nil
+	}
+	v.Bulk = candidatePick{C: v.Choices}
+	v.Bulk.Selected, _ = strconv.ParseInt(d.Form["to_user_id"], 10, 64)
+	return v, nil
+}
+
+// showHandover renders the wizard, or — for an item's form sent by htmx — just that item
+// and the progress figures.
+func (s *server) showHandover(c *gin.Context, id int64, status int, d pageData, f handoverFocus) {
+	v, err := s.loadHandoverView(c, id, &d, f)
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	d.Nav, d.Data = "handovers", v
+	if f.Item != 0 && isHTMX(c) {
+		s.renderBlock(c, status, "handover", "item-update", d)
+		return
+	}
+	s.renderStatus(c, status, "handover", d)
+}
+
+// handoverID reads the handover's id from the path; a malformed one is not found.
+func (s *server) handoverID(c *gin.Context, name string) (int64, bool) {
+	id, err := strconv.ParseInt(c.Param(name), 10, 64)
+	if err != nil || id <= 0 {
+		s.pageError(c, fault.NotFound(name, c.Param(name)))
+		return 0, false
+	}
+	return id, true
+}
+
+func (s *server) handoverPage(c *gin.Context) {
+	if id, ok := s.handoverID(c, "id"); ok {
+		s.showHandover(c, id, http.StatusOK, pageData{}, handoverFocus{})
+	}
+}
+
+// handoverAction answers a form posted from the wizard: back to the page (at anchor) on
+// success; otherwise the page again with the form's field errors (422) or the domain's
+// refusal (409), or the error page.
+func (s *server) handoverAction(c *gin.Context, id int64, form map[string]string, f handoverFocus, err error, anchor string) {
+	if err == nil {
+		c.Redirect(http.StatusSeeOther, fmt.Sprintf("/handovers/%d%s", id, anchor))
+		return
+	}
+	d, status, ok := formFailure(c, form, err)
+	if !ok {
+		s.pageError(c, err)
+		return
+	}
+	s.showHandover(c, id, status, d, f)
+}

@@ -1,0 +1,243 @@
+package web
+
+import (
+	"math"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"keyhold/internal/i18n"
+	"keyhold/internal/retention"
+)
+
+// The Reports page: retention and churn, churn reasons, coverage and concentration, and
+// cadence compliance, each a table (complete without JavaScript), a chart drawn by
+// static/charts.js from JSON the page carries, and a CSV download. The CSV links answer
+// exactly as the API's ?format=csv does (downloadReport).
+
+// reportRoutes adds the Reports page and its downloads to the signed-in pages.
+func (s *server) reportRoutes(p gin.IRoutes) {
+	p.GET("/reports", s.reportsPage)
+	for name := range reportExports {
+		p.GET("/reports/"+name+".csv", s.reportCSV(name))
+	}
+}
+
+// reportCSV downloads one report; a refusal or bad parameters answer as a page.
+func (s *server) reportCSV(name string) gin.HandlerFunc {
+	x := reportExports[name]
+	return func(c *gin.Context) {
+		if err := s.downloadReport(c, x); err != nil {
+			s.pageError(c, err)
+		}
+	}
+}
+
+// chart is what static/charts.js draws: bars per label, one series per dataset, values
+// already in the unit of format ("percent": 0–100, "money": whole amounts in Currency,
+// "count"). Labels come translated.
+type chart struct {
+	Title      string        `json:"title"`
+	Format     string        `json:"format"`
+	Currency   string        `json:"currency,omitempty"`
+	Horizontal bool          `json:"horizontal,omitempty"`
+	Stacked    bool          `json:"stacked,omitempty"`
+	Labels     []string      `json:"labels"`
+	Series     []chartSeries `json:"series"`
+}
+
+// chartSeries is one dataset; its tone ("good", "bad" or "neutral") picks its colour.
+type chartSeries struct {
+	Label string    `json:"label"`
+	Tone  string    `json:"tone"`
+	Data  []float64 `json:"data"`
+}
+
+// quickPeriod is a ready-made period link.
+type quickPeriod struct {
+	Name    string
+	URL     string
+	Current bool
+}
+
+// retentionLine is a retention row with its group's name as the reader sees it.
+type retentionLine struct {
+	retention.RetentionRow
+	Label string
+}
+
+type reportsView struct {
+	Period    retention.Period
+	GroupBy   string
+	Groupings []string
+	Quick     []quickPeriod
+	Invalid   bool // the period or grouping was refused: only the pickers are shown
+
+	Retention     []retentionLine
+	RetentionAll  retention.RetentionRow
+	Reasons       retention.ReasonsReport
+	Concentration retention.ConcentrationReport
+	Compliance    retention.ComplianceReport
+
+	TopReason *retention.ReasonRow     // the reason that cost the most key-account value
+	TopAlone  *retention.OwnerExposure // who holds the most key value alone
+	Charts    map[string]chart         // by section: retention, reasons, concentration, compliance
+	CSV       map[string]string        // download links by report name
+}
+
+// Pct shows a fraction as a percentage: 0.5 → "50%", 2/3 → "66.7%".
+func (reportsView) Pct(v float64) string { return pct(v) }
+
+func pct(v float64) string {
+	return strings.TrimSuffix(strconv.FormatFloat(v*100, 'f', 1, 64), ".0") + "%"
+}
+
+// percent is a fraction as a chart value, 0–100 with one decimal.
+func percent(v float64) float64 { return math.Round(v*1000) / 10 }
+
+// reportsPage: GET /reports?from=&to=&group_by=&currency= — managers and admins; the
+// domain refuses everyone else (403 page). A malformed period or grouping shows the
+// pickers again with the problems (422).
+func (s *server) reportsPage(c *gin.Context) {
+	ctx, actor, l := c.Request.Context(), currentUser(c), langOf(c)
+	in := reportPeriod(c)
+	groupBy := c.Query("group_by")
+	ret, err := s.Retention.Retention(ctx, actor, in, groupBy)
+	if err != nil {
+		fields, msg, ok := formErrors(c, err)
+		if !ok {
+			s.pageError(c, err)
+			return
+		}
+		form := map[string]string{"from": in.From, "to": in.To, "currency": in.Currency, "group_by": groupBy}
+		v := reportsView{Period: in, GroupBy: groupBy, Groupings: retention.Groupings, Invalid: true}
+		s.renderStatus(c, http.StatusUnprocessableEntity, "reports", pageData{Nav: "reports", Form: form, Errors: fields, Message: msg, Data: v})
+		return
+	}
+	v := reportsView{Period: ret.Period, GroupBy: ret.GroupBy, Groupings: retention.Groupings, RetentionAll: ret.Total}
+	if v.Reasons, err = s.Retention.ChurnReasons(ctx, actor, ret.Period); err == nil {
+		if v.Concentration, err = s.Retention.Concentration(ctx, actor, ret.Currency); err == nil {
+			v.Compliance, err = s.Retention.CadenceCompliance(ctx, actor)
+		}
+	}
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	form := map[string]string{"from": ret.From, "to": ret.To, "group_by": ret.GroupBy}
+	if c.Query("currency") != "" {
+		form["currency"] = ret.Currency
+	}
+	v.Quick = s.quickPeriods(l, ret.Period, form)
+	v.CSV = map[string]string{}
+	for name := range reportExports {
+		v.CSV[name] = reportURL("/reports/"+name+".csv", form)
+	}
+
+	for _, r := range ret.Data {
+		v.Retention = append(v.Retention, retentionLine{RetentionRow: r, Label: groupLabel(l, ret.GroupBy, r.Group)})
+	}
+	for i, r := range v.Reasons.Data {
+		if r.KeyValue > 0 && (v.TopReason == nil || r.KeyValue > v.TopReason.KeyValue) {
+			v.TopReason = &v.Reasons.Data[i]
+		}
+	}
+	for i, o := range v.Concentration.Data {
+		if o.SingleThreadedValue > 0 && (v.TopAlone == nil || o.SingleThreadedValue > v.TopAlone.SingleThreadedValue) {
+			v.TopAlone = &v.Concentration.Data[i]
+		}
+	}
+	v.Charts = reportCharts(l, v)
+	s.render(c, "reports", pageData{Nav: "reports", Form: form, Data: v})
+}
+
+// groupLabel names a retention group for the reader: tiers translated, an empty value
+// (no industry, no owner…) said so, anything else as recorded.
+func groupLabel(l i18n.Lang, groupBy, group string) string {
+	switch {
+	case group == "":
+		return l.T("reports.unset")
+	case groupBy == "tier":
+		return l.T("tier." + group)
+	}
+	return group
+}
+
+// reportURL is a path with the report parameters that are set.
+func reportURL(p string, params map[string]string) string {
+	q := url.Values{}
+	for _, k := range []string{"from", "to", "group_by", "currency"} {
+		if v := params[k]; v != "" {
+			q.Set(k, v)
+		}
+	}
+	if len(q) == 0 {
+		return p
+	}
+	return p + "?" + q.Encode()
+}
+
+// quickPeriods are the last calendar quarter, this year so far and the last twelve
+// months, keeping the grouping and currency.
+func (s *server) quickPeriods(l i18n.Lang, cur retention.Period, form map[string]string) []quickPeriod {
+	today := s.Now().UTC()
+	day := func(t time.Time) string { return t.Format("2006-01-02") }
+	y, m := today.Year(), int(today.Month())
+	qStart := time.Date(y, time.Month((m-1)/3*3+1), 1, 0, 0, 0, 0, time.UTC)
+	lastQ := qStart.AddDate(0, -3, 0)
+	periods := []struct{ name, from, to string }{
+		{l.T("reports.last_quarter"), day(lastQ), day(qStart.AddDate(0, 0, -1))},
+		{l.T("reports.this_year"), day(time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC)), day(today)},
+		{l.T("reports.last_12_months"), day(today.AddDate(-1, 0, 1)), day(today)},
+	}
+	out := make([]quickPeriod, len(periods))
+	for i, p := range periods {
+		params := map[string]string{"from": p.from, "to": p.to, "group_by": form["group_by"], "currency": form["currency"]}
+		out[i] = quickPeriod{Name: p.name, URL: reportURL("/reports", params), Current: p.from == cur.From && p.to == cur.To}
+	}
+	return out
+}
+
+// reportCharts builds each section's chart with translated labels.
+func reportCharts(l i18n.Lang, v reportsView) map[string]chart {
+	ret := chart{Title: l.T("reports.chart_retention"), Format: "percent", Labels: []string{},
+		Series: []chartSeries{{Label: l.T("reports.churn_rate"), Tone: "bad"}, {Label: l.T("reports.retention_rate"), Tone: "good"}}}
+	for _, r := range v.Retention {
+		ret.Labels = append(ret.Labels, r.Label)
+		ret.Series[0].Data = append(ret.Series[0].Data, percent(r.ChurnRate))
+		ret.Series[1].Data = append(ret.Series[1].Data, percent(r.RetentionRate))
+	}
+	reasons := chart{Title: l.T("reports.chart_reasons"), Format: "money", Currency: v.Reasons.Currency, Labels: []string{},
+		Series: []chartSeries{{Label: l.T("reports.key_value_lost"), Tone: "bad"}, {Label: l.T("reports.value_lost"), Tone: "neutral"}}}
+	for _, r := range v.Reasons.Data {
+		reasons.Labels = append(reasons.Labels, l.T("churn_reason."+r.Reason))
+		reasons.Series[0].Data = append(reasons.Series[0].Data, float64(r.KeyValue))
+		reasons.Series[1].Data = append(reasons.Series[1].Data, float64(r.Value))
+	}
+	conc := chart{Title: l.T("reports.chart_concentration"), Format: "percent", Horizontal: true, Labels: []string{},
+		Series: []chartSeries{{Label: l.T("reports.share"), Tone: "good"}, {Label: l.T("reports.share_alone"), Tone: "bad"}}}
+	for _, o := range v.Concentration.Data {
+		conc.Labels = append(conc.Labels, o.Name)
+		conc.Series[0].Data = append(conc.Series[0].Data, percent(o.Share))
+		alone := 0.0
+		if v.Concentration.TotalKeyValue > 0 {
+			alone = float64(o.SingleThreadedValue) / float64(v.Concentration.TotalKeyValue)
+		}
+		conc.Series[1].Data = append(conc.Series[1].Data, percent(alone))
+	}
+	comp := chart{Title: l.T("reports.chart_compliance"), Format: "count", Stacked: true, Labels: []string{},
+		Series: []chartSeries{{Label: l.T("reports.within_cadence"), Tone: "good"}, {Label: l.T("col.key_overdue"), Tone: "bad"}}}
+	for _, r := range v.Compliance.Data {
+		if r.KeyAccounts == 0 {
+			continue
+		}
+		comp.Labels = append(comp.Labels, r.Name+" ("+pct(r.ComplianceRate)+")")
+		comp.Series[0].Data = append(comp.Series[0].Data, float64(r.KeyWithin))
+		comp.Series[1].Data = append(comp.Series[1].Data, float64(r.KeyOverdue))
+	}
+	return map[string]chart{"retention": ret, "reasons": reasons, "concentration": conc, "compliance": comp}
+}
