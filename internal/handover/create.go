@@ -70,6 +70,10 @@ func (s *Service) Create(ctx context.Context, actor staff.User, departingID int6
 			if err := tx.Create(&items).Error; err != nil {
 				return err
 			}
+			// Their owner is leaving now: rescore the accounts at once.
+			if err := s.accounts.Changed(ctx, tx, itemAccounts(items)...); err != nil {
+				return err
+			}
 		}
 		return audit.Record(ctx, tx, audit.Entry{At: now, ActorID: &actor.ID, Action: "handover.create",
 			Entity: "handover", EntityID: h.ID, ToUserID: &u.ID, HandoverID: &h.ID}, nil, map[string]any{"items": len(items), "last_day": lastDay})
@@ -192,4 +196,12 @@ func load(tx *gorm.DB, id int64) (Handover, error) {
 		return Handover{}, fault.NotFound("handover", id)
 	}
 	return h, err
+}
+
+func itemAccounts(items []Item) []int64 {
+	ids := make([]int64, len(items))
+	for i, it := range items {
+		ids[i] = it.AccountID
+	}
+	return ids
 }

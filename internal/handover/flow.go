@@ -355,6 +355,13 @@ func (s *Service) Cancel(ctx context.Context, actor staff.User, id int64) (Hando
 		if _, err := staff.ReactivateTx(ctx, tx, actor, u, now); err != nil {
 			return err
 		}
+		var all []Item
+		if err := tx.Where("handover_id = ?", h.ID).Find(&all).Error; err != nil {
+			return err
+		}
+		if err := s.accounts.Changed(ctx, tx, itemAccounts(all)...); err != nil { // their owner is back
+			return err
+		}
 		return moveTo(ctx, tx, actor, h, Cancelled, now, "")
 	})
 	if err != nil {

@@ -397,3 +397,17 @@ func TestHandoverOutcomesBySuccessor(t *testing.T) {
 		t.Fatalf("outcomes: %v", r)
 	}
 }
+
+func TestLeavingOwnerIsFlaggedAtOnce(t *testing.T) {
+	ts := newTestServer(t)
+	tm := newTeam(t, ts)
+	acc := ts.mustCreateAccount(tm.leaver.Token, map[string]any{"name": "Key", "tier": "key"})
+	h := ts.must(201, "POST", "/api/v1/handovers", tm.mgr.Token, map[string]any{"departing_user_id": tm.leaver.ID, "last_day": "2026-03-31"})
+	if health := ts.must(200, "GET", path("/api/v1/accounts/%d/health", acc), tm.mgr.Token, nil); !hasCode(health, "owner_inactive") {
+		t.Fatalf("the owner is leaving: %v", reasonCodes(health))
+	}
+	ts.must(200, "POST", path("/api/v1/handovers/%d/cancel", id(h)), tm.mgr.Token, nil)
+	if health := ts.must(200, "GET", path("/api/v1/accounts/%d/health", acc), tm.mgr.Token, nil); hasCode(health, "owner_inactive") {
+		t.Fatalf("the owner stays after all: %v", reasonCodes(health))
+	}
+}

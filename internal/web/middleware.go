@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -128,6 +129,16 @@ func (s *server) pageAuth() gin.HandlerFunc {
 		next := "/"
 		if c.Request.Method == http.MethodGet {
 			next = c.Request.URL.RequestURI()
+		}
+		if isHTMX(c) {
+			// An in-place update must not swap the sign-in page into part of a page: the
+			// whole browser goes to sign in, and comes back to the page it was on.
+			if u, err := url.Parse(c.GetHeader("HX-Current-URL")); err == nil && u.Path != "" {
+				next = u.RequestURI()
+			}
+			c.Header("HX-Redirect", "/login?next="+urlQueryEscape(next))
+			c.AbortWithStatus(http.StatusUnauthorized)
+			return
 		}
 		c.Redirect(http.StatusSeeOther, "/login?next="+urlQueryEscape(next))
 		c.Abort()

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestPageSignedOutRedirectsToLoginAndBack(t *testing.T) {
@@ -299,5 +300,21 @@ func TestPageSignOutRevokesTheSession(t *testing.T) {
 	b2 := pageSignedIn(ts2, f.rep.Email, testPassword)
 	if r := b2.get("/"); r.Status != 200 {
 		t.Fatalf("signed in again: %d", r.Status)
+	}
+}
+
+func TestPageExpiredSessionDuringHTMX(t *testing.T) {
+	f := pageNewFixture(t)
+	b := pageSignedIn(f.ts, f.rep.Email, testPassword)
+	tok := pageToken(t, b)
+	f.ts.Clock.Advance(13 * time.Hour) // the session has expired
+	req, _ := http.NewRequest("POST", f.ts.URL+"/accounts/1/interactions", strings.NewReader("kind=call&summary=x"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("HX-Request", "true")
+	req.Header.Set("HX-Current-URL", f.ts.URL+"/accounts/1?tab=x")
+	req.Header.Set("X-CSRF-Token", tok)
+	r := b.do(req)
+	if r.Status != http.StatusUnauthorized || r.Header.Get("HX-Redirect") != "/login?next=%2Faccounts%2F1%3Ftab%3Dx" || len(r.Body) != 0 {
+		t.Fatalf("htmx with an expired session: %d %q %q", r.Status, r.Header.Get("HX-Redirect"), r.Body)
 	}
 }
