@@ -85,6 +85,10 @@ func Seed(ctx context.Context, db *store.DB, o Options) (Summary, error) {
 		if err := seedLosses(tx, o.Now, rand.New(rand.NewPCG(uint64(o.Seed), 7))); err != nil {
 			return err
 		}
+		// Every user has a calendar feed token from the start.
+		if err := tx.Exec("UPDATE users SET calendar_token = lower(hex(randomblob(20))) WHERE calendar_token IS NULL").Error; err != nil {
+			return err
+		}
 		sum = g.summary()
 		return nil
 	})

@@ -25,7 +25,8 @@ func newFeedToken() (string, error) {
 	return hex.EncodeToString(b), nil
 }
 
-// CalendarToken returns the user's feed token, creating it on first use.
+// CalendarToken returns the user's feed token. Every user gets one when created (and a
+// migration gave one to those created before); one missing all the same is created here.
 func (s *Service) CalendarToken(ctx context.Context, u User) (string, error) {
 	var tok *string
 	if err := s.db.Read.WithContext(ctx).Model(&User{}).Where("id = ?", u.ID).Select("calendar_token").

@@ -87,9 +87,13 @@ func (s *Service) create(ctx context.Context, actor *User, in NewUser) (User, er
 	if err != nil {
 		return User{}, err
 	}
+	feed, err := newFeedToken()
+	if err != nil {
+		return User{}, err
+	}
 	now := s.now().UTC()
 	u := User{Name: in.Name, Email: in.Email, Role: in.Role, Status: StatusActive,
-		ManagerID: in.ManagerID, PasswordHash: hash, TokenVersion: 1, CreatedAt: now, UpdatedAt: now}
+		ManagerID: in.ManagerID, PasswordHash: hash, TokenVersion: 1, CreatedAt: now, UpdatedAt: now, CalendarToken: &feed}
 	err = s.db.Write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := checkManager(tx, 0, in.ManagerID); err != nil {
 			return err

@@ -30,18 +30,19 @@ const (
 
 // User is a member of staff.
 type User struct {
-	ID           int64     `json:"id"`
-	Name         string    `json:"name"`
-	Email        string    `json:"email"`
-	Role         Role      `json:"role"`
-	Status       Status    `json:"status"`
-	ManagerID    *int64    `json:"manager_id"`
-	LastDay      *string   `json:"last_day"`
-	Language     string    `json:"language"`
-	PasswordHash string    `json:"-"`
-	TokenVersion int       `json:"-"`
-	CreatedAt    time.Time `json:"created_at"`
-	UpdatedAt    time.Time `json:"updated_at"`
+	ID            int64     `json:"id"`
+	Name          string    `json:"name"`
+	Email         string    `json:"email"`
+	Role          Role      `json:"role"`
+	Status        Status    `json:"status"`
+	ManagerID     *int64    `json:"manager_id"`
+	LastDay       *string   `json:"last_day"`
+	Language      string    `json:"language"`
+	PasswordHash  string    `json:"-"`
+	TokenVersion  int       `json:"-"`
+	CalendarToken *string   `json:"-"`
+	CreatedAt     time.Time `json:"created_at"`
+	UpdatedAt     time.Time `json:"updated_at"`
 }
 
 // CanManage reports whether u runs teams: transfers, deletes, handovers.
