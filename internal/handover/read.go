@@ -133,7 +133,11 @@ func (s *Service) decorate(db *gorm.DB, h *Handover) error {
 			it.RoleEnds = it.Role != accounts.RoleOwner
 		}
 		it.IntroLogged = intros[it.ID]
-		it.FollowThrough = follow[it.ID]
+		if ft, ok := follow[it.ID]; ok {
+			it.FollowThrough = ft
+		} else { // not completed yet: every checkpoint is still ahead
+			it.Outcome30, it.Outcome60, it.Outcome90 = OutcomePending, OutcomePending, OutcomePending
+		}
 		if it.TransferNote != "" {
 			h.Progress.TransferNotes++
 		}
