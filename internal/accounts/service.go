@@ -188,13 +188,9 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Account, int64, error) 
 	if f.Tier != "" {
 		q = q.Where("tier = ?", f.Tier)
 	}
-	// "+status = 'active'": the unary plus keeps SQLite (which has no statistics) from
-	// choosing the accounts_status index for it over a selective one (tier, owner); nearly
-	// every account is active, so that index would make it visit nearly every account.
-	switch f.Status {
-	case StatusActive:
-		q = q.Where("+status = ?", f.Status)
-	case StatusChurned: // few: here the index helps
+	// status has no index of its own (migration 0008): with two values it never narrows
+	// a search, and SQLite would otherwise prefer it to a selective index (tier, owner).
+	if f.Status != "" {
 		q = q.Where("status = ?", f.Status)
 	}
 	if f.OwnerID != 0 {
@@ -210,10 +206,10 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Account, int64, error) 
 		q = q.Where("region = ?", f.Region)
 	}
 	if f.Overdue {
-		q = q.Where("+status = ? AND (next_contact_due IS NULL OR next_contact_due < ?)", StatusActive, now)
+		q = q.Where("status = ? AND (next_contact_due IS NULL OR next_contact_due < ?)", StatusActive, now)
 	}
 	if f.DueBy != nil {
-		q = q.Where("+status = ? AND next_contact_due >= ? AND next_contact_due <= ?", StatusActive, now, f.DueBy.UTC())
+		q = q.Where("status = ? AND next_contact_due >= ? AND next_contact_due <= ?", StatusActive, now, f.DueBy.UTC())
 	}
 	var total int64
 	if err := q.Count(&total).Error; err != nil {
