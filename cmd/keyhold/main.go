@@ -47,7 +47,7 @@ commands:
   migrate   apply pending migrations and exit
   scan      rescore every account's health once (for cron)
   demo      seed the demo organisation into an empty database
-            flags: --accounts N --interactions N --seed N --if-empty`
+            flags: --accounts N --interactions N --contacts N --key-share F --seed N --if-empty`
 
 // run is main without the process: tests call it with their own arguments and environment.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
@@ -133,6 +133,8 @@ func seedDemo(ctx context.Context, cfg config.Config, args []string, stdout io.W
 	accounts := fs.Int("accounts", 300, "number of accounts")
 	interactions := fs.Int("interactions", 0, "number of interactions (default: about a year's worth)")
 	seed := fs.Int64("seed", 1, "random seed")
+	keyShare := fs.Float64("key-share", 0.15, "share of key accounts")
+	contacts := fs.Int("contacts", 0, "total contacts (default: about 3 per account)")
 	ifEmpty := fs.Bool("if-empty", false, "do nothing (and succeed) when the database already has data")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -151,7 +153,7 @@ func seedDemo(ctx context.Context, cfg config.Config, args []string, stdout io.W
 	}
 	start := time.Now()
 	sum, err := demo.Seed(ctx, db, demo.Options{Now: time.Now().UTC(), Seed: *seed, Accounts: *accounts,
-		Interactions: *interactions, PasswordHash: hash})
+		Interactions: *interactions, PasswordHash: hash, KeyShare: *keyShare, Contacts: *contacts})
 	logins := sum.Logins
 	switch {
 	case errors.Is(err, demo.ErrNotEmpty) && *ifEmpty:

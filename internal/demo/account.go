@@ -169,7 +169,7 @@ func (g *gen) company(reg *region, ind *industry, english bool) (name, domain st
 // makeContacts writes the account's contacts and keeps them in g.cs; the first is the
 // decision maker.
 func (g *gen) makeContacts(account int64, p *plan, reg *region, english bool, domain string) {
-	n := 2 + weighted(g.r, contactWeights, 100)
+	n := g.contactBase() + weighted(g.r, contactWeights, 100)
 	if p.oneContact {
 		n = 1
 	}
@@ -214,4 +214,15 @@ func (g *gen) phone(reg *region) string {
 		return fmt.Sprintf("+65 %d%03d %04d", 8+g.r.IntN(2), g.r.IntN(1000), g.r.IntN(10000))
 	}
 	return fmt.Sprintf("+86 1%d%d %04d %04d", []int{3, 5, 8}[g.r.IntN(3)], g.r.IntN(10), g.r.IntN(10000), g.r.IntN(10000))
+}
+
+// contactBase is the fewest contacts an account gets: one less than the average asked
+// for (Options.Contacts over the accounts; 3 by default), so that accounts have the
+// average, one less or one more.
+func (g *gen) contactBase() int {
+	avg := 3
+	if g.o.Contacts > 0 {
+		avg = max(2, (g.o.Contacts+g.o.Accounts/2)/g.o.Accounts)
+	}
+	return avg - 1
 }

@@ -28,6 +28,8 @@ type Options struct {
 	Accounts     int       // number of accounts (default 300 when 0)
 	Interactions int       // total interactions (default: about 12 per account over the past year when 0)
 	PasswordHash string    // bcrypt hash every demo user gets (the caller computes it once)
+	KeyShare     float64   // share of key accounts (default 0.15)
+	Contacts     int       // total contacts (default: about 3 per account)
 }
 
 // Login is one demo sign-in printed to the person running `make run`.
@@ -57,6 +59,9 @@ func Seed(ctx context.Context, db *store.DB, o Options) (Summary, error) {
 	}
 	if o.Interactions <= 0 {
 		o.Interactions = 12 * o.Accounts
+	}
+	if o.KeyShare <= 0 || o.KeyShare >= 1 {
+		o.KeyShare = 0.15
 	}
 	if o.Now.IsZero() {
 		o.Now = time.Now()

@@ -100,10 +100,10 @@ func (g *gen) plan() {
 	for i := range g.plans {
 		p := &g.plans[i]
 		switch x := g.r.Float64(); {
-		case x < 0.15:
+		case x < g.o.KeyShare:
 			p.tier = tierKey
 			keys = append(keys, i)
-		case x < 0.45:
+		case x < g.o.KeyShare+0.30:
 			p.tier = tierGrowth
 		default:
 			p.tier = tierStandard

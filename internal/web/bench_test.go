@@ -43,6 +43,8 @@ import (
 const (
 	benchAccounts     = 50_000
 	benchInteractions = 1_000_000
+	benchKeyShare     = 0.10 // 5,000 key accounts
+	benchContacts     = 200_000
 )
 
 // benchNow is the fixed "today" of the dataset and of the application.
@@ -107,7 +109,7 @@ func buildBench(b *testing.B) (*benchEnv, error) {
 	}
 	start := time.Now()
 	sum, err := demo.Seed(ctx, e.app.DB, demo.Options{Now: benchNow, Seed: 1, Accounts: benchAccounts,
-		Interactions: benchInteractions, PasswordHash: string(hash)})
+		Interactions: benchInteractions, PasswordHash: string(hash), KeyShare: benchKeyShare, Contacts: benchContacts})
 	if err != nil {
 		return fail(err)
 	}
