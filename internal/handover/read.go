@@ -180,7 +180,8 @@ func gaps(it Item) []string {
 	if it.Status != "open" || !it.key() {
 		return out
 	}
-	if it.successor() == nil {
+	// A successor who has since started leaving is no successor.
+	if it.successor() == nil || (it.Successor != nil && it.Successor.Status != staff.StatusActive) {
 		if it.Role == accounts.RoleOwner {
 			out = append(out, GapSuccessor)
 		}
