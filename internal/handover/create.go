@@ -126,34 +126,32 @@ func (s *Service) proposeItems(tx *gorm.DB, h Handover, u staff.User, actor staf
 	return items, nil
 }
 
-// pool lists the candidates: the active sales reps in the departing user's team (the
-// users with the same manager; the manager running the handover when the user has none),
-// with their current book as owners, in one query.
+// pool lists the candidates the proposal rule chooses from: the active sales reps in the
+// departing user's team, with their current book as owners.
 func (s *Service) pool(tx *gorm.DB, u staff.User, actor staff.User) ([]Candidate, error) {
-	lead := actor.ID
-	if u.ManagerID != nil {
-		lead = *u.ManagerID
+	loads, err := books(tx, u, actor.ID)
+	if err != nil {
+		return nil, err
 	}
 	var out []Candidate
-	err := tx.Raw(`SELECT u.id AS user_id,
-			COALESCE(SUM(CASE WHEN a.tier = 'key' THEN a.annual_value ELSE 0 END), 0) AS key_value,
-			COUNT(a.id) AS accounts
-		FROM users u
-		LEFT JOIN accounts a ON a.owner_id = u.id AND a.deleted_at IS NULL AND a.status = 'active'
-		WHERE u.manager_id = ? AND u.role = 'sales' AND u.status = 'active' AND u.id <> ?
-		GROUP BY u.id ORDER BY u.id`, lead, u.ID).Scan(&out).Error
-	return out, err
+	for _, l := range loads {
+		if l.InTeam && l.Role == staff.RoleSales {
+			out = append(out, Candidate{UserID: l.UserID, KeyValue: l.KeyValue, Accounts: l.Accounts})
+		}
+	}
+	return out, nil
 }
 
 // Load is a candidate's current book, for choosing successors.
 type Load struct {
-	UserID      int64  `json:"user_id"`
-	Name        string `json:"name"`
-	Accounts    int    `json:"accounts"`
-	KeyAccounts int    `json:"key_accounts"`
-	Value       int64  `json:"value"`
-	KeyValue    int64  `json:"key_value"`
-	InTeam      bool   `json:"in_team"` // in the departing person's team
+	UserID      int64      `json:"user_id"`
+	Name        string     `json:"name"`
+	Role        staff.Role `json:"role"`
+	Accounts    int        `json:"accounts"`
+	KeyAccounts int        `json:"key_accounts"`
+	Value       int64      `json:"value"`
+	KeyValue    int64      `json:"key_value"`
+	InTeam      bool       `json:"in_team"` // in the departing person's team
 }
 
 // Loads lists every active member of staff who could take accounts over, with their
@@ -162,16 +160,24 @@ func (s *Service) Loads(ctx context.Context, actor staff.User, h Handover) ([]Lo
 	if err := requireManager(actor); err != nil {
 		return nil, err
 	}
-	var u staff.User
-	if err := s.db.Read.WithContext(ctx).Take(&u, h.DepartingUserID).Error; err != nil {
+	db := s.db.Read.WithContext(ctx)
+	u, err := staff.LockTx(db, h.DepartingUserID)
+	if err != nil {
 		return nil, err
 	}
-	lead := h.CreatedBy
+	return books(db, u, h.CreatedBy)
+}
+
+// books reads, in one query, the book as owner of every active member of staff but the
+// departing user u, marking u's team: the users with the same manager (the users of
+// fallbackLead, the manager running the handover, when u has none). Lightest first.
+func books(db *gorm.DB, u staff.User, fallbackLead int64) ([]Load, error) {
+	lead := fallbackLead
 	if u.ManagerID != nil {
 		lead = *u.ManagerID
 	}
 	var out []Load
-	err := s.db.Read.WithContext(ctx).Raw(`SELECT u.id AS user_id, u.name,
+	err := db.Raw(`SELECT u.id AS user_id, u.name, u.role,
 			COUNT(a.id) AS accounts,
 			COALESCE(SUM(CASE WHEN a.tier = 'key' THEN 1 ELSE 0 END), 0) AS key_accounts,
 			COALESCE(SUM(a.annual_value), 0) AS value,
@@ -180,10 +186,10 @@ func (s *Service) Loads(ctx context.Context, actor staff.User, h Handover) ([]Lo
 		FROM users u
 		LEFT JOIN accounts a ON a.owner_id = u.id AND a.deleted_at IS NULL AND a.status = 'active'
 		WHERE u.status = 'active' AND u.id <> ?
-		GROUP BY u.id, u.name, u.manager_id
+		GROUP BY u.id, u.name, u.role, u.manager_id
 		ORDER BY in_team DESC, key_value, accounts, u.name`, lead, u.ID).Scan(&out).Error
 	if err != nil {
-		return nil, fmt.Errorf("candidate loads: %w", err)
+		return nil, fmt.Errorf("staff books: %w", err)
 	}
 	return out, nil
 }
