@@ -302,9 +302,9 @@ func (s *Service) ByIDs(ctx context.Context, ids []int64) ([]Account, error) {
 	return out, nil
 }
 
-// writable refuses changes to a churned account: it is kept as it was lost, read-only
+// Writable refuses changes to a churned account: it is kept as it was lost, read-only
 // but for a win-back (reactivation).
-func writable(a Account) error {
+func Writable(a Account) error {
 	if a.Status == StatusChurned {
 		return fault.Conflict("churned accounts are read-only; win the account back first", nil)
 	}
@@ -317,5 +317,5 @@ func loadWritable(db *gorm.DB, id int64) (Account, error) {
 	if err != nil {
 		return Account{}, err
 	}
-	return a, writable(a)
+	return a, Writable(a)
 }

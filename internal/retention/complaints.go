@@ -94,8 +94,8 @@ func (s *Service) OpenComplaint(ctx context.Context, actor staff.User, accountID
 		if err != nil {
 			return err
 		}
-		if a.Status == accounts.StatusChurned {
-			return fault.Conflict("churned accounts are read-only; win the account back first", nil)
+		if err := accounts.Writable(a); err != nil {
+			return err
 		}
 		if err := tx.Omit("AccountName").Create(&c).Error; err != nil {
 			return err

@@ -3,6 +3,7 @@ package retention
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 
 	"keyhold/internal/fault"
@@ -142,7 +143,7 @@ func (s *Service) Retention(ctx context.Context, actor staff.User, p Period, gro
 	if groupBy == "" {
 		groupBy = "tier"
 	}
-	if err == nil && !contains(Groupings, groupBy) {
+	if err == nil && !slices.Contains(Groupings, groupBy) {
 		err = fault.Invalid(fault.Fields{"group_by": "must be one of tier, industry, region, owner, channel, cohort"})
 	}
 	if err != nil {
@@ -225,15 +226,6 @@ func (r *RetentionRow) rates() {
 	r.ChurnRate = rate(int64(r.Churned), int64(r.AccountsAtStart))
 	r.RetentionRate = rate(int64(r.Retained), int64(r.AccountsAtStart))
 	r.RevenueChurnRate = rate(r.ValueChurned, r.ValueAtStart)
-}
-
-func contains(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 // ReasonRow is one churn reason in a period.
