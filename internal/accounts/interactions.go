@@ -208,13 +208,9 @@ func (s *Service) completeInteractions(ctx context.Context, list []Interaction) 
 	for _, p := range parts {
 		userIDs = append(userIDs, p.UserID)
 	}
-	var users []UserRef
-	if err := db.Where("id IN ?", userIDs).Find(&users).Error; err != nil {
+	byID, err := RefsByID(db, userIDs)
+	if err != nil {
 		return fmt.Errorf("load people: %w", err)
-	}
-	byID := make(map[int64]UserRef, len(users))
-	for _, u := range users {
-		byID[u.ID] = u
 	}
 	var cons []struct {
 		InteractionID int64

@@ -80,13 +80,9 @@ func (s *Service) complete(ctx context.Context, list []Account) error {
 		ownerIDs = append(ownerIDs, a.OwnerID)
 	}
 	db := s.db.Read.WithContext(ctx)
-	owners := map[int64]UserRef{}
-	var refs []UserRef
-	if err := db.Where("id IN ?", ownerIDs).Find(&refs).Error; err != nil {
+	owners, err := RefsByID(db, ownerIDs)
+	if err != nil {
 		return fmt.Errorf("load owners: %w", err)
-	}
-	for _, r := range refs {
-		owners[r.ID] = r
 	}
 	teams, err := loadTeams(db, ids)
 	if err != nil {
@@ -318,4 +314,17 @@ func loadWritable(db *gorm.DB, id int64) (Account, error) {
 		return Account{}, err
 	}
 	return a, Writable(a)
+}
+
+// RefsByID loads the short form of the given users in one query, keyed by id.
+func RefsByID(db *gorm.DB, ids []int64) (map[int64]UserRef, error) {
+	var refs []UserRef
+	if err := db.Where("id IN ?", ids).Find(&refs).Error; err != nil {
+		return nil, err
+	}
+	out := make(map[int64]UserRef, len(refs))
+	for _, r := range refs {
+		out[r.ID] = r
+	}
+	return out, nil
 }

@@ -85,13 +85,9 @@ func (s *Service) decorate(db *gorm.DB, h *Handover) error {
 			userIDs = append(userIDs, *it.ProposedToUserID)
 		}
 	}
-	var users []accounts.UserRef
-	if err := db.Where("id IN ?", userIDs).Find(&users).Error; err != nil {
+	people, err := accounts.RefsByID(db, userIDs)
+	if err != nil {
 		return err
-	}
-	people := map[int64]accounts.UserRef{}
-	for _, u := range users {
-		people[u.ID] = u
 	}
 	if d, ok := people[h.DepartingUserID]; ok {
 		h.Departing = &d
