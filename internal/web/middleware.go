@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
@@ -133,10 +132,7 @@ func (s *server) pageAuth() gin.HandlerFunc {
 		if isHTMX(c) {
 			// An in-place update must not swap the sign-in page into part of a page: the
 			// whole browser goes to sign in, and comes back to the page it was on.
-			if u, err := url.Parse(c.GetHeader("HX-Current-URL")); err == nil && u.Path != "" {
-				next = u.RequestURI()
-			}
-			c.Header("HX-Redirect", "/login?next="+urlQueryEscape(next))
+			c.Header("HX-Redirect", "/login?next="+urlQueryEscape(pagePath(c)))
 			c.AbortWithStatus(http.StatusUnauthorized)
 			return
 		}

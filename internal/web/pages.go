@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"path"
 	"strings"
 	"time"
@@ -145,13 +146,7 @@ func (s *server) renderBlock(c *gin.Context, status int, page, block string, d p
 		d.User = &u
 	}
 	d.CSRF = c.GetString(csrfKey)
-	d.Path = c.Request.URL.RequestURI()
-	if c.Request.Method != http.MethodGet {
-		d.Path = c.GetHeader("HX-Current-URL")
-		if d.Path == "" || !strings.HasPrefix(d.Path, "/") {
-			d.Path = "/"
-		}
-	}
+	d.Path = pagePath(c)
 	if d.Form == nil {
 		d.Form = map[string]string{}
 	}
@@ -214,3 +209,18 @@ func formValues(c *gin.Context, names ...string) map[string]string {
 
 // isHTMX reports whether htmx sent the request (and wants a fragment back).
 func isHTMX(c *gin.Context) bool { return c.GetHeader("HX-Request") == "true" }
+
+// pagePath is the page the reader is on: the address asked for by a GET; for a form
+// shown again after a POST, or an htmx update, the page the request came from (htmx's
+// HX-Current-URL, else the Referer, when on this site); "/" when unknown.
+func pagePath(c *gin.Context) string {
+	if c.Request.Method == http.MethodGet && !isHTMX(c) {
+		return c.Request.URL.RequestURI()
+	}
+	for _, from := range []string{c.GetHeader("HX-Current-URL"), c.Request.Referer()} {
+		if u, err := url.Parse(from); err == nil && u.Path != "" && (u.Host == "" || u.Host == c.Request.Host) {
+			return safeNext(u.RequestURI())
+		}
+	}
+	return "/"
+}

@@ -379,3 +379,20 @@ func TestPageHome(t *testing.T) {
 		}
 	})
 }
+
+// A form shown again after a failed POST keeps the reader's place: switching language
+// from it comes back to the page the form was on.
+func TestPageLanguageSwitchAfterAFailedPost(t *testing.T) {
+	f := pageNewFixture(t)
+	acc := f.ts.mustCreateAccount(f.rep.Token, map[string]any{"name": "Wuxi Cables", "tier": "key"})
+	b := pageSignedIn(f.ts, f.rep.Email, testPassword)
+	page := path("/accounts/%d", acc)
+	req, _ := http.NewRequest("POST", f.ts.URL+page+"/interactions", strings.NewReader(url.Values{
+		"kind": {"call"}, "summary": {""}, "csrf_token": {csrfFrom(b.get(page).Body)}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Referer", f.ts.URL+page)
+	r := b.do(req)
+	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(string(r.Body), `name="next" value="`+page+`"`) {
+		t.Fatalf("the language switch on the re-shown form goes elsewhere: %d", r.Status)
+	}
+}
