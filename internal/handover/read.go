@@ -57,27 +57,48 @@ func (s *Service) List(ctx context.Context, actor staff.User, f Filter) ([]Hando
 	if err := q.Order("created_at DESC, id DESC").Limit(p.Size).Offset(p.Offset()).Find(&list).Error; err != nil {
 		return nil, 0, err
 	}
+	ptrs := make([]*Handover, len(list))
 	for i := range list {
-		if err := s.decorate(db, &list[i]); err != nil {
-			return nil, 0, err
-		}
+		ptrs[i] = &list[i]
+	}
+	if err := s.decorateAll(db, ptrs, false); err != nil {
+		return nil, 0, err
+	}
+	for i := range list {
 		list[i].Items = nil // the list shows progress; one handover shows its items
 	}
 	return list, total, nil
 }
 
-// decorate fills the derived parts of a handover: the departing user, each item's account,
-// successor, intro, gaps and follow-through, and the progress. A fixed number of queries,
-// whatever the number of items.
+// decorate fills the derived parts of one handover, follow-through included.
 func (s *Service) decorate(db *gorm.DB, h *Handover) error {
-	var items []Item
-	if err := db.Where("handover_id = ?", h.ID).Order("id").Find(&items).Error; err != nil {
+	return s.decorateAll(db, []*Handover{h}, true)
+}
+
+// decorateAll fills the derived parts of handovers: the departing user, each item's
+// account, successor, intro and gaps (and with follow, its follow-through), and the
+// progress. A fixed number of queries, whatever the number of handovers and items;
+// follow-through, asked only for one handover at a time, adds two per handover.
+func (s *Service) decorateAll(db *gorm.DB, hs []*Handover, follow bool) error {
+	if len(hs) == 0 {
+		return nil
+	}
+	hids := make([]int64, len(hs))
+	for i, h := range hs {
+		hids[i] = h.ID
+	}
+	var all []Item
+	if err := db.Where("handover_id IN ?", hids).Order("handover_id, id").Find(&all).Error; err != nil {
 		return err
 	}
-	accIDs := make([]int64, len(items))
-	userIDs := []int64{h.DepartingUserID}
-	for i, it := range items {
-		accIDs[i] = it.AccountID
+	itemsOf := map[int64][]Item{}
+	var accIDs, userIDs []int64
+	for _, h := range hs {
+		userIDs = append(userIDs, h.DepartingUserID)
+	}
+	for _, it := range all {
+		itemsOf[it.HandoverID] = append(itemsOf[it.HandoverID], it)
+		accIDs = append(accIDs, it.AccountID)
 		if p := it.successor(); p != nil {
 			userIDs = append(userIDs, *p)
 		}
@@ -88,9 +109,6 @@ func (s *Service) decorate(db *gorm.DB, h *Handover) error {
 	people, err := accounts.RefsByID(db, userIDs)
 	if err != nil {
 		return err
-	}
-	if d, ok := people[h.DepartingUserID]; ok {
-		h.Departing = &d
 	}
 	accts := map[int64]ItemAccount{}
 	if len(accIDs) > 0 {
@@ -104,14 +122,28 @@ func (s *Service) decorate(db *gorm.DB, h *Handover) error {
 			accts[a.ID] = a
 		}
 	}
-	intros, err := introsLogged(db, *h, items)
+	intros, err := introsLogged(db, hs, all)
 	if err != nil {
 		return err
 	}
-	follow, err := s.followThrough(db, *h, items)
-	if err != nil {
-		return err
+	for _, h := range hs {
+		if d, ok := people[h.DepartingUserID]; ok {
+			h.Departing = &d
+		}
+		ft := map[int64]FollowThrough{}
+		if follow {
+			if ft, err = s.followThrough(db, *h, itemsOf[h.ID]); err != nil {
+				return err
+			}
+		}
+		h.fill(itemsOf[h.ID], people, accts, intros, ft)
 	}
+	return nil
+}
+
+// fill derives a handover's items and progress from what decorateAll loaded.
+func (h *Handover) fill(items []Item, people map[int64]accounts.UserRef, accts map[int64]ItemAccount,
+	intros map[int64]bool, follow map[int64]FollowThrough) {
 	h.Progress = Progress{Items: len(items)}
 	boxes, ticked := 0, 0
 	for i := range items {
@@ -157,8 +189,10 @@ func (s *Service) decorate(db *gorm.DB, h *Handover) error {
 		h.Progress.PercentChecked = ticked * 100 / boxes
 	}
 	h.Progress.ReadyToFinish = h.Status == InProgress && h.Progress.KeyItemsOpen == 0
+	if items == nil {
+		items = []Item{}
+	}
 	h.Items = items
-	return nil
 }
 
 func btoi(b bool) int {
@@ -193,35 +227,46 @@ func gaps(it Item) []string {
 }
 
 // introsLogged finds, for each item, a handover_intro interaction on its account since
-// the handover began, with both the departing user and the item's successor taking part
-// (as author or participant).
-func introsLogged(db *gorm.DB, h Handover, items []Item) (map[int64]bool, error) {
+// its handover began, with both the departing user and the item's successor taking part
+// (as author or participant). One query for all the handovers.
+func introsLogged(db *gorm.DB, hs []*Handover, items []Item) (map[int64]bool, error) {
 	out := map[int64]bool{}
 	if len(items) == 0 {
 		return out, nil
+	}
+	byID := map[int64]*Handover{}
+	since := hs[0].CreatedAt
+	for _, h := range hs {
+		byID[h.ID] = h
+		if h.CreatedAt.Before(since) {
+			since = h.CreatedAt
+		}
 	}
 	ids := make([]int64, len(items))
 	for i, it := range items {
 		ids[i] = it.AccountID
 	}
 	var rows []struct {
-		ID        int64
-		AccountID int64
-		AuthorID  int64
-		UserID    *int64
+		ID         int64
+		AccountID  int64
+		AuthorID   int64
+		OccurredAt time.Time
+		UserID     *int64
 	}
-	err := db.Raw(`SELECT i.id, i.account_id, i.author_id, p.user_id FROM interactions i
+	err := db.Raw(`SELECT i.id, i.account_id, i.author_id, i.occurred_at, p.user_id FROM interactions i
 		LEFT JOIN interaction_participants p ON p.interaction_id = i.id
 		WHERE i.kind = 'handover_intro' AND i.account_id IN ? AND i.occurred_at >= ?`,
-		ids, h.CreatedAt.Add(-time.Minute)).Scan(&rows).Error
+		ids, since.Add(-time.Minute)).Scan(&rows).Error
 	if err != nil {
 		return nil, err
 	}
 	people := map[int64]map[int64]bool{} // interaction → who took part
+	at := map[int64]time.Time{}
 	byAccount := map[int64][]int64{}
 	for _, r := range rows {
 		if people[r.ID] == nil {
 			people[r.ID] = map[int64]bool{r.AuthorID: true}
+			at[r.ID] = r.OccurredAt
 			byAccount[r.AccountID] = append(byAccount[r.AccountID], r.ID)
 		}
 		if r.UserID != nil {
@@ -229,12 +274,12 @@ func introsLogged(db *gorm.DB, h Handover, items []Item) (map[int64]bool, error)
 		}
 	}
 	for _, it := range items {
-		succ := it.successor()
-		if succ == nil {
+		h, succ := byID[it.HandoverID], it.successor()
+		if succ == nil || h == nil {
 			continue
 		}
 		for _, iid := range byAccount[it.AccountID] {
-			if people[iid][h.DepartingUserID] && people[iid][*succ] {
+			if !at[iid].Before(h.CreatedAt.Add(-time.Minute)) && people[iid][h.DepartingUserID] && people[iid][*succ] {
 				out[it.ID] = true
 			}
 		}

@@ -211,6 +211,19 @@ func TestHandoverCompletesWhenTheChecklistIsDone(t *testing.T) {
 	leaver := ts.login(tm.leaver.Email, testPassword)
 	ts.must(201, "POST", path("/api/v1/accounts/%d/interactions", key), leaver, map[string]any{
 		"kind": "handover_intro", "summary": "Introduced Liu Yang as the new owner", "participant_ids": []int64{tm.r3.ID}})
+	// The list counts the checklist the same way, for every handover at once.
+	other := ts.mustCreateUser(tm.admin, "Other Leaver", "sales", tm.mgr.ID)
+	ts.mustCreateAccount(other.Token, map[string]any{"name": "Other's", "tier": "key"})
+	ts.must(201, "POST", "/api/v1/handovers", tm.mgr.Token, map[string]any{"departing_user_id": other.ID, "last_day": "2026-03-31"})
+	list := ts.must(200, "GET", "/api/v1/handovers", tm.mgr.Token, nil)["data"].([]any)
+	progress := map[int64]map[string]any{}
+	for _, x := range list {
+		progress[id(x.(map[string]any))] = x.(map[string]any)["progress"].(map[string]any)
+	}
+	if len(list) != 2 || num(progress[hid]["intros_logged"]) != 1 || num(progress[hid]["transfer_notes"]) != 1 ||
+		num(progress[hid]["items"]) != 2 || num(progress[hid+1]["items"]) != 1 || num(progress[hid+1]["intros_logged"]) != 0 {
+		t.Fatalf("list progress: %v", progress)
+	}
 	h = ts.must(200, "GET", path("/api/v1/handovers/%d", hid), tm.mgr.Token, nil)
 	it := itemFor(h, key)
 	if it["intro_logged"] != true || len(it["gaps"].([]any)) != 0 || h["progress"].(map[string]any)["ready_to_complete"] != true {
