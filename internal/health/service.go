@@ -86,12 +86,20 @@ func (s *Service) Scan(ctx context.Context) (ScanResult, error) {
 	return res, nil
 }
 
+// refreshChunk bounds the accounts rescored per pass, so that the id lists stay well
+// under SQLite's limit of bound variables per statement (a cadence change can touch every
+// account of a tier).
+const refreshChunk = 5000
+
 func (s *Service) update(ctx context.Context, tx *gorm.DB, ids []int64) error {
-	if len(ids) == 0 {
-		return nil
+	for len(ids) > 0 {
+		n := min(len(ids), refreshChunk)
+		if _, err := s.apply(ctx, tx, ids[:n]); err != nil {
+			return err
+		}
+		ids = ids[n:]
 	}
-	_, err := s.apply(ctx, tx, ids)
-	return err
+	return nil
 }
 
 // apply scores the accounts (all when ids is nil) and writes the results: rows for
