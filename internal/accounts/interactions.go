@@ -111,7 +111,8 @@ func (s *Service) LogInteraction(ctx context.Context, actor staff.User, accountI
 	if in.NextStepDue != "" {
 		it.NextStepDue = &in.NextStepDue
 	}
-	err := s.db.Write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	// Logging calls is the hottest write: batched with the others that arrive meanwhile.
+	err := s.db.Batch.Do(ctx, func(ctx context.Context, tx *gorm.DB) error {
 		a, err := loadWritable(tx, accountID)
 		if err != nil {
 			return err
@@ -136,7 +137,11 @@ func (s *Service) LogInteraction(ctx context.Context, actor staff.User, accountI
 			}
 		}
 		if in.Kind.IsContact() && (a.LastContactedAt == nil || at.After(*a.LastContactedAt)) {
-			c, err := loadCadence(tx)
+			v, err := s.db.Versions(ctx)
+			if err != nil {
+				return err
+			}
+			c, err := s.cadence(ctx, v)
 			if err != nil {
 				return err
 			}

@@ -81,15 +81,22 @@ type Facets struct {
 	Regions    []string
 }
 
-// Facets returns the distinct industries and regions in use.
+// Facets returns the distinct industries and regions in use, counted again only after
+// an account's industry or region (or the set of accounts) changed.
 func (s *Service) Facets(ctx context.Context) (Facets, error) {
-	db := s.db.Read.WithContext(ctx)
-	var f Facets
-	if err := db.Model(&Account{}).Where("industry <> ''").Distinct().Order("industry").Pluck("industry", &f.Industries).Error; err != nil {
-		return Facets{}, fmt.Errorf("industries: %w", err)
+	v, err := s.db.Versions(ctx)
+	if err != nil {
+		return Facets{}, err
 	}
-	if err := db.Model(&Account{}).Where("region <> ''").Distinct().Order("region").Pluck("region", &f.Regions).Error; err != nil {
-		return Facets{}, fmt.Errorf("regions: %w", err)
-	}
-	return f, nil
+	return s.cache.facets.Get(v.Accounts, func() (Facets, error) {
+		db := s.db.Read.WithContext(ctx)
+		var f Facets
+		if err := db.Model(&Account{}).Where("industry <> ''").Distinct().Order("industry").Pluck("industry", &f.Industries).Error; err != nil {
+			return Facets{}, fmt.Errorf("industries: %w", err)
+		}
+		if err := db.Model(&Account{}).Where("region <> ''").Distinct().Order("region").Pluck("region", &f.Regions).Error; err != nil {
+			return Facets{}, fmt.Errorf("regions: %w", err)
+		}
+		return f, nil
+	})
 }

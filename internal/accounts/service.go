@@ -19,6 +19,7 @@ type Service struct {
 	db       *store.DB
 	now      func() time.Time
 	onChange ChangeHook
+	cache    *caches
 }
 
 // ChangeHook is told, inside the writing transaction, which accounts a write changed, so
@@ -27,15 +28,16 @@ type ChangeHook func(ctx context.Context, tx *gorm.DB, accountIDs ...int64) erro
 
 // New returns a Service.
 func New(db *store.DB, now func() time.Time) *Service {
-	return &Service{db: db, now: now}
+	return &Service{db: db, now: now, cache: newCaches()}
 }
 
 // OnChange sets the hook every write calls; set it once, while wiring the application.
 func (s *Service) OnChange(h ChangeHook) { s.onChange = h }
 
-// changed runs the change hook, if any, for the accounts a write touched.
+// changed runs the change hook, if any, for the accounts a write touched; inside a batch
+// of writes (store.Batcher) it runs once at the batch's end, for all of them.
 func (s *Service) changed(ctx context.Context, tx *gorm.DB, ids ...int64) error {
-	if s.onChange == nil || len(ids) == 0 {
+	if s.onChange == nil || len(ids) == 0 || store.Defer(tx, ids...) {
 		return nil
 	}
 	return s.onChange(ctx, tx, ids...)
@@ -68,34 +70,43 @@ func loadAccount(db *gorm.DB, id int64) (Account, error) {
 }
 
 // complete fills owners, teams and the derived cadence fields of a page of accounts in
-// two queries, whatever the page size.
+// one query (the teams), whatever the page size: people and cadence come from caches.
 func (s *Service) complete(ctx context.Context, list []Account) error {
 	if len(list) == 0 {
 		return nil
 	}
-	ids := make([]int64, len(list))
-	ownerIDs := make([]int64, 0, len(list))
-	for i, a := range list {
-		ids[i] = a.ID
-		ownerIDs = append(ownerIDs, a.OwnerID)
-	}
-	db := s.db.Read.WithContext(ctx)
-	owners, err := RefsByID(db, ownerIDs)
-	if err != nil {
-		return fmt.Errorf("load owners: %w", err)
-	}
-	teams, err := loadTeams(db, ids)
+	v, err := s.db.Versions(ctx)
 	if err != nil {
 		return err
 	}
-	c, err := loadCadence(db)
+	return s.completeAt(ctx, v, list)
+}
+
+// completeAt is complete with the data versions already read.
+func (s *Service) completeAt(ctx context.Context, v store.Versions, list []Account) error {
+	if len(list) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(list))
+	for i, a := range list {
+		ids[i] = a.ID
+	}
+	people, err := s.people(ctx, v)
+	if err != nil {
+		return err
+	}
+	c, err := s.cadence(ctx, v)
+	if err != nil {
+		return err
+	}
+	teams, err := teamsOf(s.db.Read.WithContext(ctx), ids, people)
 	if err != nil {
 		return err
 	}
 	now := s.now().UTC()
 	for i := range list {
 		a := &list[i]
-		if o, ok := owners[a.OwnerID]; ok {
+		if o, ok := people[a.OwnerID]; ok {
 			a.Owner = &o
 		}
 		a.Team = teams[a.ID]
@@ -144,11 +155,28 @@ type Filter struct {
 
 // Sorts are the orders List accepts. A leading "-" means descending, as elsewhere:
 // "-health" lists the healthiest first and "health" the least healthy first (accounts
-// not scored, such as churned ones, come last either way).
+// not scored, such as churned ones, come last either way). "next_contact_due" lists the
+// accounts never contacted first: they have been due since they were created.
 var Sorts = []string{"name", "-annual_value", "next_contact_due", "health", "-health"}
+
+// sortOrders are the ORDER BY of each sort, each read in order from an index (migrations
+// 0001 and 0009) so that a page stops after its rows instead of sorting the table.
+var sortOrders = map[string]string{
+	"":                 "name, id",
+	"name":             "name, id",
+	"-annual_value":    "annual_value DESC, id",
+	"next_contact_due": "next_contact_due, id",
+	"health":           "COALESCE(health_score, 1000), id",
+	"-health":          "COALESCE(health_score, -1) DESC, id",
+}
 
 // List returns one page of accounts matching f, with owners and teams, and the total.
 func (s *Service) List(ctx context.Context, f Filter) ([]Account, int64, error) {
+	return s.list(ctx, f, true)
+}
+
+// list is List; without withTotal it does not count (the agenda shows no totals).
+func (s *Service) list(ctx context.Context, f Filter, withTotal bool) ([]Account, int64, error) {
 	bad := fault.Collect{}
 	if f.Tier != "" && !f.Tier.Valid() {
 		bad.Add("tier", "must be key, growth or standard")
@@ -156,27 +184,40 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Account, int64, error) 
 	if f.Status != "" && f.Status != StatusActive && f.Status != StatusChurned {
 		bad.Add("status", "must be active or churned")
 	}
-	var order clause.Expr
-	byHealth := false // the page joins account_health for the order
-	now := s.now().UTC()
-	switch f.Sort {
-	case "", "name":
-		order = clause.Expr{SQL: "name, id"}
-	case "-annual_value":
-		order = clause.Expr{SQL: "annual_value DESC, id"}
-	case "next_contact_due":
-		// Never-contacted accounts are due now.
-		order = clause.Expr{SQL: "COALESCE(next_contact_due, ?), id", Vars: []any{now}}
-	case "health":
-		order, byHealth = clause.Expr{SQL: "h.score IS NULL, h.score, accounts.id"}, true
-	case "-health":
-		order, byHealth = clause.Expr{SQL: "h.score IS NULL, h.score DESC, accounts.id"}, true
-	default:
+	order, ok := sortOrders[f.Sort]
+	if !ok {
 		bad.Add("sort", "must be one of name, -annual_value, next_contact_due, health, -health")
 	}
 	if err := bad.Err(); err != nil {
 		return nil, 0, err
 	}
+	now := s.now().UTC()
+	v, err := s.db.Versions(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	filtered := func() *gorm.DB { return s.filtered(ctx, f, now) }
+	var total int64
+	if withTotal {
+		if total, err = s.total(f, v, now, filtered); err != nil {
+			return nil, 0, err
+		}
+	}
+	p := f.Page.Normalized()
+	list := []Account{}
+	err = filtered().Clauses(clause.OrderBy{Expression: clause.Expr{SQL: order}}).
+		Limit(p.Size).Offset(p.Offset()).Find(&list).Error
+	if err != nil {
+		return nil, 0, fmt.Errorf("list accounts: %w", err)
+	}
+	if err := s.completeAt(ctx, v, list); err != nil {
+		return nil, 0, err
+	}
+	return list, total, nil
+}
+
+// filtered is the query of the live accounts that f selects.
+func (s *Service) filtered(ctx context.Context, f Filter, now time.Time) *gorm.DB {
 	q := s.db.Read.WithContext(ctx).Model(&Account{})
 	if f.Q != "" {
 		q = q.Where("name LIKE ? ESCAPE '\\'", "%"+escapeLike(f.Q)+"%")
@@ -207,23 +248,42 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Account, int64, error) 
 	if f.DueBy != nil {
 		q = q.Where("status = ? AND next_contact_due >= ? AND next_contact_due <= ?", StatusActive, now, f.DueBy.UTC())
 	}
-	var total int64
-	if err := q.Count(&total).Error; err != nil {
-		return nil, 0, fmt.Errorf("count accounts: %w", err)
+	return q
+}
+
+// total counts the accounts a filter selects without counting the table on every
+// request: a total is kept until a write changes what it depends on. An overdue total
+// also moves with the clock, so it is kept with the moment it was counted at and brought
+// to now by counting only the accounts that fell due in between (an index range).
+func (s *Service) total(f Filter, v store.Versions, now time.Time, filtered func() *gorm.DB) (int64, error) {
+	var n int64
+	if f.DueBy != nil { // a window that moves at both ends: not kept
+		if err := filtered().Count(&n).Error; err != nil {
+			return 0, fmt.Errorf("count accounts: %w", err)
+		}
+		return n, nil
 	}
-	p := f.Page.Normalized()
-	list := []Account{}
-	if byHealth {
-		q = q.Select("accounts.*").Joins("LEFT JOIN account_health h ON h.account_id = accounts.id")
+	key := totalKey{Q: f.Q, Tier: string(f.Tier), Status: f.Status, Industry: f.Industry, Region: f.Region,
+		OwnerID: f.OwnerID, MemberID: f.MemberID, Overdue: f.Overdue}
+	ver := key.version(v)
+	if t, ok := s.cache.totals.Get(key, ver); ok {
+		if !key.Overdue {
+			return t.n, nil
+		}
+		if !now.Before(t.at) {
+			var fell int64
+			if err := filtered().Where("next_contact_due >= ?", t.at).Count(&fell).Error; err != nil {
+				return 0, fmt.Errorf("count accounts: %w", err)
+			}
+			s.cache.totals.Put(key, ver, total{n: t.n + fell, at: now})
+			return t.n + fell, nil
+		}
 	}
-	err := q.Clauses(clause.OrderBy{Expression: order}).Limit(p.Size).Offset(p.Offset()).Find(&list).Error
-	if err != nil {
-		return nil, 0, fmt.Errorf("list accounts: %w", err)
+	if err := filtered().Count(&n).Error; err != nil {
+		return 0, fmt.Errorf("count accounts: %w", err)
 	}
-	if err := s.complete(ctx, list); err != nil {
-		return nil, 0, err
-	}
-	return list, total, nil
+	s.cache.totals.Put(key, ver, total{n: n, at: now})
+	return n, nil
 }
 
 func escapeLike(s string) string {

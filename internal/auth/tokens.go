@@ -49,6 +49,7 @@ type Service struct {
 	secret  []byte
 	now     func() time.Time
 	limiter *limiter
+	revoked store.Memo[map[string]bool] // signed-out token ids, while no token is signed out
 }
 
 // New returns a Service signing with secret.
@@ -127,7 +128,11 @@ func (s *Service) Authenticate(ctx context.Context, token string) (staff.User, C
 	if err != nil {
 		return staff.User{}, Claims{}, unauthorized
 	}
-	u, err := s.staff.Get(ctx, id)
+	v, err := s.db.Versions(ctx)
+	if err != nil {
+		return staff.User{}, Claims{}, err
+	}
+	u, err := s.staff.Lookup(ctx, v, id)
 	if fault.Is(err, fault.KindNotFound) {
 		return staff.User{}, Claims{}, unauthorized
 	}
@@ -137,11 +142,21 @@ func (s *Service) Authenticate(ctx context.Context, token string) (staff.User, C
 	if u.TokenVersion != c.TokenVersion || u.Status == staff.StatusDeparted {
 		return staff.User{}, Claims{}, unauthorized
 	}
-	var revoked int64
-	if err := s.db.Read.WithContext(ctx).Table("revoked_tokens").Where("jti = ?", c.ID).Count(&revoked).Error; err != nil {
-		return staff.User{}, Claims{}, fmt.Errorf("check revoked token: %w", err)
+	revoked, err := s.revoked.Get(v.Users, func() (map[string]bool, error) {
+		var ids []string
+		if err := s.db.Read.WithContext(ctx).Table("revoked_tokens").Pluck("jti", &ids).Error; err != nil {
+			return nil, fmt.Errorf("load revoked tokens: %w", err)
+		}
+		out := make(map[string]bool, len(ids))
+		for _, id := range ids {
+			out[id] = true
+		}
+		return out, nil
+	})
+	if err != nil {
+		return staff.User{}, Claims{}, err
 	}
-	if revoked > 0 {
+	if revoked[c.ID] {
 		return staff.User{}, Claims{}, unauthorized
 	}
 	return u, c, nil

@@ -1,10 +1,13 @@
 package health
 
 import (
+	"database/sql"
 	"fmt"
+	"runtime"
 	"slices"
 	"time"
 
+	"golang.org/x/sync/errgroup"
 	"gorm.io/gorm"
 )
 
@@ -17,7 +20,8 @@ type subject struct {
 
 // loadFacts fills the facts of the live accounts with the given ids (all live accounts
 // when ids is nil) with one query per kind of fact, whatever the number of accounts.
-func loadFacts(db *gorm.DB, now time.Time, ids []int64) (map[int64]*subject, error) {
+// With parallel (db must then be a pool, not a transaction) the queries run side by side.
+func loadFacts(db *gorm.DB, now time.Time, ids []int64, parallel bool) (map[int64]*subject, error) {
 	now = now.UTC()
 	ago := func(days int) time.Time { return now.AddDate(0, 0, -days) }
 	scope := func(col string) (string, []any) {
@@ -27,7 +31,7 @@ func loadFacts(db *gorm.DB, now time.Time, ids []int64) (map[int64]*subject, err
 		return " AND " + col + " IN ?", []any{ids}
 	}
 
-	var accts []struct {
+	type acct struct {
 		ID              int64
 		Tier            string
 		Status          string
@@ -37,11 +41,23 @@ func loadFacts(db *gorm.DB, now time.Time, ids []int64) (map[int64]*subject, err
 		AnnualValue     int64
 		OwnerStatus     *string
 	}
+	var accts []acct
 	where, args := scope("a.id")
-	err := db.Raw(`SELECT a.id, a.tier, a.status, a.cadence_days, a.last_contacted_at, a.renewal_date,
+	err := eachRow(db, `SELECT a.id, a.tier, a.status, a.cadence_days, a.last_contacted_at, a.renewal_date,
 			a.annual_value, u.status AS owner_status
 		FROM accounts a LEFT JOIN users u ON u.id = a.owner_id
-		WHERE a.deleted_at IS NULL`+where, args...).Scan(&accts).Error
+		WHERE a.deleted_at IS NULL`+where, args, func(r *sql.Rows) error {
+		var a acct
+		var last sql.NullTime
+		if err := r.Scan(&a.ID, &a.Tier, &a.Status, &a.CadenceDays, &last, &a.RenewalDate, &a.AnnualValue, &a.OwnerStatus); err != nil {
+			return err
+		}
+		if last.Valid {
+			a.LastContactedAt = &last.Time
+		}
+		accts = append(accts, a)
+		return nil
+	})
 	if err != nil {
 		return nil, fmt.Errorf("health facts: accounts: %w", err)
 	}
@@ -79,78 +95,68 @@ func loadFacts(db *gorm.DB, now time.Time, ids []int64) (map[int64]*subject, err
 		return out, nil
 	}
 
-	type count struct {
-		AccountID int64
-		N         int
+	// Each step fills one kind of fact from one query; every step writes its own fields,
+	// so that a full scan can run them side by side on several read connections.
+	type step struct {
+		what  string
+		query string
+		args  []any
+		row   func(*sql.Rows) error
 	}
-	counts := func(what, query string, args []any, set func(*Facts, int)) error {
-		var rows []count
-		if err := db.Raw(query, args...).Scan(&rows).Error; err != nil {
-			return fmt.Errorf("health facts: %s: %w", what, err)
-		}
-		for _, r := range rows {
-			if s, ok := out[r.AccountID]; ok {
-				set(&s.Facts, r.N)
+	// count is a step over (account_id, n) rows, handing each n to set.
+	count := func(what, query string, args []any, set func(*Facts, int)) step {
+		return step{what, query, args, func(r *sql.Rows) error {
+			var id int64
+			var n int
+			if err := r.Scan(&id, &n); err != nil {
+				return err
 			}
-		}
-		return nil
+			if s, ok := out[id]; ok {
+				set(&s.Facts, n)
+			}
+			return nil
+		}}
 	}
-
+	var steps []step
 	where, args = scope("t.account_id")
-	if err := counts("team", `SELECT t.account_id, COUNT(*) AS n FROM account_team t
+	steps = append(steps, count("team", `SELECT t.account_id, COUNT(*) AS n FROM account_team t
 		JOIN users u ON u.id = t.user_id AND u.status = 'active' WHERE 1 = 1`+where+` GROUP BY t.account_id`,
-		args, func(f *Facts, n int) { f.ActiveTeamMembers = n }); err != nil {
-		return nil, err
-	}
+		args, func(f *Facts, n int) { f.ActiveTeamMembers = n }))
 	where, args = scope("account_id")
-	if err := counts("contacts", `SELECT account_id, COUNT(*) AS n FROM contacts
+	steps = append(steps, count("contacts", `SELECT account_id, COUNT(*) AS n FROM contacts
 		WHERE deleted_at IS NULL`+where+` GROUP BY account_id`,
-		args, func(f *Facts, n int) { f.Contacts = n }); err != nil {
-		return nil, err
-	}
+		args, func(f *Facts, n int) { f.Contacts = n }))
 
-	// Contact interactions in the windows the rules look at, in one pass.
-	var windows []struct {
-		AccountID int64
-		C30       int
-		C90       int
-		Prev90    int
-		C180      int
-	}
+	// Contact interactions in the windows the rules look at, and the share of the staff
+	// member with the most of them: one pass over the window, by account and author.
 	where, args = scope("account_id")
-	err = db.Raw(`SELECT account_id,
+	steps = append(steps, step{"interactions", `SELECT account_id,
 			SUM(CASE WHEN occurred_at >= ? THEN 1 ELSE 0 END) AS c30,
 			SUM(CASE WHEN occurred_at >= ? THEN 1 ELSE 0 END) AS c90,
 			SUM(CASE WHEN occurred_at < ? THEN 1 ELSE 0 END) AS prev90,
 			COUNT(*) AS c180
-		FROM interactions WHERE kind <> 'note' AND occurred_at >= ? AND occurred_at <= ?`+where+`
-		GROUP BY account_id`,
+		FROM interactions WHERE kind <> 'note' AND occurred_at >= ? AND occurred_at <= ?` + where + `
+		GROUP BY account_id, author_id`,
 		append([]any{ago(RecentContactDays), ago(EngagementWindowDays), ago(EngagementWindowDays),
-			ago(TouchWindowDays), now}, args...)...).Scan(&windows).Error
-	if err != nil {
-		return nil, fmt.Errorf("health facts: interactions: %w", err)
-	}
-	for _, w := range windows {
-		if s, ok := out[w.AccountID]; ok {
-			s.Facts.Contacts30, s.Facts.Contacts90, s.Facts.ContactsPrev90, s.Facts.Interactions180 = w.C30, w.C90, w.Prev90, w.C180
-		}
-	}
-
-	where, args = scope("account_id")
-	if err := counts("top staff", `SELECT account_id, MAX(n) AS n FROM (
-			SELECT account_id, author_id, COUNT(*) AS n FROM interactions
-			WHERE kind <> 'note' AND occurred_at >= ? AND occurred_at <= ?`+where+`
-			GROUP BY account_id, author_id) per_author GROUP BY account_id`,
-		append([]any{ago(TouchWindowDays), now}, args...), func(f *Facts, n int) { f.TopStaffShare180 = n }); err != nil {
-		return nil, err
-	}
+			ago(TouchWindowDays), now}, args...), func(r *sql.Rows) error {
+			var id int64
+			var c30, c90, prev90, c180 int
+			if err := r.Scan(&id, &c30, &c90, &prev90, &c180); err != nil {
+				return err
+			}
+			if s, ok := out[id]; ok {
+				f := &s.Facts
+				f.Contacts30, f.Contacts90, f.ContactsPrev90 = f.Contacts30+c30, f.Contacts90+c90, f.ContactsPrev90+prev90
+				f.Interactions180 += c180
+				f.TopStaffShare180 = max(f.TopStaffShare180, c180)
+			}
+			return nil
+		}})
 	where, args = scope("i.account_id")
-	if err := counts("contacts touched", `SELECT i.account_id, COUNT(DISTINCT ic.contact_id) AS n
+	steps = append(steps, count("contacts touched", `SELECT i.account_id, COUNT(DISTINCT ic.contact_id) AS n
 		FROM interactions i JOIN interaction_contacts ic ON ic.interaction_id = i.id
 		WHERE i.kind <> 'note' AND i.occurred_at >= ? AND i.occurred_at <= ?`+where+` GROUP BY i.account_id`,
-		append([]any{ago(TouchWindowDays), now}, args...), func(f *Facts, n int) { f.ContactsTouched180 = n }); err != nil {
-		return nil, err
-	}
+		append([]any{ago(TouchWindowDays), now}, args...), func(f *Facts, n int) { f.ContactsTouched180 = n }))
 	// A leader's touch: an executive visit or holiday greeting, or any contact that a
 	// manager or admin made or took part in. Two index-driven halves rather than an
 	// EXISTS per interaction: the interactions in the window (kind and author are in
@@ -158,7 +164,7 @@ func loadFacts(db *gorm.DB, now time.Time, ids []int64) (map[int64]*subject, err
 	// through the participants.
 	where, args = scope("i.account_id")
 	window := append([]any{ago(ExecutiveTouchDays), now}, args...)
-	if err := counts("executive touch", `SELECT account_id, 1 AS n FROM (
+	steps = append(steps, count("executive touch", `SELECT account_id, 1 AS n FROM (
 			SELECT i.account_id FROM interactions i
 			WHERE i.kind <> 'note' AND i.occurred_at >= ? AND i.occurred_at <= ?`+where+`
 			  AND (i.kind IN ('executive_visit', 'holiday_greeting')
@@ -168,29 +174,59 @@ func loadFacts(db *gorm.DB, now time.Time, ids []int64) (map[int64]*subject, err
 			JOIN users pu ON pu.id = p.user_id AND pu.role IN ('manager', 'admin')
 			JOIN interactions i ON i.id = p.interaction_id
 			WHERE i.kind <> 'note' AND i.occurred_at >= ? AND i.occurred_at <= ?`+where+`)`,
-		slices.Concat(window, window), func(f *Facts, _ int) { f.ExecutiveTouch365 = true }); err != nil {
-		return nil, err
-	}
+		slices.Concat(window, window), func(f *Facts, _ int) { f.ExecutiveTouch365 = true }))
 	where, args = scope("account_id")
-	if err := counts("owner changes", `SELECT account_id, COUNT(*) AS n FROM audit_entries
+	steps = append(steps, count("owner changes", `SELECT account_id, COUNT(*) AS n FROM audit_entries
 		WHERE action = 'account.transfer' AND at >= ?`+where+` GROUP BY account_id`,
-		append([]any{ago(OwnerChangeWindowDays)}, args...), func(f *Facts, n int) { f.OwnerChanges365 = n }); err != nil {
-		return nil, err
-	}
-
-	var complaints []struct {
-		AccountID int64
-		OpenedAt  time.Time
-	}
+		append([]any{ago(OwnerChangeWindowDays)}, args...), func(f *Facts, n int) { f.OwnerChanges365 = n }))
 	where, args = scope("account_id")
-	if err := db.Raw(`SELECT account_id, opened_at FROM complaints WHERE status = 'open'`+where, args...).
-		Scan(&complaints).Error; err != nil {
-		return nil, fmt.Errorf("health facts: complaints: %w", err)
+	steps = append(steps, step{"complaints", `SELECT account_id, opened_at FROM complaints WHERE status = 'open'` + where,
+		args, func(r *sql.Rows) error {
+			var id int64
+			var opened time.Time
+			if err := r.Scan(&id, &opened); err != nil {
+				return err
+			}
+			if s, ok := out[id]; ok {
+				s.Facts.OpenComplaintDays = append(s.Facts.OpenComplaintDays, int(now.Sub(opened)/(24*time.Hour)))
+			}
+			return nil
+		}})
+
+	run := func(st step) error {
+		if err := eachRow(db, st.query, st.args, st.row); err != nil {
+			return fmt.Errorf("health facts: %s: %w", st.what, err)
+		}
+		return nil
 	}
-	for _, c := range complaints {
-		if s, ok := out[c.AccountID]; ok {
-			s.Facts.OpenComplaintDays = append(s.Facts.OpenComplaintDays, int(now.Sub(c.OpenedAt)/(24*time.Hour)))
+	if !parallel {
+		for _, st := range steps {
+			if err := run(st); err != nil {
+				return nil, err
+			}
+		}
+		return out, nil
+	}
+	var g errgroup.Group
+	g.SetLimit(runtime.NumCPU())
+	for _, st := range steps {
+		g.Go(func() error { return run(st) })
+	}
+	return out, g.Wait()
+}
+
+// eachRow runs a query on db (a pool or a transaction) and hands each row to fn: the
+// scan reads hundreds of thousands of rows, too many to go through reflection.
+func eachRow(db *gorm.DB, query string, args []any, fn func(*sql.Rows) error) error {
+	rows, err := db.Raw(query, args...).Rows()
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			return err
 		}
 	}
-	return out, nil
+	return rows.Err()
 }

@@ -56,9 +56,19 @@ func (s *Service) Flags(ctx context.Context, acc *accounts.Service, f FlagFilter
 	if f.OwnerID != 0 {
 		q = q.Where("a.owner_id = ?", f.OwnerID)
 	}
-	var total int64
-	if err := q.Count(&total).Error; err != nil {
-		return nil, 0, fmt.Errorf("count flags: %w", err)
+	// The total is kept until an account's flag, level, tier, owner or status changes.
+	v, err := s.db.Versions(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	key, ver := f, [2]int64{v.Flags, v.Accounts}
+	key.Page = store.Page{}
+	total, ok := s.flagTotals.Get(key, ver)
+	if !ok {
+		if err := q.Count(&total).Error; err != nil {
+			return nil, 0, fmt.Errorf("count flags: %w", err)
+		}
+		s.flagTotals.Put(key, ver, total)
 	}
 	p := f.Page.Normalized()
 	var recs []record

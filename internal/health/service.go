@@ -18,12 +18,15 @@ import (
 // (through Refresh, called inside the write's transaction) and in a periodic scan that
 // catches what time alone changes.
 type Service struct {
-	db  *store.DB
-	now func() time.Time
+	db         *store.DB
+	now        func() time.Time
+	flagTotals *store.Cache[FlagFilter, int64] // by filter (page zeroed), while no flag changes
 }
 
 // New returns a Service.
-func New(db *store.DB, now func() time.Time) *Service { return &Service{db: db, now: now} }
+func New(db *store.DB, now func() time.Time) *Service {
+	return &Service{db: db, now: now, flagTotals: store.NewCache[FlagFilter, int64](1024)}
+}
 
 // record is one row of account_health.
 type record struct {
@@ -61,31 +64,6 @@ func (s *Service) Refresh(ctx context.Context, tx *gorm.DB, ids ...int64) error 
 	return s.update(ctx, tx.WithContext(ctx), ids)
 }
 
-// ScanResult says what a full scan did.
-type ScanResult struct {
-	Accounts int           `json:"accounts"`
-	Flagged  int           `json:"flagged"`
-	Changed  int           `json:"changed"`
-	Took     time.Duration `json:"took"`
-}
-
-// Scan rescores every account. It is safe to run on several instances at once: each run
-// writes the same rows from the same data, and flagged_since only moves on a change.
-func (s *Service) Scan(ctx context.Context) (ScanResult, error) {
-	start := time.Now()
-	var res ScanResult
-	err := s.db.Write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var err error
-		res, err = s.apply(ctx, tx, nil)
-		return err
-	})
-	res.Took = time.Since(start)
-	if err != nil {
-		return res, fmt.Errorf("health scan: %w", err)
-	}
-	return res, nil
-}
-
 // refreshChunk bounds the accounts rescored per pass, so that the id lists stay well
 // under SQLite's limit of bound variables per statement (a cadence change can touch every
 // account of a tier).
@@ -102,34 +80,86 @@ func (s *Service) update(ctx context.Context, tx *gorm.DB, ids []int64) error {
 	return nil
 }
 
-// apply scores the accounts (all when ids is nil) and writes the results: rows for
-// scored accounts, none for churned or deleted ones, an event for each change of level
-// or of the neglected flag.
+// apply scores the given accounts inside tx, the transaction of a write, and writes
+// the results: rows for scored accounts, none for churned or deleted ones, an event for
+// each change of level or of the neglected flag.
 func (s *Service) apply(ctx context.Context, tx *gorm.DB, ids []int64) (ScanResult, error) {
 	now := s.now().UTC()
-	subjects, err := loadFacts(tx, now, ids)
+	subjects, prev, err := load(tx, now, ids)
 	if err != nil {
 		return ScanResult{}, err
 	}
+	p, res, err := plan(subjects, prev, now)
+	if err != nil {
+		return res, err
+	}
+	if len(p.gone) > 0 {
+		if err := tx.Where("account_id IN ?", p.gone).Delete(&record{}).Error; err != nil {
+			return res, err
+		}
+	}
+	// Every scored row was computed now: one statement for the rows that did not change
+	// otherwise, instead of rewriting each.
+	if err := tx.Model(&record{}).Where("account_id IN ?", ids).Update("computed_at", now).Error; err != nil {
+		return res, fmt.Errorf("save health: %w", err)
+	}
+	if len(p.rows) > 0 {
+		err := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "account_id"}}, UpdateAll: true}).
+			CreateInBatches(p.rows, 500).Error
+		if err != nil {
+			return res, fmt.Errorf("save health: %w", err)
+		}
+	}
+	if len(p.events) > 0 {
+		if err := tx.CreateInBatches(p.events, 500).Error; err != nil {
+			return res, fmt.Errorf("save health events: %w", err)
+		}
+	}
+	return res, nil
+}
+
+// load reads the facts of the accounts and their stored results inside tx.
+func load(tx *gorm.DB, now time.Time, ids []int64) (map[int64]*subject, map[int64]record, error) {
+	subjects, err := loadFacts(tx, now, ids, false)
+	if err != nil {
+		return nil, nil, err
+	}
+	prev, err := loadRecords(tx, ids)
+	return subjects, prev, err
+}
+
+// loadRecords reads the stored results of the accounts (all when ids is nil).
+func loadRecords(db *gorm.DB, ids []int64) (map[int64]record, error) {
 	var old []record
-	q := tx.Model(&record{})
+	q := db.Model(&record{})
 	if ids != nil {
 		q = q.Where("account_id IN ?", ids)
 	}
 	if err := q.Find(&old).Error; err != nil {
-		return ScanResult{}, err
+		return nil, fmt.Errorf("load health: %w", err)
 	}
 	prev := make(map[int64]record, len(old))
 	for _, r := range old {
 		prev[r.AccountID] = r
 	}
+	return prev, nil
+}
+
+// changes are what scoring found against the stored results: rows to write (new or
+// different), rows to drop (churned or deleted accounts) and the events of level changes.
+type changes struct {
+	rows   []record
+	gone   []int64
+	events []event
+}
+
+// plan scores the subjects and compares them with the stored results.
+func plan(subjects map[int64]*subject, prev map[int64]record, now time.Time) (changes, ScanResult, error) {
 	var res ScanResult
-	var rows []record
-	var events []event
-	var gone []int64
+	var p changes
 	for id := range prev {
 		if sub, ok := subjects[id]; !ok || sub.Facts.Churned {
-			gone = append(gone, id)
+			p.gone = append(p.gone, id)
 		}
 	}
 	for id, sub := range subjects {
@@ -141,25 +171,25 @@ func (s *Service) apply(ctx context.Context, tx *gorm.DB, ids []int64) (ScanResu
 		neglected := Neglected(sub.Facts, now)
 		reasons, err := json.Marshal(r.Reasons)
 		if err != nil {
-			return res, err
+			return p, res, err
 		}
 		rec := record{AccountID: id, Score: r.Score, Level: r.Level, Neglected: neglected,
 			RiskValue: int64(MaxScore-r.Score) * sub.AnnualValue, Reasons: string(reasons), ComputedAt: now,
 			LevelSince: now}
-		p, had := prev[id]
+		old, had := prev[id]
 		if had {
-			rec.LevelSince, rec.FlaggedSince = p.LevelSince, p.FlaggedSince
+			rec.LevelSince, rec.FlaggedSince = old.LevelSince, old.FlaggedSince
 		}
-		if !had || p.Level != rec.Level || p.Neglected != neglected {
+		if !had || old.Level != rec.Level || old.Neglected != neglected {
 			res.Changed++
 			from := ""
 			if had {
-				from = string(p.Level)
+				from = string(old.Level)
 			}
-			if !had || p.Level != rec.Level {
+			if !had || old.Level != rec.Level {
 				rec.LevelSince = now
 			}
-			events = append(events, event{AccountID: id, At: now, FromLevel: from, ToLevel: string(rec.Level),
+			p.events = append(p.events, event{AccountID: id, At: now, FromLevel: from, ToLevel: string(rec.Level),
 				Score: rec.Score, Neglected: neglected})
 		}
 		switch {
@@ -171,40 +201,12 @@ func (s *Service) apply(ctx context.Context, tx *gorm.DB, ids []int64) (ScanResu
 		if rec.FlaggedSince != nil {
 			res.Flagged++
 		}
-		if had && rec.sameAs(p) {
-			continue // only computed_at moves, for all rows at once below
+		if had && rec.sameAs(old) {
+			continue
 		}
-		rows = append(rows, rec)
+		p.rows = append(p.rows, rec)
 	}
-	if len(gone) > 0 {
-		if err := tx.Where("account_id IN ?", gone).Delete(&record{}).Error; err != nil {
-			return res, err
-		}
-	}
-	// Every scored row was computed now. One statement for the rows that did not change
-	// otherwise (nearly all of them in a periodic scan) instead of rewriting each.
-	touch := tx.Model(&record{})
-	if ids == nil {
-		touch = touch.Where("1 = 1")
-	} else {
-		touch = touch.Where("account_id IN ?", ids)
-	}
-	if err := touch.Update("computed_at", now).Error; err != nil {
-		return res, fmt.Errorf("save health: %w", err)
-	}
-	if len(rows) > 0 {
-		err := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "account_id"}}, UpdateAll: true}).
-			CreateInBatches(rows, 500).Error
-		if err != nil {
-			return res, fmt.Errorf("save health: %w", err)
-		}
-	}
-	if len(events) > 0 {
-		if err := tx.CreateInBatches(events, 500).Error; err != nil {
-			return res, fmt.Errorf("save health events: %w", err)
-		}
-	}
-	return res, nil
+	return p, res, nil
 }
 
 // sameAs reports whether r stores what o stores, apart from computed_at.
@@ -255,7 +257,7 @@ func (s *Service) Get(ctx context.Context, accountID int64) (Report, error) {
 		return Report{}, err
 	}
 	now := s.now().UTC()
-	subjects, err := loadFacts(db, now, []int64{accountID})
+	subjects, err := loadFacts(db, now, []int64{accountID}, false)
 	if err != nil {
 		return Report{}, err
 	}

@@ -26,6 +26,7 @@ type Service struct {
 	db         *store.DB
 	now        func() time.Time
 	bcryptCost int
+	all        store.Memo[map[int64]User] // every user, while no user changes (a staff of hundreds)
 }
 
 // New returns a Service. cost is the bcrypt cost (bcrypt.DefaultCost in production).
@@ -116,13 +117,33 @@ func (s *Service) create(ctx context.Context, actor *User, in NewUser) (User, er
 
 // Get returns the user with id.
 func (s *Service) Get(ctx context.Context, id int64) (User, error) {
-	var u User
-	err := s.db.Read.WithContext(ctx).Take(&u, id).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return User{}, fault.NotFound("user", id)
-	}
+	v, err := s.db.Versions(ctx)
 	if err != nil {
-		return User{}, fmt.Errorf("get user %d: %w", id, err)
+		return User{}, err
+	}
+	return s.Lookup(ctx, v, id)
+}
+
+// Lookup returns the user with id as of the data versions v, from the staff kept in
+// memory until a user changes: signing in checks it on every request.
+func (s *Service) Lookup(ctx context.Context, v store.Versions, id int64) (User, error) {
+	all, err := s.all.Get(v.Users, func() (map[int64]User, error) {
+		var list []User
+		if err := s.db.Read.WithContext(ctx).Find(&list).Error; err != nil {
+			return nil, fmt.Errorf("load users: %w", err)
+		}
+		out := make(map[int64]User, len(list))
+		for _, u := range list {
+			out[u.ID] = u
+		}
+		return out, nil
+	})
+	if err != nil {
+		return User{}, err
+	}
+	u, ok := all[id]
+	if !ok {
+		return User{}, fault.NotFound("user", id)
 	}
 	return u, nil
 }

@@ -28,19 +28,28 @@ type DB struct {
 	Write *gorm.DB
 	Read  *gorm.DB
 	path  string
+
+	readSQL *sql.DB // Read's pool, for the few hot queries that need no GORM
+
+	// Batch commits the hot writes in groups on Write (see Batcher).
+	Batch *Batcher
 }
 
-// pragmas common to both pools. _txlock=immediate makes every transaction take the write
-// lock at BEGIN, so a transaction that reads then writes never fails upgrading its lock.
+// pragmas common to both pools. On the write pool _txlock=immediate makes every
+// transaction take the write lock at BEGIN, so a transaction that reads then writes never
+// fails upgrading its lock; on the read pool a transaction is a read snapshot that must not
+// take the write lock at all.
 func dsn(path string, readOnly bool) string {
 	q := url.Values{}
 	q.Set("_journal_mode", "WAL")
 	q.Set("_synchronous", "NORMAL")
 	q.Set("_busy_timeout", "5000")
 	q.Set("_foreign_keys", "on")
-	q.Set("_txlock", "immediate")
 	if readOnly {
 		q.Set("_query_only", "on")
+		q.Set("_txlock", "deferred")
+	} else {
+		q.Set("_txlock", "immediate")
 	}
 	return "file:" + path + "?" + q.Encode()
 }
@@ -56,8 +65,12 @@ func Open(path string) (*DB, error) {
 		return &gorm.Config{
 			SkipDefaultTransaction: true,
 			PrepareStmt:            true,
-			Logger:                 logger.Discard,
-			NowFunc:                func() time.Time { return time.Now().UTC() },
+			// Statements with IN lists differ by their length; without a bound the cache of
+			// prepared statements grows with every new length (memory after large handovers).
+			PrepareStmtMaxSize: 256,
+			PrepareStmtTTL:     10 * time.Minute,
+			Logger:             logger.Discard,
+			NowFunc:            func() time.Time { return time.Now().UTC() },
 		}
 	}
 	w, err := gorm.Open(sqlite.Open(dsn(path, false)), cfg())
@@ -89,11 +102,12 @@ func Open(path string) (*DB, error) {
 	n := 2 * runtime.NumCPU()
 	rsql.SetMaxOpenConns(n)
 	rsql.SetMaxIdleConns(n)
-	return &DB{Write: w, Read: r, path: path}, nil
+	return &DB{Write: w, Read: r, path: path, readSQL: rsql, Batch: newBatcher(w)}, nil
 }
 
-// Close closes both pools.
+// Close answers the queued writes, then closes both pools.
 func (db *DB) Close() error {
+	db.Batch.close()
 	var first error
 	for _, g := range []*gorm.DB{db.Read, db.Write} {
 		if s, err := g.DB(); err == nil {

@@ -4,6 +4,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -25,6 +26,10 @@ type apiError struct {
 	Details any          `json:"details,omitempty"`
 }
 
+// statusClientClosed is the status logged for a request whose client went away (nginx's
+// 499); the client never sees it.
+const statusClientClosed = 499
+
 var statusOf = map[fault.Kind]int{
 	fault.KindInvalid:      http.StatusUnprocessableEntity,
 	fault.KindNotFound:     http.StatusNotFound,
@@ -44,6 +49,11 @@ func errorStatus(c *gin.Context, err error) (int, apiError) {
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
 		return http.StatusRequestEntityTooLarge, apiError{Code: "too_large", Message: "request body is too large"}
+	}
+	if c.Request.Context().Err() != nil && errors.Is(err, context.Canceled) {
+		// The client went away mid-request: nobody reads the answer, and it is no bug.
+		slog.Debug("client went away", "request_id", c.GetString(requestIDKey), "path", c.FullPath())
+		return statusClientClosed, apiError{Code: "client_closed", Message: "the client closed the request"}
 	}
 	slog.Error("internal error", "request_id", c.GetString(requestIDKey), "method", c.Request.Method,
 		"path", c.FullPath(), "err", err)

@@ -1,0 +1,116 @@
+package accounts
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"gorm.io/gorm"
+
+	"keyhold/internal/store"
+)
+
+// caches hold what the read paths need on every request and what changes rarely, each
+// keyed by the data versions it was computed under (store.Versions): a write anywhere,
+// in this process or another, makes the next read load afresh.
+type caches struct {
+	people  store.Memo[map[int64]UserRef] // every user's short form (a staff of hundreds)
+	cadence store.Memo[cadence]
+	facets  store.Memo[Facets]
+	totals  *store.Cache[totalKey, total]
+}
+
+func newCaches() *caches {
+	return &caches{totals: store.NewCache[totalKey, total](4096)}
+}
+
+// totalKey is a list filter as far as its total depends on it (not its order or page).
+type totalKey struct {
+	Q, Tier, Status, Industry, Region string
+	OwnerID, MemberID                 int64
+	Overdue                           bool
+}
+
+// totalVersion is the part of the data versions a total depends on: due dates only for
+// the overdue filter and teams only for the member filter, so that logging a call does
+// not make every other total count again.
+type totalVersion struct{ Accounts, Due, Teams int64 }
+
+// total is a counted total; for the overdue filter, counted as of a moment (at).
+type total struct {
+	n  int64
+	at time.Time
+}
+
+func (k totalKey) version(v store.Versions) totalVersion {
+	out := totalVersion{Accounts: v.Accounts}
+	if k.Overdue {
+		out.Due = v.Due
+	}
+	if k.MemberID != 0 {
+		out.Teams = v.Teams
+	}
+	return out
+}
+
+// people returns every user's short form, from the cache while no user changed.
+func (s *Service) people(ctx context.Context, v store.Versions) (map[int64]UserRef, error) {
+	return s.cache.people.Get(v.Users, func() (map[int64]UserRef, error) {
+		var refs []UserRef
+		if err := s.db.Read.WithContext(ctx).Find(&refs).Error; err != nil {
+			return nil, fmt.Errorf("load people: %w", err)
+		}
+		out := make(map[int64]UserRef, len(refs))
+		for _, r := range refs {
+			out[r.ID] = r
+		}
+		return out, nil
+	})
+}
+
+// cadence returns the cadence policies, from the cache while no policy changed.
+func (s *Service) cadence(ctx context.Context, v store.Versions) (cadence, error) {
+	return s.cache.cadence.Get(v.Cadence, func() (cadence, error) {
+		return loadCadence(s.db.Read.WithContext(ctx))
+	})
+}
+
+// teamsOf returns the teams of the accounts, owner first, then by role and name: one
+// query on account_team, names and statuses from people.
+func teamsOf(db *gorm.DB, accountIDs []int64, people map[int64]UserRef) (map[int64][]TeamMember, error) {
+	var rows []TeamMember
+	err := db.Table("account_team").Select("account_id, user_id, role, since").
+		Where("account_id IN ?", accountIDs).Find(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("load teams: %w", err)
+	}
+	for i := range rows {
+		if p, ok := people[rows[i].UserID]; ok {
+			rows[i].Name, rows[i].Status = p.Name, p.Status
+		}
+	}
+	slices.SortFunc(rows, func(a, b TeamMember) int {
+		return cmp.Or(cmp.Compare(a.AccountID, b.AccountID), cmp.Compare(a.Role.rank(), b.Role.rank()),
+			cmp.Compare(a.Name, b.Name), cmp.Compare(a.UserID, b.UserID))
+	})
+	out := make(map[int64][]TeamMember, len(accountIDs))
+	for _, r := range rows {
+		out[r.AccountID] = append(out[r.AccountID], r)
+	}
+	return out, nil
+}
+
+// rank orders team roles: owner, backup, executive sponsor, then support.
+func (r TeamRole) rank() int {
+	switch r {
+	case RoleOwner:
+		return 0
+	case RoleBackup:
+		return 1
+	case RoleExecutiveSponsor:
+		return 2
+	}
+	return 3
+}

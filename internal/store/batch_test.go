@@ -1,0 +1,161 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"gorm.io/gorm"
+)
+
+func openMigrated(t *testing.T) *DB {
+	t.Helper()
+	db, err := Open(filepath.Join(t.TempDir(), "k.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := db.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+func settingValue(t *testing.T, db *DB, key string) string {
+	t.Helper()
+	var v string
+	db.Read.Raw("SELECT value FROM settings WHERE key = ?", key).Scan(&v)
+	return v
+}
+
+// enqueue puts writes on the queue in this order, as requests arriving one after the
+// other would, and returns their answers.
+func enqueue(b *Batcher, fns ...func(context.Context, *gorm.DB) error) []chan error {
+	out := make([]chan error, len(fns))
+	for i, fn := range fns {
+		j := &job{ctx: context.Background(), fn: fn, err: make(chan error, 1)}
+		b.queue <- j
+		out[i] = j.err
+	}
+	return out
+}
+
+func appendTo(key, v string) func(context.Context, *gorm.DB) error {
+	return func(_ context.Context, tx *gorm.DB) error {
+		return tx.Exec("UPDATE settings SET value = value || ? WHERE key = ?", v, key).Error
+	}
+}
+
+func TestBatchKeepsTheOrderOfWrites(t *testing.T) {
+	db := openMigrated(t)
+	db.Write.Exec("INSERT INTO settings (key, value) VALUES ('log', '')")
+	var fns []func(context.Context, *gorm.DB) error
+	var want strings.Builder
+	for i := range 200 {
+		fns = append(fns, appendTo("log", fmt.Sprintf("%d,", i)))
+		fmt.Fprintf(&want, "%d,", i)
+	}
+	for _, ch := range enqueue(db.Batch, fns...) {
+		if err := <-ch; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := settingValue(t, db, "log"); got != want.String() {
+		t.Errorf("writes applied in another order:\n%s\nwant\n%s", got, want.String())
+	}
+}
+
+func TestBatchAnswersEachWriteWithItsOwnError(t *testing.T) {
+	db := openMigrated(t)
+	db.Write.Exec("INSERT INTO settings (key, value) VALUES ('log', '')")
+	refused := errors.New("refused")
+	fails := func(_ context.Context, tx *gorm.DB) error {
+		// Writes, then fails: what it wrote must not stay.
+		if err := tx.Exec("UPDATE settings SET value = value || 'bad,' WHERE key = 'log'").Error; err != nil {
+			return err
+		}
+		return refused
+	}
+	panics := func(_ context.Context, tx *gorm.DB) error {
+		tx.Exec("UPDATE settings SET value = value || 'panic,' WHERE key = 'log'")
+		panic("boom")
+	}
+	answers := enqueue(db.Batch, appendTo("log", "a,"), fails, appendTo("log", "b,"), panics, appendTo("log", "c,"))
+	var got []error
+	for _, ch := range answers {
+		got = append(got, <-ch)
+	}
+	if got[0] != nil || got[2] != nil || got[4] != nil {
+		t.Errorf("good writes answered %v", got)
+	}
+	if !errors.Is(got[1], refused) {
+		t.Errorf("failing write answered %v, want its own error", got[1])
+	}
+	if got[3] == nil || !strings.Contains(got[3].Error(), "panicked") {
+		t.Errorf("panicking write answered %v", got[3])
+	}
+	if v := settingValue(t, db, "log"); v != "a,b,c," {
+		t.Errorf("stored %q, want only the good writes", v)
+	}
+}
+
+func TestBatchDerivesOnceForAllItsWrites(t *testing.T) {
+	db := openMigrated(t)
+	var mu sync.Mutex
+	var calls [][]int64
+	db.Batch.OnDerive(func(ctx context.Context, tx *gorm.DB, ids ...int64) error {
+		mu.Lock()
+		calls = append(calls, ids)
+		mu.Unlock()
+		// Derived data is written in the batch's transaction.
+		return tx.Exec("INSERT INTO settings (key, value) VALUES (?, 'derived')", fmt.Sprint(ids)).Error
+	})
+	touch := func(ids ...int64) func(context.Context, *gorm.DB) error {
+		return func(_ context.Context, tx *gorm.DB) error {
+			if !Defer(tx, ids...) {
+				return errors.New("not in a batch")
+			}
+			return nil
+		}
+	}
+	// Hold the writer busy so that the next three queue up into one batch.
+	started, release := make(chan struct{}), make(chan struct{})
+	first := enqueue(db.Batch, func(context.Context, *gorm.DB) error { close(started); <-release; return nil })
+	<-started
+	rest := enqueue(db.Batch, touch(7, 3), touch(3), touch(9))
+	close(release)
+	for _, ch := range append(first, rest...) {
+		if err := <-ch; err != nil {
+			t.Fatal(err)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(calls) != 1 || fmt.Sprint(calls[0]) != "[3 7 9]" {
+		t.Fatalf("derive calls %v, want one with [3 7 9]", calls)
+	}
+	if settingValue(t, db, "[3 7 9]") != "derived" {
+		t.Error("derived data was not committed with the batch")
+	}
+	if Defer(db.Write, 1) {
+		t.Error("Defer outside a batch must report false")
+	}
+}
+
+func TestVersionsMoveWithTheirData(t *testing.T) {
+	db := openMigrated(t)
+	ctx := context.Background()
+	before, err := db.Versions(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Write.Exec("UPDATE cadence_policies SET interval_days = 20 WHERE tier = 'key'")
+	after, _ := db.Versions(ctx)
+	if after.Cadence == before.Cadence || after.Accounts != before.Accounts || after.Users != before.Users {
+		t.Errorf("a cadence change moved %+v to %+v", before, after)
+	}
+}

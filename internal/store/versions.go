@@ -1,0 +1,122 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"sync"
+)
+
+// Versions are the change counters of the data that caches hold (table data_versions,
+// bumped by triggers in the transaction of every change; see migration 0009). A cache
+// entry made under one value of a counter is valid exactly as long as the counter keeps
+// that value, whichever process or instance changes the data.
+type Versions struct {
+	Accounts int64 // list filters and facets: names, tiers, statuses, owners, industries, regions, deletions
+	Due      int64 // next contact due dates
+	Teams    int64 // account team rows
+	Flags    int64 // which accounts are flagged, and at what level
+	Users    int64 // users and signed-out tokens
+	Cadence  int64 // cadence policies
+}
+
+// Versions reads the current change counters: one query on an indexed table of six rows.
+func (db *DB) Versions(ctx context.Context) (Versions, error) {
+	rows, err := db.readSQL.QueryContext(ctx, "SELECT name, n FROM data_versions")
+	if err != nil {
+		return Versions{}, fmt.Errorf("read data versions: %w", err)
+	}
+	defer rows.Close()
+	var v Versions
+	for rows.Next() {
+		var name string
+		var n int64
+		if err := rows.Scan(&name, &n); err != nil {
+			return Versions{}, fmt.Errorf("read data versions: %w", err)
+		}
+		switch name {
+		case "accounts":
+			v.Accounts = n
+		case "due":
+			v.Due = n
+		case "teams":
+			v.Teams = n
+		case "flags":
+			v.Flags = n
+		case "users":
+			v.Users = n
+		case "cadence":
+			v.Cadence = n
+		}
+	}
+	return v, rows.Err()
+}
+
+// Memo holds one value computed from the database, valid while the version it was
+// computed under (a counter or a combination of counters) stays the same.
+type Memo[V any] struct {
+	mu      sync.Mutex
+	version any
+	value   V
+	ok      bool
+}
+
+// Get returns the value for version, computing it with load when the memo holds another
+// version. Concurrent callers may both load; whichever stores last is kept with the
+// version it was loaded under, so a stale value is never served for a newer version.
+func (m *Memo[V]) Get(version any, load func() (V, error)) (V, error) {
+	m.mu.Lock()
+	if m.ok && m.version == version {
+		v := m.value
+		m.mu.Unlock()
+		return v, nil
+	}
+	m.mu.Unlock()
+	v, err := load()
+	if err != nil {
+		return v, err
+	}
+	m.mu.Lock()
+	m.version, m.value, m.ok = version, v, true
+	m.mu.Unlock()
+	return v, nil
+}
+
+// Cache holds values by key, each valid while the version it was computed under stays
+// the same. It forgets everything when it reaches its size, so it never grows unbounded.
+type Cache[K comparable, V any] struct {
+	mu   sync.Mutex
+	max  int
+	vals map[K]cached[V]
+}
+
+type cached[V any] struct {
+	version any
+	value   V
+}
+
+// NewCache returns a cache of at most max entries.
+func NewCache[K comparable, V any](max int) *Cache[K, V] {
+	return &Cache[K, V]{max: max, vals: make(map[K]cached[V])}
+}
+
+// Get returns the value of key if it was stored under version.
+func (c *Cache[K, V]) Get(key K, version any) (V, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.vals[key]
+	if !ok || e.version != version {
+		var zero V
+		return zero, false
+	}
+	return e.value, true
+}
+
+// Put stores the value of key, computed under version.
+func (c *Cache[K, V]) Put(key K, version any, v V) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.vals) >= c.max {
+		clear(c.vals)
+	}
+	c.vals[key] = cached[V]{version: version, value: v}
+}

@@ -1,0 +1,158 @@
+package web_test
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"testing"
+	"time"
+)
+
+// The read paths keep totals, facets, cadence policies, people and signed-out tokens in
+// memory until a write changes them. Each test here reads (filling the cache), writes,
+// and reads again: the write must show at once.
+
+func total(t *testing.T, ts *testServer, token, query string) int {
+	t.Helper()
+	m := ts.must(200, "GET", "/api/v1/accounts?"+query, token, nil)
+	return int(m["total"].(float64))
+}
+
+func TestTotalsStayExactAfterWrites(t *testing.T) {
+	ts := newTestServer(t)
+	admin := ts.adminToken()
+	mgr := ts.mustCreateUser(admin, "Mia Manager", "manager", 0)
+	rep := ts.mustCreateUser(admin, "Ray Rep", "sales", mgr.ID)
+	other := ts.mustCreateUser(admin, "Olga Other", "sales", mgr.ID)
+	a := ts.mustCreateAccount(rep.Token, map[string]any{"name": "Alpha", "tier": "key", "industry": "Steel"})
+	ts.mustCreateAccount(rep.Token, map[string]any{"name": "Beta", "tier": "growth"})
+
+	queries := []string{"", "tier=key", "owner_id=%d", "member_id=%d", "status=churned", "overdue=true",
+		"q=alp", "industry=Steel", "tier=key&overdue=true"}
+	want := func(step string, counts ...int) {
+		t.Helper()
+		for i, q := range queries {
+			if i == 2 || i == 3 {
+				q = fmt.Sprintf(q, other.ID)
+			}
+			if got := total(t, ts, rep.Token, q); got != counts[i] {
+				t.Errorf("%s: total of ?%s = %d, want %d", step, q, got, counts[i])
+			}
+		}
+	}
+	want("two accounts", 2, 1, 0, 0, 0, 2, 1, 1, 1)
+
+	c := ts.mustCreateAccount(other.Token, map[string]any{"name": "Gamma", "tier": "key"})
+	want("created", 3, 2, 1, 1, 0, 3, 1, 1, 2)
+
+	ts.must(201, "POST", path("/api/v1/accounts/%d/interactions", a), rep.Token, map[string]any{"kind": "call", "summary": "Checked in"})
+	want("called Alpha", 3, 2, 1, 1, 0, 2, 1, 1, 1)
+
+	ts.must(200, "POST", path("/api/v1/accounts/%d/transfer", a), mgr.Token, map[string]any{"to_user_id": other.ID, "reason": "Region change"})
+	want("transferred Alpha to Olga", 3, 2, 2, 2, 0, 2, 1, 1, 1)
+
+	ts.must(200, "PUT", path("/api/v1/accounts/%d/team/%d", c, rep.ID), other.Token, map[string]any{"role": "backup"})
+	ts.must(200, "PUT", path("/api/v1/accounts/%d/team/%d", a+1, other.ID), rep.Token, map[string]any{"role": "support"})
+	want("Olga joined Beta's team", 3, 2, 2, 3, 0, 2, 1, 1, 1)
+
+	ts.must(200, "PATCH", path("/api/v1/accounts/%d", a), other.Token, map[string]any{"name": "Delta", "industry": "Glass"})
+	want("renamed Alpha", 3, 2, 2, 3, 0, 2, 0, 0, 1)
+
+	ts.must(201, "POST", path("/api/v1/accounts/%d/churn", c), mgr.Token, map[string]any{"reason": "price", "voluntary": true})
+	want("Gamma churned", 3, 2, 2, 3, 1, 1, 0, 0, 0)
+
+	ts.must(204, "DELETE", path("/api/v1/accounts/%d", c), mgr.Token, nil)
+	want("Gamma deleted", 2, 1, 1, 2, 0, 1, 0, 0, 0)
+
+	// Time alone: Delta (called on day 0, key cadence 14 days) falls overdue.
+	ts.Clock.Advance(15 * 24 * time.Hour)
+	rep.Token = ts.login(rep.Email, testPassword)
+	want("two weeks later", 2, 1, 1, 2, 0, 2, 0, 0, 1)
+}
+
+func TestFacetsShowANewIndustryAtOnce(t *testing.T) {
+	ts := newTestServer(t)
+	admin := ts.adminToken()
+	ts.mustCreateAccount(admin, map[string]any{"name": "Alpha", "tier": "key", "industry": "Steel"})
+	b := ts.browser()
+	b.signIn(adminEmail, adminPassword)
+	if page := b.get("/accounts"); !bytes.Contains(page.Body, []byte("Steel")) || bytes.Contains(page.Body, []byte("Ceramics")) {
+		t.Fatalf("facets before: %d", page.Status)
+	}
+	ts.mustCreateAccount(admin, map[string]any{"name": "Beta", "tier": "key", "industry": "Ceramics"})
+	if page := b.get("/accounts"); !bytes.Contains(page.Body, []byte("Ceramics")) {
+		t.Error("a new industry is missing from the filter until something else changes")
+	}
+}
+
+func TestCadenceChangeShowsOnTheNextRead(t *testing.T) {
+	ts := newTestServer(t)
+	admin := ts.adminToken()
+	a := ts.mustCreateAccount(admin, map[string]any{"name": "Alpha", "tier": "growth"})
+	if m := ts.must(200, "GET", path("/api/v1/accounts/%d", a), admin, nil); m["cadence_days"].(float64) != 30 {
+		t.Fatalf("cadence_days = %v", m["cadence_days"])
+	}
+	ts.must(200, "PUT", "/api/v1/cadence-policies/growth", admin, map[string]any{"interval_days": 21})
+	if m := ts.must(200, "GET", path("/api/v1/accounts/%d", a), admin, nil); m["cadence_days"].(float64) != 21 {
+		t.Errorf("after the policy change, cadence_days = %v, want 21", m["cadence_days"])
+	}
+	// The next call is due by the new cadence.
+	ts.must(201, "POST", path("/api/v1/accounts/%d/interactions", a), admin, map[string]any{"kind": "call", "summary": "Hi"})
+	acct := ts.must(200, "GET", path("/api/v1/accounts/%d", a), admin, nil)
+	due, _ := time.Parse(time.RFC3339, acct["next_contact_due"].(string))
+	if want := ts.Clock.Now().AddDate(0, 0, 21); !due.Equal(want) {
+		t.Errorf("next_contact_due = %v, want %v", due, want)
+	}
+}
+
+func TestPeopleChangesShowAtOnce(t *testing.T) {
+	ts := newTestServer(t)
+	admin := ts.adminToken()
+	rep := ts.mustCreateUser(admin, "Ray Rep", "sales", 0)
+	a := ts.mustCreateAccount(rep.Token, map[string]any{"name": "Alpha", "tier": "key"})
+	owner := func() map[string]any {
+		return ts.must(200, "GET", path("/api/v1/accounts/%d", a), admin, nil)["owner"].(map[string]any)
+	}
+	if owner()["name"] != "Ray Rep" {
+		t.Fatal(owner())
+	}
+	ts.must(200, "PATCH", path("/api/v1/users/%d", rep.ID), admin, map[string]any{"name": "Ray Rivers"})
+	if got := owner()["name"]; got != "Ray Rivers" {
+		t.Errorf("owner name after rename = %v", got)
+	}
+	// A role change ends the user's sessions: the old token is refused on the next request.
+	ts.must(200, "GET", "/api/v1/me", rep.Token, nil)
+	ts.must(200, "PATCH", path("/api/v1/users/%d", rep.ID), admin, map[string]any{"role": "manager"})
+	if r := ts.call("GET", "/api/v1/me", rep.Token, nil); r.Status != http.StatusUnauthorized {
+		t.Errorf("old token after a role change: %d", r.Status)
+	}
+}
+
+func TestSignOutRefusesTheTokenAtOnce(t *testing.T) {
+	ts := newTestServer(t)
+	b := ts.browser()
+	b.signIn(adminEmail, adminPassword)
+	token := pageSessionCookie(t, b)
+	ts.must(200, "GET", "/api/v1/me", token, nil) // the token is known good (and cached)
+	page := b.get("/")
+	b.post("/logout", map[string][]string{"csrf_token": {csrfFrom(page.Body)}})
+	if r := ts.call("GET", "/api/v1/me", token, nil); r.Status != http.StatusUnauthorized {
+		t.Errorf("signed-out token: %d", r.Status)
+	}
+}
+
+func TestFlagTotalsFollowWrites(t *testing.T) {
+	ts := newTestServer(t)
+	admin := ts.adminToken()
+	a := ts.mustCreateAccount(admin, map[string]any{"name": "Alpha", "tier": "key"})
+	flags := func() int {
+		return int(ts.must(200, "GET", "/api/v1/flags?neglected=true", admin, nil)["total"].(float64))
+	}
+	if n := flags(); n != 1 {
+		t.Fatalf("a key account never contacted is neglected: total %d", n)
+	}
+	ts.must(201, "POST", path("/api/v1/accounts/%d/interactions", a), admin, map[string]any{"kind": "visit", "summary": "Met"})
+	if n := flags(); n != 0 {
+		t.Errorf("after the visit, neglected total = %d, want 0", n)
+	}
+}
