@@ -32,7 +32,12 @@ func New(db *store.DB, now func() time.Time) *Service {
 }
 
 // OnChange sets the hook every write calls; set it once, while wiring the application.
-func (s *Service) OnChange(h ChangeHook) { s.onChange = h }
+// Writes committed together (store.Batcher, store.DB.Bulk) call it once at their end,
+// for every account they changed.
+func (s *Service) OnChange(h ChangeHook) {
+	s.onChange = h
+	s.db.Batch.OnDerive(h)
+}
 
 // changed runs the change hook, if any, for the accounts a write touched; inside a batch
 // of writes (store.Batcher) it runs once at the batch's end, for all of them.

@@ -69,8 +69,6 @@ func build(ctx context.Context, db *store.DB, cfg config.Config, o Options) (*Ap
 		Health: health.New(db, o.Now)}
 	// Every write to an account rescored it in the same transaction.
 	a.Accounts.OnChange(a.Health.Refresh)
-	// … or, for writes committed in a batch, once for the whole batch at its end.
-	db.Batch.OnDerive(a.Health.Refresh)
 	a.Handover = handover.New(db, o.Now, a.Accounts)
 	a.Retention = retention.New(db, o.Now, a.Accounts)
 	if cfg.AdminEmail != "" {

@@ -51,7 +51,7 @@ func (s *Service) UpdateItem(ctx context.Context, actor staff.User, id, itemID i
 	if err := requireManager(actor); err != nil {
 		return Handover{}, err
 	}
-	err := s.db.Write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.db.Bulk(ctx, func(ctx context.Context, tx *gorm.DB) error {
 		h, err := openTx(tx, id)
 		if err != nil {
 			return err
@@ -103,7 +103,7 @@ func (s *Service) Assign(ctx context.Context, actor staff.User, id int64, itemID
 	if to == 0 {
 		return Handover{}, fault.Invalid(fault.Fields{"to_user_id": "is required"})
 	}
-	err := s.db.Write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.db.Bulk(ctx, func(ctx context.Context, tx *gorm.DB) error {
 		h, err := openTx(tx, id)
 		if err != nil {
 			return err
@@ -195,7 +195,7 @@ func (s *Service) Start(ctx context.Context, actor staff.User, id int64) (Handov
 	if err := requireManager(actor); err != nil {
 		return Handover{}, err
 	}
-	err := s.db.Write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.db.Bulk(ctx, func(ctx context.Context, tx *gorm.DB) error {
 		h, err := load(tx, id)
 		if err != nil {
 			return err
@@ -252,7 +252,7 @@ func (s *Service) Complete(ctx context.Context, actor staff.User, id int64, forc
 	if force && reason == "" {
 		return Handover{}, fault.Invalid(fault.Fields{"reason": "is required to force a handover with gaps"})
 	}
-	err := s.db.Write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.db.Bulk(ctx, func(ctx context.Context, tx *gorm.DB) error {
 		h, err := load(tx, id)
 		if err != nil {
 			return err
@@ -331,7 +331,7 @@ func (s *Service) Cancel(ctx context.Context, actor staff.User, id int64) (Hando
 	if err := requireManager(actor); err != nil {
 		return Handover{}, err
 	}
-	err := s.db.Write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.db.Bulk(ctx, func(ctx context.Context, tx *gorm.DB) error {
 		h, err := openTx(tx, id)
 		if err != nil {
 			return err

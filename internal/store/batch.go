@@ -129,9 +129,7 @@ func (b *Batcher) loop() {
 func (b *Batcher) run(jobs []*job) {
 	p := &pending{}
 	ctx := context.WithValue(context.Background(), pendingKey{}, p)
-	b.mu.Lock()
-	derive := b.derive
-	b.mu.Unlock()
+	derive := b.deriveFunc()
 	err := b.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		for _, j := range jobs {
 			if err := j.ctx.Err(); err != nil {
@@ -161,6 +159,32 @@ func (b *Batcher) run(jobs []*job) {
 			j.err <- nil
 		}
 	}
+}
+
+// Bulk runs fn in one write transaction (not batched with others) in which the derived
+// work of every change that fn defers is done once, at the end, for all of them: for
+// workflows that change many accounts at once (a handover moves thousands). fn must use
+// the ctx it is given with tx, or its changes are derived one by one.
+func (db *DB) Bulk(ctx context.Context, fn func(ctx context.Context, tx *gorm.DB) error) error {
+	p := &pending{}
+	ctx = context.WithValue(ctx, pendingKey{}, p)
+	derive := db.Batch.deriveFunc()
+	return db.Write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := fn(ctx, tx); err != nil {
+			return err
+		}
+		if derive == nil || len(p.ids) == 0 {
+			return nil
+		}
+		slices.Sort(p.ids)
+		return derive(ctx, tx, slices.Compact(p.ids)...)
+	})
+}
+
+func (b *Batcher) deriveFunc() func(ctx context.Context, tx *gorm.DB, ids ...int64) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.derive
 }
 
 // close stops taking writes once the queued ones are done.

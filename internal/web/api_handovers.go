@@ -8,6 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"keyhold/internal/fault"
 	"keyhold/internal/handover"
 	"keyhold/internal/opt"
 )
@@ -21,7 +22,7 @@ func (s *server) apiCreateHandover(c *gin.Context) {
 		return
 	}
 	h, err := s.Handover.Create(c.Request.Context(), currentUser(c), in.DepartingUserID, in.LastDay)
-	respond(c, http.StatusCreated, h, err)
+	respondHandover(c, http.StatusCreated, h, err)
 }
 
 func (s *server) apiListHandovers(c *gin.Context) {
@@ -40,7 +41,7 @@ func (s *server) apiGetHandover(c *gin.Context) {
 		return
 	}
 	h, err := s.Handover.Get(c.Request.Context(), currentUser(c), id)
-	respond(c, http.StatusOK, h, err)
+	respondHandover(c, http.StatusOK, h, err)
 }
 
 func (s *server) apiHandoverCandidates(c *gin.Context) {
@@ -75,7 +76,7 @@ func (s *server) apiUpdateHandoverItem(c *gin.Context) {
 		return
 	}
 	h, err := s.Handover.UpdateItem(c.Request.Context(), currentUser(c), id, itemID, handover.ItemPatch(in))
-	respond(c, http.StatusOK, h, err)
+	respondHandover(c, http.StatusOK, h, err)
 }
 
 func (s *server) apiAssignHandoverItems(c *gin.Context) {
@@ -91,7 +92,7 @@ func (s *server) apiAssignHandoverItems(c *gin.Context) {
 		return
 	}
 	h, err := s.Handover.Assign(c.Request.Context(), currentUser(c), id, in.ItemIDs, in.ToUserID)
-	respond(c, http.StatusOK, h, err)
+	respondHandover(c, http.StatusOK, h, err)
 }
 
 func (s *server) apiStartHandover(c *gin.Context) {
@@ -100,7 +101,7 @@ func (s *server) apiStartHandover(c *gin.Context) {
 		return
 	}
 	h, err := s.Handover.Start(c.Request.Context(), currentUser(c), id)
-	respond(c, http.StatusOK, h, err)
+	respondHandover(c, http.StatusOK, h, err)
 }
 
 func (s *server) apiCompleteHandover(c *gin.Context) {
@@ -116,7 +117,7 @@ func (s *server) apiCompleteHandover(c *gin.Context) {
 		return
 	}
 	h, err := s.Handover.Complete(c.Request.Context(), currentUser(c), id, in.Force, in.Reason)
-	respond(c, http.StatusOK, h, err)
+	respondHandover(c, http.StatusOK, h, err)
 }
 
 func (s *server) apiCancelHandover(c *gin.Context) {
@@ -125,7 +126,7 @@ func (s *server) apiCancelHandover(c *gin.Context) {
 		return
 	}
 	h, err := s.Handover.Cancel(c.Request.Context(), currentUser(c), id)
-	respond(c, http.StatusOK, h, err)
+	respondHandover(c, http.StatusOK, h, err)
 }
 
 func (s *server) apiDepart(c *gin.Context) {
@@ -209,4 +210,38 @@ func handoverCSV(r handover.Report) ([]string, [][]string) {
 		rows = append(rows, row)
 	}
 	return header, rows
+}
+
+// handoverItemsPerPage is how many items a handover's JSON carries: a handover of
+// thousands of accounts would otherwise answer every call with megabytes.
+const handoverItemsPerPage = 100
+
+// handoverBody is a handover as the API shows it: its items paged (?items_page=N), its
+// progress over all of them.
+type handoverBody struct {
+	handover.Handover
+	Items        []handover.Item `json:"items"`
+	ItemsTotal   int             `json:"items_total"`
+	ItemsPage    int             `json:"items_page"`
+	ItemsPerPage int             `json:"items_per_page"`
+}
+
+func respondHandover(c *gin.Context, status int, h handover.Handover, err error) {
+	if err != nil {
+		abortJSON(c, err)
+		return
+	}
+	page := 1
+	if v := c.Query("items_page"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			abortJSON(c, fault.Invalid(fault.Fields{"items_page": "must be a whole number from 1"}))
+			return
+		}
+		page = n
+	}
+	from := min((page-1)*handoverItemsPerPage, len(h.Items))
+	to := min(from+handoverItemsPerPage, len(h.Items))
+	c.JSON(status, handoverBody{Handover: h, Items: h.Items[from:to], ItemsTotal: len(h.Items), ItemsPage: page,
+		ItemsPerPage: handoverItemsPerPage})
 }
