@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/keyhold
 export CGO_ENABLED := 1
 
-.PHONY: run build test vet bench clean
+.PHONY: run build test vet bench load clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/keyhold
@@ -26,6 +26,15 @@ vet:
 BENCH ?= .
 bench:
 	$(GO) test -run '^$$' -bench '$(BENCH)' -benchmem ./...
+
+# Load harness: the benchmark dataset (cached in data/load/, rebuilt when the demo
+# generator or the migrations change), a fresh copy of it per run, keyhold serve next to a
+# bare Gin baseline, one phase per request type; the table goes to data/load/last.txt.
+# Flags go in LOAD_FLAGS, e.g. LOAD_FLAGS='-c 16 -d 5s -only writes,handover'.
+LOAD_FLAGS ?=
+load: build
+	$(GO) build -o bin/keyload ./cmd/keyload
+	./bin/keyload $(LOAD_FLAGS)
 
 clean:
 	rm -rf bin
