@@ -204,7 +204,7 @@ func (s *Service) list(ctx context.Context, f Filter, withTotal bool) ([]Account
 	filtered := func() *gorm.DB { return s.filtered(ctx, f, now) }
 	var total int64
 	if withTotal {
-		if total, err = s.total(f, v, now, filtered); err != nil {
+		if total, err = s.total(ctx, f, v, now); err != nil {
 			return nil, 0, err
 		}
 	}
@@ -260,10 +260,10 @@ func (s *Service) filtered(ctx context.Context, f Filter, now time.Time) *gorm.D
 // request: a total is kept until a write changes what it depends on. An overdue total
 // also moves with the clock, so it is kept with the moment it was counted at and brought
 // to now by counting only the accounts that fell due in between (an index range).
-func (s *Service) total(f Filter, v store.Versions, now time.Time, filtered func() *gorm.DB) (int64, error) {
+func (s *Service) total(ctx context.Context, f Filter, v store.Versions, now time.Time) (int64, error) {
 	var n int64
 	if f.DueBy != nil { // a window that moves at both ends: not kept
-		if err := filtered().Count(&n).Error; err != nil {
+		if err := s.filtered(ctx, f, now).Count(&n).Error; err != nil {
 			return 0, fmt.Errorf("count accounts: %w", err)
 		}
 		return n, nil
@@ -275,16 +275,27 @@ func (s *Service) total(f Filter, v store.Versions, now time.Time, filtered func
 		if !key.Overdue {
 			return t.n, nil
 		}
-		if !now.Before(t.at) {
-			var fell int64
-			if err := filtered().Where("next_contact_due >= ?", t.at).Count(&fell).Error; err != nil {
-				return 0, fmt.Errorf("count accounts: %w", err)
-			}
-			s.cache.totals.Put(key, ver, total{n: t.n + fell, at: now})
-			return t.n + fell, nil
+		// The same filter but not overdue, bounded at both ends so the index range is
+		// short: the accounts that fell due between the count and now (or, for a request
+		// that started before the count was made, the other way round).
+		from, to, sign := t.at, now, int64(1)
+		if now.Before(t.at) {
+			from, to, sign = now, t.at, -1
 		}
+		between := f
+		between.Overdue = false
+		var fell int64
+		if err := s.filtered(ctx, between, now).Where("status = ? AND next_contact_due >= ? AND next_contact_due < ?",
+			StatusActive, from, to).Count(&fell).Error; err != nil {
+			return 0, fmt.Errorf("count accounts: %w", err)
+		}
+		n = t.n + sign*fell
+		if sign > 0 {
+			s.cache.totals.Put(key, ver, total{n: n, at: now})
+		}
+		return n, nil
 	}
-	if err := filtered().Count(&n).Error; err != nil {
+	if err := s.filtered(ctx, f, now).Count(&n).Error; err != nil {
 		return 0, fmt.Errorf("count accounts: %w", err)
 	}
 	s.cache.totals.Put(key, ver, total{n: n, at: now})

@@ -158,23 +158,34 @@ func loadFacts(db *gorm.DB, now time.Time, ids []int64, parallel bool) (map[int6
 		WHERE i.kind <> 'note' AND i.occurred_at >= ? AND i.occurred_at <= ?`+where+` GROUP BY i.account_id`,
 		append([]any{ago(TouchWindowDays), now}, args...), func(f *Facts, n int) { f.ContactsTouched180 = n }))
 	// A leader's touch: an executive visit or holiday greeting, or any contact that a
-	// manager or admin made or took part in. Two index-driven halves rather than an
-	// EXISTS per interaction: the interactions in the window (kind and author are in
-	// interactions_time_cover), and the few that a manager or admin took part in, found
-	// through the participants.
+	// manager or admin made or took part in. For a few accounts, their interactions in
+	// the window, each checked for a leader among its participants. For every account,
+	// two index-driven halves rather than a check per interaction: the interactions in
+	// the window (kind and author are in interactions_time_cover), and the few that a
+	// manager or admin took part in, found through the participants.
 	where, args = scope("i.account_id")
 	window := append([]any{ago(ExecutiveTouchDays), now}, args...)
-	steps = append(steps, count("executive touch", `SELECT account_id, 1 AS n FROM (
+	leaderTouch := `SELECT DISTINCT i.account_id, 1 AS n FROM interactions i
+		WHERE i.kind <> 'note' AND i.occurred_at >= ? AND i.occurred_at <= ?` + where + `
+		  AND (i.kind IN ('executive_visit', 'holiday_greeting')
+		       OR i.author_id IN (SELECT id FROM users WHERE role IN ('manager', 'admin'))
+		       OR EXISTS (SELECT 1 FROM interaction_participants p JOIN users pu ON pu.id = p.user_id
+		                  WHERE p.interaction_id = i.id AND pu.role IN ('manager', 'admin')))`
+	leaderArgs := window
+	if ids == nil {
+		leaderTouch = `SELECT account_id, 1 AS n FROM (
 			SELECT i.account_id FROM interactions i
-			WHERE i.kind <> 'note' AND i.occurred_at >= ? AND i.occurred_at <= ?`+where+`
+			WHERE i.kind <> 'note' AND i.occurred_at >= ? AND i.occurred_at <= ?
 			  AND (i.kind IN ('executive_visit', 'holiday_greeting')
 			       OR i.author_id IN (SELECT id FROM users WHERE role IN ('manager', 'admin')))
 			UNION
 			SELECT i.account_id FROM interaction_participants p
 			JOIN users pu ON pu.id = p.user_id AND pu.role IN ('manager', 'admin')
 			JOIN interactions i ON i.id = p.interaction_id
-			WHERE i.kind <> 'note' AND i.occurred_at >= ? AND i.occurred_at <= ?`+where+`)`,
-		slices.Concat(window, window), func(f *Facts, _ int) { f.ExecutiveTouch365 = true }))
+			WHERE i.kind <> 'note' AND i.occurred_at >= ? AND i.occurred_at <= ?)`
+		leaderArgs = slices.Concat(window, window)
+	}
+	steps = append(steps, count("executive touch", leaderTouch, leaderArgs, func(f *Facts, _ int) { f.ExecutiveTouch365 = true }))
 	where, args = scope("account_id")
 	steps = append(steps, count("owner changes", `SELECT account_id, COUNT(*) AS n FROM audit_entries
 		WHERE action = 'account.transfer' AND at >= ?`+where+` GROUP BY account_id`,

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // ScanResult says what a full scan did.
@@ -18,7 +19,7 @@ type ScanResult struct {
 
 // scanChunk is how many changed rows one write transaction of the scan holds: a few
 // milliseconds of the write lock, so that no other write waits behind the scan.
-const scanChunk = 200
+const scanChunk = 250
 
 // Scan rescores every account, for what time alone changes. It reads without the write
 // lock: first every stored result, then every account's facts (the queries side by side
@@ -64,35 +65,45 @@ func (s *Service) Scan(ctx context.Context) (ScanResult, error) {
 }
 
 // writeGuarded writes the scan's results for rows and gone, each only where the stored
-// row is still the one the snapshot read (same computed_at), with its level event.
+// row is still the one the snapshot read (same computed_at), with its level event. Rows
+// that were not stored at all (a first scan writes tens of thousands) go in batches and
+// yield to a row that a write stored meanwhile.
 func writeGuarded(tx *gorm.DB, rows []record, gone []int64, prev map[int64]record, events map[int64]event) error {
 	for _, id := range gone {
 		if err := tx.Where("account_id = ? AND computed_at = ?", id, prev[id].ComputedAt).Delete(&record{}).Error; err != nil {
 			return err
 		}
 	}
+	var fresh []record
+	var written []event
 	for _, r := range rows {
-		var q *gorm.DB
-		if old, had := prev[r.AccountID]; had {
-			q = tx.Model(&record{}).Where("account_id = ? AND computed_at = ?", r.AccountID, old.ComputedAt).
-				Select("*").Updates(&r)
-		} else {
-			// New, unless a write scored it since, or it was churned or deleted since.
-			q = tx.Exec(`INSERT INTO account_health (account_id, score, level, neglected, risk_value, reasons,
-					computed_at, level_since, flagged_since)
-				SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM accounts
-					WHERE id = ? AND status = 'active' AND deleted_at IS NULL)
-				ON CONFLICT (account_id) DO NOTHING`,
-				r.AccountID, r.Score, r.Level, r.Neglected, r.RiskValue, r.Reasons, r.ComputedAt, r.LevelSince,
-				r.FlaggedSince, r.AccountID)
+		old, had := prev[r.AccountID]
+		if !had {
+			fresh = append(fresh, r)
+			if e, ok := events[r.AccountID]; ok {
+				written = append(written, e)
+			}
+			continue
 		}
+		q := tx.Model(&record{}).Where("account_id = ? AND computed_at = ?", r.AccountID, old.ComputedAt).
+			Select("*").Updates(&r)
 		if q.Error != nil {
 			return fmt.Errorf("save health of account %d: %w", r.AccountID, q.Error)
 		}
 		if e, ok := events[r.AccountID]; ok && q.RowsAffected > 0 {
-			if err := tx.Create(&e).Error; err != nil {
-				return fmt.Errorf("save health event: %w", err)
-			}
+			written = append(written, e)
+		}
+	}
+	if len(fresh) > 0 {
+		err := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "account_id"}}, DoNothing: true}).
+			CreateInBatches(fresh, 500).Error
+		if err != nil {
+			return fmt.Errorf("save health: %w", err)
+		}
+	}
+	if len(written) > 0 {
+		if err := tx.CreateInBatches(written, 500).Error; err != nil {
+			return fmt.Errorf("save health events: %w", err)
 		}
 	}
 	return nil

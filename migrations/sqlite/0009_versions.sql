@@ -137,6 +137,13 @@ CREATE INDEX accounts_tier_name ON accounts (tier, name);
 CREATE INDEX accounts_tier_value ON accounts (tier, annual_value DESC, id);
 CREATE INDEX accounts_tier_health_up ON accounts (tier, COALESCE(health_score, 1000), id);
 CREATE INDEX accounts_tier_health_down ON accounts (tier, COALESCE(health_score, -1) DESC, id);
+
+-- The overdue filter reads active accounts of a tier by due date: with the status in the
+-- index, a page of overdue key accounts no longer steps over every churned one (they stay
+-- "due" since the day they were lost). The agenda reads one owner's accounts by due date.
+CREATE INDEX accounts_tier_status_due ON accounts (tier, status, next_contact_due);
+DROP INDEX accounts_owner;
+CREATE INDEX accounts_owner ON accounts (owner_id, next_contact_due);
 -- +goose StatementBegin
 CREATE TRIGGER health_score_insert AFTER INSERT ON account_health
 BEGIN
@@ -166,6 +173,9 @@ DROP INDEX audit_entries_account_action;
 DROP TRIGGER health_score_delete;
 DROP TRIGGER health_score_update;
 DROP TRIGGER health_score_insert;
+DROP INDEX accounts_owner;
+CREATE INDEX accounts_owner ON accounts (owner_id);
+DROP INDEX accounts_tier_status_due;
 DROP INDEX accounts_tier_health_down;
 DROP INDEX accounts_tier_health_up;
 DROP INDEX accounts_tier_value;
