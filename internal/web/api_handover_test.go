@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -422,5 +423,35 @@ func TestLeavingOwnerIsFlaggedAtOnce(t *testing.T) {
 	ts.must(200, "POST", path("/api/v1/handovers/%d/cancel", id(h)), tm.mgr.Token, nil)
 	if health := ts.must(200, "GET", path("/api/v1/accounts/%d/health", acc), tm.mgr.Token, nil); hasCode(health, "owner_inactive") {
 		t.Fatalf("the owner stays after all: %v", reasonCodes(health))
+	}
+}
+
+func TestLargeHandoverPagesItsItems(t *testing.T) {
+	ts := newTestServer(t)
+	tm := newTeam(t, ts)
+	for i := range 130 {
+		ts.mustCreateAccount(tm.leaver.Token, map[string]any{"name": fmt.Sprintf("Account %03d", i), "tier": "growth"})
+	}
+	h := ts.must(201, "POST", "/api/v1/handovers", tm.mgr.Token, map[string]any{"departing_user_id": tm.leaver.ID, "last_day": "2026-03-31"})
+	if len(items(h)) != 100 || num(h["items_total"]) != 130 || num(h["items_page"]) != 1 {
+		t.Fatalf("first page: %d items of %v", len(items(h)), h["items_total"])
+	}
+	if p := h["progress"].(map[string]any); num(p["items"]) != 130 || num(p["with_successor"]) != 130 {
+		t.Fatalf("progress covers every item: %v", p)
+	}
+	second := ts.must(200, "GET", path("/api/v1/handovers/%d?items_page=2", id(h)), tm.mgr.Token, nil)
+	seen := map[any]bool{}
+	for _, it := range append(items(h), items(second)...) {
+		seen[it["id"]] = true
+	}
+	if len(items(second)) != 30 || len(seen) != 130 {
+		t.Fatalf("second page: %d items, %d distinct over both pages", len(items(second)), len(seen))
+	}
+	if r := ts.call("GET", path("/api/v1/handovers/%d?items_page=x", id(h)), tm.mgr.Token, nil); r.Status != 422 {
+		t.Fatalf("items_page=x: %d", r.Status)
+	}
+	done := ts.must(200, "POST", path("/api/v1/handovers/%d/start", id(h)), tm.mgr.Token, nil)
+	if len(items(done)) != 100 || num(done["items_total"]) != 130 {
+		t.Fatalf("start answers a page too: %d of %v", len(items(done)), done["items_total"])
 	}
 }

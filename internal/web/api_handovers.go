@@ -8,7 +8,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"keyhold/internal/fault"
 	"keyhold/internal/handover"
 	"keyhold/internal/opt"
 )
@@ -231,14 +230,10 @@ func respondHandover(c *gin.Context, status int, h handover.Handover, err error)
 		abortJSON(c, err)
 		return
 	}
-	page := 1
-	if v := c.Query("items_page"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			abortJSON(c, fault.Invalid(fault.Fields{"items_page": "must be a whole number from 1"}))
-			return
-		}
-		page = n
+	q := newQuery(c)
+	page := max(int(q.int64("items_page")), 1)
+	if !q.ok() {
+		return
 	}
 	from := min((page-1)*handoverItemsPerPage, len(h.Items))
 	to := min(from+handoverItemsPerPage, len(h.Items))
