@@ -39,9 +39,15 @@ type handoverBody struct {
 		ProposedToUserID *int64 `json:"proposed_to_user_id"`
 		ToUserID         *int64 `json:"to_user_id"`
 	} `json:"items"`
+	ItemsTotal int `json:"items_total"` // all items; the answer carries a page of them
+	Progress   struct {
+		Items         int `json:"items"`
+		WithSuccessor int `json:"with_successor"`
+	} `json:"progress"`
 }
 
-// summary says how many items there are, by status, and how many lack a successor.
+// summary says how many items there are, by status on the page the answer carries, and
+// how many of all lack a successor.
 func (b handoverBody) summary() string {
 	counts := map[string]int{}
 	none := 0
@@ -56,8 +62,8 @@ func (b handoverBody) summary() string {
 		parts = append(parts, fmt.Sprintf("%d %s", n, k))
 	}
 	slices.Sort(parts)
-	return fmt.Sprintf("handover %s, %d items (%s), %d without a successor", b.Status, len(b.Items),
-		strings.Join(parts, ", "), none)
+	return fmt.Sprintf("handover %s, %d items (first page: %s), %d without a successor", b.Status, b.ItemsTotal,
+		strings.Join(parts, ", "), b.Progress.Items-b.Progress.WithSuccessor)
 }
 
 func (h *harness) handoverPhase(ctx context.Context, rep *report) error {

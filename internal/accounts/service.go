@@ -339,13 +339,18 @@ func activeUser(tx *gorm.DB, field string, id int64) (UserRef, error) {
 	if err != nil {
 		return UserRef{}, err
 	}
+	return u, canTakeOn(u, field)
+}
+
+// canTakeOn refuses a user who is leaving or has left; field names the request field.
+func canTakeOn(u UserRef, field string) error {
 	switch u.Status {
 	case staff.StatusLeaving:
-		return UserRef{}, fault.Invalid(fault.Fields{field: "is leaving and cannot take on accounts"})
+		return fault.Invalid(fault.Fields{field: "is leaving and cannot take on accounts"})
 	case staff.StatusDeparted:
-		return UserRef{}, fault.Invalid(fault.Fields{field: "has departed and cannot take on accounts"})
+		return fault.Invalid(fault.Fields{field: "has departed and cannot take on accounts"})
 	}
-	return u, nil
+	return nil
 }
 
 // ByIDs returns the live accounts with the given ids, with owners and teams, in the

@@ -137,7 +137,5 @@ func (s *Service) History(ctx context.Context, id int64) ([]HistoryEntry, error)
 
 // recordTeam audits a team change; handoverID ties it to a handover, if any.
 func recordTeam(ctx context.Context, tx *gorm.DB, actor staff.User, action string, accountID, from, to int64, role TeamRole, handoverID *int64, now time.Time) error {
-	return audit.Record(ctx, tx, audit.Entry{At: now, ActorID: &actor.ID, Action: action, Entity: "account",
-		EntityID: accountID, AccountID: &accountID, FromUserID: audit.Ptr(from), ToUserID: audit.Ptr(to),
-		Role: string(role), HandoverID: handoverID}, nil, nil)
+	return audit.Record(ctx, tx, teamEntry(actor, action, accountID, from, to, role, handoverID, now), nil, nil)
 }

@@ -67,6 +67,41 @@ func Record(ctx context.Context, tx *gorm.DB, e Entry, before, after any) error 
 	return nil
 }
 
+// Batch gathers entries to append in a few statements: a workflow that changes thousands
+// of records (a handover's completion) audits each change without a statement per change.
+type Batch struct{ entries []Entry }
+
+// Add prepares e as Record would, for Write to append.
+func (b *Batch) Add(ctx context.Context, e Entry, before, after any) error {
+	if r, ok := ctx.Value(requestKey{}).(request); ok {
+		e.ClientAddr, e.RequestID = r.addr, r.id
+	}
+	if e.At.IsZero() {
+		e.At = time.Now().UTC()
+	}
+	var err error
+	if e.BeforeJSON, err = marshal(before); err != nil {
+		return err
+	}
+	if e.AfterJSON, err = marshal(after); err != nil {
+		return err
+	}
+	b.entries = append(b.entries, e)
+	return nil
+}
+
+// Write appends the gathered entries inside tx, in the order they were added.
+func (b *Batch) Write(ctx context.Context, tx *gorm.DB) error {
+	if len(b.entries) == 0 {
+		return nil
+	}
+	if err := tx.WithContext(ctx).CreateInBatches(b.entries, 500).Error; err != nil {
+		return fmt.Errorf("audit %d entries: %w", len(b.entries), err)
+	}
+	b.entries = nil
+	return nil
+}
+
 func marshal(v any) (string, error) {
 	if v == nil {
 		return "", nil

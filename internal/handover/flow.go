@@ -216,19 +216,37 @@ func (s *Service) Start(ctx context.Context, actor staff.User, id int64) (Handov
 		if len(missing) > 0 {
 			return fault.Conflict("every account the person owns needs a successor before the handover starts", missing)
 		}
+		// The proposals stand where no successor was chosen; every successor joins the
+		// team at once (accounts.JoinManyTx), and the items record it a statement per
+		// successor.
+		var joins []accounts.Handoff
+		var joining []*Item
 		for i := range items {
 			it := &items[i]
 			if it.ToUserID == nil && it.ProposedToUserID != nil {
 				it.ToUserID = it.ProposedToUserID
 			}
 			if it.ToUserID != nil {
-				joined, err := s.accounts.JoinTx(ctx, tx, actor, it.AccountID, *it.ToUserID, prepareRole(it.Role), &h.ID)
-				if err != nil {
-					return fmt.Errorf("item %d: %w", it.ID, err)
-				}
-				it.JoinedTeam = joined
+				joins = append(joins, accounts.Handoff{AccountID: it.AccountID, Role: prepareRole(it.Role), To: *it.ToUserID})
+				joining = append(joining, it)
 			}
-			if err := tx.Model(it).Select("to_user_id", "joined_team").Updates(it).Error; err != nil {
+		}
+		joined, err := s.accounts.JoinManyTx(ctx, tx, actor, joins, &h.ID)
+		if err != nil {
+			return err
+		}
+		type outcome struct {
+			to     int64
+			joined bool
+		}
+		byOutcome := map[outcome][]int64{}
+		for i, it := range joining {
+			o := outcome{*it.ToUserID, joined[i]}
+			byOutcome[o] = append(byOutcome[o], it.ID)
+		}
+		for o, ids := range byOutcome {
+			if err := tx.Model(&Item{}).Where("id IN ?", ids).
+				Updates(map[string]any{"to_user_id": o.to, "joined_team": o.joined}).Error; err != nil {
 				return err
 			}
 		}
@@ -274,36 +292,33 @@ func (s *Service) Complete(ctx context.Context, actor staff.User, id int64, forc
 			return fault.Conflict("some key accounts have gaps; close them or force completion with a reason", blocking)
 		}
 		now := s.now().UTC()
-		note := fmt.Sprintf("handover #%d", h.ID)
+		// Every account at once (accounts.HandOffTx), then the items' outcomes in a
+		// statement per kind of outcome.
+		var moves []accounts.Handoff
+		outcomes := map[itemOutcome][]int64{}
 		for _, it := range h.Items {
 			if it.Status != "open" {
 				continue
 			}
-			status := "done"
 			to := it.successor()
-			switch {
-			case it.Role == accounts.RoleOwner:
-				if to == nil { // only possible when forced past the gap
-					return fault.Conflict("an account cannot be left without an owner", []map[string]any{{"item_id": it.ID, "account_id": it.AccountID}})
-				}
-				if err := s.accounts.TransferTx(ctx, tx, actor, it.AccountID, *to, note, &h.ID); err != nil {
-					return fmt.Errorf("move %s: %w", it.Account.Name, err)
-				}
-			case to != nil:
-				if _, err := s.accounts.JoinTx(ctx, tx, actor, it.AccountID, *to, it.Role, &h.ID); err != nil {
-					return fmt.Errorf("hand %s on %s: %w", it.Role, it.Account.Name, err)
-				}
-				if err := s.accounts.SetRoleTx(ctx, tx, actor, it.AccountID, *to, it.Role, &h.ID); err != nil {
-					return err
-				}
-			default:
-				status = "ended"
+			if it.Role == accounts.RoleOwner && to == nil { // only possible when forced past the gap
+				return fault.Conflict("an account cannot be left without an owner", []map[string]any{{"item_id": it.ID, "account_id": it.AccountID}})
 			}
-			if err := s.accounts.LeaveTx(ctx, tx, actor, it.AccountID, h.DepartingUserID, &h.ID); err != nil {
-				return fmt.Errorf("take the departing person off %s: %w", it.Account.Name, err)
+			o := itemOutcome{status: "done", forced: len(it.Gaps) > 0}
+			if to == nil {
+				o.status = "ended"
+			} else {
+				o.to = *to
 			}
-			if err := tx.Model(&Item{}).Where("id = ?", it.ID).Updates(map[string]any{"status": status,
-				"to_user_id": to, "forced": len(it.Gaps) > 0}).Error; err != nil {
+			moves = append(moves, accounts.Handoff{AccountID: it.AccountID, Role: it.Role, To: o.to})
+			outcomes[o] = append(outcomes[o], it.ID)
+		}
+		if err := s.accounts.HandOffTx(ctx, tx, actor, h.DepartingUserID, moves, fmt.Sprintf("handover #%d", h.ID), &h.ID); err != nil {
+			return err
+		}
+		for o, ids := range outcomes {
+			if err := tx.Model(&Item{}).Where("id IN ?", ids).Updates(map[string]any{"status": o.status,
+				"to_user_id": audit.Ptr(o.to), "forced": o.forced}).Error; err != nil {
 				return err
 			}
 		}
@@ -323,6 +338,14 @@ func (s *Service) Complete(ctx context.Context, actor staff.User, id int64, forc
 		return Handover{}, fmt.Errorf("complete handover %d: %w", id, err)
 	}
 	return s.Get(ctx, actor, id)
+}
+
+// itemOutcome is what completion records on an item: done (with its successor) or
+// ended, and whether it was forced past a gap.
+type itemOutcome struct {
+	status string
+	to     int64
+	forced bool
 }
 
 // Cancel stops an open handover: the person is active again, and successors the

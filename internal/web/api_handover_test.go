@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 	"testing"
 	"time"
@@ -453,5 +454,84 @@ func TestLargeHandoverPagesItsItems(t *testing.T) {
 	done := ts.must(200, "POST", path("/api/v1/handovers/%d/start", id(h)), tm.mgr.Token, nil)
 	if len(items(done)) != 100 || num(done["items_total"]) != 130 {
 		t.Fatalf("start answers a page too: %d of %v", len(items(done)), done["items_total"])
+	}
+}
+
+// Completion hands every account on at once; each kind of item must end as it would
+// alone: an owner's account to the backup or to a new owner, a team role to a successor
+// or ended, the departing person off every team, each change in the account's history.
+func TestCompletionHandsOnEveryKindOfItem(t *testing.T) {
+	ts := newTestServer(t)
+	tm := newTeam(t, ts)
+	growth := map[string]any{"tier": "growth"}
+	with := func(name string) map[string]any { m := map[string]any{"name": name}; maps.Copy(m, growth); return m }
+	toBackup := ts.mustCreateAccount(tm.leaver.Token, with("To Backup"))
+	ts.must(200, "PUT", path("/api/v1/accounts/%d/team/%d", toBackup, tm.backup.ID), tm.leaver.Token, map[string]any{"role": "backup"})
+	toNew := ts.mustCreateAccount(tm.leaver.Token, with("To Newcomer"))
+	support := ts.mustCreateAccount(tm.r4.Token, with("Support Role"))
+	ts.must(200, "PUT", path("/api/v1/accounts/%d/team/%d", support, tm.leaver.ID), tm.r4.Token, map[string]any{"role": "support"})
+	ends := ts.mustCreateAccount(tm.r4.Token, with("Role Ends"))
+	ts.must(200, "PUT", path("/api/v1/accounts/%d/team/%d", ends, tm.leaver.ID), tm.r4.Token, map[string]any{"role": "backup"})
+
+	h := ts.must(201, "POST", "/api/v1/handovers", tm.mgr.Token, map[string]any{"departing_user_id": tm.leaver.ID, "last_day": "2026-03-31"})
+	hid := id(h)
+	item := func(acc int64) string { return path("/api/v1/handovers/%d/items/%d", hid, num(itemFor(h, acc)["id"])) }
+	ts.must(200, "PATCH", item(toNew), tm.mgr.Token, map[string]any{"to_user_id": tm.r3.ID})
+	ts.must(200, "PATCH", item(support), tm.mgr.Token, map[string]any{"to_user_id": tm.r3.ID})
+	ts.must(200, "PATCH", item(ends), tm.mgr.Token, map[string]any{"to_user_id": nil})
+	ts.must(200, "POST", path("/api/v1/handovers/%d/start", hid), tm.mgr.Token, nil)
+	done := ts.must(200, "POST", path("/api/v1/handovers/%d/complete", hid), tm.mgr.Token, map[string]any{})
+	if done["status"] != "completed" {
+		t.Fatalf("complete: %v", done["status"])
+	}
+
+	team := func(acc int64) string {
+		var rows []map[string]any
+		if err := jsonUnmarshal(ts.call("GET", path("/api/v1/accounts/%d/team", acc), tm.mgr.Token, nil).Body, &rows); err != nil {
+			t.Fatal(err)
+		}
+		var parts []string
+		for _, m := range rows {
+			parts = append(parts, fmt.Sprintf("%d:%s", num(m["user_id"]), m["role"]))
+		}
+		return strings.Join(parts, " ")
+	}
+	history := func(acc int64) string {
+		var parts []string
+		r := ts.call("GET", path("/api/v1/accounts/%d/history", acc), tm.mgr.Token, nil)
+		var body struct{ Data []map[string]any }
+		if err := jsonUnmarshal(r.Body, &body); err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range body.Data {
+			if num(e["handover_id"]) == hid {
+				parts = append(parts, fmt.Sprintf("%s %d>%d %s", e["action"], num(e["from_user_id"]), num(e["to_user_id"]), e["role"]))
+			}
+		}
+		return strings.Join(parts, ", ")
+	}
+	l, b, r3, r4 := tm.leaver.ID, tm.backup.ID, tm.r3.ID, tm.r4.ID
+	cases := []struct {
+		name        string
+		acc         int64
+		team, audit string
+	}{
+		{"the backup takes the account", toBackup, path("%d:owner", b),
+			path("team.remove %d>0 backup, account.transfer %d>%d owner", l, l, b)},
+		{"a newcomer takes the account", toNew, path("%d:owner", r3),
+			path("team.remove %d>0 backup, account.transfer %d>%d owner, team.add 0>%d backup", l, l, r3, r3)},
+		{"a successor takes a team role", support, path("%d:owner %d:support", r4, r3),
+			path("team.remove %d>0 support, team.add 0>%d support", l, r3)},
+		{"a role nobody takes ends", ends, path("%d:owner", r4), path("team.remove %d>0 backup", l)},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := team(c.acc); got != c.team {
+				t.Errorf("team %q, want %q", got, c.team)
+			}
+			if got := history(c.acc); got != c.audit {
+				t.Errorf("history %q, want %q", got, c.audit)
+			}
+		})
 	}
 }

@@ -1,0 +1,310 @@
+package accounts
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"time"
+
+	"gorm.io/gorm"
+
+	"keyhold/internal/audit"
+	"keyhold/internal/fault"
+	"keyhold/internal/staff"
+)
+
+// Handoff is what happens to one account when someone leaves it: for the owner role the
+// account moves to To; for another role To takes that role on the team; To 0 means the
+// role simply ends.
+type Handoff struct {
+	AccountID int64
+	Role      TeamRole
+	To        int64
+}
+
+// handoffChunk bounds the accounts of one pass, keeping id lists well under SQLite's
+// limit of bound variables per statement.
+const handoffChunk = 5000
+
+// HandOffTx hands many accounts on at once inside tx, with the same effect and the same
+// audit entries as TransferTx, JoinTx, SetRoleTx and LeaveTx one account at a time:
+// owners change (the previous owner first becomes backup), successors join with their
+// roles, and from leaves the team of every account. It runs a fixed number of statements
+// per successor and per pass, whatever the number of accounts, so a handover of
+// thousands of accounts holds the write lock for a moment, not for seconds.
+func (s *Service) HandOffTx(ctx context.Context, tx *gorm.DB, actor staff.User, from int64, moves []Handoff, reason string, handoverID *int64) error {
+	for len(moves) > 0 {
+		n := min(len(moves), handoffChunk)
+		if err := s.handOff(ctx, tx, actor, from, moves[:n], reason, handoverID); err != nil {
+			return err
+		}
+		moves = moves[n:]
+	}
+	return nil
+}
+
+type member struct{ account, user int64 }
+
+func (s *Service) handOff(ctx context.Context, tx *gorm.DB, actor staff.User, from int64, moves []Handoff, reason string, handoverID *int64) error {
+	now := s.now().UTC()
+	ids := make([]int64, len(moves))
+	for i, m := range moves {
+		ids[i] = m.AccountID
+	}
+	var owners []struct {
+		ID      int64
+		OwnerID int64
+	}
+	if err := tx.Model(&Account{}).Select("id, owner_id").Where("id IN ?", ids).Scan(&owners).Error; err != nil {
+		return err
+	}
+	ownerOf := make(map[int64]int64, len(owners))
+	for _, a := range owners {
+		ownerOf[a.ID] = a.OwnerID
+	}
+	for _, m := range moves {
+		if _, ok := ownerOf[m.AccountID]; !ok {
+			return fault.NotFound("account", m.AccountID)
+		}
+	}
+	var rows []TeamMember
+	if err := tx.Table("account_team").Select("account_id, user_id, role").Where("account_id IN ?", ids).
+		Find(&rows).Error; err != nil {
+		return err
+	}
+	team := make(map[member]TeamRole, len(rows))
+	for _, r := range rows {
+		team[member{r.AccountID, r.UserID}] = r.Role
+	}
+
+	var log audit.Batch
+	var taking []int64                  // successors who take on an account: they must be active
+	var demote []int64                  // accounts whose owner steps down to backup
+	var joins []TeamMember              // new team rows
+	promote := map[int64][]int64{}      // successor → accounts where their row becomes the owner's
+	moved := map[int64][]int64{}        // successor → accounts they now own
+	regroup := map[roleChange][]int64{} // successor and new role → accounts
+	for _, m := range moves {
+		acc, to := m.AccountID, m.To
+		switch {
+		case m.Role == RoleOwner && to != 0 && ownerOf[acc] != to:
+			prev := ownerOf[acc]
+			taking = append(taking, to)
+			demote = append(demote, acc)
+			team[member{acc, prev}] = RoleBackup
+			if _, ok := team[member{acc, to}]; ok {
+				promote[to] = append(promote[to], acc)
+			} else {
+				joins = append(joins, TeamMember{AccountID: acc, UserID: to, Role: RoleOwner, Since: now})
+			}
+			team[member{acc, to}] = RoleOwner
+			moved[to] = append(moved[to], acc)
+			if err := log.Add(ctx, audit.Entry{At: now, ActorID: &actor.ID, Action: ActionTransferred,
+				Entity: "account", EntityID: acc, AccountID: &acc, FromUserID: &prev, ToUserID: &to,
+				Role: string(RoleOwner), Reason: reason, HandoverID: handoverID},
+				map[string]int64{"owner_id": prev}, map[string]int64{"owner_id": to}); err != nil {
+				return err
+			}
+		case m.Role != RoleOwner && to != 0:
+			had, ok := team[member{acc, to}]
+			switch {
+			case !ok:
+				taking = append(taking, to)
+				joins = append(joins, TeamMember{AccountID: acc, UserID: to, Role: m.Role, Since: now})
+				team[member{acc, to}] = m.Role
+				if err := log.Add(ctx, teamEntry(actor, ActionTeamAdded, acc, 0, to, m.Role, handoverID, now), nil, nil); err != nil {
+					return err
+				}
+			case had != m.Role && had != RoleOwner:
+				key := roleChange{to, m.Role}
+				regroup[key] = append(regroup[key], acc)
+				team[member{acc, to}] = m.Role
+				if err := log.Add(ctx, teamEntry(actor, ActionTeamRole, acc, 0, to, m.Role, handoverID, now), nil, nil); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	// from leaves every team; as owner only where the account did not move (a conflict,
+	// as with LeaveTx).
+	var leave []int64
+	for _, m := range moves {
+		role, ok := team[member{m.AccountID, from}]
+		if !ok {
+			continue
+		}
+		if role == RoleOwner {
+			return fault.Conflict("the owner cannot leave the team; transfer the account first", nil)
+		}
+		leave = append(leave, m.AccountID)
+		if err := log.Add(ctx, teamEntry(actor, ActionTeamRemoved, m.AccountID, from, 0, role, handoverID, now), nil, nil); err != nil {
+			return err
+		}
+	}
+	if err := activeUsers(tx, "to_user_id", taking); err != nil {
+		return err
+	}
+
+	// Demote first: the one-owner index allows a single owner row per account.
+	if len(demote) > 0 {
+		if err := tx.Model(&TeamMember{}).Where("role = ? AND account_id IN ?", RoleOwner, demote).
+			Update("role", RoleBackup).Error; err != nil {
+			return err
+		}
+	}
+	for _, to := range sortedKeys(promote) {
+		if err := tx.Model(&TeamMember{}).Where("user_id = ? AND account_id IN ?", to, promote[to]).
+			Update("role", RoleOwner).Error; err != nil {
+			return err
+		}
+	}
+	for _, key := range sortedChanges(regroup) {
+		if err := tx.Model(&TeamMember{}).Where("user_id = ? AND account_id IN ?", key.user, regroup[key]).
+			Update("role", key.role).Error; err != nil {
+			return err
+		}
+	}
+	if len(joins) > 0 {
+		if err := tx.Select("account_id", "user_id", "role", "since").CreateInBatches(joins, 500).Error; err != nil {
+			return err
+		}
+	}
+	for _, to := range sortedKeys(moved) {
+		if err := tx.Model(&Account{}).Where("id IN ?", moved[to]).
+			Updates(map[string]any{"owner_id": to, "updated_at": now}).Error; err != nil {
+			return err
+		}
+	}
+	if len(leave) > 0 {
+		if err := tx.Where("user_id = ? AND account_id IN ?", from, leave).Delete(&TeamMember{}).Error; err != nil {
+			return err
+		}
+	}
+	if err := log.Write(ctx, tx); err != nil {
+		return err
+	}
+	return s.changed(ctx, tx, ids...)
+}
+
+// roleChange is a successor taking a new role, for grouping the accounts where they do.
+type roleChange struct {
+	user int64
+	role TeamRole
+}
+
+func teamEntry(actor staff.User, action string, accountID, from, to int64, role TeamRole, handoverID *int64, now time.Time) audit.Entry {
+	return audit.Entry{At: now, ActorID: &actor.ID, Action: action, Entity: "account",
+		EntityID: accountID, AccountID: &accountID, FromUserID: audit.Ptr(from), ToUserID: audit.Ptr(to),
+		Role: string(role), HandoverID: handoverID}
+}
+
+// activeUsers checks in one query that every id is a user who can take on accounts.
+func activeUsers(tx *gorm.DB, field string, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	var found []UserRef
+	if err := tx.Where("id IN ?", ids).Find(&found).Error; err != nil {
+		return err
+	}
+	byID := make(map[int64]UserRef, len(found))
+	for _, u := range found {
+		byID[u.ID] = u
+	}
+	for _, id := range ids {
+		u, ok := byID[id]
+		if !ok {
+			return fault.Invalid(fault.Fields{field: "no such user"})
+		}
+		if err := canTakeOn(u, field); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func sortedKeys(m map[int64][]int64) []int64 {
+	out := make([]int64, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func sortedChanges(m map[roleChange][]int64) []roleChange {
+	out := make([]roleChange, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.SortFunc(out, func(a, b roleChange) int {
+		return cmp.Or(cmp.Compare(a.user, b.user), cmp.Compare(a.role, b.role))
+	})
+	return out
+}
+
+// JoinManyTx puts each successor on the team of their account with the role given, as
+// JoinTx would one at a time, in a fixed number of statements; it reports, in the order
+// of joins, whether each joined (false: they were on the team already).
+func (s *Service) JoinManyTx(ctx context.Context, tx *gorm.DB, actor staff.User, joins []Handoff, handoverID *int64) ([]bool, error) {
+	out := make([]bool, 0, len(joins))
+	for len(joins) > 0 {
+		n := min(len(joins), handoffChunk)
+		joined, err := s.joinMany(ctx, tx, actor, joins[:n], handoverID)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, joined...)
+		joins = joins[n:]
+	}
+	return out, nil
+}
+
+func (s *Service) joinMany(ctx context.Context, tx *gorm.DB, actor staff.User, joins []Handoff, handoverID *int64) ([]bool, error) {
+	now := s.now().UTC()
+	ids := make([]int64, len(joins))
+	for i, j := range joins {
+		ids[i] = j.AccountID
+	}
+	var rows []TeamMember
+	if err := tx.Table("account_team").Select("account_id, user_id").Where("account_id IN ?", ids).
+		Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	onTeam := make(map[member]bool, len(rows))
+	for _, r := range rows {
+		onTeam[member{r.AccountID, r.UserID}] = true
+	}
+	var log audit.Batch
+	var fresh []TeamMember
+	var taking, changed []int64
+	joined := make([]bool, len(joins))
+	for i, j := range joins {
+		if onTeam[member{j.AccountID, j.To}] {
+			continue
+		}
+		onTeam[member{j.AccountID, j.To}] = true
+		joined[i] = true
+		taking = append(taking, j.To)
+		changed = append(changed, j.AccountID)
+		fresh = append(fresh, TeamMember{AccountID: j.AccountID, UserID: j.To, Role: j.Role, Since: now})
+		if err := log.Add(ctx, teamEntry(actor, ActionTeamAdded, j.AccountID, 0, j.To, j.Role, handoverID, now), nil, nil); err != nil {
+			return nil, err
+		}
+	}
+	if len(fresh) == 0 {
+		return joined, nil
+	}
+	if err := activeUsers(tx, "to_user_id", taking); err != nil {
+		return nil, err
+	}
+	if err := tx.Select("account_id", "user_id", "role", "since").CreateInBatches(fresh, 500).Error; err != nil {
+		return nil, err
+	}
+	if err := log.Write(ctx, tx); err != nil {
+		return nil, err
+	}
+	return joined, s.changed(ctx, tx, changed...)
+}
