@@ -239,7 +239,8 @@ func (s *Service) filtered(ctx context.Context, f Filter, now time.Time) *gorm.D
 		q = q.Where("owner_id = ?", f.OwnerID)
 	}
 	if f.MemberID != 0 {
-		q = q.Where("EXISTS (SELECT 1 FROM account_team t WHERE t.account_id = accounts.id AND t.user_id = ?)", f.MemberID)
+		// Driven from the member's team rows (a few hundred), not checked on every account.
+		q = q.Where("accounts.id IN (SELECT account_id FROM account_team WHERE user_id = ?)", f.MemberID)
 	}
 	if f.Industry != "" {
 		q = q.Where("industry = ?", f.Industry)

@@ -1,10 +1,12 @@
 package staff
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"net/mail"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -124,10 +126,44 @@ func (s *Service) Get(ctx context.Context, id int64) (User, error) {
 	return s.Lookup(ctx, v, id)
 }
 
+// Active returns every active user by name, from the staff kept in memory: the pickers
+// for owners and successors on many pages.
+func (s *Service) Active(ctx context.Context) ([]User, error) {
+	v, err := s.db.Versions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	all, err := s.everyone(ctx, v)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]User, 0, len(all))
+	for _, u := range all {
+		if u.Status == StatusActive {
+			out = append(out, u)
+		}
+	}
+	slices.SortFunc(out, func(a, b User) int { return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID)) })
+	return out, nil
+}
+
 // Lookup returns the user with id as of the data versions v, from the staff kept in
 // memory until a user changes: signing in checks it on every request.
 func (s *Service) Lookup(ctx context.Context, v store.Versions, id int64) (User, error) {
-	all, err := s.all.Get(v.Users, func() (map[int64]User, error) {
+	all, err := s.everyone(ctx, v)
+	if err != nil {
+		return User{}, err
+	}
+	u, ok := all[id]
+	if !ok {
+		return User{}, fault.NotFound("user", id)
+	}
+	return u, nil
+}
+
+// everyone is every user by id, loaded again only after a user changed.
+func (s *Service) everyone(ctx context.Context, v store.Versions) (map[int64]User, error) {
+	return s.all.Get(v.Users, func() (map[int64]User, error) {
 		var list []User
 		if err := s.db.Read.WithContext(ctx).Find(&list).Error; err != nil {
 			return nil, fmt.Errorf("load users: %w", err)
@@ -138,14 +174,6 @@ func (s *Service) Lookup(ctx context.Context, v store.Versions, id int64) (User,
 		}
 		return out, nil
 	})
-	if err != nil {
-		return User{}, err
-	}
-	u, ok := all[id]
-	if !ok {
-		return User{}, fault.NotFound("user", id)
-	}
-	return u, nil
 }
 
 // ByEmail returns the user with the e-mail (case-insensitive).

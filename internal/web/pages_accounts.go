@@ -147,9 +147,7 @@ func pages(c *gin.Context, p store.Page, total int64) (page, count int, prev, ne
 
 // staffChoices lists the active staff, for owner and team pickers.
 func (s *server) staffChoices(c *gin.Context) ([]staff.User, error) {
-	list, _, err := s.Staff.List(c.Request.Context(), staff.Filter{Status: staff.StatusActive,
-		Page: store.Page{Number: 1, Size: store.MaxPageSize}})
-	return list, err
+	return s.Staff.Active(c.Request.Context())
 }
 
 type accountView struct {
