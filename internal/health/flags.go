@@ -88,9 +88,13 @@ func (s *Service) Flags(ctx context.Context, acc *accounts.Service, f FlagFilter
 	for _, a := range list {
 		byID[a.ID] = a
 	}
+	scanned, err := s.scannedAt(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
 	out := make([]Flag, 0, len(recs))
 	for _, r := range recs {
-		rep, err := r.report()
+		rep, err := r.report(scanned)
 		if err != nil {
 			return nil, 0, err
 		}

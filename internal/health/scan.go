@@ -60,8 +60,24 @@ func (s *Service) Scan(ctx context.Context) (ScanResult, error) {
 			return res, fmt.Errorf("health scan: %w", err)
 		}
 	}
+	// Every score was confirmed now, though only the changed rows were written.
+	if err := s.db.SetSetting(ctx, scannedAtKey, now.Format(time.RFC3339Nano)); err != nil {
+		return res, fmt.Errorf("health scan: %w", err)
+	}
 	res.Took = time.Since(start)
 	return res, nil
+}
+
+// scannedAtKey is the setting that holds when the last full scan confirmed every score.
+const scannedAtKey = "health_scanned_at"
+
+// scannedAt is when the last full scan confirmed every score (zero before the first).
+func (s *Service) scannedAt(ctx context.Context) (time.Time, error) {
+	v, err := s.db.Setting(ctx, scannedAtKey)
+	if err != nil || v == "" {
+		return time.Time{}, err
+	}
+	return time.Parse(time.RFC3339Nano, v)
 }
 
 // writeGuarded writes the scan's results for rows and gone, each only where the stored

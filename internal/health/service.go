@@ -229,9 +229,15 @@ type Report struct {
 	FlaggedSince *time.Time `json:"flagged_since"`
 }
 
-func (r record) report() (Report, error) {
+// report is the stored result as the API shows it; computed_at is when the score was
+// last computed or confirmed: the later of the row's last write and the last full scan
+// (which confirms every score but rewrites only those that changed).
+func (r record) report(scanned time.Time) (Report, error) {
 	out := Report{AccountID: r.AccountID, Score: r.Score, Level: r.Level, Neglected: r.Neglected,
 		ComputedAt: r.ComputedAt, LevelSince: r.LevelSince, FlaggedSince: r.FlaggedSince}
+	if scanned.After(out.ComputedAt) {
+		out.ComputedAt = scanned
+	}
 	if err := json.Unmarshal([]byte(r.Reasons), &out.Reasons); err != nil {
 		return Report{}, fmt.Errorf("health of account %d: %w", r.AccountID, err)
 	}
@@ -251,7 +257,11 @@ func (s *Service) Get(ctx context.Context, accountID int64) (Report, error) {
 	var r record
 	err := db.Take(&r, "account_id = ?", accountID).Error
 	if err == nil {
-		return r.report()
+		scanned, err := s.scannedAt(ctx)
+		if err != nil {
+			return Report{}, err
+		}
+		return r.report(scanned)
 	}
 	if !errors.Is(err, gorm.ErrRecordNotFound) {
 		return Report{}, err

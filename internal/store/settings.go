@@ -40,3 +40,25 @@ func (db *DB) SettingOrCreate(ctx context.Context, key string, make func() (stri
 	}
 	return s.Value, nil
 }
+
+// Setting returns the stored value of key ("" when there is none).
+func (db *DB) Setting(ctx context.Context, key string) (string, error) {
+	var vals []string
+	if err := db.Read.WithContext(ctx).Model(&setting{}).Where("key = ?", key).Pluck("value", &vals).Error; err != nil {
+		return "", fmt.Errorf("setting %s: %w", key, err)
+	}
+	if len(vals) == 0 {
+		return "", nil
+	}
+	return vals[0], nil
+}
+
+// SetSetting stores value under key.
+func (db *DB) SetSetting(ctx context.Context, key, value string) error {
+	err := db.Write.WithContext(ctx).Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "key"}},
+		DoUpdates: clause.AssignmentColumns([]string{"value"})}).Create(&setting{Key: key, Value: value}).Error
+	if err != nil {
+		return fmt.Errorf("setting %s: %w", key, err)
+	}
+	return nil
+}

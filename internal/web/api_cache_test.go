@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"net/http"
 	"testing"
@@ -158,5 +159,31 @@ func TestFlagTotalsFollowWrites(t *testing.T) {
 	ts.must(201, "POST", path("/api/v1/accounts/%d/interactions", a), admin, map[string]any{"kind": "visit", "summary": "Met"})
 	if n := flags(); n != 0 {
 		t.Errorf("after the visit, neglected total = %d, want 0", n)
+	}
+}
+
+func TestScanConfirmsEveryScoreWithoutRewritingIt(t *testing.T) {
+	ts := newTestServer(t)
+	admin := ts.adminToken()
+	a := ts.mustCreateAccount(admin, map[string]any{"name": "Alpha", "tier": "standard"})
+	ts.must(201, "POST", path("/api/v1/accounts/%d/interactions", a), admin, map[string]any{"kind": "call", "summary": "Hi"})
+	computed := func() string {
+		return ts.must(200, "GET", path("/api/v1/accounts/%d/health", a), admin, nil)["computed_at"].(string)
+	}
+	before := computed()
+	ts.Clock.Advance(time.Hour)
+	var rowBefore string
+	ts.App.DB.Read.Raw("SELECT computed_at FROM account_health WHERE account_id = ?", a).Scan(&rowBefore)
+	res, err := ts.App.Health.Scan(context.Background())
+	if err != nil || res.Accounts != 1 {
+		t.Fatalf("scan: %+v %v", res, err)
+	}
+	var rowAfter string
+	ts.App.DB.Read.Raw("SELECT computed_at FROM account_health WHERE account_id = ?", a).Scan(&rowAfter)
+	if rowAfter != rowBefore {
+		t.Errorf("the scan rewrote an unchanged row (%s → %s)", rowBefore, rowAfter)
+	}
+	if after := computed(); after == before || after != ts.Clock.Now().Format(time.RFC3339) {
+		t.Errorf("computed_at after the scan = %s (before %s), want the scan's time", after, before)
 	}
 }
