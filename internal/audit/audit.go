@@ -48,17 +48,8 @@ func WithRequest(ctx context.Context, clientAddr, requestID string) context.Cont
 // Record appends e inside tx (the caller's transaction, so the entry lands with the
 // change or not at all). Before and after are marshalled to JSON when not nil.
 func Record(ctx context.Context, tx *gorm.DB, e Entry, before, after any) error {
-	if r, ok := ctx.Value(requestKey{}).(request); ok {
-		e.ClientAddr, e.RequestID = r.addr, r.id
-	}
-	if e.At.IsZero() {
-		e.At = time.Now().UTC()
-	}
-	var err error
-	if e.BeforeJSON, err = marshal(before); err != nil {
-		return err
-	}
-	if e.AfterJSON, err = marshal(after); err != nil {
+	e, err := prepare(ctx, e, before, after)
+	if err != nil {
 		return err
 	}
 	if err := tx.WithContext(ctx).Create(&e).Error; err != nil {
@@ -73,6 +64,17 @@ type Batch struct{ entries []Entry }
 
 // Add prepares e as Record would, for Write to append.
 func (b *Batch) Add(ctx context.Context, e Entry, before, after any) error {
+	e, err := prepare(ctx, e, before, after)
+	if err != nil {
+		return err
+	}
+	b.entries = append(b.entries, e)
+	return nil
+}
+
+// prepare fills what every entry carries: the request it was made in, its time (now if
+// unset) and the states before and after as JSON.
+func prepare(ctx context.Context, e Entry, before, after any) (Entry, error) {
 	if r, ok := ctx.Value(requestKey{}).(request); ok {
 		e.ClientAddr, e.RequestID = r.addr, r.id
 	}
@@ -81,13 +83,12 @@ func (b *Batch) Add(ctx context.Context, e Entry, before, after any) error {
 	}
 	var err error
 	if e.BeforeJSON, err = marshal(before); err != nil {
-		return err
+		return Entry{}, err
 	}
 	if e.AfterJSON, err = marshal(after); err != nil {
-		return err
+		return Entry{}, err
 	}
-	b.entries = append(b.entries, e)
-	return nil
+	return e, nil
 }
 
 // Write appends the gathered entries inside tx, in the order they were added.
