@@ -51,19 +51,25 @@ func (s *Service) handOff(ctx context.Context, tx *gorm.DB, actor staff.User, fr
 	for i, m := range moves {
 		ids[i] = m.AccountID
 	}
+	// Deleted accounts too: a team role on one still ends with the handover (as LeaveTx
+	// does), while moving the ownership of one is refused (as TransferTx does).
 	var owners []struct {
 		ID      int64
 		OwnerID int64
+		Deleted bool
 	}
-	if err := tx.Model(&Account{}).Select("id, owner_id").Where("id IN ?", ids).Scan(&owners).Error; err != nil {
+	if err := tx.Table("accounts").Select("id, owner_id, deleted_at IS NOT NULL AS deleted").Where("id IN ?", ids).
+		Scan(&owners).Error; err != nil {
 		return err
 	}
 	ownerOf := make(map[int64]int64, len(owners))
+	deleted := map[int64]bool{}
 	for _, a := range owners {
-		ownerOf[a.ID] = a.OwnerID
+		ownerOf[a.ID], deleted[a.ID] = a.OwnerID, a.Deleted
 	}
 	for _, m := range moves {
-		if _, ok := ownerOf[m.AccountID]; !ok {
+		_, ok := ownerOf[m.AccountID]
+		if !ok || (deleted[m.AccountID] && m.Role == RoleOwner && m.To != 0) {
 			return fault.NotFound("account", m.AccountID)
 		}
 	}

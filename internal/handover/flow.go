@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -245,8 +246,7 @@ func (s *Service) Start(ctx context.Context, actor staff.User, id int64) (Handov
 			byOutcome[o] = append(byOutcome[o], it.ID)
 		}
 		for o, ids := range byOutcome {
-			if err := tx.Model(&Item{}).Where("id IN ?", ids).
-				Updates(map[string]any{"to_user_id": o.to, "joined_team": o.joined}).Error; err != nil {
+			if err := updateItems(tx, ids, map[string]any{"to_user_id": o.to, "joined_team": o.joined}); err != nil {
 				return err
 			}
 		}
@@ -317,8 +317,8 @@ func (s *Service) Complete(ctx context.Context, actor staff.User, id int64, forc
 			return err
 		}
 		for o, ids := range outcomes {
-			if err := tx.Model(&Item{}).Where("id IN ?", ids).Updates(map[string]any{"status": o.status,
-				"to_user_id": audit.Ptr(o.to), "forced": o.forced}).Error; err != nil {
+			if err := updateItems(tx, ids, map[string]any{"status": o.status, "to_user_id": audit.Ptr(o.to),
+				"forced": o.forced}); err != nil {
 				return err
 			}
 		}
@@ -338,6 +338,17 @@ func (s *Service) Complete(ctx context.Context, actor staff.User, id int64, forc
 		return Handover{}, fmt.Errorf("complete handover %d: %w", id, err)
 	}
 	return s.Get(ctx, actor, id)
+}
+
+// updateItems sets the same columns on many items, a few thousand ids per statement
+// (under SQLite's limit of bound variables).
+func updateItems(tx *gorm.DB, ids []int64, cols map[string]any) error {
+	for chunk := range slices.Chunk(ids, 5000) {
+		if err := tx.Model(&Item{}).Where("id IN ?", chunk).Updates(cols).Error; err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // itemOutcome is what completion records on an item: done (with its successor) or

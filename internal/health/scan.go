@@ -3,10 +3,11 @@ package health
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 )
 
 // ScanResult says what a full scan did.
@@ -81,9 +82,9 @@ func (s *Service) scannedAt(ctx context.Context) (time.Time, error) {
 }
 
 // writeGuarded writes the scan's results for rows and gone, each only where the stored
-// row is still the one the snapshot read (same computed_at), with its level event. Rows
-// that were not stored at all (a first scan writes tens of thousands) go in batches and
-// yield to a row that a write stored meanwhile.
+// row is still the one that was read first (same computed_at), with its level event.
+// Rows that were not stored at all (a first scan writes tens of thousands) go in batches,
+// each only for an account still active and not scored by a write meanwhile.
 func writeGuarded(tx *gorm.DB, rows []record, gone []int64, prev map[int64]record, events map[int64]event) error {
 	for _, id := range gone {
 		if err := tx.Where("account_id = ? AND computed_at = ?", id, prev[id].ComputedAt).Delete(&record{}).Error; err != nil {
@@ -96,9 +97,6 @@ func writeGuarded(tx *gorm.DB, rows []record, gone []int64, prev map[int64]recor
 		old, had := prev[r.AccountID]
 		if !had {
 			fresh = append(fresh, r)
-			if e, ok := events[r.AccountID]; ok {
-				written = append(written, e)
-			}
 			continue
 		}
 		q := tx.Model(&record{}).Where("account_id = ? AND computed_at = ?", r.AccountID, old.ComputedAt).
@@ -110,11 +108,15 @@ func writeGuarded(tx *gorm.DB, rows []record, gone []int64, prev map[int64]recor
 			written = append(written, e)
 		}
 	}
-	if len(fresh) > 0 {
-		err := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "account_id"}}, DoNothing: true}).
-			CreateInBatches(fresh, 500).Error
+	for chunk := range slices.Chunk(fresh, 500) {
+		inserted, err := insertFresh(tx, chunk)
 		if err != nil {
 			return fmt.Errorf("save health: %w", err)
+		}
+		for _, id := range inserted {
+			if e, ok := events[id]; ok {
+				written = append(written, e)
+			}
 		}
 	}
 	if len(written) > 0 {
@@ -123,4 +125,34 @@ func writeGuarded(tx *gorm.DB, rows []record, gone []int64, prev map[int64]recor
 		}
 	}
 	return nil
+}
+
+// insertFresh inserts results for accounts that had none, skipping an account churned or
+// deleted since its facts were read and one a write has scored meanwhile; it returns the
+// accounts it inserted.
+func insertFresh(tx *gorm.DB, rows []record) ([]int64, error) {
+	var sb strings.Builder
+	args := make([]any, 0, len(rows)*9)
+	sb.WriteString(`WITH fresh (account_id, score, level, neglected, risk_value, reasons, computed_at, level_since,
+			flagged_since) AS (VALUES `)
+	for i, r := range rows {
+		if i > 0 {
+			sb.WriteString(", ")
+		}
+		sb.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?)")
+		args = append(args, r.AccountID, r.Score, r.Level, r.Neglected, r.RiskValue, r.Reasons, r.ComputedAt,
+			r.LevelSince, r.FlaggedSince)
+	}
+	sb.WriteString(`)
+		INSERT INTO account_health (account_id, score, level, neglected, risk_value, reasons, computed_at,
+			level_since, flagged_since)
+		SELECT f.* FROM fresh f WHERE EXISTS (SELECT 1 FROM accounts a
+			WHERE a.id = f.account_id AND a.status = 'active' AND a.deleted_at IS NULL)
+		ON CONFLICT (account_id) DO NOTHING
+		RETURNING account_id`)
+	var ids []int64
+	if err := tx.Raw(sb.String(), args...).Scan(&ids).Error; err != nil {
+		return nil, err
+	}
+	return ids, nil
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -32,6 +33,9 @@ type Batcher struct {
 	stop  chan struct{}
 	done  sync.WaitGroup
 	once  sync.Once
+
+	closing sync.RWMutex // held by Do while it queues; close takes it to set closed
+	closed  bool
 
 	mu     sync.Mutex
 	derive func(ctx context.Context, tx *gorm.DB, ids ...int64) error
@@ -71,13 +75,19 @@ func (b *Batcher) OnDerive(fn func(ctx context.Context, tx *gorm.DB, ids ...int6
 // A write whose caller has gone away before it ran is not run.
 func (b *Batcher) Do(ctx context.Context, fn func(ctx context.Context, tx *gorm.DB) error) error {
 	j := &job{ctx: ctx, fn: fn, err: make(chan error, 1)}
+	// Held while queueing, so that close never stops the loop with a write still arriving.
+	b.closing.RLock()
+	if b.closed {
+		b.closing.RUnlock()
+		return errors.New("database is closing")
+	}
 	select {
 	case b.queue <- j:
 	case <-ctx.Done():
+		b.closing.RUnlock()
 		return ctx.Err()
-	case <-b.stop:
-		return errors.New("database is closing")
 	}
+	b.closing.RUnlock()
 	// Once queued, the write runs even if the caller leaves: wait for its result so
 	// that an acknowledged write is never in doubt.
 	return <-j.err
@@ -125,29 +135,25 @@ func (b *Batcher) loop() {
 	}
 }
 
-// run commits one batch and answers each of its writes.
+// run commits one batch and answers each of its writes. When the batch fails as a whole
+// (its health refresh or its commit), the writes that had succeeded in it run again one
+// by one, so that a failure stays with the write that caused it.
 func (b *Batcher) run(jobs []*job) {
-	p := &pending{}
-	ctx := context.WithValue(context.Background(), pendingKey{}, p)
-	derive := b.deriveFunc()
-	err := b.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := b.commit(jobs)
+	if err != nil && len(jobs) > 1 {
+		slog.Warn("write batch failed; running its writes one by one", "writes", len(jobs), "err", err)
 		for _, j := range jobs {
-			if err := j.ctx.Err(); err != nil {
-				j.errV = err
-				continue
+			if j.errV == nil {
+				b.run([]*job{j})
+			} else {
+				j.err <- j.errV
 			}
-			jctx := context.WithValue(context.WithoutCancel(j.ctx), pendingKey{}, p)
-			j.errV = tx.WithContext(jctx).Transaction(func(tx *gorm.DB) error { return safely(jctx, tx, j.fn) })
 		}
-		if derive == nil || len(p.ids) == 0 {
-			return nil
-		}
-		slices.Sort(p.ids)
-		return derive(ctx, tx, slices.Compact(p.ids)...)
-	})
+		return
+	}
 	if err != nil {
-		err = fmt.Errorf("commit batch of %d writes: %w", len(jobs), err)
-		slog.Error("write batch failed", "writes", len(jobs), "err", err)
+		err = fmt.Errorf("commit write: %w", err)
+		slog.Error("write failed", "err", err)
 	}
 	for _, j := range jobs {
 		switch {
@@ -159,6 +165,55 @@ func (b *Batcher) run(jobs []*job) {
 			j.err <- nil
 		}
 	}
+}
+
+// commit runs the jobs in one transaction, each in a savepoint, then the derived work of
+// the ones that succeeded. Savepoints go straight to the transaction, with one name and
+// their errors checked: GORM's nested transactions ignore savepoint errors and give each
+// savepoint a new name, which would fill the prepared statement cache.
+func (b *Batcher) commit(jobs []*job) error {
+	derive := b.deriveFunc()
+	ctx := context.Background()
+	return b.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		raw, ok := tx.Statement.ConnPool.(interface {
+			ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+		})
+		if !ok {
+			return errors.New("write batch: no transaction to run savepoints on")
+		}
+		if ps, ok := raw.(*gorm.PreparedStmtTX); ok {
+			raw = ps.Tx // past the statement cache
+		}
+		exec := func(q string) error { _, err := raw.ExecContext(ctx, q); return err }
+		var ids []int64
+		for _, j := range jobs {
+			j.errV = nil
+			if err := j.ctx.Err(); err != nil {
+				j.errV = err
+				continue
+			}
+			if err := exec("SAVEPOINT batch_write"); err != nil {
+				return err
+			}
+			p := &pending{}
+			jctx := context.WithValue(context.WithoutCancel(j.ctx), pendingKey{}, p)
+			if j.errV = safely(jctx, tx.WithContext(jctx), j.fn); j.errV != nil {
+				if err := exec("ROLLBACK TO batch_write"); err != nil {
+					return err
+				}
+			} else {
+				ids = append(ids, p.ids...)
+			}
+			if err := exec("RELEASE batch_write"); err != nil {
+				return err
+			}
+		}
+		if derive == nil || len(ids) == 0 {
+			return nil
+		}
+		slices.Sort(ids)
+		return derive(ctx, tx, slices.Compact(ids)...)
+	})
 }
 
 // Bulk runs fn in one write transaction (not batched with others) in which the derived
@@ -189,7 +244,12 @@ func (b *Batcher) deriveFunc() func(ctx context.Context, tx *gorm.DB, ids ...int
 
 // close stops taking writes once the queued ones are done.
 func (b *Batcher) close() {
-	b.once.Do(func() { close(b.stop) })
+	b.once.Do(func() {
+		b.closing.Lock()
+		b.closed = true
+		b.closing.Unlock()
+		close(b.stop)
+	})
 	b.done.Wait()
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -157,5 +158,67 @@ func TestVersionsMoveWithTheirData(t *testing.T) {
 	after, _ := db.Versions(ctx)
 	if after.Cadence == before.Cadence || after.Accounts != before.Accounts || after.Users != before.Users {
 		t.Errorf("a cadence change moved %+v to %+v", before, after)
+	}
+}
+
+func TestBatchKeepsADerivedFailureWithItsWrite(t *testing.T) {
+	db := openMigrated(t)
+	db.Write.Exec("INSERT INTO settings (key, value) VALUES ('log', '')")
+	refused := errors.New("refresh refused")
+	db.Batch.OnDerive(func(ctx context.Context, tx *gorm.DB, ids ...int64) error {
+		if slices.Contains(ids, 13) {
+			return refused
+		}
+		return nil
+	})
+	write := func(v string, id int64) func(context.Context, *gorm.DB) error {
+		return func(ctx context.Context, tx *gorm.DB) error {
+			Defer(tx, id)
+			return appendTo("log", v)(ctx, tx)
+		}
+	}
+	started, release := make(chan struct{}), make(chan struct{})
+	first := enqueue(db.Batch, func(context.Context, *gorm.DB) error { close(started); <-release; return nil })
+	<-started
+	answers := enqueue(db.Batch, write("a,", 1), write("b,", 13), write("c,", 2))
+	close(release)
+	if err := <-first[0]; err != nil {
+		t.Fatal(err)
+	}
+	got := []error{<-answers[0], <-answers[1], <-answers[2]}
+	if got[0] != nil || got[2] != nil || !errors.Is(got[1], refused) {
+		t.Errorf("answers %v: only the write whose refresh failed may fail", got)
+	}
+	if v := settingValue(t, db, "log"); v != "a,c," {
+		t.Errorf("stored %q, want the two good writes", v)
+	}
+}
+
+func TestClosingAnswersEveryQueuedWrite(t *testing.T) {
+	db, err := Open(filepath.Join(t.TempDir(), "k.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 50)
+	for range 50 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs <- db.Batch.Do(context.Background(), func(_ context.Context, tx *gorm.DB) error {
+				return tx.Exec("SELECT 1").Error
+			})
+		}()
+	}
+	db.Close()
+	wg.Wait() // a write that hung here would time the test out
+	close(errs)
+	for err := range errs {
+		if err != nil && err.Error() != "database is closing" {
+			t.Errorf("a write answered %v", err)
+		}
 	}
 }

@@ -473,8 +473,12 @@ func TestCompletionHandsOnEveryKindOfItem(t *testing.T) {
 	ends := ts.mustCreateAccount(tm.r4.Token, with("Role Ends"))
 	ts.must(200, "PUT", path("/api/v1/accounts/%d/team/%d", ends, tm.leaver.ID), tm.r4.Token, map[string]any{"role": "backup"})
 
+	gone := ts.mustCreateAccount(tm.r4.Token, with("Deleted Since"))
+	ts.must(200, "PUT", path("/api/v1/accounts/%d/team/%d", gone, tm.leaver.ID), tm.r4.Token, map[string]any{"role": "support"})
+
 	h := ts.must(201, "POST", "/api/v1/handovers", tm.mgr.Token, map[string]any{"departing_user_id": tm.leaver.ID, "last_day": "2026-03-31"})
 	hid := id(h)
+	ts.must(204, "DELETE", path("/api/v1/accounts/%d", gone), tm.mgr.Token, nil)
 	item := func(acc int64) string { return path("/api/v1/handovers/%d/items/%d", hid, num(itemFor(h, acc)["id"])) }
 	ts.must(200, "PATCH", item(toNew), tm.mgr.Token, map[string]any{"to_user_id": tm.r3.ID})
 	ts.must(200, "PATCH", item(support), tm.mgr.Token, map[string]any{"to_user_id": tm.r3.ID})
@@ -523,6 +527,12 @@ func TestCompletionHandsOnEveryKindOfItem(t *testing.T) {
 		{"a successor takes a team role", support, path("%d:owner %d:support", r4, r3),
 			path("team.remove %d>0 support, team.add 0>%d support", l, r3)},
 		{"a role nobody takes ends", ends, path("%d:owner", r4), path("team.remove %d>0 backup", l)},
+	}
+	// A role on an account deleted while the handover was open still ends with it.
+	var left int64
+	ts.App.DB.Read.Raw("SELECT COUNT(*) FROM account_team WHERE account_id = ? AND user_id = ?", gone, l).Scan(&left)
+	if left != 0 {
+		t.Error("the departing person is still on the team of a deleted account")
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
