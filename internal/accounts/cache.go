@@ -7,8 +7,6 @@ import (
 	"slices"
 	"time"
 
-	"gorm.io/gorm"
-
 	"keyhold/internal/store"
 )
 
@@ -20,10 +18,11 @@ type caches struct {
 	cadence store.Memo[cadence]
 	facets  store.Memo[Facets]
 	totals  *store.Cache[totalKey, total]
+	teams   *store.Cache[int64, []TeamMember] // by account, without names
 }
 
 func newCaches() *caches {
-	return &caches{totals: store.NewCache[totalKey, total](4096)}
+	return &caches{totals: store.NewCache[totalKey, total](4096), teams: store.NewCache[int64, []TeamMember](20000)}
 }
 
 // totalKey is a list filter as far as its total depends on it (not its order or page).
@@ -77,27 +76,48 @@ func (s *Service) cadence(ctx context.Context, v store.Versions) (cadence, error
 	})
 }
 
-// teamsOf returns the teams of the accounts, owner first, then by role and name: one
-// query on account_team, names and statuses from people.
-func teamsOf(db *gorm.DB, accountIDs []int64, people map[int64]UserRef) (map[int64][]TeamMember, error) {
-	var rows []TeamMember
-	err := db.Table("account_team").Select("account_id, user_id, role, since").
-		Where("account_id IN ?", accountIDs).Find(&rows).Error
-	if err != nil {
-		return nil, fmt.Errorf("load teams: %w", err)
-	}
-	for i := range rows {
-		if p, ok := people[rows[i].UserID]; ok {
-			rows[i].Name, rows[i].Status = p.Name, p.Status
+// teamsOf returns the teams of the accounts, owner first, then by role and name. Teams
+// change rarely (logging a call leaves them alone): each account's rows are kept until a
+// team row anywhere changes, and only the accounts not kept are read, in one query. Names
+// and statuses come from people.
+func (s *Service) teamsOf(ctx context.Context, v store.Versions, accountIDs []int64, people map[int64]UserRef) (map[int64][]TeamMember, error) {
+	out := make(map[int64][]TeamMember, len(accountIDs))
+	var missing []int64
+	for _, id := range accountIDs {
+		if rows, ok := s.cache.teams.Get(id, v.Teams); ok {
+			out[id] = rows
+		} else {
+			missing = append(missing, id)
 		}
 	}
-	slices.SortFunc(rows, func(a, b TeamMember) int {
-		return cmp.Or(cmp.Compare(a.AccountID, b.AccountID), cmp.Compare(a.Role.rank(), b.Role.rank()),
-			cmp.Compare(a.Name, b.Name), cmp.Compare(a.UserID, b.UserID))
-	})
-	out := make(map[int64][]TeamMember, len(accountIDs))
-	for _, r := range rows {
-		out[r.AccountID] = append(out[r.AccountID], r)
+	if len(missing) > 0 {
+		var rows []TeamMember
+		err := s.db.Read.WithContext(ctx).Table("account_team").Select("account_id, user_id, role, since").
+			Where("account_id IN ?", missing).Find(&rows).Error
+		if err != nil {
+			return nil, fmt.Errorf("load teams: %w", err)
+		}
+		fresh := make(map[int64][]TeamMember, len(missing))
+		for _, r := range rows {
+			fresh[r.AccountID] = append(fresh[r.AccountID], r)
+		}
+		for _, id := range missing {
+			s.cache.teams.Put(id, v.Teams, fresh[id]) // kept even when empty
+			out[id] = fresh[id]
+		}
+	}
+	for id, rows := range out {
+		team := slices.Clone(rows) // the kept rows are shared: names go on a copy
+		for i := range team {
+			if p, ok := people[team[i].UserID]; ok {
+				team[i].Name, team[i].Status = p.Name, p.Status
+			}
+		}
+		slices.SortFunc(team, func(a, b TeamMember) int {
+			return cmp.Or(cmp.Compare(a.Role.rank(), b.Role.rank()), cmp.Compare(a.Name, b.Name),
+				cmp.Compare(a.UserID, b.UserID))
+		})
+		out[id] = team
 	}
 	return out, nil
 }

@@ -104,7 +104,7 @@ func (s *Service) completeAt(ctx context.Context, v store.Versions, list []Accou
 	if err != nil {
 		return err
 	}
-	teams, err := teamsOf(s.db.Read.WithContext(ctx), ids, people)
+	teams, err := s.teamsOf(ctx, v, ids, people)
 	if err != nil {
 		return err
 	}

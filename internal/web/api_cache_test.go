@@ -187,3 +187,24 @@ func TestScanConfirmsEveryScoreWithoutRewritingIt(t *testing.T) {
 		t.Errorf("computed_at after the scan = %s (before %s), want the scan's time", after, before)
 	}
 }
+
+func TestTeamChangesShowOnTheAccountAtOnce(t *testing.T) {
+	ts := newTestServer(t)
+	admin := ts.adminToken()
+	rep := ts.mustCreateUser(admin, "Ray Rep", "sales", 0)
+	a := ts.mustCreateAccount(admin, map[string]any{"name": "Alpha", "tier": "key"})
+	team := func() int {
+		return len(ts.must(200, "GET", path("/api/v1/accounts/%d", a), admin, nil)["team"].([]any))
+	}
+	if n := team(); n != 1 {
+		t.Fatalf("team of a new account: %d", n)
+	}
+	ts.must(200, "PUT", path("/api/v1/accounts/%d/team/%d", a, rep.ID), admin, map[string]any{"role": "backup"})
+	if n := team(); n != 2 {
+		t.Errorf("after adding a backup the account shows %d team members", n)
+	}
+	ts.must(204, "DELETE", path("/api/v1/accounts/%d/team/%d", a, rep.ID), admin, nil)
+	if n := team(); n != 1 {
+		t.Errorf("after removing the backup the account shows %d team members", n)
+	}
+}
