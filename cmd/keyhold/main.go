@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 	"time"
 
@@ -94,9 +95,18 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	return fmt.Errorf("unknown command %q\n%s", args[0], usage)
 }
 
+// serveMemoryLimit is the Go heap's soft limit in serve (SQLite's page caches and the
+// binary come on top).
+const serveMemoryLimit = 80 << 20
+
 // serve runs the HTTP server until ctx ends. ready, when not nil, receives the address
 // it listens on (tests listen on port 0).
 func serve(ctx context.Context, cfg config.Config, stdout io.Writer, ready chan<- string) error {
+	// A server keeps a bounded heap: the garbage of a full scan or a large handover is
+	// collected and given back instead of staying resident. GOMEMLIMIT overrides it.
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(serveMemoryLimit)
+	}
 	a, err := app.Open(ctx, cfg, app.Options{})
 	if err != nil {
 		return err

@@ -22,7 +22,7 @@ type caches struct {
 }
 
 func newCaches() *caches {
-	return &caches{totals: store.NewCache[totalKey, total](4096), teams: store.NewCache[int64, []TeamMember](20000)}
+	return &caches{totals: store.NewCache[totalKey, total](4096), teams: store.NewCache[int64, []TeamMember](10000)}
 }
 
 // totalKey is a list filter as far as its total depends on it (not its order or page).
