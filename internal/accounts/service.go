@@ -201,7 +201,6 @@ func (s *Service) list(ctx context.Context, f Filter, withTotal bool) ([]Account
 	if err != nil {
 		return nil, 0, err
 	}
-	filtered := func() *gorm.DB { return s.filtered(ctx, f, now) }
 	var total int64
 	if withTotal {
 		if total, err = s.total(ctx, f, v, now); err != nil {
@@ -210,7 +209,7 @@ func (s *Service) list(ctx context.Context, f Filter, withTotal bool) ([]Account
 	}
 	p := f.Page.Normalized()
 	list := []Account{}
-	err = filtered().Clauses(clause.OrderBy{Expression: clause.Expr{SQL: order}}).
+	err = s.filtered(ctx, f, now).Clauses(clause.OrderBy{Expression: clause.Expr{SQL: order}}).
 		Limit(p.Size).Offset(p.Offset()).Find(&list).Error
 	if err != nil {
 		return nil, 0, fmt.Errorf("list accounts: %w", err)
