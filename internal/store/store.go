@@ -7,10 +7,12 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
+	"sync"
 	"time"
 
 	"github.com/pressly/goose/v3"
@@ -30,6 +32,10 @@ type DB struct {
 	path  string
 
 	readSQL *sql.DB // Read's pool, for the few hot queries that need no GORM
+
+	stopCheckpoints chan struct{}
+	checkpoints     sync.WaitGroup
+	closeOnce       sync.Once
 
 	// Batch commits the hot writes in groups on Write (see Batcher).
 	Batch *Batcher
@@ -102,12 +108,40 @@ func Open(path string) (*DB, error) {
 	n := 2 * runtime.NumCPU()
 	rsql.SetMaxOpenConns(n)
 	rsql.SetMaxIdleConns(n)
-	return &DB{Write: w, Read: r, path: path, readSQL: rsql, Batch: newBatcher(w)}, nil
+	db := &DB{Write: w, Read: r, path: path, readSQL: rsql, Batch: newBatcher(w), stopCheckpoints: make(chan struct{})}
+	db.checkpoints.Add(1)
+	go db.checkpoint()
+	return db, nil
+}
+
+// checkpointEvery is how often the WAL is copied back into the database file.
+const checkpointEvery = 250 * time.Millisecond
+
+// checkpoint copies the WAL back into the database file in the background, from a read
+// connection and without blocking writers (PASSIVE). Otherwise the writer does it itself
+// when the WAL passes 1,000 pages, at the end of some commit, with an fsync of the
+// database file: the writes of that batch and every write queued behind it wait for it.
+func (db *DB) checkpoint() {
+	defer db.checkpoints.Done()
+	t := time.NewTicker(checkpointEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-db.stopCheckpoints:
+			return
+		case <-t.C:
+			if _, err := db.readSQL.Exec("PRAGMA wal_checkpoint(PASSIVE)"); err != nil {
+				slog.Warn("WAL checkpoint failed", "err", err)
+			}
+		}
+	}
 }
 
 // Close answers the queued writes, then closes both pools.
 func (db *DB) Close() error {
 	db.Batch.close()
+	db.closeOnce.Do(func() { close(db.stopCheckpoints) })
+	db.checkpoints.Wait()
 	var first error
 	for _, g := range []*gorm.DB{db.Read, db.Write} {
 		if s, err := g.DB(); err == nil {
