@@ -1,0 +1,40 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/gin-gonic/gin"
+)
+
+// A client that goes away mid-request is no bug: its request is not logged as an
+// internal error, while the same failure with the client still there is.
+func TestClientGoneIsNotAnInternalError(t *testing.T) {
+	var logged bytes.Buffer
+	old := slog.Default()
+	slog.SetDefault(slog.New(slog.NewTextHandler(&logged, nil)))
+	defer slog.SetDefault(old)
+	failed := fmt.Errorf("list accounts: %w", context.Canceled)
+
+	gone, cancel := context.WithCancel(context.Background())
+	cancel()
+	c, _ := gin.CreateTestContext(httptest.NewRecorder())
+	c.Request = httptest.NewRequest("GET", "/api/v1/accounts", nil).WithContext(gone)
+	if status, _ := errorStatus(c, failed); status != statusClientClosed {
+		t.Errorf("client gone: status %d", status)
+	}
+	if strings.Contains(logged.String(), "internal error") {
+		t.Errorf("client gone was logged as an internal error: %s", logged.String())
+	}
+
+	c, _ = gin.CreateTestContext(httptest.NewRecorder())
+	c.Request = httptest.NewRequest("GET", "/api/v1/accounts", nil)
+	if status, _ := errorStatus(c, failed); status != 500 || !strings.Contains(logged.String(), "internal error") {
+		t.Errorf("a cancellation with the client still there: status %d, log %q", status, logged.String())
+	}
+}
