@@ -20,7 +20,7 @@ type ScanResult struct {
 
 // scanChunk is how many changed rows one write transaction of the scan holds: a few
 // milliseconds of the write lock, so that no other write waits behind the scan.
-const scanChunk = 250
+const scanChunk = 100
 
 // Scan rescores every account, for what time alone changes. It reads without the write
 // lock: first every stored result, then every account's facts (the queries side by side
