@@ -22,6 +22,12 @@ type ScanResult struct {
 // milliseconds of the write lock, so that no other write waits behind the scan.
 const scanChunk = 100
 
+// freshChunk is how many new results one transaction inserts. Only a first scan (a new
+// database, an upgrade) has many, and each insert touches its account's pages through
+// the score kept on the account: in small transactions every commit would write most of
+// the table to the WAL again (16 s for 50,000 accounts, against 5 s).
+const freshChunk = 5000
+
 // Scan rescores every account, for what time alone changes. It reads without the write
 // lock: first every stored result, then every account's facts (the queries side by side
 // on the read pool); then it writes only the rows that changed, in short transactions.
@@ -49,17 +55,31 @@ func (s *Service) Scan(ctx context.Context) (ScanResult, error) {
 	for _, e := range p.events {
 		events[e.AccountID] = e
 	}
-	for len(p.rows) > 0 || len(p.gone) > 0 {
-		n := min(len(p.rows), scanChunk)
-		g := min(len(p.gone), scanChunk-n)
-		rows, gone := p.rows[:n], p.gone[:g]
-		p.rows, p.gone = p.rows[n:], p.gone[g:]
-		err := s.db.Write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	var fresh, changed []record
+	for _, r := range p.rows {
+		if _, had := prev[r.AccountID]; had {
+			changed = append(changed, r)
+		} else {
+			fresh = append(fresh, r)
+		}
+	}
+	write := func(rows []record, gone []int64) error {
+		return s.db.Write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 			return writeGuarded(tx, rows, gone, prev, events)
 		})
-		if err != nil {
+	}
+	for rows := range slices.Chunk(fresh, freshChunk) {
+		if err := write(rows, nil); err != nil {
 			return res, fmt.Errorf("health scan: %w", err)
 		}
+	}
+	for len(changed) > 0 || len(p.gone) > 0 {
+		n := min(len(changed), scanChunk)
+		g := min(len(p.gone), scanChunk-n)
+		if err := write(changed[:n], p.gone[:g]); err != nil {
+			return res, fmt.Errorf("health scan: %w", err)
+		}
+		changed, p.gone = changed[n:], p.gone[g:]
 	}
 	// Every score was confirmed now, though only the changed rows were written.
 	if err := s.db.SetSetting(ctx, scannedAtKey, now.Format(time.RFC3339Nano)); err != nil {
