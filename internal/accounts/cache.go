@@ -55,15 +55,17 @@ func (k totalKey) version(v store.Versions) totalVersion {
 }
 
 // people returns every user's short form, from the cache while no user changed.
+// The staff in memory are staff's (one load per change of a user); this keeps their
+// short form.
 func (s *Service) people(ctx context.Context, v store.Versions) (map[int64]UserRef, error) {
 	return s.cache.people.Get(v.Users, func() (map[int64]UserRef, error) {
-		var refs []UserRef
-		if err := s.db.Read.WithContext(ctx).Find(&refs).Error; err != nil {
-			return nil, fmt.Errorf("load people: %w", err)
+		all, err := s.staff.Everyone(ctx, v)
+		if err != nil {
+			return nil, err
 		}
-		out := make(map[int64]UserRef, len(refs))
-		for _, r := range refs {
-			out[r.ID] = r
+		out := make(map[int64]UserRef, len(all))
+		for id, u := range all {
+			out[id] = UserRef{ID: u.ID, Name: u.Name, Role: u.Role, Status: u.Status}
 		}
 		return out, nil
 	})

@@ -3,6 +3,7 @@ package accounts
 import (
 	"cmp"
 	"context"
+	"maps"
 	"slices"
 	"time"
 
@@ -45,6 +46,20 @@ func (s *Service) HandOffTx(ctx context.Context, tx *gorm.DB, actor staff.User, 
 
 type member struct{ account, user int64 }
 
+// teamRoles reads the team rows of the accounts inside tx: each member's role.
+func teamRoles(tx *gorm.DB, accountIDs []int64) (map[member]TeamRole, error) {
+	var rows []TeamMember
+	if err := tx.Table("account_team").Select("account_id, user_id, role").Where("account_id IN ?", accountIDs).
+		Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := make(map[member]TeamRole, len(rows))
+	for _, r := range rows {
+		out[member{r.AccountID, r.UserID}] = r.Role
+	}
+	return out, nil
+}
+
 func (s *Service) handOff(ctx context.Context, tx *gorm.DB, actor staff.User, from int64, moves []Handoff, reason string, handoverID *int64) error {
 	now := s.now().UTC()
 	ids := make([]int64, len(moves))
@@ -73,14 +88,9 @@ func (s *Service) handOff(ctx context.Context, tx *gorm.DB, actor staff.User, fr
 			return fault.NotFound("account", m.AccountID)
 		}
 	}
-	var rows []TeamMember
-	if err := tx.Table("account_team").Select("account_id, user_id, role").Where("account_id IN ?", ids).
-		Find(&rows).Error; err != nil {
+	team, err := teamRoles(tx, ids)
+	if err != nil {
 		return err
-	}
-	team := make(map[member]TeamRole, len(rows))
-	for _, r := range rows {
-		team[member{r.AccountID, r.UserID}] = r.Role
 	}
 
 	var log audit.Batch
@@ -158,13 +168,13 @@ func (s *Service) handOff(ctx context.Context, tx *gorm.DB, actor staff.User, fr
 			return err
 		}
 	}
-	for _, to := range sortedKeys(promote) {
+	for _, to := range slices.Sorted(maps.Keys(promote)) {
 		if err := tx.Model(&TeamMember{}).Where("user_id = ? AND account_id IN ?", to, promote[to]).
 			Update("role", RoleOwner).Error; err != nil {
 			return err
 		}
 	}
-	for _, key := range sortedChanges(regroup) {
+	for _, key := range slices.SortedFunc(maps.Keys(regroup), roleChange.compare) {
 		if err := tx.Model(&TeamMember{}).Where("user_id = ? AND account_id IN ?", key.user, regroup[key]).
 			Update("role", key.role).Error; err != nil {
 			return err
@@ -175,7 +185,7 @@ func (s *Service) handOff(ctx context.Context, tx *gorm.DB, actor staff.User, fr
 			return err
 		}
 	}
-	for _, to := range sortedKeys(moved) {
+	for _, to := range slices.Sorted(maps.Keys(moved)) {
 		if err := tx.Model(&Account{}).Where("id IN ?", moved[to]).
 			Updates(map[string]any{"owner_id": to, "updated_at": now}).Error; err != nil {
 			return err
@@ -196,6 +206,10 @@ func (s *Service) handOff(ctx context.Context, tx *gorm.DB, actor staff.User, fr
 type roleChange struct {
 	user int64
 	role TeamRole
+}
+
+func (a roleChange) compare(b roleChange) int {
+	return cmp.Or(cmp.Compare(a.user, b.user), cmp.Compare(a.role, b.role))
 }
 
 func teamEntry(actor staff.User, action string, accountID, from, to int64, role TeamRole, handoverID *int64, now time.Time) audit.Entry {
@@ -231,26 +245,6 @@ func activeUsers(tx *gorm.DB, field string, ids []int64) error {
 	return nil
 }
 
-func sortedKeys(m map[int64][]int64) []int64 {
-	out := make([]int64, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
-}
-
-func sortedChanges(m map[roleChange][]int64) []roleChange {
-	out := make([]roleChange, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.SortFunc(out, func(a, b roleChange) int {
-		return cmp.Or(cmp.Compare(a.user, b.user), cmp.Compare(a.role, b.role))
-	})
-	return out
-}
-
 // JoinManyTx puts each successor on the team of their account with the role given, as
 // JoinTx would one at a time, in a fixed number of statements; it reports, in the order
 // of joins, whether each joined (false: they were on the team already).
@@ -274,24 +268,19 @@ func (s *Service) joinMany(ctx context.Context, tx *gorm.DB, actor staff.User, j
 	for i, j := range joins {
 		ids[i] = j.AccountID
 	}
-	var rows []TeamMember
-	if err := tx.Table("account_team").Select("account_id, user_id").Where("account_id IN ?", ids).
-		Find(&rows).Error; err != nil {
+	team, err := teamRoles(tx, ids)
+	if err != nil {
 		return nil, err
-	}
-	onTeam := make(map[member]bool, len(rows))
-	for _, r := range rows {
-		onTeam[member{r.AccountID, r.UserID}] = true
 	}
 	var log audit.Batch
 	var fresh []TeamMember
 	var taking, changed []int64
 	joined := make([]bool, len(joins))
 	for i, j := range joins {
-		if onTeam[member{j.AccountID, j.To}] {
+		if _, ok := team[member{j.AccountID, j.To}]; ok {
 			continue
 		}
-		onTeam[member{j.AccountID, j.To}] = true
+		team[member{j.AccountID, j.To}] = j.Role
 		joined[i] = true
 		taking = append(taking, j.To)
 		changed = append(changed, j.AccountID)

@@ -189,18 +189,16 @@ func (s *Service) Interactions(ctx context.Context, accountID int64, page store.
 	return list, total, nil
 }
 
-// completeInteractions loads authors, participants and contacts for a page of
-// interactions in three queries.
+// completeInteractions loads participants and contacts for a page of interactions in
+// two queries; authors and participants are named from the staff in memory.
 func (s *Service) completeInteractions(ctx context.Context, list []Interaction) error {
 	if len(list) == 0 {
 		return nil
 	}
 	db := s.db.Read.WithContext(ctx)
 	ids := make([]int64, len(list))
-	userIDs := []int64{}
 	for i, it := range list {
 		ids[i] = it.ID
-		userIDs = append(userIDs, it.AuthorID)
 	}
 	var parts []struct {
 		InteractionID int64
@@ -210,12 +208,13 @@ func (s *Service) completeInteractions(ctx context.Context, list []Interaction) 
 		Order("interaction_id, user_id").Find(&parts).Error; err != nil {
 		return fmt.Errorf("load participants: %w", err)
 	}
-	for _, p := range parts {
-		userIDs = append(userIDs, p.UserID)
-	}
-	byID, err := RefsByID(db, userIDs)
+	v, err := s.db.Versions(ctx)
 	if err != nil {
-		return fmt.Errorf("load people: %w", err)
+		return err
+	}
+	byID, err := s.people(ctx, v)
+	if err != nil {
+		return err
 	}
 	var cons []struct {
 		InteractionID int64

@@ -18,6 +18,7 @@ import (
 type Service struct {
 	db       *store.DB
 	now      func() time.Time
+	staff    *staff.Service // the staff in memory, for the names on records
 	onChange ChangeHook
 	cache    *caches
 }
@@ -27,8 +28,8 @@ type Service struct {
 type ChangeHook func(ctx context.Context, tx *gorm.DB, accountIDs ...int64) error
 
 // New returns a Service.
-func New(db *store.DB, now func() time.Time) *Service {
-	return &Service{db: db, now: now, cache: newCaches()}
+func New(db *store.DB, now func() time.Time, st *staff.Service) *Service {
+	return &Service{db: db, now: now, staff: st, cache: newCaches()}
 }
 
 // OnChange sets the hook every write calls; set it once, while wiring the application.
@@ -328,18 +329,10 @@ func isMember(tx *gorm.DB, accountID, userID int64) (bool, error) {
 	return n > 0, err
 }
 
-// activeUser loads a user who can take on responsibility for an account; field names the
-// request field for the error.
-func activeUser(tx *gorm.DB, field string, id int64) (UserRef, error) {
-	var u UserRef
-	err := tx.Take(&u, id).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return UserRef{}, fault.Invalid(fault.Fields{field: "no such user"})
-	}
-	if err != nil {
-		return UserRef{}, err
-	}
-	return u, canTakeOn(u, field)
+// activeUser checks that a user can take on responsibility for an account; field names
+// the request field for the error.
+func activeUser(tx *gorm.DB, field string, id int64) error {
+	return activeUsers(tx, field, []int64{id})
 }
 
 // canTakeOn refuses a user who is leaving or has left; field names the request field.

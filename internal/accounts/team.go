@@ -54,7 +54,7 @@ func (s *Service) SetMember(ctx context.Context, actor staff.User, id, userID in
 			if err := userExists(tx, userID); err != nil {
 				return err
 			}
-			if _, err := activeUser(tx, "user_id", userID); err != nil {
+			if err := activeUser(tx, "user_id", userID); err != nil {
 				return err
 			}
 			if err := tx.Create(&TeamMember{AccountID: id, UserID: userID, Role: role, Since: now}).Error; err != nil {

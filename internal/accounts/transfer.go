@@ -56,7 +56,7 @@ func (s *Service) Transfer(ctx context.Context, actor staff.User, id, to int64, 
 		if a.OwnerID == to {
 			return fault.Invalid(fault.Fields{"to_user_id": "already owns this account"})
 		}
-		if _, err := activeUser(tx, "to_user_id", to); err != nil {
+		if err := activeUser(tx, "to_user_id", to); err != nil {
 			return err
 		}
 		if err := moveOwner(ctx, tx, actor, a, to, reason, nil, s.now().UTC()); err != nil {

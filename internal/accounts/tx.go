@@ -26,7 +26,7 @@ func (s *Service) TransferTx(ctx context.Context, tx *gorm.DB, actor staff.User,
 	if a.OwnerID == to {
 		return nil
 	}
-	if _, err := activeUser(tx, "to_user_id", to); err != nil {
+	if err := activeUser(tx, "to_user_id", to); err != nil {
 		return err
 	}
 	if err := moveOwner(ctx, tx, actor, a, to, reason, handoverID, s.now().UTC()); err != nil {
@@ -42,7 +42,7 @@ func (s *Service) JoinTx(ctx context.Context, tx *gorm.DB, actor staff.User, acc
 	if err != nil || member {
 		return false, err
 	}
-	if _, err := activeUser(tx, "to_user_id", userID); err != nil {
+	if err := activeUser(tx, "to_user_id", userID); err != nil {
 		return false, err
 	}
 	now := s.now().UTC()

@@ -77,7 +77,7 @@ func (s *Service) Create(ctx context.Context, actor staff.User, in NewAccount) (
 		a.RenewalDate = &in.RenewalDate
 	}
 	err := s.db.Write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if _, err := activeUser(tx, "owner_id", in.OwnerID); err != nil {
+		if err := activeUser(tx, "owner_id", in.OwnerID); err != nil {
 			return err
 		}
 		if err := tx.Create(&a).Error; err != nil {

@@ -65,8 +65,8 @@ func build(ctx context.Context, db *store.DB, cfg config.Config, o Options) (*Ap
 	if err := db.Migrate(ctx); err != nil {
 		return nil, err
 	}
-	a := &App{DB: db, Staff: staff.New(db, o.Now, o.BcryptCost), Accounts: accounts.New(db, o.Now),
-		Health: health.New(db, o.Now)}
+	st := staff.New(db, o.Now, o.BcryptCost)
+	a := &App{DB: db, Staff: st, Accounts: accounts.New(db, o.Now, st), Health: health.New(db, o.Now)}
 	// Every write to an account rescored it in the same transaction.
 	a.Accounts.OnChange(a.Health.Refresh)
 	a.Handover = handover.New(db, o.Now, a.Accounts)

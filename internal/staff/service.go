@@ -133,7 +133,7 @@ func (s *Service) Active(ctx context.Context) ([]User, error) {
 	if err != nil {
 		return nil, err
 	}
-	all, err := s.everyone(ctx, v)
+	all, err := s.Everyone(ctx, v)
 	if err != nil {
 		return nil, err
 	}
@@ -150,7 +150,7 @@ func (s *Service) Active(ctx context.Context) ([]User, error) {
 // Lookup returns the user with id as of the data versions v, from the staff kept in
 // memory until a user changes: signing in checks it on every request.
 func (s *Service) Lookup(ctx context.Context, v store.Versions, id int64) (User, error) {
-	all, err := s.everyone(ctx, v)
+	all, err := s.Everyone(ctx, v)
 	if err != nil {
 		return User{}, err
 	}
@@ -161,8 +161,9 @@ func (s *Service) Lookup(ctx context.Context, v store.Versions, id int64) (User,
 	return u, nil
 }
 
-// everyone is every user by id, loaded again only after a user changed.
-func (s *Service) everyone(ctx context.Context, v store.Versions) (map[int64]User, error) {
+// Everyone is every user by id as of the data versions v, loaded again only after a user
+// changed. The map is shared: callers must not change it.
+func (s *Service) Everyone(ctx context.Context, v store.Versions) (map[int64]User, error) {
 	return s.all.Get(v.Users, func() (map[int64]User, error) {
 		var list []User
 		if err := s.db.Read.WithContext(ctx).Find(&list).Error; err != nil {

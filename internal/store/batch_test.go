@@ -13,19 +13,6 @@ import (
 	"gorm.io/gorm"
 )
 
-func openMigrated(t *testing.T) *DB {
-	t.Helper()
-	db, err := Open(filepath.Join(t.TempDir(), "k.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := db.Migrate(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	return db
-}
-
 func settingValue(t *testing.T, db *DB, key string) string {
 	t.Helper()
 	var v string
@@ -52,7 +39,7 @@ func appendTo(key, v string) func(context.Context, *gorm.DB) error {
 }
 
 func TestBatchKeepsTheOrderOfWrites(t *testing.T) {
-	db := openMigrated(t)
+	db := openTest(t)
 	db.Write.Exec("INSERT INTO settings (key, value) VALUES ('log', '')")
 	var fns []func(context.Context, *gorm.DB) error
 	var want strings.Builder
@@ -71,7 +58,7 @@ func TestBatchKeepsTheOrderOfWrites(t *testing.T) {
 }
 
 func TestBatchAnswersEachWriteWithItsOwnError(t *testing.T) {
-	db := openMigrated(t)
+	db := openTest(t)
 	db.Write.Exec("INSERT INTO settings (key, value) VALUES ('log', '')")
 	refused := errors.New("refused")
 	fails := func(_ context.Context, tx *gorm.DB) error {
@@ -105,7 +92,7 @@ func TestBatchAnswersEachWriteWithItsOwnError(t *testing.T) {
 }
 
 func TestBatchDerivesOnceForAllItsWrites(t *testing.T) {
-	db := openMigrated(t)
+	db := openTest(t)
 	var mu sync.Mutex
 	var calls [][]int64
 	db.Batch.OnDerive(func(ctx context.Context, tx *gorm.DB, ids ...int64) error {
@@ -148,7 +135,7 @@ func TestBatchDerivesOnceForAllItsWrites(t *testing.T) {
 }
 
 func TestVersionsMoveWithTheirData(t *testing.T) {
-	db := openMigrated(t)
+	db := openTest(t)
 	ctx := context.Background()
 	before, err := db.Versions(ctx)
 	if err != nil {
@@ -162,7 +149,7 @@ func TestVersionsMoveWithTheirData(t *testing.T) {
 }
 
 func TestBatchKeepsADerivedFailureWithItsWrite(t *testing.T) {
-	db := openMigrated(t)
+	db := openTest(t)
 	db.Write.Exec("INSERT INTO settings (key, value) VALUES ('log', '')")
 	refused := errors.New("refresh refused")
 	db.Batch.OnDerive(func(ctx context.Context, tx *gorm.DB, ids ...int64) error {
