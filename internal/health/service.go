@@ -72,7 +72,7 @@ const refreshChunk = 5000
 func (s *Service) update(ctx context.Context, tx *gorm.DB, ids []int64) error {
 	for len(ids) > 0 {
 		n := min(len(ids), refreshChunk)
-		if _, err := s.apply(ctx, tx, ids[:n]); err != nil {
+		if err := s.apply(ctx, tx, ids[:n]); err != nil {
 			return err
 		}
 		ids = ids[n:]
@@ -83,39 +83,39 @@ func (s *Service) update(ctx context.Context, tx *gorm.DB, ids []int64) error {
 // apply scores the given accounts inside tx, the transaction of a write, and writes
 // the results: rows for scored accounts, none for churned or deleted ones, an event for
 // each change of level or of the neglected flag.
-func (s *Service) apply(ctx context.Context, tx *gorm.DB, ids []int64) (ScanResult, error) {
+func (s *Service) apply(ctx context.Context, tx *gorm.DB, ids []int64) error {
 	now := s.now().UTC()
 	subjects, prev, err := load(tx, now, ids)
 	if err != nil {
-		return ScanResult{}, err
+		return err
 	}
-	p, res, err := plan(subjects, prev, now)
+	p, _, err := plan(subjects, prev, now)
 	if err != nil {
-		return res, err
+		return err
 	}
 	if len(p.gone) > 0 {
 		if err := tx.Where("account_id IN ?", p.gone).Delete(&record{}).Error; err != nil {
-			return res, err
+			return err
 		}
 	}
 	// Every scored row was computed now: one statement for the rows that did not change
 	// otherwise, instead of rewriting each.
 	if err := tx.Model(&record{}).Where("account_id IN ?", ids).Update("computed_at", now).Error; err != nil {
-		return res, fmt.Errorf("save health: %w", err)
+		return fmt.Errorf("save health: %w", err)
 	}
 	if len(p.rows) > 0 {
 		err := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "account_id"}}, UpdateAll: true}).
 			CreateInBatches(p.rows, 500).Error
 		if err != nil {
-			return res, fmt.Errorf("save health: %w", err)
+			return fmt.Errorf("save health: %w", err)
 		}
 	}
 	if len(p.events) > 0 {
 		if err := tx.CreateInBatches(p.events, 500).Error; err != nil {
-			return res, fmt.Errorf("save health events: %w", err)
+			return fmt.Errorf("save health events: %w", err)
 		}
 	}
-	return res, nil
+	return nil
 }
 
 // load reads the facts of the accounts and their stored results inside tx.
