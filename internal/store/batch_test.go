@@ -148,6 +148,28 @@ func TestVersionsMoveWithTheirData(t *testing.T) {
 	}
 }
 
+// A read-only request sees the counters of one moment; any other context reads them afresh.
+func TestReadOnlyRequestReadsVersionsOnce(t *testing.T) {
+	db := openTest(t)
+	ro := ReadOnly(context.Background())
+	first, err := db.Versions(ro)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Write.Exec("UPDATE cadence_policies SET interval_days = 21 WHERE tier = 'key'").Error; err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := db.Versions(ro); again != first {
+		t.Errorf("within one read-only request the counters moved from %+v to %+v", first, again)
+	}
+	if fresh, _ := db.Versions(context.Background()); fresh.Cadence == first.Cadence {
+		t.Errorf("outside it the cadence change is not seen: %+v", fresh)
+	}
+	if other, _ := db.Versions(ReadOnly(context.Background())); other.Cadence == first.Cadence {
+		t.Errorf("the next request does not see the change: %+v", other)
+	}
+}
+
 func TestBatchKeepsADerivedFailureWithItsWrite(t *testing.T) {
 	db := openTest(t)
 	db.Write.Exec("INSERT INTO settings (key, value) VALUES ('log', '')")

@@ -33,6 +33,10 @@ type DB struct {
 
 	readSQL *sql.DB // Read's pool, for the few hot queries that need no GORM
 
+	versionsOnce sync.Once // versionsStmt is prepared on first use
+	versionsStmt *sql.Stmt
+	versionsErr  error
+
 	stopCheckpoints chan struct{}
 	checkpoints     sync.WaitGroup
 	closeOnce       sync.Once
@@ -143,6 +147,9 @@ func (db *DB) Close() error {
 	db.closeOnce.Do(func() { close(db.stopCheckpoints) })
 	db.checkpoints.Wait()
 	var first error
+	if db.versionsStmt != nil {
+		first = db.versionsStmt.Close()
+	}
 	for _, g := range []*gorm.DB{db.Read, db.Write} {
 		if s, err := g.DB(); err == nil {
 			if err := s.Close(); err != nil && first == nil {

@@ -19,36 +19,56 @@ type Versions struct {
 	Cadence  int64 // cadence policies
 }
 
-// Versions reads the current change counters: one query on an indexed table of six rows.
+// versionsSQL reads every counter in one row, so that the hottest query of all (every
+// request reads the counters) is one prepared statement and one step.
+const versionsSQL = `SELECT
+	COALESCE(MAX(CASE name WHEN 'accounts' THEN n END), 0),
+	COALESCE(MAX(CASE name WHEN 'due' THEN n END), 0),
+	COALESCE(MAX(CASE name WHEN 'teams' THEN n END), 0),
+	COALESCE(MAX(CASE name WHEN 'flags' THEN n END), 0),
+	COALESCE(MAX(CASE name WHEN 'users' THEN n END), 0),
+	COALESCE(MAX(CASE name WHEN 'cadence' THEN n END), 0)
+FROM data_versions`
+
+// readOnce is the counters of a request that only reads, read at most once.
+type readOnce struct {
+	once sync.Once
+	v    Versions
+	err  error
+}
+
+type readOnceKey struct{}
+
+// ReadOnly marks ctx as a request that only reads (a GET): Versions reads the counters
+// once under it and answers the same counters to every later call, so that the services
+// a request goes through (sign-in check, lists, names) share one query, and the request
+// sees the data versions of one moment. A request that writes must not be marked: its
+// reads after its own write need the counters that write moved.
+func ReadOnly(ctx context.Context) context.Context {
+	return context.WithValue(ctx, readOnceKey{}, &readOnce{})
+}
+
+// Versions reads the current change counters: one prepared query on a table of six rows,
+// or none when ctx is a read-only request that read them already.
 func (db *DB) Versions(ctx context.Context) (Versions, error) {
-	rows, err := db.readSQL.QueryContext(ctx, "SELECT name, n FROM data_versions")
+	if r, ok := ctx.Value(readOnceKey{}).(*readOnce); ok {
+		r.once.Do(func() { r.v, r.err = db.readVersions(ctx) })
+		return r.v, r.err
+	}
+	return db.readVersions(ctx)
+}
+
+func (db *DB) readVersions(ctx context.Context) (Versions, error) {
+	db.versionsOnce.Do(func() { db.versionsStmt, db.versionsErr = db.readSQL.Prepare(versionsSQL) })
+	if db.versionsErr != nil {
+		return Versions{}, fmt.Errorf("read data versions: %w", db.versionsErr)
+	}
+	var v Versions
+	err := db.versionsStmt.QueryRowContext(ctx).Scan(&v.Accounts, &v.Due, &v.Teams, &v.Flags, &v.Users, &v.Cadence)
 	if err != nil {
 		return Versions{}, fmt.Errorf("read data versions: %w", err)
 	}
-	defer rows.Close()
-	var v Versions
-	for rows.Next() {
-		var name string
-		var n int64
-		if err := rows.Scan(&name, &n); err != nil {
-			return Versions{}, fmt.Errorf("read data versions: %w", err)
-		}
-		switch name {
-		case "accounts":
-			v.Accounts = n
-		case "due":
-			v.Due = n
-		case "teams":
-			v.Teams = n
-		case "flags":
-			v.Flags = n
-		case "users":
-			v.Users = n
-		case "cadence":
-			v.Cadence = n
-		}
-	}
-	return v, rows.Err()
+	return v, nil
 }
 
 // Memo holds one value computed from the database, valid while the version it was

@@ -134,6 +134,9 @@ func TestFlagFiltersAndHealthSort(t *testing.T) {
 		{"?level=watch", []string{"Blue Harbor Foods"}},
 		{"?level=healthy", []string{"Growth Co"}},
 		{path("?owner_id=%d", o.rep2.ID), nil},
+		{path("?owner_id=%d", o.rep.ID), []string{"Northwind Logistics"}},
+		{path("?owner_id=%d&level=healthy", o.rep2.ID), []string{"Growth Co"}},
+		{path("?owner_id=%d&level=watch&tier=growth", o.rep.ID), nil},
 		{"?tier=key&neglected=true", []string{"Northwind Logistics"}},
 	}
 	for _, c := range cases {

@@ -15,6 +15,7 @@ import (
 	"keyhold/internal/auth"
 	"keyhold/internal/fault"
 	"keyhold/internal/staff"
+	"keyhold/internal/store"
 )
 
 const (
@@ -43,7 +44,11 @@ func requestContext() gin.HandlerFunc {
 		id := randomToken()
 		c.Set(requestIDKey, id)
 		c.Header("X-Request-Id", id)
-		c.Request = c.Request.WithContext(audit.WithRequest(c.Request.Context(), c.ClientIP(), id))
+		ctx := audit.WithRequest(c.Request.Context(), c.ClientIP(), id)
+		if c.Request.Method == http.MethodGet || c.Request.Method == http.MethodHead {
+			ctx = store.ReadOnly(ctx)
+		}
+		c.Request = c.Request.WithContext(ctx)
 		start := time.Now()
 		c.Next()
 		slog.Debug("request", "id", id, "method", c.Request.Method, "path", c.FullPath(),
