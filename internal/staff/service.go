@@ -29,6 +29,7 @@ type Service struct {
 	now        func() time.Time
 	bcryptCost int
 	all        store.Memo[map[int64]User] // every user, while no user changes (a staff of hundreds)
+	active     store.Memo[Roster]         // the active ones by name, for pickers
 }
 
 // New returns a Service. cost is the bcrypt cost (bcrypt.DefaultCost in production).
@@ -126,25 +127,34 @@ func (s *Service) Get(ctx context.Context, id int64) (User, error) {
 	return s.Lookup(ctx, v, id)
 }
 
-// Active returns every active user by name, from the staff kept in memory: the pickers
-// for owners and successors on many pages.
-func (s *Service) Active(ctx context.Context) ([]User, error) {
+// Roster is every active user by name, as of one version of the users (store.Versions'
+// Users): the pickers for owners and successors on many pages. Users is shared by every
+// caller until a user changes: read it, never change it.
+type Roster struct {
+	Users   []User
+	Version int64
+}
+
+// Active returns the roster of active users, from the staff kept in memory.
+func (s *Service) Active(ctx context.Context) (Roster, error) {
 	v, err := s.db.Versions(ctx)
 	if err != nil {
-		return nil, err
+		return Roster{}, err
 	}
-	all, err := s.Everyone(ctx, v)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]User, 0, len(all))
-	for _, u := range all {
-		if u.Status == StatusActive {
-			out = append(out, u)
+	return s.active.Get(v.Users, func() (Roster, error) {
+		all, err := s.Everyone(ctx, v)
+		if err != nil {
+			return Roster{}, err
 		}
-	}
-	slices.SortFunc(out, func(a, b User) int { return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID)) })
-	return out, nil
+		out := make([]User, 0, len(all))
+		for _, u := range all {
+			if u.Status == StatusActive {
+				out = append(out, u)
+			}
+		}
+		slices.SortFunc(out, func(a, b User) int { return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID)) })
+		return Roster{Users: out, Version: v.Users}, nil
+	})
 }
 
 // Lookup returns the user with id as of the data versions v, from the staff kept in

@@ -109,7 +109,7 @@ func Open(path string) (*DB, error) {
 		wsql.Close()
 		return nil, err
 	}
-	n := 2 * runtime.NumCPU()
+	n := readers()
 	rsql.SetMaxOpenConns(n)
 	rsql.SetMaxIdleConns(n)
 	db := &DB{Write: w, Read: r, path: path, readSQL: rsql, Batch: newBatcher(w), stopCheckpoints: make(chan struct{})}
@@ -117,6 +117,13 @@ func Open(path string) (*DB, error) {
 	go db.checkpoint()
 	return db, nil
 }
+
+// readers is the size of the read pool: two connections per core keep the cores busy
+// while some reads wait on the disk.
+func readers() int { return 2 * runtime.NumCPU() }
+
+// Readers is how many reads run at once, one per connection of the read pool.
+func (db *DB) Readers() int { return readers() }
 
 // checkpointEvery is how often the WAL is copied back into the database file.
 const checkpointEvery = 250 * time.Millisecond

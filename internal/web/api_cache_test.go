@@ -208,3 +208,39 @@ func TestTeamChangesShowOnTheAccountAtOnce(t *testing.T) {
 		t.Errorf("after removing the backup the account shows %d team members", n)
 	}
 }
+
+// The staff pickers are escaped once per change of the staff: a renamed, added or
+// departed user shows in the next page, escaped, and the selection follows the filter.
+func TestStaffPickerFollowsTheStaff(t *testing.T) {
+	ts := newTestServer(t)
+	admin := ts.adminToken()
+	mgr := ts.mustCreateUser(admin, "Mia Manager", "manager", 0)
+	rep := ts.mustCreateUser(admin, "Ray Rep", "sales", mgr.ID)
+	b := ts.browser()
+	b.signIn(mgr.Email, testPassword)
+	page := func(path string) string { return string(b.get(path).Body) }
+
+	if got := page("/accounts"); !bytes.Contains([]byte(got), []byte(fmt.Sprintf(`<option value="%d">Ray Rep</option>`, rep.ID))) {
+		t.Fatalf("Ray is not in the owner picker:\n%s", got)
+	}
+	ts.must(200, "PATCH", path("/api/v1/users/%d", rep.ID), admin, map[string]any{"name": `Ray <b>"Rep"</b>`})
+	want := fmt.Sprintf(`<option value="%d" selected>Ray &lt;b&gt;&#34;Rep&#34;&lt;/b&gt;</option>`, rep.ID)
+	if got := page(path("/accounts?owner_id=%d", rep.ID)); !bytes.Contains([]byte(got), []byte(want)) {
+		t.Fatalf("the renamed Ray is not escaped and selected (want %s):\n%s", want, got)
+	}
+	if got := page("/flags"); !bytes.Contains([]byte(got), []byte(fmt.Sprintf(`<option value="%d">Ray &lt;b&gt;`, rep.ID))) {
+		t.Fatalf("the flags page shows another picker:\n%s", got)
+	}
+	newcomer := ts.mustCreateUser(admin, "Nia Newcomer", "sales", mgr.ID)
+	if got := page("/accounts"); !bytes.Contains([]byte(got), []byte(fmt.Sprintf(`<option value="%d">Nia Newcomer</option>`, newcomer.ID))) {
+		t.Fatalf("the new user is not in the picker:\n%s", got)
+	}
+	a := ts.mustCreateAccount(rep.Token, map[string]any{"name": "Alpha", "tier": "key"})
+	got := page(path("/accounts/%d", a))
+	if n := bytes.Count([]byte(got), []byte(fmt.Sprintf(`<option value="%d"`, rep.ID))); n != 1 {
+		t.Errorf("the owner is in %d pickers: the team picker only, not as their own successor", n)
+	}
+	if n := bytes.Count([]byte(got), []byte(fmt.Sprintf(`<option value="%d">Nia Newcomer</option>`, newcomer.ID))); n != 2 {
+		t.Errorf("Nia is in %d of the account page's two pickers", n)
+	}
+}

@@ -56,6 +56,36 @@ func requestContext() gin.HandlerFunc {
 	}
 }
 
+// readQueue lets at most n reading requests (GET and HEAD, static files aside) work at a
+// time and queues the others in order of arrival. The database's read pool has n
+// connections, and database/sql hands a freed connection to a random waiter: with 32
+// requests in flight, each making a few queries, some requests lost that draw again and
+// again and waited seconds while the median waited milliseconds. Queued here first come,
+// first served, a request then finds a connection free for each of its queries. Writes
+// are not queued: they wait for the single writer, where the more of them wait, the
+// more one commit carries (store.Batcher).
+func readQueue(n int) gin.HandlerFunc {
+	if n <= 0 {
+		return func(c *gin.Context) { c.Next() }
+	}
+	slots := make(chan struct{}, n) // a blocked send on a channel is woken in FIFO order
+	return func(c *gin.Context) {
+		r := c.Request
+		if (r.Method != http.MethodGet && r.Method != http.MethodHead) || strings.HasPrefix(r.URL.Path, "/static/") {
+			c.Next()
+			return
+		}
+		select {
+		case slots <- struct{}{}:
+		case <-r.Context().Done():
+			c.AbortWithStatus(statusClientClosed)
+			return
+		}
+		defer func() { <-slots }()
+		c.Next()
+	}
+}
+
 // securityHeaders forbids inline script, framing and MIME sniffing on every answer.
 func securityHeaders() gin.HandlerFunc {
 	return func(c *gin.Context) {

@@ -13,7 +13,6 @@ import (
 	"keyhold/internal/fault"
 	"keyhold/internal/health"
 	"keyhold/internal/retention"
-	"keyhold/internal/staff"
 	"keyhold/internal/store"
 )
 
@@ -87,7 +86,7 @@ type accountsView struct {
 	Tiers            []accounts.Tier
 	Statuses         []string
 	Sorts            []string
-	Owners           []staff.User
+	Owners           picker
 	Facets           accounts.Facets
 	Accounts         []accounts.Account
 	Total            int64
@@ -113,7 +112,7 @@ func (s *server) accountsPage(c *gin.Context) {
 		Sorts: accounts.Sorts}
 	var err error
 	if v.Accounts, v.Total, err = s.Accounts.List(ctx, f); err == nil {
-		if v.Owners, err = s.staffChoices(c); err == nil {
+		if v.Owners, err = s.staffPicker(c); err == nil {
 			v.Facets, err = s.Accounts.Facets(ctx)
 		}
 	}
@@ -145,10 +144,6 @@ func pages(c *gin.Context, p store.Page, total int64) (page, count int, prev, ne
 	return p.Number, count, prev, next
 }
 
-// staffChoices lists the active staff, for owner and team pickers.
-func (s *server) staffChoices(c *gin.Context) ([]staff.User, error) {
-	return s.Staff.Active(c.Request.Context())
-}
 
 type accountView struct {
 	Account          accounts.Account
@@ -159,7 +154,7 @@ type accountView struct {
 	Interactions     []accounts.Interaction
 	InteractionTotal int64
 	History          []accounts.HistoryEntry
-	Staff            []staff.User
+	Staff            picker
 	Kinds            []accounts.Kind
 	TeamRoles        []accounts.TeamRole
 	Complaints       []retention.Complaint
@@ -214,7 +209,7 @@ func (s *server) loadAccountView(c *gin.Context) (accountView, error) {
 	}
 	v.Reasons, v.Severities = retention.Reasons, retention.Severities
 	v.CanChurn = currentUser(c).CanManage() || v.Account.OwnerID == currentUser(c).ID
-	v.Staff, err = s.staffChoices(c)
+	v.Staff, err = s.staffPicker(c)
 	return v, err
 }
 

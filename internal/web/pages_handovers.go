@@ -64,12 +64,13 @@ func (s *server) newHandoverForm(c *gin.Context, status int, d pageData) {
 		s.pageError(c, fault.Forbidden("only managers and admins run handovers"))
 		return
 	}
-	people, err := s.staffChoices(c)
+	roster, err := s.Staff.Active(c.Request.Context())
 	if err != nil {
 		s.pageError(c, err)
 		return
 	}
-	people = slices.DeleteFunc(people, func(u staff.User) bool { return u.ID == me.ID })
+	// The roster is shared: the manager is left out of a copy.
+	people := slices.DeleteFunc(slices.Clone(roster.Users), func(u staff.User) bool { return u.ID == me.ID })
 	d.Nav, d.Data = "handovers", newHandoverView{People: people}
 	s.renderStatus(c, status, "handover_new", d)
 }

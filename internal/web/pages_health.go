@@ -8,7 +8,6 @@ import (
 
 	"keyhold/internal/accounts"
 	"keyhold/internal/health"
-	"keyhold/internal/staff"
 )
 
 // flagRow is one flagged account as the pages show it.
@@ -39,7 +38,7 @@ type flagsView struct {
 	Filter           health.FlagFilter
 	Levels           []health.Level
 	Tiers            []accounts.Tier
-	Owners           []staff.User
+	Owners           picker
 	Rows             []flagRow
 	Total            int64
 	Page, Pages      int
@@ -71,7 +70,7 @@ func (s *server) flagsPage(c *gin.Context) {
 	}
 	v := flagsView{Filter: f, Levels: []health.Level{health.AtRisk, health.Watch, health.Healthy}, Tiers: accounts.Tiers,
 		Rows: s.flagRows(c, flags), Total: total}
-	if v.Owners, err = s.staffChoices(c); err != nil {
+	if v.Owners, err = s.staffPicker(c); err != nil {
 		s.pageError(c, err)
 		return
 	}

@@ -28,13 +28,15 @@ type Deps struct {
 	Handover  *handover.Service
 	Retention *retention.Service
 	Ping      func(context.Context) error // answers whether the database is reachable
+	Readers   int                         // reads the database serves at once (0: no limit)
 	Now       func() time.Time
 	BaseURL   string // absolute links (calendar feeds)
 }
 
 type server struct {
 	Deps
-	pages pageSets
+	pages   pageSets
+	pickers pickers
 }
 
 // New returns the HTTP handler for the whole application.
@@ -55,7 +57,7 @@ func New(d Deps) (http.Handler, error) {
 	r.Use(gin.CustomRecovery(func(c *gin.Context, rec any) {
 		abortJSON(c, panicError{rec})
 	}))
-	r.Use(requestContext(), securityHeaders(), limitBody())
+	r.Use(requestContext(), securityHeaders(), limitBody(), readQueue(d.Readers))
 	r.NoRoute(s.notFound)
 
 	r.GET("/healthz", s.healthz)
