@@ -3,8 +3,8 @@ package web
 import (
 	"context"
 	"net/http"
-	"runtime"
 	"net/http/httptest"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"testing"

@@ -144,7 +144,6 @@ func pages(c *gin.Context, p store.Page, total int64) (page, count int, prev, ne
 	return p.Number, count, prev, next
 }
 
-
 type accountView struct {
 	Account          accounts.Account
 	Health           *health.Report // nil for a churned account
