@@ -20,8 +20,16 @@ type Service struct {
 	now      func() time.Time
 	staff    *staff.Service // the staff in memory, for the names on records
 	onChange ChangeHook
+	guard    TransferGuard
 	cache    *caches
 }
+
+// TransferGuard refuses, inside a transfer's transaction, a transfer that another
+// workflow must carry out instead (an account whose owner is leaving it in a handover).
+type TransferGuard func(ctx context.Context, tx *gorm.DB, accountID int64) error
+
+// GuardTransfers sets the check every transfer passes; set it once, while wiring.
+func (s *Service) GuardTransfers(g TransferGuard) { s.guard = g }
 
 // ChangeHook is told, inside the writing transaction, which accounts a write changed, so
 // that what is derived from them (their health) changes in the same transaction.

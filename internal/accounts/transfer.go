@@ -56,6 +56,11 @@ func (s *Service) Transfer(ctx context.Context, actor staff.User, id, to int64, 
 		if a.OwnerID == to {
 			return fault.Invalid(fault.Fields{"to_user_id": "already owns this account"})
 		}
+		if s.guard != nil {
+			if err := s.guard(ctx, tx, id); err != nil {
+				return err
+			}
+		}
 		if err := activeUser(tx, "to_user_id", to); err != nil {
 			return err
 		}

@@ -3,6 +3,7 @@ package accounts
 import (
 	"context"
 	"errors"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -109,6 +110,40 @@ func MembershipsTx(tx *gorm.DB, userID int64) ([]Membership, error) {
 		Joins("JOIN accounts a ON a.id = t.account_id AND a.deleted_at IS NULL").
 		Where("t.user_id = ?", userID).Order("a.annual_value DESC, a.id").Scan(&out).Error
 	return out, err
+}
+
+// Holding is the role a user holds on an account now ("" when none), and whether the
+// account has been deleted.
+type Holding struct {
+	Role    TeamRole
+	Deleted bool
+}
+
+// HoldingsTx reads inside tx what the user holds on each of the accounts, deleted ones
+// included (an account missing from the answer does not exist): what a handover checks
+// its items against before carrying them out.
+func HoldingsTx(tx *gorm.DB, userID int64, accountIDs []int64) (map[int64]Holding, error) {
+	out := make(map[int64]Holding, len(accountIDs))
+	for chunk := range slices.Chunk(accountIDs, handoffChunk) {
+		var rows []struct {
+			ID      int64
+			Deleted bool
+			Role    *TeamRole
+		}
+		if err := tx.Table("accounts a").Select("a.id, a.deleted_at IS NOT NULL AS deleted, t.role").
+			Joins("LEFT JOIN account_team t ON t.account_id = a.id AND t.user_id = ?", userID).
+			Where("a.id IN ?", chunk).Scan(&rows).Error; err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			h := Holding{Deleted: r.Deleted}
+			if r.Role != nil {
+				h.Role = *r.Role
+			}
+			out[r.ID] = h
+		}
+	}
+	return out, nil
 }
 
 // TeamsTx returns the teams of the given accounts inside tx.

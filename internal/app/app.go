@@ -70,6 +70,7 @@ func build(ctx context.Context, db *store.DB, cfg config.Config, o Options) (*Ap
 	// Every write to an account rescored it in the same transaction.
 	a.Accounts.OnChange(a.Health.Refresh)
 	a.Handover = handover.New(db, o.Now, a.Accounts)
+	a.Accounts.GuardTransfers(a.Handover.GuardTransfer)
 	a.Retention = retention.New(db, o.Now, a.Accounts)
 	if cfg.AdminEmail != "" {
 		if _, err := a.Staff.Bootstrap(ctx, "Administrator", cfg.AdminEmail, cfg.AdminPassword); err != nil {

@@ -281,8 +281,27 @@ func (s *Service) Complete(ctx context.Context, actor staff.User, id int64, forc
 		if err := s.decorate(tx, &h); err != nil {
 			return err
 		}
+		// Each item is checked against what the departing person holds now: an account
+		// that changed hands while the handover was open is left with whoever has it.
+		held, err := accounts.HoldingsTx(tx, h.DepartingUserID, itemAccounts(h.Items))
+		if err != nil {
+			return err
+		}
+		skip := map[int64]string{} // item → why it is skipped
+		for _, it := range h.Items {
+			if it.Status != "open" {
+				continue
+			}
+			now, ok := held[it.AccountID]
+			if why := it.stale(now, ok); why != "" {
+				skip[it.ID] = why
+			}
+		}
 		var blocking []map[string]any
 		for _, it := range h.Items {
+			if _, skipped := skip[it.ID]; skipped || it.Status != "open" {
+				continue
+			}
 			if len(it.Gaps) > 0 {
 				blocking = append(blocking, map[string]any{"item_id": it.ID, "account_id": it.AccountID,
 					"account": it.Account.Name, "missing": it.Gaps})
@@ -296,8 +315,17 @@ func (s *Service) Complete(ctx context.Context, actor staff.User, id int64, forc
 		// statement per kind of outcome.
 		var moves []accounts.Handoff
 		outcomes := map[itemOutcome][]int64{}
+		skipped := map[string][]int64{} // reason → items
 		for _, it := range h.Items {
 			if it.Status != "open" {
+				continue
+			}
+			if why, ok := skip[it.ID]; ok {
+				skipped[why] = append(skipped[why], it.ID)
+				// Still leaving: off the team where a role other than the owner's remains.
+				if now := held[it.AccountID]; now.Role != "" && now.Role != accounts.RoleOwner {
+					moves = append(moves, accounts.Handoff{AccountID: it.AccountID, Role: now.Role})
+				}
 				continue
 			}
 			to := it.successor()
@@ -322,6 +350,11 @@ func (s *Service) Complete(ctx context.Context, actor staff.User, id int64, forc
 				return err
 			}
 		}
+		for why, ids := range skipped {
+			if err := updateItems(tx, ids, map[string]any{"status": "skipped", "skip_reason": why}); err != nil {
+				return err
+			}
+		}
 		forced, forceReason := len(blocking) > 0, ""
 		if forced {
 			forceReason = reason
@@ -332,7 +365,8 @@ func (s *Service) Complete(ctx context.Context, actor staff.User, id int64, forc
 		}
 		return audit.Record(ctx, tx, audit.Entry{At: now, ActorID: &actor.ID, Action: "handover.complete",
 			Entity: "handover", EntityID: h.ID, FromUserID: &h.DepartingUserID, HandoverID: &h.ID,
-			Reason: forceReason}, nil, map[string]any{"items": len(h.Items), "forced_items": len(blocking)})
+			Reason: forceReason}, nil, map[string]any{"items": len(h.Items), "forced_items": len(blocking),
+			"skipped_items": len(skip)})
 	})
 	if err != nil {
 		return Handover{}, fmt.Errorf("complete handover %d: %w", id, err)
@@ -416,4 +450,23 @@ func moveTo(ctx context.Context, tx *gorm.DB, actor staff.User, h Handover, to S
 	}
 	return audit.Record(ctx, tx, audit.Entry{At: now, ActorID: &actor.ID, Action: action, Entity: "handover",
 		EntityID: h.ID, HandoverID: &h.ID, Reason: reason}, nil, nil)
+}
+
+// GuardTransfer refuses to transfer an account whose owner is leaving it in an open
+// handover (409 naming the handover): the handover moves it, to the successor chosen
+// there, and a transfer beside it would leave the handover moving an account its owner
+// no longer holds. Accounts where the leaving person has another role may change owner.
+func (s *Service) GuardTransfer(ctx context.Context, tx *gorm.DB, accountID int64) error {
+	var ids []int64
+	err := tx.Raw(`SELECT h.id FROM handover_items i JOIN handovers h ON h.id = i.handover_id
+		WHERE i.account_id = ? AND i.role = 'owner' AND i.status = 'open' AND h.status IN ?
+		ORDER BY h.id LIMIT 1`, accountID, []Status{Draft, InProgress}).Scan(&ids).Error
+	if err != nil {
+		return err
+	}
+	if len(ids) > 0 {
+		return fault.Conflict(fmt.Sprintf("this account is in open handover #%d: choose its successor there, or cancel the handover first", ids[0]),
+			map[string]any{"handover_id": ids[0]})
+	}
+	return nil
 }

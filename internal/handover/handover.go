@@ -56,7 +56,8 @@ type Item struct {
 	TransferNote     string            `json:"transfer_note"`
 	CustomerNotified bool              `json:"customer_notified"`
 	Forced           bool              `json:"forced"`
-	Status           string            `json:"status"` // open, done (moved), ended (the role ended: nobody took it)
+	Status           string            `json:"status"`      // open, done (moved), ended (the role ended: nobody took it), skipped
+	SkipReason       string            `json:"skip_reason"` // why a skipped item was not carried out (see stale)
 
 	FromUserID  int64             `json:"from_user_id" gorm:"-"`
 	Account     *ItemAccount      `json:"account" gorm:"-"`
@@ -93,6 +94,36 @@ func (it Item) successor() *int64 {
 		return it.ToUserID
 	}
 	return it.ProposedToUserID
+}
+
+// Why an item was skipped at completion: the account changed hands while the handover
+// was open, and carrying the item out would move it away from whoever holds it now.
+const (
+	SkipOwnerChanged   = "owner_changed"   // someone else owns the account now
+	SkipRoleChanged    = "role_changed"    // the departing person holds another role now
+	SkipLeftTeam       = "left_team"       // the departing person is no longer on the team
+	SkipAccountDeleted = "account_deleted" // the account was deleted
+)
+
+// SkipReasons lists the reasons an item can be skipped.
+var SkipReasons = []string{SkipOwnerChanged, SkipRoleChanged, SkipLeftTeam, SkipAccountDeleted}
+
+// stale says why the item can no longer be carried out as written, given what the
+// departing person holds on its account now ("" when it can).
+func (it Item) stale(now accounts.Holding, exists bool) string {
+	switch {
+	case !exists:
+		return SkipAccountDeleted
+	case now.Role == "":
+		return SkipLeftTeam
+	case it.Role == accounts.RoleOwner && now.Role != accounts.RoleOwner:
+		return SkipOwnerChanged
+	case it.Role == accounts.RoleOwner && now.Deleted:
+		return SkipAccountDeleted
+	case now.Role != it.Role:
+		return SkipRoleChanged
+	}
+	return ""
 }
 
 // key reports whether the item's account is a key account.

@@ -143,6 +143,7 @@ func TestEveryKeyUsedIsInBothCatalogs(t *testing.T) {
 		"handover_status":       names([]handover.Status{handover.Draft, handover.InProgress, handover.Completed, handover.Cancelled}),
 		"outcome":               {handover.OutcomePending, handover.OutcomeRetained, handover.OutcomeChurned},
 		"gap":                   {handover.GapSuccessor, handover.GapTransferNote, handover.GapIntro},
+		"skip":                  handover.SkipReasons,
 	}
 	for _, src := range templates(t) {
 		for _, m := range labelUse.FindAllStringSubmatch(src, -1) {

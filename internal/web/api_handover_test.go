@@ -545,3 +545,85 @@ func TestCompletionHandsOnEveryKindOfItem(t *testing.T) {
 		})
 	}
 }
+
+// While a handover is open, its owned accounts move only through it: a transfer beside
+// it is refused, naming the handover. Completion checks every item against what the
+// departing person holds now and skips, with the reason, an item whose account changed
+// hands meanwhile (here by a stale handover's data, a deletion and a team change),
+// instead of moving the account away from whoever has it.
+func TestCompletionSkipsAccountsThatChangedHands(t *testing.T) {
+	ts := newTestServer(t)
+	tm := newTeam(t, ts)
+	growth := func(name string) map[string]any { return map[string]any{"name": name, "tier": "growth"} }
+	kept := ts.mustCreateAccount(tm.leaver.Token, growth("Still Hers"))
+	moved := ts.mustCreateAccount(tm.leaver.Token, growth("Moved Meanwhile"))
+	gone := ts.mustCreateAccount(tm.leaver.Token, growth("Deleted Meanwhile"))
+	helped := ts.mustCreateAccount(tm.r4.Token, growth("She Helped"))
+	ts.must(200, "PUT", path("/api/v1/accounts/%d/team/%d", helped, tm.leaver.ID), tm.r4.Token, map[string]any{"role": "support"})
+	left := ts.mustCreateAccount(tm.r4.Token, growth("She Left The Team"))
+	ts.must(200, "PUT", path("/api/v1/accounts/%d/team/%d", left, tm.leaver.ID), tm.r4.Token, map[string]any{"role": "backup"})
+
+	h := ts.must(201, "POST", "/api/v1/handovers", tm.mgr.Token, map[string]any{"departing_user_id": tm.leaver.ID, "last_day": "2026-03-31"})
+	hid := id(h)
+	for _, acc := range []int64{kept, moved, gone, helped, left} {
+		ts.must(200, "PATCH", path("/api/v1/handovers/%d/items/%d", hid, num(itemFor(h, acc)["id"])), tm.mgr.Token,
+			map[string]any{"to_user_id": tm.r3.ID})
+	}
+
+	r := ts.call("POST", path("/api/v1/accounts/%d/transfer", moved), tm.mgr.Token, map[string]any{"to_user_id": tm.backup.ID, "reason": "Reshuffle"})
+	if r.Status != 409 || !strings.Contains(string(r.Body), path("handover #%d", hid)) || !strings.Contains(string(r.Body), `"handover_id":`) {
+		t.Fatalf("a transfer beside the open handover: %d %s", r.Status, r.Body)
+	}
+	// Where the leaving person only helps, the owner may still change.
+	ts.must(200, "POST", path("/api/v1/accounts/%d/transfer", helped), tm.mgr.Token, map[string]any{"to_user_id": tm.backup.ID, "reason": "Reshuffle"})
+	ts.must(200, "POST", path("/api/v1/accounts/%d/transfer", helped), tm.mgr.Token, map[string]any{"to_user_id": tm.r4.ID, "reason": "Back again"})
+
+	// A handover left open from before the guard: the account changed hands anyway.
+	ts.must(200, "PUT", path("/api/v1/accounts/%d/team/%d", moved, tm.backup.ID), tm.mgr.Token, map[string]any{"role": "backup"})
+	if err := ts.App.DB.Write.Exec(`UPDATE account_team SET role = CASE user_id WHEN ? THEN 'backup' ELSE 'owner' END
+		WHERE account_id = ? AND user_id IN (?, ?)`, tm.leaver.ID, moved, tm.leaver.ID, tm.backup.ID).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := ts.App.DB.Write.Exec("UPDATE accounts SET owner_id = ? WHERE id = ?", tm.backup.ID, moved).Error; err != nil {
+		t.Fatal(err)
+	}
+	ts.must(204, "DELETE", path("/api/v1/accounts/%d", gone), tm.mgr.Token, nil)
+	ts.must(204, "DELETE", path("/api/v1/accounts/%d/team/%d", left, tm.leaver.ID), tm.r4.Token, nil)
+
+	ts.must(200, "POST", path("/api/v1/handovers/%d/start", hid), tm.mgr.Token, nil)
+	done := ts.must(200, "POST", path("/api/v1/handovers/%d/complete", hid), tm.mgr.Token, map[string]any{})
+	if done["status"] != "completed" {
+		t.Fatalf("complete: %v", done["status"])
+	}
+	want := map[int64]string{kept: "done/", moved: "skipped/owner_changed", gone: "skipped/account_deleted",
+		helped: "done/", left: "skipped/left_team"}
+	for acc, w := range want {
+		it := itemFor(done, acc)
+		if got := fmt.Sprintf("%s/%s", it["status"], it["skip_reason"]); got != w {
+			t.Errorf("item of account %d: %s, want %s", acc, got, w)
+		}
+	}
+	owner := func(acc int64) int64 {
+		var o int64
+		ts.App.DB.Read.Raw("SELECT owner_id FROM accounts WHERE id = ?", acc).Scan(&o)
+		return o
+	}
+	if owner(kept) != tm.r3.ID || owner(moved) != tm.backup.ID {
+		t.Errorf("owners after completion: kept %d (want %d), moved %d (want %d, who had it)", owner(kept), tm.r3.ID, owner(moved), tm.backup.ID)
+	}
+	var teams int64
+	ts.App.DB.Read.Raw("SELECT COUNT(*) FROM account_team t JOIN accounts a ON a.id = t.account_id AND a.deleted_at IS NULL WHERE t.user_id = ?", tm.leaver.ID).Scan(&teams)
+	if teams != 0 {
+		t.Errorf("the departing person is still on %d live teams", teams)
+	}
+	// The printed report says why, in each language.
+	b := ts.browser()
+	b.signIn(tm.mgr.Email, testPassword)
+	if page := string(b.get(path("/handovers/%d/report", hid)).Body); !strings.Contains(page, "someone else owns the account now") {
+		t.Errorf("the report does not say why an item was skipped")
+	}
+	ts.must(200, "PATCH", path("/api/v1/users/%d", tm.mgr.ID), tm.admin, map[string]any{"language": "zh-CN"})
+	if page := string(b.get(path("/handovers/%d", hid)).Body); !strings.Contains(page, "已跳过：客户现由他人负责") {
+		t.Errorf("the handover page does not say why an item was skipped, in Chinese")
+	}
+}
