@@ -67,7 +67,7 @@ func (s *Service) Create(ctx context.Context, actor staff.User, departingID int6
 			return err
 		}
 		if len(items) > 0 {
-			if err := tx.Create(&items).Error; err != nil {
+			if err := tx.CreateInBatches(&items, 1000).Error; err != nil { // under the limit of bound variables
 				return err
 			}
 			// Their owner is leaving now: rescore the accounts at once.

@@ -118,9 +118,12 @@ func loadFacts(db *gorm.DB, now time.Time, ids []int64, parallel bool) (map[int6
 		}}
 	}
 	var steps []step
+	// CROSS JOIN keeps the team rows outer, read in account order: left to itself SQLite
+	// starts from the active users and probes every account for each (200 ms for a
+	// handover of 2,500 accounts instead of 12 ms).
 	where, args = scope("t.account_id")
 	steps = append(steps, count("team", `SELECT t.account_id, COUNT(*) AS n FROM account_team t
-		JOIN users u ON u.id = t.user_id AND u.status = 'active' WHERE 1 = 1`+where+` GROUP BY t.account_id`,
+		CROSS JOIN users u ON u.id = t.user_id AND u.status = 'active' WHERE 1 = 1`+where+` GROUP BY t.account_id`,
 		args, func(f *Facts, n int) { f.ActiveTeamMembers = n }))
 	where, args = scope("account_id")
 	steps = append(steps, count("contacts", `SELECT account_id, COUNT(*) AS n FROM contacts

@@ -627,3 +627,33 @@ func TestCompletionSkipsAccountsThatChangedHands(t *testing.T) {
 		t.Errorf("the handover page does not say why an item was skipped, in Chinese")
 	}
 }
+
+// A handover of thousands of accounts goes through: every statement stays under SQLite's
+// limit of bound variables (32,766), and every account moves.
+func TestHandoverOfThousandsOfAccounts(t *testing.T) {
+	ts := newTestServer(t)
+	tm := newTeam(t, ts)
+	const n = 3200 // × 12 columns of an item is over the limit in one statement
+	err := ts.App.DB.Write.Exec(`WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < ?)
+		INSERT INTO accounts (name, tier, customer_since, owner_id, created_at, updated_at)
+		SELECT 'Bulk ' || i, 'standard', '2024-01-01', ?, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z' FROM k`,
+		n, tm.leaver.ID).Error
+	if err == nil {
+		err = ts.App.DB.Write.Exec(`INSERT INTO account_team (account_id, user_id, role, since)
+			SELECT id, owner_id, 'owner', created_at FROM accounts WHERE owner_id = ?`, tm.leaver.ID).Error
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := ts.must(201, "POST", "/api/v1/handovers", tm.mgr.Token, map[string]any{"departing_user_id": tm.leaver.ID, "last_day": "2026-03-31"})
+	if num(h["items_total"]) != n {
+		t.Fatalf("items: %v", h["items_total"])
+	}
+	ts.must(200, "POST", path("/api/v1/handovers/%d/start", id(h)), tm.mgr.Token, nil)
+	ts.must(200, "POST", path("/api/v1/handovers/%d/complete", id(h)), tm.mgr.Token, map[string]any{})
+	var left int64
+	ts.App.DB.Read.Raw("SELECT COUNT(*) FROM accounts WHERE owner_id = ?", tm.leaver.ID).Scan(&left)
+	if left != 0 {
+		t.Errorf("the departing person still owns %d accounts", left)
+	}
+}
