@@ -47,21 +47,35 @@ func loadItem(tx *gorm.DB, h Handover, itemID int64) (Item, error) {
 	return it, err
 }
 
-// UpdateItem changes one item of an open handover.
+// UpdateItem changes one item of an open handover. Managers and admins change anything;
+// the person leaving writes the transfer notes of their own handover, nothing else: the
+// knowledge that must move is theirs, the choice of successors is not.
 func (s *Service) UpdateItem(ctx context.Context, actor staff.User, id, itemID int64, p ItemPatch) (Handover, error) {
-	if err := requireManager(actor); err != nil {
-		return Handover{}, err
+	if !actor.CanManage() {
+		if actor.Status != staff.StatusLeaving {
+			return Handover{}, fault.Forbidden("only managers, admins and the person leaving work on a handover")
+		}
+		if p.ToUserID.Set || p.CustomerNotified.Set {
+			return Handover{}, fault.Forbidden("the person leaving writes transfer notes; successors and the checklist are the manager's")
+		}
 	}
 	err := s.db.Bulk(ctx, func(ctx context.Context, tx *gorm.DB) error {
 		h, err := openTx(tx, id)
 		if err != nil {
 			return err
 		}
+		if !actor.CanManage() && h.DepartingUserID != actor.ID {
+			return fault.Forbidden("this is not your handover")
+		}
 		it, err := loadItem(tx, h, itemID)
 		if err != nil {
 			return err
 		}
+		noteWas := it.TransferNote
 		if p.TransferNote.Set {
+			if it.Status != "open" {
+				return fault.Conflict("this item is closed and its note can no longer change", nil)
+			}
 			it.TransferNote = strings.TrimSpace(p.TransferNote.Value)
 			if utf8.RuneCountInString(it.TransferNote) > 10000 {
 				return fault.Invalid(fault.Fields{"transfer_note": "is too long"})
@@ -82,6 +96,13 @@ func (s *Service) UpdateItem(ctx context.Context, actor staff.User, id, itemID i
 		}
 		if err := tx.Model(&it).Select("to_user_id", "joined_team", "transfer_note", "customer_notified").Updates(&it).Error; err != nil {
 			return err
+		}
+		if it.TransferNote != noteWas { // each version of a note stays in the account's record
+			if err := audit.Record(ctx, tx, audit.Entry{At: s.now().UTC(), ActorID: &actor.ID, Action: ActionNote,
+				Entity: "handover_item", EntityID: it.ID, AccountID: &it.AccountID, HandoverID: &h.ID},
+				map[string]string{"transfer_note": noteWas}, map[string]string{"transfer_note": it.TransferNote}); err != nil {
+				return err
+			}
 		}
 		return audit.Record(ctx, tx, audit.Entry{At: s.now().UTC(), ActorID: &actor.ID, Action: "handover.item",
 			Entity: "handover_item", EntityID: it.ID, AccountID: &it.AccountID, ToUserID: it.ToUserID, HandoverID: &h.ID},

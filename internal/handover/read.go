@@ -15,13 +15,16 @@ import (
 
 // Get returns a handover with its items, checklist and follow-through.
 func (s *Service) Get(ctx context.Context, actor staff.User, id int64) (Handover, error) {
-	if err := requireManager(actor); err != nil {
-		return Handover{}, err
+	if !actor.CanManage() && actor.Status != staff.StatusLeaving {
+		return Handover{}, fault.Forbidden("only managers, admins and the person leaving see a handover")
 	}
 	db := s.db.Read.WithContext(ctx)
 	h, err := load(db, id)
 	if err != nil {
 		return Handover{}, err
+	}
+	if !actor.CanManage() && h.DepartingUserID != actor.ID {
+		return Handover{}, fault.Forbidden("this is not your handover")
 	}
 	if err := s.decorate(db, &h); err != nil {
 		return Handover{}, fmt.Errorf("handover %d: %w", id, err)

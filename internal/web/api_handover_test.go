@@ -657,3 +657,101 @@ func TestHandoverOfThousandsOfAccounts(t *testing.T) {
 		t.Errorf("the departing person still owns %d accounts", left)
 	}
 }
+
+// The person leaving works in their own handover: they read it and write its transfer
+// notes (each version kept in the account's record), nothing else; their successors find
+// what is coming to them, then what they received with its note and the first contact
+// due, overdue once the days pass without one.
+func TestLeavingPersonAndSuccessorWorkInTheHandover(t *testing.T) {
+	ts := newTestServer(t)
+	tm := newTeam(t, ts)
+	key := ts.mustCreateAccount(tm.leaver.Token, map[string]any{"name": "Key Customer", "tier": "key", "annual_value": 900})
+	growth := ts.mustCreateAccount(tm.leaver.Token, map[string]any{"name": "Growth Customer", "tier": "growth"})
+	other := ts.mustCreateAccount(tm.r4.Token, map[string]any{"name": "Not Hers", "tier": "growth"})
+	_ = other
+	if r := ts.call("GET", "/api/v1/me/handover", tm.leaver.Token, nil); r.Status != 404 {
+		t.Fatalf("no handover yet: %d", r.Status)
+	}
+	h := ts.must(201, "POST", "/api/v1/handovers", tm.mgr.Token, map[string]any{"departing_user_id": tm.leaver.ID, "last_day": "2026-03-31"})
+	hid := id(h)
+	for _, acc := range []int64{key, growth} {
+		ts.must(200, "PATCH", path("/api/v1/handovers/%d/items/%d", hid, num(itemFor(h, acc)["id"])), tm.mgr.Token,
+			map[string]any{"to_user_id": tm.r3.ID})
+	}
+	leaver := ts.login(tm.leaver.Email, testPassword) // marking her leaving ended her sessions
+	mine := ts.must(200, "GET", "/api/v1/me/handover", leaver, nil)
+	if id(mine) != hid || len(items(mine)) != 2 {
+		t.Fatalf("her handover: %v with %d items", mine["id"], len(items(mine)))
+	}
+	ts.must(200, "GET", path("/api/v1/handovers/%d", hid), leaver, nil)
+	item := path("/api/v1/handovers/%d/items/%d", hid, num(itemFor(h, key)["id"]))
+	ts.must(200, "PATCH", item, leaver, map[string]any{"transfer_note": "Buyer is Ms Zhao; renewal talks open in May."})
+	ts.must(200, "PATCH", item, leaver, map[string]any{"transfer_note": "Buyer is Ms Zhao; renewal in May; 5% discount agreed."})
+	refused := []struct {
+		method, path string
+		body         any
+	}{
+		{"PATCH", item, map[string]any{"to_user_id": tm.r4.ID}},
+		{"PATCH", item, map[string]any{"customer_notified": true}},
+		{"PATCH", item, map[string]any{"transfer_note": "x", "to_user_id": tm.r4.ID}},
+		{"POST", path("/api/v1/handovers/%d/start", hid), nil},
+		{"POST", path("/api/v1/handovers/%d/complete", hid), map[string]any{}},
+		{"POST", path("/api/v1/handovers/%d/cancel", hid), nil},
+		{"GET", "/api/v1/handovers", nil},
+	}
+	for _, r := range refused {
+		if got := ts.call(r.method, r.path, leaver, r.body); got.Status != 403 {
+			t.Errorf("%s %s by the person leaving: %d %s", r.method, r.path, got.Status, got.Body)
+		}
+	}
+	if r := ts.call("PATCH", item, tm.r4.Token, map[string]any{"transfer_note": "mine now"}); r.Status != 403 {
+		t.Errorf("a colleague writes her note: %d", r.Status)
+	}
+	if r := ts.call("GET", "/api/v1/me/handover", tm.r4.Token, nil); r.Status != 404 {
+		t.Errorf("a colleague who is not leaving: %d", r.Status)
+	}
+	var versions []string
+	ts.App.DB.Read.Raw("SELECT after_json FROM audit_entries WHERE action = 'handover.note' AND account_id = ? ORDER BY id", key).Scan(&versions)
+	if len(versions) != 2 || !strings.Contains(versions[1], "5% discount") {
+		t.Errorf("the note's versions in the account's record: %q", versions)
+	}
+
+	// The successor sees what is coming once the handover is under way.
+	if got := ts.must(200, "GET", "/api/v1/me/inherited", tm.r3.Token, nil)["data"].([]any); len(got) != 0 {
+		t.Fatalf("before the start: %v", got)
+	}
+	ts.must(200, "PATCH", path("/api/v1/handovers/%d/items/%d", hid, num(itemFor(h, growth)["id"])), tm.mgr.Token, map[string]any{"customer_notified": true})
+	ts.must(200, "POST", path("/api/v1/handovers/%d/start", hid), tm.mgr.Token, nil)
+	successor := tm.r3.Token
+	inbox := func() map[int64]map[string]any {
+		out := map[int64]map[string]any{}
+		for _, r := range ts.must(200, "GET", "/api/v1/me/inherited", successor, nil)["data"].([]any) {
+			m := r.(map[string]any)
+			out[num(m["account"].(map[string]any)["id"])] = m
+		}
+		return out
+	}
+	if got := inbox(); len(got) != 2 || got[key]["handover_status"] != "in_progress" || got[key]["transfer_note"] == "" {
+		t.Fatalf("under way: %v", got)
+	}
+	ts.must(200, "POST", path("/api/v1/handovers/%d/complete", hid), tm.mgr.Token, map[string]any{"force": true, "reason": "Last day"})
+	got := inbox()
+	due := func(acc int64) string { return got[acc]["first_contact_due"].(string)[:10] }
+	if got[key]["handover_status"] != "completed" || due(key) != "2026-03-17" || due(growth) != "2026-03-24" ||
+		got[key]["first_contact_overdue"] != false || got[key]["from"].(map[string]any)["name"] != "Zhang Wei" ||
+		!strings.Contains(got[key]["transfer_note"].(string), "5% discount") {
+		t.Fatalf("received: %v", got)
+	}
+	ts.Clock.Advance(8 * 24 * time.Hour)
+	successor = ts.login(tm.r3.Email, testPassword)
+	ts.must(201, "POST", path("/api/v1/accounts/%d/interactions", growth), successor, map[string]any{"kind": "call", "summary": "Hello from your new account manager"})
+	got = inbox()
+	if got[key]["first_contact_overdue"] != true || got[growth]["first_contact_overdue"] != false || got[growth]["first_contact_at"] == nil {
+		t.Fatalf("eight days on, a call on the growth account only: %v", got)
+	}
+	ts.Clock.Advance(90 * 24 * time.Hour)
+	successor = ts.login(tm.r3.Email, testPassword)
+	if got := inbox(); len(got) != 0 {
+		t.Errorf("after 90 days the inbox is empty: %v", got)
+	}
+}

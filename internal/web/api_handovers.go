@@ -43,6 +43,19 @@ func (s *server) apiGetHandover(c *gin.Context) {
 	respondHandover(c, http.StatusOK, h, err)
 }
 
+// apiMyHandover answers the open handover of the person leaving, who writes its notes.
+func (s *server) apiMyHandover(c *gin.Context) {
+	h, err := s.Handover.Mine(c.Request.Context(), currentUser(c))
+	respondHandover(c, http.StatusOK, h, err)
+}
+
+// apiInherited answers the accounts handed to the caller: under way, or received in the
+// last 90 days, with their transfer notes and first contacts.
+func (s *server) apiInherited(c *gin.Context) {
+	list, err := s.Handover.Inbox(c.Request.Context(), currentUser(c))
+	respond(c, http.StatusOK, gin.H{"data": list}, err)
+}
+
 func (s *server) apiHandoverCandidates(c *gin.Context) {
 	id, ok := pathID(c, "id")
 	if !ok {

@@ -58,6 +58,8 @@ func (s *server) apiRoutes(api *gin.RouterGroup) {
 	a.PUT("/cadence-policies/:tier", s.apiSetPolicy)
 	a.GET("/flags", s.apiFlags)
 	a.GET("/me/agenda", s.apiAgenda)
+	a.GET("/me/handover", s.apiMyHandover)
+	a.GET("/me/inherited", s.apiInherited)
 	a.GET("/me/calendar", s.apiCalendar)
 	a.POST("/me/calendar/rotate", s.apiRotateCalendar)
 	a.POST("/accounts/:id/interactions", s.apiLogInteraction)

@@ -1,0 +1,176 @@
+package handover
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"gorm.io/gorm"
+
+	"keyhold/internal/accounts"
+	"keyhold/internal/fault"
+	"keyhold/internal/staff"
+)
+
+// ActionNote is the audit action of a change of a transfer note; every version of a note
+// stays in the account's record.
+const ActionNote = "handover.note"
+
+// Mine returns the open handover of the actor, who is leaving: the one place where they
+// write down what their successors need to know. Not found when they have none.
+func (s *Service) Mine(ctx context.Context, actor staff.User) (Handover, error) {
+	var ids []int64
+	err := s.db.Read.WithContext(ctx).Model(&Handover{}).
+		Where("departing_user_id = ? AND status IN ?", actor.ID, []Status{Draft, InProgress}).
+		Order("id DESC").Limit(1).Pluck("id", &ids).Error
+	if err != nil {
+		return Handover{}, fmt.Errorf("your handover: %w", err)
+	}
+	if len(ids) == 0 {
+		return Handover{}, fault.NotFound("open handover of user", actor.ID)
+	}
+	return s.Get(ctx, actor, ids[0])
+}
+
+// Days within which a successor makes first contact with an account they received:
+// a week for a key account, two for the others.
+const (
+	FirstContactDaysKey   = 7
+	FirstContactDaysOther = 14
+)
+
+// InboxDays is how long a received account stays in its successor's inbox.
+const InboxDays = 90
+
+// Received is an account handed to the actor: coming to them in a handover under way
+// (they are on its team already) or received in one completed in the last 90 days.
+type Received struct {
+	ItemID       int64             `json:"item_id"`
+	HandoverID   int64             `json:"handover_id"`
+	Status       Status            `json:"handover_status"` // in_progress or completed
+	Account      ItemAccount       `json:"account" gorm:"-"`
+	Role         accounts.TeamRole `json:"role"`
+	From         accounts.UserRef  `json:"from" gorm:"-"` // the person who left
+	TransferNote string            `json:"transfer_note"`
+	CompletedAt  *time.Time        `json:"completed_at"`
+	// For a completed handover: first contact is due within FirstContactDays of completion.
+	FirstContactDue *time.Time `json:"first_contact_due" gorm:"-"`
+	FirstContactAt  *time.Time `json:"first_contact_at" gorm:"-"` // the successor's first contact since
+	Overdue         bool       `json:"first_contact_overdue" gorm:"-"`
+}
+
+// Inbox lists what is handed to the actor, those waiting for a first contact first
+// (the most overdue first), then the handovers under way, then the rest, newest first.
+func (s *Service) Inbox(ctx context.Context, actor staff.User) ([]Received, error) {
+	db := s.db.Read.WithContext(ctx)
+	now := s.now().UTC()
+	var rows []struct {
+		Received
+		AccountID       int64
+		AccountName     string
+		Tier            accounts.Tier
+		AccountStatus   string
+		AnnualValue     int64
+		Currency        string
+		OwnerID         int64
+		DepartingUserID int64
+	}
+	err := db.Raw(`SELECT i.id AS item_id, i.handover_id, h.status, i.role, i.transfer_note, h.completed_at,
+			h.departing_user_id, a.id AS account_id, a.name AS account_name, a.tier, a.status AS account_status,
+			a.annual_value, a.currency, a.owner_id
+		FROM handover_items i
+		JOIN handovers h ON h.id = i.handover_id
+		JOIN accounts a ON a.id = i.account_id AND a.deleted_at IS NULL
+		WHERE i.to_user_id = ?
+		  AND ((h.status = 'in_progress' AND i.status = 'open')
+		    OR (h.status = 'completed' AND i.status = 'done' AND h.completed_at >= ?))`,
+		actor.ID, now.AddDate(0, 0, -InboxDays)).Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("inbox: %w", err)
+	}
+	out := make([]Received, 0, len(rows))
+	if len(rows) == 0 {
+		return out, nil
+	}
+	ids := make([]int64, len(rows))
+	users := []int64{}
+	for i, r := range rows {
+		ids[i] = r.AccountID
+		users = append(users, r.DepartingUserID)
+	}
+	names, err := accounts.RefsByID(db, users)
+	if err != nil {
+		return nil, fmt.Errorf("inbox: %w", err)
+	}
+	firsts, err := firstContacts(db, actor.ID, ids, now.AddDate(0, 0, -InboxDays))
+	if err != nil {
+		return nil, fmt.Errorf("inbox: %w", err)
+	}
+	for _, r := range rows {
+		it := r.Received
+		it.Account = ItemAccount{ID: r.AccountID, Name: r.AccountName, Tier: r.Tier, Status: r.AccountStatus,
+			AnnualValue: r.AnnualValue, Currency: r.Currency, OwnerID: r.OwnerID}
+		it.From = names[r.DepartingUserID]
+		if it.Status == Completed && it.CompletedAt != nil {
+			done := it.CompletedAt.UTC()
+			days := FirstContactDaysOther
+			if r.Tier == accounts.TierKey {
+				days = FirstContactDaysKey
+			}
+			due := done.AddDate(0, 0, days)
+			it.FirstContactDue = &due
+			for _, t := range firsts[r.AccountID] {
+				if !t.Before(done) {
+					t := t
+					it.FirstContactAt = &t
+					break
+				}
+			}
+			it.Overdue = it.FirstContactAt == nil && now.After(due) && r.AccountStatus == accounts.StatusActive
+		}
+		out = append(out, it)
+	}
+	waiting := func(r Received) bool { return r.Status == Completed && r.FirstContactAt == nil }
+	slices.SortStableFunc(out, func(a, b Received) int {
+		switch {
+		case waiting(a) != waiting(b):
+			if waiting(a) {
+				return -1
+			}
+			return 1
+		case waiting(a):
+			return a.FirstContactDue.Compare(*b.FirstContactDue)
+		case a.Status != b.Status:
+			if a.Status == InProgress {
+				return -1
+			}
+			return 1
+		}
+		return cmp.Or(cmp.Compare(b.HandoverID, a.HandoverID), cmp.Compare(a.Account.Name, b.Account.Name))
+	})
+	return out, nil
+}
+
+// firstContacts lists, per account and in order, the contacts the user made (as author
+// or participant) on the accounts since the given time; notes are no contact.
+func firstContacts(db *gorm.DB, userID int64, accountIDs []int64, since time.Time) (map[int64][]time.Time, error) {
+	var rows []struct {
+		AccountID  int64
+		OccurredAt time.Time
+	}
+	err := db.Raw(`SELECT i.account_id, i.occurred_at FROM interactions i
+		WHERE i.account_id IN ? AND i.kind <> 'note' AND i.occurred_at >= ?
+		  AND (i.author_id = ? OR EXISTS (SELECT 1 FROM interaction_participants p
+		                                  WHERE p.interaction_id = i.id AND p.user_id = ?))
+		ORDER BY i.account_id, i.occurred_at`, accountIDs, since, userID, userID).Scan(&rows).Error
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64][]time.Time{}
+	for _, r := range rows {
+		out[r.AccountID] = append(out[r.AccountID], r.OccurredAt.UTC())
+	}
+	return out, nil
+}
