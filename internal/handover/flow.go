@@ -486,7 +486,7 @@ func (s *Service) GuardTransfer(ctx context.Context, tx *gorm.DB, accountID int6
 		return err
 	}
 	if len(ids) > 0 {
-		return fault.Conflict(fmt.Sprintf("this account is in open handover #%d: choose its successor there, or cancel the handover first", ids[0]),
+		return fault.Conflict("this account is in an open handover: choose its successor there, or cancel the handover first",
 			map[string]any{"handover_id": ids[0]})
 	}
 	return nil

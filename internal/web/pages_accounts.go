@@ -11,8 +11,10 @@ import (
 
 	"keyhold/internal/accounts"
 	"keyhold/internal/fault"
+	"keyhold/internal/handover"
 	"keyhold/internal/health"
 	"keyhold/internal/retention"
+	"keyhold/internal/staff"
 	"keyhold/internal/store"
 )
 
@@ -31,6 +33,8 @@ type homeView struct {
 	FlagsTotal   int64
 	Renewals     []accounts.Renewal
 	Complaints   []retention.Complaint
+	MyHandover   *handover.Handover  // the person leaving: their open handover
+	Inbox        []handover.Received // accounts handed to this person
 }
 
 // homePage: a rep sees their own accounts by next contact due — overdue, due this week,
@@ -41,6 +45,16 @@ func (s *server) homePage(c *gin.Context) {
 	page := store.Page{Number: 1, Size: homeListSize}
 	var v homeView
 	var err error
+	if u.Status == staff.StatusLeaving {
+		if v.MyHandover, err = s.myHandover(c); err != nil {
+			s.pageError(c, err)
+			return
+		}
+	}
+	if v.Inbox, err = s.Handover.Inbox(ctx, u); err != nil {
+		s.pageError(c, err)
+		return
+	}
 	if u.CanManage() {
 		managerID := u.ID
 		if u.IsAdmin() {

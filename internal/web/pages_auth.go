@@ -46,6 +46,8 @@ func (s *server) pageRoutes(r *gin.Engine) {
 	s.reportRoutes(p)
 	p.GET("/settings", s.settingsPage)
 	p.POST("/settings/password", s.passwordSubmit)
+	p.GET("/me/handover", s.myHandoverPage)
+	p.POST("/me/handover/items/:item_id/note", s.myNoteSubmit)
 	p.GET("/handovers", s.handoversPage)
 	p.GET("/handovers/new", s.newHandoverPage)
 	p.POST("/handovers", s.createHandoverSubmit)

@@ -297,3 +297,54 @@ func TestHandoverFormsNeedTheCSRFToken(t *testing.T) {
 		t.Fatalf("a forged post started a handover: %s", r.Body)
 	}
 }
+
+// In the browser: the person leaving finds her handover on her home page and writes her
+// notes on /me/handover; once the handover is under way, the successor finds the
+// account, and the note, on his home page — in English and in Chinese.
+func TestLeavingPersonWritesNotesAndSuccessorReadsThem(t *testing.T) {
+	ts := newTestServer(t)
+	tm := newTeam(t, ts)
+	acc := ts.mustCreateAccount(tm.leaver.Token, map[string]any{"name": "Harbour Freight", "tier": "key", "annual_value": 500})
+	h := ts.must(201, "POST", "/api/v1/handovers", tm.mgr.Token, map[string]any{"departing_user_id": tm.leaver.ID, "last_day": "2026-03-31"})
+	itemID := num(itemFor(h, acc)["id"])
+	ts.must(200, "PATCH", path("/api/v1/handovers/%d/items/%d", id(h), itemID), tm.mgr.Token, map[string]any{"to_user_id": tm.r3.ID})
+
+	her := ts.browser()
+	her.signIn(tm.leaver.Email, testPassword)
+	home := string(her.get("/").Body)
+	if !strings.Contains(home, `href="/me/handover"`) || !strings.Contains(home, "1 accounts · 0 transfer notes written") {
+		t.Fatalf("her home page does not lead to her handover:\n%s", home)
+	}
+	page := her.get("/me/handover")
+	if page.Status != 200 || !strings.Contains(string(page.Body), "Harbour Freight") || !strings.Contains(string(page.Body), "Liu Yang") {
+		t.Fatalf("her handover page: %d\n%s", page.Status, page.Body)
+	}
+	note := "Talk to Ms Zhao <buyer>; the May renewal is open."
+	r := her.post(path("/me/handover/items/%d/note", itemID), map[string][]string{"transfer_note": {note}, "csrf_token": {csrfFrom(page.Body)}})
+	if r.Status != http.StatusSeeOther || !strings.Contains(r.Header.Get("Location"), path("saved=%d", itemID)) {
+		t.Fatalf("saving the note: %d %s", r.Status, r.Body)
+	}
+	if page := string(her.get(path("/me/handover?saved=%d", itemID)).Body); !strings.Contains(page, "Ms Zhao &lt;buyer&gt;") {
+		t.Fatalf("the saved note is not shown, escaped:\n%s", page)
+	}
+	long := strings.Repeat("x", 10001)
+	if r := her.post(path("/me/handover/items/%d/note", itemID), map[string][]string{"transfer_note": {long}, "csrf_token": {csrfFrom(page.Body)}}); r.Status != 422 || !strings.Contains(string(r.Body), long) {
+		t.Fatalf("a note too long: %d (the text must come back to be shortened)", r.Status)
+	}
+	if r := her.get(path("/handovers/%d", id(h))); r.Status != 403 {
+		t.Errorf("the manager's handover page, for her: %d", r.Status)
+	}
+
+	ts.must(200, "PATCH", path("/api/v1/handovers/%d/items/%d", id(h), itemID), tm.mgr.Token, map[string]any{"customer_notified": true})
+	ts.must(200, "POST", path("/api/v1/handovers/%d/start", id(h)), tm.mgr.Token, nil)
+	him := ts.browser()
+	him.signIn(tm.r3.Email, testPassword)
+	home = string(him.get("/").Body)
+	if !strings.Contains(home, "Handed to you") || !strings.Contains(home, "Ms Zhao &lt;buyer&gt;") || !strings.Contains(home, "Zhang Wei") {
+		t.Fatalf("the successor's home page:\n%s", home)
+	}
+	ts.must(200, "PATCH", "/api/v1/me", ts.login(tm.r3.Email, testPassword), map[string]any{"language": "zh-CN"})
+	if home := string(him.get("/").Body); !strings.Contains(home, "交给您的客户") || !strings.Contains(home, "交接进行中") {
+		t.Fatalf("in Chinese:\n%s", home)
+	}
+}
