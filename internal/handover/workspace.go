@@ -61,8 +61,8 @@ type Received struct {
 	Overdue         bool       `json:"first_contact_overdue" gorm:"-"`
 }
 
-// Inbox lists what is handed to the actor, those waiting for a first contact first
-// (the most overdue first), then the handovers under way, then the rest, newest first.
+// Inbox lists what is handed to the actor: those waiting for a first contact first (the
+// most overdue first), then the handovers under way, then the rest; key accounts first.
 func (s *Service) Inbox(ctx context.Context, actor staff.User) ([]Received, error) {
 	db := s.db.Read.WithContext(ctx)
 	now := s.now().UTC()
@@ -148,7 +148,16 @@ func (s *Service) Inbox(ctx context.Context, actor staff.User) ([]Received, erro
 			}
 			return 1
 		}
-		return cmp.Or(cmp.Compare(b.HandoverID, a.HandoverID), cmp.Compare(a.Account.Name, b.Account.Name))
+		// Key accounts first, the most valuable first.
+		ka, kb := a.Account.Tier == accounts.TierKey, b.Account.Tier == accounts.TierKey
+		if ka != kb {
+			if ka {
+				return -1
+			}
+			return 1
+		}
+		return cmp.Or(cmp.Compare(b.HandoverID, a.HandoverID), cmp.Compare(b.Account.AnnualValue, a.Account.AnnualValue),
+			cmp.Compare(a.Account.Name, b.Account.Name))
 	})
 	return out, nil
 }

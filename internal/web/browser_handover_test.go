@@ -154,3 +154,36 @@ func htmxSettled(formID string) string {
 	return fmt.Sprintf(`document.querySelector(".htmx-request, .htmx-swapping, .htmx-settling, .htmx-added") === null &&
 		!!(document.getElementById(%s) || {})["htmx-internal-data"]?.initHash`, jsString(formID))
 }
+
+// The handover's other two people, in the browser: the person leaving follows her home
+// page to her handover and writes a transfer note; once the handover is under way her
+// successor signs in and reads it on his home page.
+func TestBrowserLeavingPersonAndSuccessor(t *testing.T) {
+	ts := newTestServer(t)
+	c := newChrome(t, ts)
+	tm := newTeam(t, ts)
+	acc := ts.mustCreateAccount(tm.leaver.Token, map[string]any{"name": "Huaxin Logistics", "tier": "key", "annual_value": 1200000})
+	h := ts.must(201, "POST", "/api/v1/handovers", tm.mgr.Token, map[string]any{"departing_user_id": tm.leaver.ID, "last_day": "2026-03-31"})
+	item := num(itemFor(h, acc)["id"])
+	ts.must(200, "PATCH", path("/api/v1/handovers/%d/items/%d", id(h), item), tm.mgr.Token, map[string]any{"to_user_id": tm.r3.ID})
+
+	c.signIn(tm.leaver.Email, testPassword)
+	c.load("follow the home page to her handover", chromedp.Click(chromedp.CSS(`main a[href="/me/handover"]`)))
+	note := fmt.Sprintf("note-%d", item)
+	c.step("write the transfer note",
+		chromedp.WaitVisible(chromedp.ID(note)),
+		chromedp.SendKeys(chromedp.ID(note), "Key contacts: Mr Chen (procurement). Pricing: 5% volume discount."))
+	c.load("save it", chromedp.Click(chromedp.CSS(fmt.Sprintf(`#item-%d button[type="submit"]`, item))))
+	if !c.eval(textIn(fmt.Sprintf("#item-%d .badge.ok", item), "saved")) || c.value("#"+note) != "Key contacts: Mr Chen (procurement). Pricing: 5% volume discount." {
+		t.Fatalf("after saving: %s", c.text(fmt.Sprintf("#item-%d", item)))
+	}
+	c.load("sign out", chromedp.Click(chromedp.CSS(`form.signout button[type="submit"]`)))
+
+	ts.must(200, "PATCH", path("/api/v1/handovers/%d/items/%d", id(h), item), tm.mgr.Token, map[string]any{"customer_notified": true})
+	ts.must(200, "POST", path("/api/v1/handovers/%d/start", id(h)), tm.mgr.Token, nil)
+	c.signIn(tm.r3.Email, testPassword)
+	c.step("open the note of the account handed to him", chromedp.Click(chromedp.CSS(`main details summary`)))
+	if !c.eval(textIn("main details p.note", "Mr Chen (procurement)")) || !c.eval(textIn("main td", "Zhang Wei")) {
+		t.Fatalf("the successor's home page: %s", c.text("main"))
+	}
+}

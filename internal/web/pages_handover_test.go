@@ -312,7 +312,7 @@ func TestLeavingPersonWritesNotesAndSuccessorReadsThem(t *testing.T) {
 	her := ts.browser()
 	her.signIn(tm.leaver.Email, testPassword)
 	home := string(her.get("/").Body)
-	if !strings.Contains(home, `href="/me/handover"`) || !strings.Contains(home, "1 accounts · 0 transfer notes written") {
+	if !strings.Contains(home, `href="/me/handover"`) || !strings.Contains(home, "Accounts: 1 · transfer notes written: 0") {
 		t.Fatalf("her home page does not lead to her handover:\n%s", home)
 	}
 	page := her.get("/me/handover")
