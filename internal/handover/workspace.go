@@ -11,6 +11,7 @@ import (
 
 	"keyhold/internal/accounts"
 	"keyhold/internal/fault"
+	"keyhold/internal/health"
 	"keyhold/internal/staff"
 )
 
@@ -34,15 +35,9 @@ func (s *Service) Mine(ctx context.Context, actor staff.User) (Handover, error) 
 	return s.Get(ctx, actor, ids[0])
 }
 
-// Days within which a successor makes first contact with an account they received:
-// a week for a key account, two for the others.
-const (
-	FirstContactDaysKey   = 7
-	FirstContactDaysOther = 14
-)
-
-// InboxDays is how long a received account stays in its successor's inbox.
-const InboxDays = 90
+// InboxDays is how long a received account stays in its successor's inbox: as long as
+// the health rules follow its first contact.
+const InboxDays = health.HandoverFollowDays
 
 // Received is an account handed to the actor: coming to them in a handover under way
 // (they are on its team already) or received in one completed in the last 90 days.
@@ -55,7 +50,8 @@ type Received struct {
 	From         accounts.UserRef  `json:"from" gorm:"-"` // the person who left
 	TransferNote string            `json:"transfer_note"`
 	CompletedAt  *time.Time        `json:"completed_at"`
-	// For a completed handover: first contact is due within FirstContactDays of completion.
+	// For a completed handover: first contact is due within health.FirstContactDays of
+	// completion (a week for a key account, two for the others).
 	FirstContactDue *time.Time `json:"first_contact_due" gorm:"-"`
 	FirstContactAt  *time.Time `json:"first_contact_at" gorm:"-"` // the successor's first contact since
 	Overdue         bool       `json:"first_contact_overdue" gorm:"-"`
@@ -115,11 +111,7 @@ func (s *Service) Inbox(ctx context.Context, actor staff.User) ([]Received, erro
 		it.From = names[r.DepartingUserID]
 		if it.Status == Completed && it.CompletedAt != nil {
 			done := it.CompletedAt.UTC()
-			days := FirstContactDaysOther
-			if r.Tier == accounts.TierKey {
-				days = FirstContactDaysKey
-			}
-			due := done.AddDate(0, 0, days)
+			due := done.AddDate(0, 0, health.FirstContactDays(r.Tier == accounts.TierKey))
 			it.FirstContactDue = &due
 			for _, t := range firsts[r.AccountID] {
 				if !t.Before(done) {
@@ -160,6 +152,18 @@ func (s *Service) Inbox(ctx context.Context, actor staff.User) ([]Received, erro
 			cmp.Compare(a.Account.Name, b.Account.Name))
 	})
 	return out, nil
+}
+
+// AwaitingFirstContact lists the accounts the actor received in a completed handover and
+// has not contacted since, the most overdue first: the first calls of their agenda.
+func (s *Service) AwaitingFirstContact(ctx context.Context, actor staff.User) ([]Received, error) {
+	all, err := s.Inbox(ctx, actor)
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(all, func(r Received) bool {
+		return r.Status != Completed || r.FirstContactAt != nil || r.Account.Status != accounts.StatusActive
+	}), nil
 }
 
 // firstContacts lists, per account and in order, the contacts the user made (as author

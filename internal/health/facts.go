@@ -207,6 +207,32 @@ func loadFacts(db *gorm.DB, now time.Time, ids []int64, parallel bool) (map[int6
 			return nil
 		}})
 
+	// Accounts that came to their owner in a handover completed in the follow-up window,
+	// and whether that owner has made a contact since (author or participant).
+	where, args = scope("i.account_id")
+	steps = append(steps, step{"handover first contact", `SELECT i.account_id, h.completed_at,
+			EXISTS (SELECT 1 FROM interactions x WHERE x.account_id = i.account_id AND x.kind <> 'note'
+				AND x.occurred_at >= h.completed_at
+				AND (x.author_id = i.to_user_id OR EXISTS (SELECT 1 FROM interaction_participants p
+					WHERE p.interaction_id = x.id AND p.user_id = i.to_user_id))) AS contacted
+		FROM handover_items i
+		JOIN handovers h ON h.id = i.handover_id AND h.status = 'completed' AND h.completed_at >= ?
+		JOIN accounts a ON a.id = i.account_id AND a.owner_id = i.to_user_id
+		WHERE i.role = 'owner' AND i.status = 'done'` + where,
+		append([]any{ago(HandoverFollowDays)}, args...), func(r *sql.Rows) error {
+			var id int64
+			var at time.Time
+			var contacted bool
+			if err := r.Scan(&id, &at, &contacted); err != nil {
+				return err
+			}
+			if s, ok := out[id]; ok && (s.Facts.HandoverAt == nil || at.After(*s.Facts.HandoverAt)) {
+				at := at.UTC()
+				s.Facts.HandoverAt, s.Facts.SuccessorContacted = &at, contacted
+			}
+			return nil
+		}})
+
 	run := func(st step) error {
 		if err := eachRow(db, st.query, st.args, st.row); err != nil {
 			return fmt.Errorf("health facts: %s: %w", st.what, err)

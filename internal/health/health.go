@@ -30,6 +30,8 @@ type Facts struct {
 	Contacts90         int        // contact interactions in the last 90 days
 	ContactsPrev90     int        // contact interactions 90–180 days ago
 	ExecutiveTouch365  bool       // an executive_visit or holiday_greeting, or contact by a manager, within 365 days
+	HandoverAt         *time.Time // completion of the handover (in the last HandoverFollowDays) that gave the account to its owner
+	SuccessorContacted bool       // that owner has made a contact interaction since
 }
 
 // Level is a band of scores.
@@ -86,10 +88,18 @@ func Overdue(f Facts, now time.Time) bool {
 	return now.Sub(*f.LastContactAt) > time.Duration(effectiveCadence(f.CadenceDays))*day
 }
 
-// Neglected reports whether it is a neglected key account: a key account that is overdue
-// or has no active owner. Churned accounts are never neglected.
+// Neglected reports whether it is a neglected key account: a key account that is
+// overdue, has no active owner, or was handed to a new owner who has not made the first
+// contact in time. Churned accounts are never neglected.
 func Neglected(f Facts, now time.Time) bool {
-	return f.Key && !f.Churned && (!f.OwnerActive || Overdue(f, now))
+	return f.Key && !f.Churned && (!f.OwnerActive || Overdue(f, now) || FirstContactOverdue(f, now))
+}
+
+// FirstContactOverdue reports whether the account came to its owner in a handover and
+// the owner's first contact is late.
+func FirstContactOverdue(f Facts, now time.Time) bool {
+	due, ok := firstContactDue(&f)
+	return ok && now.After(due)
 }
 
 // LevelOf is the level of a score.

@@ -19,6 +19,7 @@ const (
 	CodeRenewalAtRisk         = "renewal_at_risk"
 	CodeEngagementDeclining   = "engagement_declining"
 	CodeNoExecutiveTouch      = "no_executive_touch"
+	CodeHandoverFirstContact  = "handover_first_contact_overdue"
 )
 
 // Codes returns every reason code in report order (a fresh slice).
@@ -35,6 +36,7 @@ func Codes() []string {
 		CodeRenewalAtRisk,
 		CodeEngagementDeclining,
 		CodeNoExecutiveTouch,
+		CodeHandoverFirstContact,
 	}
 }
 
@@ -115,6 +117,16 @@ const (
 	NoExecutiveTouchDeduction = 5
 	ExecutiveTouchDays        = 365
 
+	// HandoverFirstContactDeduction: the account came to its owner in a handover
+	// completed in the last HandoverFollowDays, and the new owner has made no contact
+	// since, FirstContactDaysKey days after completion for a key account,
+	// FirstContactDaysOther for another. A customer whose salesperson left hears from
+	// the new one within a week or two, or starts to follow the one who left.
+	HandoverFirstContactDeduction = 20
+	FirstContactDaysKey           = 7
+	FirstContactDaysOther         = 14
+	HandoverFollowDays            = 90
+
 	// NoContactDays is days_since_contact in renewal_at_risk's data when the account
 	// was never contacted.
 	NoContactDays = -1
@@ -138,6 +150,44 @@ var rules = [...]rule{
 	renewalAtRisk,
 	engagementDeclining,
 	noExecutiveTouch,
+	handoverFirstContact,
+}
+
+// firstContactDue is when the new owner of an account received in a handover should
+// have contacted it; ok is false when no first contact is awaited.
+func firstContactDue(f *Facts) (time.Time, bool) {
+	if f.HandoverAt == nil || f.SuccessorContacted {
+		return time.Time{}, false
+	}
+	days := FirstContactDaysOther
+	if f.Key {
+		days = FirstContactDaysKey
+	}
+	return f.HandoverAt.Add(time.Duration(days) * day), true
+}
+
+// FirstContactDays is how many days a successor has for the first contact.
+func FirstContactDays(key bool) int {
+	if key {
+		return FirstContactDaysKey
+	}
+	return FirstContactDaysOther
+}
+
+func handoverFirstContact(f *Facts, now time.Time) (Reason, bool) {
+	due, ok := firstContactDue(f)
+	if !ok || !now.After(due) {
+		return Reason{}, false
+	}
+	return Reason{
+		Code:      CodeHandoverFirstContact,
+		Deduction: HandoverFirstContactDeduction,
+		Data: map[string]any{
+			"days_since_handover": wholeDays(now.Sub(*f.HandoverAt)),
+			"first_contact_days":  FirstContactDays(f.Key),
+			"days_overdue":        wholeDays(now.Sub(due)),
+		},
+	}, true
 }
 
 func contactOverdue(f *Facts, now time.Time) (Reason, bool) {

@@ -376,6 +376,36 @@ func TestNoExecutiveTouch(t *testing.T) {
 	})
 }
 
+func TestHandoverFirstContact(t *testing.T) {
+	hoursAgo := func(h int) *time.Time { t := now.Add(-time.Duration(h) * time.Hour); return &t }
+	runRuleCases(t, CodeHandoverFirstContact, []ruleCase{
+		{name: "no handover", change: func(f *Facts) { f.HandoverAt = nil }},
+		{name: "key account handed over 7 days ago: still in time",
+			change: func(f *Facts) { f.HandoverAt = daysAgo(7) }},
+		{name: "key account handed over 7 days and an hour ago, no contact, loses 20",
+			change:    func(f *Facts) { f.HandoverAt = hoursAgo(7*24 + 1) },
+			deduction: 20,
+			data:      map[string]any{"days_since_handover": 7, "first_contact_days": 7, "days_overdue": 0}},
+		{name: "the successor called",
+			change: func(f *Facts) { f.HandoverAt, f.SuccessorContacted = daysAgo(30), true }},
+		{name: "growth account handed over 10 days ago: it has 14",
+			change: func(f *Facts) { f.Key, f.HandoverAt = false, daysAgo(10) }},
+		{name: "growth account handed over 20 days ago, no contact",
+			change:    func(f *Facts) { f.Key, f.HandoverAt = false, daysAgo(20) },
+			deduction: 20,
+			data:      map[string]any{"days_since_handover": 20, "first_contact_days": 14, "days_overdue": 6}},
+	})
+	f := wellLookedAfterKeyAccount()
+	f.HandoverAt = daysAgo(8)
+	if !Neglected(f, now) || !FirstContactOverdue(f, now) {
+		t.Error("a key account whose new owner has not called in 8 days is neglected")
+	}
+	f.SuccessorContacted = true
+	if Neglected(f, now) {
+		t.Error("once the new owner called it is not")
+	}
+}
+
 func TestWellLookedAfterAccountScores100(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
@@ -483,6 +513,7 @@ func everythingWrong() Facts {
 		Contacts90:         0,
 		ContactsPrev90:     6,
 		ExecutiveTouch365:  false,
+		HandoverAt:         daysAgo(30),
 	}
 }
 

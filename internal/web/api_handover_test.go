@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -748,6 +749,29 @@ func TestLeavingPersonAndSuccessorWorkInTheHandover(t *testing.T) {
 	got = inbox()
 	if got[key]["first_contact_overdue"] != true || got[growth]["first_contact_overdue"] != false || got[growth]["first_contact_at"] == nil {
 		t.Fatalf("eight days on, a call on the growth account only: %v", got)
+	}
+	// The late first contact is on the successor's agenda and, after the scan, on the
+	// manager's list of neglected key accounts with its own reason.
+	agenda := ts.must(200, "GET", "/api/v1/me/agenda", successor, nil)["first_contacts"].([]any)
+	if len(agenda) != 1 || num(agenda[0].(map[string]any)["account"].(map[string]any)["id"]) != key {
+		t.Fatalf("first contacts on the agenda: %v", agenda)
+	}
+	if _, err := ts.App.Health.Scan(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	manager := ts.login(tm.mgr.Email, testPassword)
+	flags := ts.must(200, "GET", "/api/v1/flags?neglected=true", manager, nil)["data"].([]any)
+	var reasons []string
+	for _, f := range flags {
+		m := f.(map[string]any)
+		if num(m["account"].(map[string]any)["id"]) == key {
+			for _, r := range m["reasons"].([]any) {
+				reasons = append(reasons, r.(map[string]any)["code"].(string))
+			}
+		}
+	}
+	if !slices.Contains(reasons, "handover_first_contact_overdue") {
+		t.Fatalf("the key account's reasons on the neglected list: %v (flags %v)", reasons, flags)
 	}
 	ts.Clock.Advance(90 * 24 * time.Hour)
 	successor = ts.login(tm.r3.Email, testPassword)

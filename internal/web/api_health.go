@@ -6,6 +6,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"keyhold/internal/accounts"
+	"keyhold/internal/handover"
 	"keyhold/internal/health"
 	"keyhold/internal/i18n"
 )
@@ -78,9 +79,19 @@ func (s *server) apiFlags(c *gin.Context) {
 	respondList(c, f.Page, out, total, nil)
 }
 
+// apiAgenda answers the caller's agenda: their overdue and soon-due accounts, renewals,
+// and the first contacts due on accounts handed to them.
 func (s *server) apiAgenda(c *gin.Context) {
-	a, err := s.Accounts.AgendaOf(c.Request.Context(), currentUser(c).ID)
-	respond(c, http.StatusOK, a, err)
+	var out struct {
+		accounts.Agenda
+		FirstContacts []handover.Received `json:"first_contacts"`
+	}
+	var err error
+	out.Agenda, err = s.Accounts.AgendaOf(c.Request.Context(), currentUser(c).ID)
+	if err == nil {
+		out.FirstContacts, err = s.Handover.AwaitingFirstContact(c.Request.Context(), currentUser(c))
+	}
+	respond(c, http.StatusOK, out, err)
 }
 
 func (s *server) apiPolicies(c *gin.Context) {
