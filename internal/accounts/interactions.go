@@ -123,6 +123,11 @@ func (s *Service) LogInteraction(ctx context.Context, actor staff.User, accountI
 		if err := checkParticipants(tx, participants); err != nil {
 			return err
 		}
+		if in.Kind == KindHandoverIntro && s.intro != nil {
+			if err := s.intro(ctx, tx, accountID, actor.ID, participants); err != nil {
+				return err
+			}
+		}
 		if err := tx.Create(&it).Error; err != nil {
 			return err
 		}

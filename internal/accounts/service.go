@@ -21,8 +21,16 @@ type Service struct {
 	staff    *staff.Service // the staff in memory, for the names on records
 	onChange ChangeHook
 	guard    TransferGuard
+	intro    IntroRule
 	cache    *caches
 }
+
+// IntroRule checks, inside the logging transaction, a joint introduction
+// (KindHandoverIntro) about to be logged on an account by author with participants.
+type IntroRule func(ctx context.Context, tx *gorm.DB, accountID, authorID int64, participants []int64) error
+
+// CheckIntros sets the rule every joint introduction passes; set it once, while wiring.
+func (s *Service) CheckIntros(r IntroRule) { s.intro = r }
 
 // TransferGuard refuses, inside a transfer's transaction, a transfer that another
 // workflow must carry out instead (an account whose owner is leaving it in a handover).

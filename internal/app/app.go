@@ -71,6 +71,7 @@ func build(ctx context.Context, db *store.DB, cfg config.Config, o Options) (*Ap
 	a.Accounts.OnChange(a.Health.Refresh)
 	a.Handover = handover.New(db, o.Now, a.Accounts)
 	a.Accounts.GuardTransfers(a.Handover.GuardTransfer)
+	a.Accounts.CheckIntros(a.Handover.CheckIntro)
 	a.Retention = retention.New(db, o.Now, a.Accounts)
 	if cfg.AdminEmail != "" {
 		if _, err := a.Staff.Bootstrap(ctx, "Administrator", cfg.AdminEmail, cfg.AdminPassword); err != nil {

@@ -779,3 +779,51 @@ func TestLeavingPersonAndSuccessorWorkInTheHandover(t *testing.T) {
 		t.Errorf("after 90 days the inbox is empty: %v", got)
 	}
 }
+
+// A joint introduction counts only as the handover's rule says, however it is logged:
+// on an account in an open handover, with a successor chosen, the person leaving and the
+// successor both taking part. The person leaving may log it from her own page.
+func TestJointIntroductionRule(t *testing.T) {
+	ts := newTestServer(t)
+	tm := newTeam(t, ts)
+	acc := ts.mustCreateAccount(tm.leaver.Token, map[string]any{"name": "Harbour Freight", "tier": "key", "annual_value": 500})
+	outside := ts.mustCreateAccount(tm.r4.Token, map[string]any{"name": "Not In Any Handover", "tier": "growth"})
+	intro := func(acc int64, token string, participants ...int64) response {
+		return ts.call("POST", path("/api/v1/accounts/%d/interactions", acc), token,
+			map[string]any{"kind": "handover_intro", "summary": "Introduced the new account manager", "participant_ids": participants})
+	}
+	if r := intro(outside, tm.r4.Token, tm.r3.ID); r.Status != 422 || r.field(t, "kind") == "" {
+		t.Errorf("an introduction outside any handover: %d %s", r.Status, r.Body)
+	}
+	h := ts.must(201, "POST", "/api/v1/handovers", tm.mgr.Token, map[string]any{"departing_user_id": tm.leaver.ID, "last_day": "2026-03-31"})
+	item := path("/api/v1/handovers/%d/items/%d", id(h), num(itemFor(h, acc)["id"]))
+	ts.must(200, "PATCH", item, tm.mgr.Token, map[string]any{"to_user_id": tm.r3.ID})
+	leaver := ts.login(tm.leaver.Email, testPassword)
+	if r := intro(acc, leaver, tm.r4.ID); r.Status != 422 || r.field(t, "participant_ids") == "" {
+		t.Errorf("an introduction without the successor: %d %s", r.Status, r.Body)
+	}
+	if r := intro(acc, tm.mgr.Token, tm.r3.ID); r.Status != 422 {
+		t.Errorf("an introduction without the person leaving: %d %s", r.Status, r.Body)
+	}
+	if ts.must(200, "GET", item[:strings.LastIndex(item, "/items")], tm.mgr.Token, nil)["progress"].(map[string]any)["intros_logged"] != 0.0 {
+		t.Fatal("a refused introduction counted")
+	}
+
+	// From her page, in the browser's way: the form posts and the checklist ticks.
+	b := ts.browser()
+	b.signIn(tm.leaver.Email, testPassword)
+	page := b.get("/me/handover")
+	itemID := num(itemFor(h, acc)["id"])
+	r := b.post(path("/me/handover/items/%d/intro", itemID), map[string][]string{"summary": {"Lunch with Ms Zhao, Liu Yang and me"},
+		"csrf_token": {csrfFrom(page.Body)}})
+	if r.Status != 303 {
+		t.Fatalf("logging the introduction from her page: %d %s", r.Status, r.Body)
+	}
+	got := itemFor(ts.must(200, "GET", path("/api/v1/handovers/%d", id(h)), tm.mgr.Token, nil), acc)
+	if got["intro_logged"] != true {
+		t.Fatalf("the introduction is not ticked: %v", got)
+	}
+	if page := string(b.get("/me/handover").Body); !strings.Contains(page, "Joint introduction: <span class=\"badge ok\">logged</span>") {
+		t.Errorf("her page does not show the introduction logged")
+	}
+}

@@ -48,6 +48,7 @@ func (s *server) pageRoutes(r *gin.Engine) {
 	p.POST("/settings/password", s.passwordSubmit)
 	p.GET("/me/handover", s.myHandoverPage)
 	p.POST("/me/handover/items/:item_id/note", s.myNoteSubmit)
+	p.POST("/me/handover/items/:item_id/intro", s.myIntroSubmit)
 	p.GET("/handovers", s.handoversPage)
 	p.GET("/handovers/new", s.newHandoverPage)
 	p.POST("/handovers", s.createHandoverSubmit)

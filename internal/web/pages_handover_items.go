@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -91,40 +92,24 @@ func (s *server) handoverIntroSubmit(c *gin.Context) {
 	if !ok {
 		return
 	}
-	ctx, actor := c.Request.Context(), currentUser(c)
-	h, err := s.Handover.Get(ctx, actor, id)
-	if err != nil {
-		s.pageError(c, err)
-		return
-	}
-	i := slices.IndexFunc(h.Items, func(it handover.Item) bool { return it.ID == itemID })
-	if i < 0 {
-		s.pageError(c, fault.NotFound("handover item", itemID))
-		return
-	}
-	it := h.Items[i]
 	form := formValues(c, "summary", "occurred_at", "tz_offset")
-	p := parsed{}
-	in := accounts.NewInteraction{Kind: handoverIntro, Summary: form["summary"]}
-	if form["occurred_at"] != "" {
-		if at, err := parseLocalTime(form["occurred_at"], form["tz_offset"]); err != nil {
-			fault.Collect(p).Add("occurred_at", "must be a date and time")
-		} else {
-			in.OccurredAt = &at
-		}
-	}
-	switch {
-	case !h.Open() || it.Status != "open":
-		err = fault.Conflict("this handover is closed and can no longer change", nil)
-	case it.Successor == nil:
-		err = fault.Invalid(fault.Fields{"summary": "choose a successor first"})
-	default:
-		in.ParticipantIDs = []int64{h.DepartingUserID, it.Successor.ID}
-		if err = p.merge(in.Validate(s.Now())); err == nil {
-			_, err = s.Accounts.LogInteraction(ctx, actor, it.AccountID, in)
-		}
+	at, err := introTime(form)
+	if err == nil {
+		_, err = s.Handover.LogIntro(c.Request.Context(), currentUser(c), id, itemID, form["summary"], at)
 	}
 	s.itemAction(c, id, itemID, form, err)
+}
+
+// introTime reads the optional local date and time of an introduction form.
+func introTime(form map[string]string) (*time.Time, error) {
+	if form["occurred_at"] == "" {
+		return nil, nil
+	}
+	at, err := parseLocalTime(form["occurred_at"], form["tz_offset"])
+	if err != nil {
+		return nil, fault.Invalid(fault.Fields{"occurred_at": "must be a date and time"})
+	}
+	return &at, nil
 }
 
 // handoverAssignSubmit gives the ticked items — or every account the person owns — one
@@ -164,5 +149,3 @@ func (s *server) handoverAssignSubmit(c *gin.Context) {
 	s.handoverAction(c, id, form, handoverFocus{Checked: ids}, err, "#items")
 }
 
-// handoverIntro is the kind of interaction the checklist looks for.
-const handoverIntro = accounts.Kind("handover_intro")

@@ -95,7 +95,40 @@ func (s *server) myNoteSubmit(c *gin.Context) {
 			s.pageError(c, err)
 			return
 		}
-		d.Form["item_id"] = strconv.FormatInt(itemID, 10)
+		d.Form["item_id"], d.Form["what"] = strconv.FormatInt(itemID, 10), "note"
+		s.showMyHandover(c, status, d, 0)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/me/handover?saved=%d#item-%d", itemID, itemID))
+}
+
+// myIntroSubmit logs the joint introduction of one item of the actor's handover.
+func (s *server) myIntroSubmit(c *gin.Context) {
+	itemID, err := strconv.ParseInt(c.Param("item_id"), 10, 64)
+	if err != nil {
+		s.pageError(c, fault.NotFound("handover item", 0))
+		return
+	}
+	h, err := s.myHandover(c)
+	if err == nil && h == nil {
+		err = fault.NotFound("open handover of user", currentUser(c).ID)
+	}
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	form := formValues(c, "summary", "occurred_at", "tz_offset")
+	at, err := introTime(form)
+	if err == nil {
+		_, err = s.Handover.LogIntro(c.Request.Context(), currentUser(c), h.ID, itemID, form["summary"], at)
+	}
+	if err != nil {
+		d, status, ok := formFailure(c, form, err)
+		if !ok {
+			s.pageError(c, err)
+			return
+		}
+		d.Form["item_id"], d.Form["what"] = strconv.FormatInt(itemID, 10), "intro"
 		s.showMyHandover(c, status, d, 0)
 		return
 	}
