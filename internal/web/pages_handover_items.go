@@ -148,4 +148,3 @@ func (s *server) handoverAssignSubmit(c *gin.Context) {
 	}
 	s.handoverAction(c, id, form, handoverFocus{Checked: ids}, err, "#items")
 }
-
