@@ -1,8 +1,10 @@
 package handover
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
@@ -34,6 +36,16 @@ type Report struct {
 	Retained90   int               `json:"retained_90"`
 	Churned90    int               `json:"churned_90"`
 	FirstContact int               `json:"successor_contacted"` // items whose successor has been in touch since completion
+	Successors   []SuccessorShare  `json:"successors"`          // who received what, most accounts first
+	Manager      *accounts.UserRef `json:"manager"`             // who ran the handover, for the signatures
+}
+
+// SuccessorShare is what one successor receives in a handover.
+type SuccessorShare struct {
+	User        accounts.UserRef `json:"user"`
+	Accounts    int              `json:"accounts"`
+	KeyAccounts int              `json:"key_accounts"`
+	Value       map[string]int64 `json:"value"` // per currency
 }
 
 // ReportItem is an item with the account's current health.
@@ -45,6 +57,10 @@ type ReportItem struct {
 
 // Report builds the report of one handover.
 func (s *Service) Report(ctx context.Context, actor staff.User, id int64) (Report, error) {
+	// The report is the manager's: it records what the person leaving did meanwhile.
+	if err := requireManager(actor); err != nil {
+		return Report{}, err
+	}
 	h, err := s.Get(ctx, actor, id)
 	if err != nil {
 		return Report{}, err
@@ -101,7 +117,38 @@ func (s *Service) Report(ctx context.Context, actor staff.User, id int64) (Repor
 		if it.SuccessorFirstContactAt != nil {
 			r.FirstContact++
 		}
+		if it.Successor != nil && it.Account != nil && it.Status != "skipped" {
+			i := slices.IndexFunc(r.Successors, func(sh SuccessorShare) bool { return sh.User.ID == it.Successor.ID })
+			if i < 0 {
+				r.Successors = append(r.Successors, SuccessorShare{User: *it.Successor, Value: map[string]int64{}})
+				i = len(r.Successors) - 1
+			}
+			sh := &r.Successors[i]
+			sh.Accounts++
+			sh.Value[it.Account.Currency] += it.Account.AnnualValue
+			if it.key() {
+				sh.KeyAccounts++
+			}
+		}
 		r.Items = append(r.Items, ri)
+	}
+	slices.SortStableFunc(r.Successors, func(a, b SuccessorShare) int {
+		return cmp.Or(cmp.Compare(b.Accounts, a.Accounts), cmp.Compare(a.User.Name, b.User.Name))
+	})
+	if r.Successors == nil {
+		r.Successors = []SuccessorShare{}
+	}
+	// The manager who signs: whoever completed it, else whoever created it.
+	signer := h.CreatedBy
+	if h.CompletedBy != nil {
+		signer = *h.CompletedBy
+	}
+	refs, err := accounts.RefsByID(s.db.Read.WithContext(ctx), []int64{signer})
+	if err != nil {
+		return Report{}, fmt.Errorf("handover report: %w", err)
+	}
+	if m, ok := refs[signer]; ok {
+		r.Manager = &m
 	}
 	// Most valuable first: the accounts a manager worries about lead.
 	sort.SliceStable(r.Items, func(a, b int) bool {

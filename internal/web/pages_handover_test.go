@@ -348,3 +348,43 @@ func TestLeavingPersonWritesNotesAndSuccessorReadsThem(t *testing.T) {
 		t.Fatalf("in Chinese:\n%s", home)
 	}
 }
+
+// The printed report is a real handover form: each item's transfer note in full, who
+// receives what, and a signature block for the person leaving, each successor and the
+// manager — a Chinese 交接单 in Chinese. It stays the manager's.
+func TestHandoverReportCarriesNotesAndSignatures(t *testing.T) {
+	ts := newTestServer(t)
+	tm := newTeam(t, ts)
+	acc := ts.mustCreateAccount(tm.leaver.Token, map[string]any{"name": "Harbour Freight", "tier": "key", "annual_value": 500})
+	other := ts.mustCreateAccount(tm.leaver.Token, map[string]any{"name": "Quay Traders", "tier": "growth", "annual_value": 70})
+	h := ts.must(201, "POST", "/api/v1/handovers", tm.mgr.Token, map[string]any{"departing_user_id": tm.leaver.ID, "last_day": "2026-03-31"})
+	ts.must(200, "PATCH", path("/api/v1/handovers/%d/items/%d", id(h), num(itemFor(h, acc)["id"])), tm.mgr.Token, map[string]any{"to_user_id": tm.r3.ID})
+	ts.must(200, "PATCH", path("/api/v1/handovers/%d/items/%d", id(h), num(itemFor(h, other)["id"])), tm.mgr.Token, map[string]any{"to_user_id": tm.r4.ID})
+	leaver := ts.login(tm.leaver.Email, testPassword)
+	ts.must(200, "PATCH", path("/api/v1/handovers/%d/items/%d", id(h), num(itemFor(h, acc)["id"])), leaver,
+		map[string]any{"transfer_note": "Ms Zhao decides.\nRenewal in May; 5% discount agreed."})
+	if r := ts.call("GET", path("/api/v1/handovers/%d/report", id(h)), leaver, nil); r.Status != 403 {
+		t.Errorf("the report, for the person leaving: %d", r.Status)
+	}
+	rep := ts.must(200, "GET", path("/api/v1/handovers/%d/report", id(h)), tm.mgr.Token, nil)
+	if s := rep["successors"].([]any); len(s) != 2 || rep["manager"].(map[string]any)["name"] != "Wang Li" {
+		t.Fatalf("successors %v, manager %v", s, rep["manager"])
+	}
+	b := ts.browser()
+	b.signIn(tm.mgr.Email, testPassword)
+	page := string(b.get(path("/handovers/%d/report", id(h))).Body)
+	for _, want := range []string{"Ms Zhao decides.\nRenewal in May; 5% discount agreed.", "Who receives what", "Signatures",
+		"<td>Handing over</td><td>Zhang Wei</td>", "<td>Taking over</td><td>Liu Yang</td>", "<td>Taking over</td><td>Sarah Lim</td>",
+		"<td>Manager</td><td>Wang Li</td>"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the report lacks %q", want)
+		}
+	}
+	ts.must(200, "PATCH", "/api/v1/me", tm.mgr.Token, map[string]any{"language": "zh-CN"})
+	page = string(b.get(path("/handovers/%d/report", id(h))).Body)
+	for _, want := range []string{"签字确认", "<td>交接人</td><td>Zhang Wei</td>", "<td>接任人</td><td>Liu Yang</td>", "<td>主管</td><td>Wang Li</td>", "交接说明"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the Chinese report lacks %q", want)
+		}
+	}
+}
