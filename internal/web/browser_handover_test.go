@@ -111,6 +111,15 @@ func TestBrowserHandoverJourney(t *testing.T) {
 		t.Errorf("the key account's row does not show three ticks: %s", c.text(row))
 	}
 
+	if !c.eval(textIn("#complete-summary", "3 accounts, 1 of them key, move to their successors at once; 0 key accounts still have gaps.")) {
+		t.Errorf("the completion asks without its summary: %s", c.text("#complete-form"))
+	}
+	c.step("submit without confirming: the browser asks for the tick",
+		chromedp.Click(chromedp.CSS(`#complete-form button[type="submit"]`)))
+	if c.eval(`document.getElementById("confirm").validity.valid`) || !strings.Contains(c.location(), loc) {
+		t.Error("the completion went ahead without the confirmation")
+	}
+	c.step("confirm", chromedp.Click(chromedp.ID("confirm")))
 	c.load("complete the handover", chromedp.Click(chromedp.CSS(`#complete-form button[type="submit"]`)))
 	if s := c.text(".heading .hstatus"); s != "Completed" {
 		t.Fatalf("after completing, the status reads %q", s)
