@@ -388,3 +388,42 @@ func TestHandoverReportCarriesNotesAndSignatures(t *testing.T) {
 		}
 	}
 }
+
+// A large handover's page stays small: past 40 open items the rows carry no candidate
+// select and no checklist forms, the items come 50 to a page, key accounts first, and
+// Change opens the one item to work on, on its page.
+func TestLargeHandoverPageStaysSmall(t *testing.T) {
+	ts := newTestServer(t)
+	tm := newTeam(t, ts)
+	const n = 120
+	err := ts.App.DB.Write.Exec(`WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < ?)
+		INSERT INTO accounts (name, tier, annual_value, customer_since, owner_id, created_at, updated_at)
+		SELECT printf('Bulk %03d', i), CASE WHEN i % 40 = 0 THEN 'key' ELSE 'standard' END, i, '2024-01-01', ?,
+			'2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z' FROM k`, n, tm.leaver.ID).Error
+	if err == nil {
+		err = ts.App.DB.Write.Exec(`INSERT INTO account_team (account_id, user_id, role, since)
+			SELECT id, owner_id, 'owner', created_at FROM accounts WHERE owner_id = ?`, tm.leaver.ID).Error
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := ts.must(201, "POST", "/api/v1/handovers", tm.mgr.Token, map[string]any{"departing_user_id": tm.leaver.ID, "last_day": "2026-03-31"})
+	mgr := pageSignedIn(ts, tm.mgr.Email, testPassword)
+	page := string(mgr.get(path("/handovers/%d", id(h))).Body)
+	rows := strings.Count(page, `<tbody id="item-`)
+	if rows != 50 || strings.Count(page, `name="to_user_id" id="to-`) != 0 || !strings.Contains(page, `<span class="count">120</span>`) {
+		t.Fatalf("first page: %d rows, %d item selects", rows, strings.Count(page, `name="to_user_id" id="to-`))
+	}
+	if first := page[strings.Index(page, `<tbody id="item-`):]; !strings.Contains(first[:strings.Index(first, "</tbody>")], "Bulk 120") {
+		t.Errorf("the most valuable key account does not lead")
+	}
+	if !strings.Contains(page, path(`/handovers/%d?items_page=2#items`, id(h))) {
+		t.Error("no link to the next page of items")
+	}
+	last := items(ts.must(200, "GET", path("/api/v1/handovers/%d?items_page=2", id(h)), tm.mgr.Token, nil))[0]
+	edit := string(mgr.get(path("/handovers/%d?edit=%d", id(h), num(last["id"]))).Body)
+	if strings.Count(edit, `name="to_user_id" id="to-`) != 1 || !strings.Contains(edit, path(`id="to-%d"`, num(last["id"]))) ||
+		!strings.Contains(edit, path(`id="note-%d"`, num(last["id"]))) {
+		t.Errorf("Change does not open the item's forms")
+	}
+}

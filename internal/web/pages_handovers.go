@@ -134,6 +134,8 @@ type itemRow struct {
 	Departing string
 	Checked   bool // ticked for the bulk assignment
 	Expanded  bool // the item's section is open
+	Working   bool // its successor select and checklist forms are on the page (see compactAbove)
+	Page      int  // the page of items it is on
 	Saved     bool // just saved (htmx answers say so in place)
 	Message   string
 	Form      map[string]string
@@ -150,10 +152,66 @@ type handoverView struct {
 	Name      string // the person leaving
 	Choices   *candidates
 	Bulk      candidatePick
-	Rows      []itemRow
+	Rows      []itemRow // the items on this page: key accounts first, the most valuable first
+	Items     int       // all the items
+	Compact   bool      // too many items for every row's forms: see compactAbove
+	PageNo    int
+	Pages     int
+	PrevURL   string
+	NextURL   string
 	Gaps      []itemRow // key-account items that still block completion
 	CanDepart bool      // completed, and the person can now be marked departed
 	Departed  bool
+}
+
+// A handover of many accounts (a person who held 500 is no exception) cannot carry, on
+// every row, a select of every candidate and the checklist's forms: 504 items made a page
+// of 11 MB that took over a second. Above compactAbove open items, rows show the
+// successor and the ticks, with a link to work on the item; only the item being worked on
+// carries its forms, and the items come itemsPerPage at a time, key accounts first.
+const (
+	compactAbove = 40
+	itemsPerPage = 50
+)
+
+// pageItems keeps the rows of one page (the page of focus, the item worked on, when
+// there is one) and says which rows carry their forms.
+func (v *handoverView) pageItems(c *gin.Context, focus int64) {
+	v.Items = len(v.Rows)
+	open := 0
+	for _, r := range v.Rows {
+		if r.Editable {
+			open++
+		}
+	}
+	v.Compact = open > compactAbove
+	if !v.Compact {
+		for i := range v.Rows {
+			v.Rows[i].Working, v.Rows[i].Page = v.Rows[i].Editable, 1
+		}
+		v.PageNo, v.Pages = 1, 1
+		return
+	}
+	v.Pages = max(1, (len(v.Rows)+itemsPerPage-1)/itemsPerPage)
+	v.PageNo, _ = strconv.Atoi(c.Query("items_page"))
+	if i := slices.IndexFunc(v.Rows, func(r itemRow) bool { return r.ID == focus }); focus != 0 && i >= 0 {
+		v.PageNo = i/itemsPerPage + 1
+	}
+	v.PageNo = min(max(v.PageNo, 1), v.Pages)
+	from := (v.PageNo - 1) * itemsPerPage
+	rows := v.Rows[from:min(from+itemsPerPage, len(v.Rows))]
+	for i := range rows {
+		rows[i].Page = v.PageNo
+		rows[i].Working = rows[i].Editable && rows[i].ID == focus
+	}
+	v.Rows = rows
+	link := func(n int) string { return fmt.Sprintf("/handovers/%d?items_page=%d#items", v.H.ID, n) }
+	if v.PageNo > 1 {
+		v.PrevURL = link(v.PageNo - 1)
+	}
+	if v.PageNo < v.Pages {
+		v.NextURL = link(v.PageNo + 1)
+	}
 }
 
 // handoverFocus says which form the page is shown again for.
@@ -246,6 +304,7 @@ func (s *server) loadHandoverView(c *gin.Context, id int64, d *pageData, f hando
 			v.Gaps = append(v.Gaps, r)
 		}
 	}
+	v.pageItems(c, f.Item)
 	if f.Item != 0 { // the item's form has the errors; the page-wide forms do not
 		d.Form, d.Errors = nil, nil
 	}
@@ -282,7 +341,10 @@ func (s *server) handoverID(c *gin.Context, name string) (int64, bool) {
 
 func (s *server) handoverPage(c *gin.Context) {
 	if id, ok := s.handoverID(c, "id"); ok {
-		s.showHandover(c, id, http.StatusOK, pageData{}, handoverFocus{})
+		// ?edit=ITEM: the item to work on, with its forms open (a large handover's rows
+		// carry none otherwise).
+		edit, _ := strconv.ParseInt(c.Query("edit"), 10, 64)
+		s.showHandover(c, id, http.StatusOK, pageData{}, handoverFocus{Item: edit})
 	}
 }
 
