@@ -124,7 +124,7 @@ func (s *Service) LogInteraction(ctx context.Context, actor staff.User, accountI
 			return err
 		}
 		if in.Kind == KindHandoverIntro && s.intro != nil {
-			if err := s.intro(ctx, tx, accountID, actor.ID, participants); err != nil {
+			if err := s.intro(ctx, tx, accountID, actor.ID, participants, at); err != nil {
 				return err
 			}
 		}

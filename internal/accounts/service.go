@@ -27,7 +27,7 @@ type Service struct {
 
 // IntroRule checks, inside the logging transaction, a joint introduction
 // (KindHandoverIntro) about to be logged on an account by author with participants.
-type IntroRule func(ctx context.Context, tx *gorm.DB, accountID, authorID int64, participants []int64) error
+type IntroRule func(ctx context.Context, tx *gorm.DB, accountID, authorID int64, participants []int64, at time.Time) error
 
 // CheckIntros sets the rule every joint introduction passes; set it once, while wiring.
 func (s *Service) CheckIntros(r IntroRule) { s.intro = r }

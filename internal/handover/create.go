@@ -21,6 +21,18 @@ func requireManager(actor staff.User) error {
 	return nil
 }
 
+// runs checks that actor may run the handover h: a manager or admin, and not the person
+// leaving — a leaving manager works in their own handover as anyone leaving does.
+func runs(actor staff.User, h Handover) error {
+	if err := requireManager(actor); err != nil {
+		return err
+	}
+	if actor.ID == h.DepartingUserID {
+		return fault.Forbidden("you cannot run your own handover")
+	}
+	return nil
+}
+
 // Create starts a handover in draft for a user and their last day: the user becomes
 // leaving (their tokens stop working), and every account they own or help with becomes an
 // item with a proposed successor.
@@ -157,7 +169,7 @@ type Load struct {
 // Loads lists every active member of staff who could take accounts over, with their
 // current book, the departing person's teammates first.
 func (s *Service) Loads(ctx context.Context, actor staff.User, h Handover) ([]Load, error) {
-	if err := requireManager(actor); err != nil {
+	if err := runs(actor, h); err != nil {
 		return nil, err
 	}
 	db := s.db.Read.WithContext(ctx)

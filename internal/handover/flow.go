@@ -51,21 +51,21 @@ func loadItem(tx *gorm.DB, h Handover, itemID int64) (Item, error) {
 // the person leaving writes the transfer notes of their own handover, nothing else: the
 // knowledge that must move is theirs, the choice of successors is not.
 func (s *Service) UpdateItem(ctx context.Context, actor staff.User, id, itemID int64, p ItemPatch) (Handover, error) {
-	if !actor.CanManage() {
-		if actor.Status != staff.StatusLeaving {
-			return Handover{}, fault.Forbidden("only managers, admins and the person leaving work on a handover")
-		}
-		if p.ToUserID.Set || p.CustomerNotified.Set {
-			return Handover{}, fault.Forbidden("the person leaving writes transfer notes; successors and the checklist are the manager's")
-		}
+	if !actor.CanManage() && actor.Status != staff.StatusLeaving {
+		return Handover{}, fault.Forbidden("only managers, admins and the person leaving work on a handover")
 	}
 	err := s.db.Bulk(ctx, func(ctx context.Context, tx *gorm.DB) error {
 		h, err := openTx(tx, id)
 		if err != nil {
 			return err
 		}
-		if !actor.CanManage() && h.DepartingUserID != actor.ID {
-			return fault.Forbidden("this is not your handover")
+		if runs(actor, h) != nil { // the person leaving, a manager leaving included
+			if h.DepartingUserID != actor.ID {
+				return fault.Forbidden("this is not your handover")
+			}
+			if p.ToUserID.Set || p.CustomerNotified.Set {
+				return fault.Forbidden("the person leaving writes transfer notes; successors and the checklist are the manager's")
+			}
 		}
 		it, err := loadItem(tx, h, itemID)
 		if err != nil {
@@ -128,6 +128,9 @@ func (s *Service) Assign(ctx context.Context, actor staff.User, id int64, itemID
 	err := s.db.Bulk(ctx, func(ctx context.Context, tx *gorm.DB) error {
 		h, err := openTx(tx, id)
 		if err != nil {
+			return err
+		}
+		if err := runs(actor, h); err != nil {
 			return err
 		}
 		for _, itemID := range itemIDs {
@@ -222,6 +225,9 @@ func (s *Service) Start(ctx context.Context, actor staff.User, id int64) (Handov
 		if err != nil {
 			return err
 		}
+		if err := runs(actor, h); err != nil {
+			return err
+		}
 		if h.Status != Draft {
 			return fault.Conflict("only a draft handover can start", nil)
 		}
@@ -296,6 +302,9 @@ func (s *Service) Complete(ctx context.Context, actor staff.User, id int64, forc
 		if err != nil {
 			return err
 		}
+		if err := runs(actor, h); err != nil {
+			return err
+		}
 		if h.Status != InProgress {
 			return fault.Conflict("only a handover in progress can complete", nil)
 		}
@@ -346,6 +355,19 @@ func (s *Service) Complete(ctx context.Context, actor staff.User, id int64, forc
 				// Still leaving: off the team where a role other than the owner's remains.
 				if now := held[it.AccountID]; now.Role != "" && now.Role != accounts.RoleOwner {
 					moves = append(moves, accounts.Handoff{AccountID: it.AccountID, Role: now.Role})
+				}
+				// A successor the handover put on the team leaves it, as on cancelling,
+				// unless the account has since become theirs.
+				if it.JoinedTeam && it.ToUserID != nil {
+					theirs, err := accounts.HoldingsTx(tx, *it.ToUserID, []int64{it.AccountID})
+					if err != nil {
+						return err
+					}
+					if r := theirs[it.AccountID].Role; r != "" && r != accounts.RoleOwner {
+						if err := s.accounts.LeaveTx(ctx, tx, actor, it.AccountID, *it.ToUserID, &h.ID); err != nil {
+							return err
+						}
+					}
 				}
 				continue
 			}
@@ -423,6 +445,9 @@ func (s *Service) Cancel(ctx context.Context, actor staff.User, id int64) (Hando
 	err := s.db.Bulk(ctx, func(ctx context.Context, tx *gorm.DB) error {
 		h, err := openTx(tx, id)
 		if err != nil {
+			return err
+		}
+		if err := runs(actor, h); err != nil {
 			return err
 		}
 		var items []Item

@@ -20,13 +20,15 @@ import (
 // way an introduction is logged: the handover pages and POST /accounts/:id/interactions.
 
 // CheckIntro refuses a joint introduction that would not count: no open handover of the
-// account, no successor chosen, or one of the two people missing.
-func (s *Service) CheckIntro(ctx context.Context, tx *gorm.DB, accountID, authorID int64, participants []int64) error {
+// account, no successor chosen, one of the two people missing, or a date before the
+// handover began.
+func (s *Service) CheckIntro(ctx context.Context, tx *gorm.DB, accountID, authorID int64, participants []int64, at time.Time) error {
 	var pairs []struct {
 		DepartingUserID int64
 		SuccessorID     *int64
+		CreatedAt       time.Time
 	}
-	err := tx.Raw(`SELECT h.departing_user_id, COALESCE(i.to_user_id, i.proposed_to_user_id) AS successor_id
+	err := tx.Raw(`SELECT h.departing_user_id, COALESCE(i.to_user_id, i.proposed_to_user_id) AS successor_id, h.created_at
 		FROM handover_items i JOIN handovers h ON h.id = i.handover_id
 		WHERE i.account_id = ? AND i.status = 'open' AND h.status IN ?`,
 		accountID, []Status{Draft, InProgress}).Scan(&pairs).Error
@@ -44,6 +46,10 @@ func (s *Service) CheckIntro(ctx context.Context, tx *gorm.DB, accountID, author
 		}
 		chosen = true
 		if slices.Contains(people, p.DepartingUserID) && slices.Contains(people, *p.SuccessorID) {
+			// introsLogged counts those since the handover began (a minute's slack).
+			if at.Before(p.CreatedAt.Add(-time.Minute)) {
+				return fault.Invalid(fault.Fields{"occurred_at": "is before the handover began"})
+			}
 			return nil
 		}
 	}

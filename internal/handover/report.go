@@ -57,12 +57,12 @@ type ReportItem struct {
 
 // Report builds the report of one handover.
 func (s *Service) Report(ctx context.Context, actor staff.User, id int64) (Report, error) {
-	// The report is the manager's: it records what the person leaving did meanwhile.
-	if err := requireManager(actor); err != nil {
-		return Report{}, err
-	}
 	h, err := s.Get(ctx, actor, id)
 	if err != nil {
+		return Report{}, err
+	}
+	// The report is the manager's: it records what the person leaving did meanwhile.
+	if err := runs(actor, h); err != nil {
 		return Report{}, err
 	}
 	r := Report{HandoverID: h.ID, Status: h.Status, Departing: h.Departing, LastDay: h.LastDay, CreatedAt: h.CreatedAt,
@@ -100,6 +100,10 @@ func (s *Service) Report(ctx context.Context, actor staff.User, id int64) (Repor
 			v := sc.Score
 			ri.Score, ri.Level = &v, sc.Level
 		}
+		if it.Status == "skipped" { // listed, with why, but not handed over by this handover
+			r.Items = append(r.Items, ri)
+			continue
+		}
 		if it.Account != nil {
 			r.Accounts++
 			r.Value[it.Account.Currency] += it.Account.AnnualValue
@@ -117,7 +121,7 @@ func (s *Service) Report(ctx context.Context, actor staff.User, id int64) (Repor
 		if it.SuccessorFirstContactAt != nil {
 			r.FirstContact++
 		}
-		if it.Successor != nil && it.Account != nil && it.Status != "skipped" {
+		if it.Successor != nil && it.Account != nil {
 			i := slices.IndexFunc(r.Successors, func(sh SuccessorShare) bool { return sh.User.ID == it.Successor.ID })
 			if i < 0 {
 				r.Successors = append(r.Successors, SuccessorShare{User: *it.Successor, Value: map[string]int64{}})

@@ -7,8 +7,6 @@ import (
 	"slices"
 	"time"
 
-	"gorm.io/gorm"
-
 	"keyhold/internal/accounts"
 	"keyhold/internal/fault"
 	"keyhold/internal/health"
@@ -72,16 +70,26 @@ func (s *Service) Inbox(ctx context.Context, actor staff.User) ([]Received, erro
 		Currency        string
 		OwnerID         int64
 		DepartingUserID int64
+		FirstAt         *string // MIN() comes back as text
 	}
+	// Only what the successor still holds: an account since moved on, or a team they
+	// have left, is no longer theirs to contact. The first contact since completion is
+	// looked up per item (author or participant), one indexed probe each.
 	err := db.Raw(`SELECT i.id AS item_id, i.handover_id, h.status, i.role, i.transfer_note, h.completed_at,
 			h.departing_user_id, a.id AS account_id, a.name AS account_name, a.tier, a.status AS account_status,
-			a.annual_value, a.currency, a.owner_id
+			a.annual_value, a.currency, a.owner_id,
+			CASE WHEN h.status = 'completed' THEN (SELECT MIN(x.occurred_at) FROM interactions x
+				WHERE x.account_id = i.account_id AND x.kind <> 'note' AND x.occurred_at >= h.completed_at
+				  AND (x.author_id = i.to_user_id OR EXISTS (SELECT 1 FROM interaction_participants p
+				       WHERE p.interaction_id = x.id AND p.user_id = i.to_user_id))) END AS first_at
 		FROM handover_items i
 		JOIN handovers h ON h.id = i.handover_id
 		JOIN accounts a ON a.id = i.account_id AND a.deleted_at IS NULL
+		JOIN account_team t ON t.account_id = i.account_id AND t.user_id = i.to_user_id
 		WHERE i.to_user_id = ?
 		  AND ((h.status = 'in_progress' AND i.status = 'open')
-		    OR (h.status = 'completed' AND i.status = 'done' AND h.completed_at >= ?))`,
+		    OR (h.status = 'completed' AND i.status = 'done' AND h.completed_at >= ?
+		        AND (i.role <> 'owner' OR a.owner_id = i.to_user_id)))`,
 		actor.ID, now.AddDate(0, 0, -InboxDays)).Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("inbox: %w", err)
@@ -90,17 +98,11 @@ func (s *Service) Inbox(ctx context.Context, actor staff.User) ([]Received, erro
 	if len(rows) == 0 {
 		return out, nil
 	}
-	ids := make([]int64, len(rows))
-	users := []int64{}
+	users := make([]int64, len(rows))
 	for i, r := range rows {
-		ids[i] = r.AccountID
-		users = append(users, r.DepartingUserID)
+		users[i] = r.DepartingUserID
 	}
 	names, err := accounts.RefsByID(db, users)
-	if err != nil {
-		return nil, fmt.Errorf("inbox: %w", err)
-	}
-	firsts, err := firstContacts(db, actor.ID, ids, now.AddDate(0, 0, -InboxDays))
 	if err != nil {
 		return nil, fmt.Errorf("inbox: %w", err)
 	}
@@ -113,11 +115,9 @@ func (s *Service) Inbox(ctx context.Context, actor staff.User) ([]Received, erro
 			done := it.CompletedAt.UTC()
 			due := done.AddDate(0, 0, health.FirstContactDays(r.Tier == accounts.TierKey))
 			it.FirstContactDue = &due
-			for _, t := range firsts[r.AccountID] {
-				if !t.Before(done) {
-					t := t
+			if r.FirstAt != nil {
+				if t, ok := parseStoredTime(*r.FirstAt); ok {
 					it.FirstContactAt = &t
-					break
 				}
 			}
 			it.Overdue = it.FirstContactAt == nil && now.After(due) && r.AccountStatus == accounts.StatusActive
@@ -164,26 +164,4 @@ func (s *Service) AwaitingFirstContact(ctx context.Context, actor staff.User) ([
 	return slices.DeleteFunc(all, func(r Received) bool {
 		return r.Status != Completed || r.FirstContactAt != nil || r.Account.Status != accounts.StatusActive
 	}), nil
-}
-
-// firstContacts lists, per account and in order, the contacts the user made (as author
-// or participant) on the accounts since the given time; notes are no contact.
-func firstContacts(db *gorm.DB, userID int64, accountIDs []int64, since time.Time) (map[int64][]time.Time, error) {
-	var rows []struct {
-		AccountID  int64
-		OccurredAt time.Time
-	}
-	err := db.Raw(`SELECT i.account_id, i.occurred_at FROM interactions i
-		WHERE i.account_id IN ? AND i.kind <> 'note' AND i.occurred_at >= ?
-		  AND (i.author_id = ? OR EXISTS (SELECT 1 FROM interaction_participants p
-		                                  WHERE p.interaction_id = i.id AND p.user_id = ?))
-		ORDER BY i.account_id, i.occurred_at`, accountIDs, since, userID, userID).Scan(&rows).Error
-	if err != nil {
-		return nil, err
-	}
-	out := map[int64][]time.Time{}
-	for _, r := range rows {
-		out[r.AccountID] = append(out[r.AccountID], r.OccurredAt.UTC())
-	}
-	return out, nil
 }

@@ -39,11 +39,13 @@ type readOnce struct {
 
 type readOnceKey struct{}
 
-// ReadOnly marks ctx as a request that only reads (a GET): Versions reads the counters
-// once under it and answers the same counters to every later call, so that the services
-// a request goes through (sign-in check, lists, names) share one query, and the request
-// sees the data versions of one moment. A request that writes must not be marked: its
-// reads after its own write need the counters that write moved.
+// ReadOnly marks ctx as a request that reads (a GET): Versions reads the counters once
+// under it and answers the same counters to every later call, so that the services a
+// request goes through (sign-in check, lists, names) share one query, and the request
+// sees the data versions of one moment. A request that reads back through the caches
+// what it wrote itself must not be marked: it needs the counters its write moved. (The
+// GETs that write — a calendar token made on first use, a leaving person's view recorded
+// — do not read it back.)
 func ReadOnly(ctx context.Context) context.Context {
 	return context.WithValue(ctx, readOnceKey{}, &readOnce{})
 }

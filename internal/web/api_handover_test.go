@@ -617,6 +617,11 @@ func TestCompletionSkipsAccountsThatChangedHands(t *testing.T) {
 	if teams != 0 {
 		t.Errorf("the departing person is still on %d live teams", teams)
 	}
+	var stayed int64 // the successor joined at the start; the skipped accounts are not theirs
+	ts.App.DB.Read.Raw("SELECT COUNT(*) FROM account_team WHERE user_id = ? AND account_id IN (?, ?)", tm.r3.ID, moved, left).Scan(&stayed)
+	if stayed != 0 {
+		t.Errorf("the successor stays on %d teams of skipped accounts", stayed)
+	}
 	// The printed report says why, in each language.
 	b := ts.browser()
 	b.signIn(tm.mgr.Email, testPassword)
@@ -825,5 +830,33 @@ func TestJointIntroductionRule(t *testing.T) {
 	}
 	if page := string(b.get("/me/handover").Body); !strings.Contains(page, "Joint introduction: <span class=\"badge ok\">logged</span>") {
 		t.Errorf("her page does not show the introduction logged")
+	}
+}
+
+// A manager who leaves works in their own handover as anyone leaving does: notes only.
+// A backdated joint introduction, which would not count, is refused.
+func TestLeavingManagerAndBackdatedIntro(t *testing.T) {
+	ts := newTestServer(t)
+	tm := newTeam(t, ts)
+	boss := ts.mustCreateUser(tm.admin, "Boss Leaving", "manager", 0)
+	acc := ts.mustCreateAccount(boss.Token, map[string]any{"name": "Boss Account", "tier": "key", "annual_value": 10})
+	h := ts.must(201, "POST", "/api/v1/handovers", tm.admin, map[string]any{"departing_user_id": boss.ID, "last_day": "2026-03-31"})
+	item := path("/api/v1/handovers/%d/items/%d", id(h), num(itemFor(h, acc)["id"]))
+	ts.must(200, "PATCH", item, tm.admin, map[string]any{"to_user_id": tm.r3.ID})
+	bossNow := ts.login(boss.Email, testPassword)
+	ts.must(200, "PATCH", item, bossNow, map[string]any{"transfer_note": "My notes"})
+	for _, r := range []struct{ method, path string }{
+		{"PATCH", item}, {"POST", path("/api/v1/handovers/%d/start", id(h))}, {"POST", path("/api/v1/handovers/%d/cancel", id(h))},
+		{"GET", path("/api/v1/handovers/%d/report", id(h))}, {"GET", path("/api/v1/handovers/%d/candidates", id(h))},
+	} {
+		body := map[string]any{"to_user_id": tm.r4.ID}
+		if got := ts.call(r.method, r.path, bossNow, body); got.Status != 403 {
+			t.Errorf("%s %s by the manager leaving: %d %s", r.method, r.path, got.Status, got.Body)
+		}
+	}
+	old := ts.call("POST", path("/api/v1/accounts/%d/interactions", acc), bossNow, map[string]any{"kind": "handover_intro",
+		"summary": "Long ago", "participant_ids": []int64{tm.r3.ID}, "occurred_at": "2026-01-05T09:00:00Z"})
+	if old.Status != 422 || old.field(t, "occurred_at") == "" {
+		t.Errorf("a backdated introduction: %d %s", old.Status, old.Body)
 	}
 }

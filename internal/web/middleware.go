@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -56,14 +57,16 @@ func requestContext() gin.HandlerFunc {
 	}
 }
 
-// readQueue lets at most n reading requests (GET and HEAD, static files aside) work at a
-// time and queues the others in order of arrival. The database's read pool has n
-// connections, and database/sql hands a freed connection to a random waiter: with 32
-// requests in flight, each making a few queries, some requests lost that draw again and
-// again and waited seconds while the median waited milliseconds. Queued here first come,
-// first served, a request then finds a connection free for each of its queries. Writes
-// are not queued: they wait for the single writer, where the more of them wait, the
-// more one commit carries (store.Batcher).
+// readQueue lets at most n reading requests (GET and HEAD; static files and /healthz
+// aside) work at a time and queues the others in order of arrival. The database's read
+// pool has n connections, and database/sql hands a freed connection to a random waiter:
+// with 32 requests in flight, each making a few queries, some requests lost that draw
+// again and again and waited seconds while the median waited milliseconds. Queued here
+// first come, first served, a request mostly finds a connection free for each of its
+// queries (writes and the background scan use the pool too, outside the queue). A request
+// gives its slot back as soon as it starts to answer, so a slow client holds none while
+// its answer crawls out. Writes are not queued: they wait for the single writer, where
+// the more of them wait, the more one commit carries (store.Batcher).
 func readQueue(n int) gin.HandlerFunc {
 	if n <= 0 {
 		return func(c *gin.Context) { c.Next() }
@@ -71,7 +74,8 @@ func readQueue(n int) gin.HandlerFunc {
 	slots := make(chan struct{}, n) // a blocked send on a channel is woken in FIFO order
 	return func(c *gin.Context) {
 		r := c.Request
-		if (r.Method != http.MethodGet && r.Method != http.MethodHead) || strings.HasPrefix(r.URL.Path, "/static/") {
+		if (r.Method != http.MethodGet && r.Method != http.MethodHead) || strings.HasPrefix(r.URL.Path, "/static/") ||
+			r.URL.Path == "/healthz" {
 			c.Next()
 			return
 		}
@@ -81,9 +85,27 @@ func readQueue(n int) gin.HandlerFunc {
 			c.AbortWithStatus(statusClientClosed)
 			return
 		}
-		defer func() { <-slots }()
+		var once sync.Once
+		release := func() { once.Do(func() { <-slots }) }
+		defer release()
+		c.Writer = &releasingWriter{ResponseWriter: c.Writer, release: release}
 		c.Next()
 	}
+}
+
+// releasingWriter gives a read slot back at the first byte of the answer.
+type releasingWriter struct {
+	gin.ResponseWriter
+	release func()
+}
+
+func (w *releasingWriter) WriteHeader(code int) { w.release(); w.ResponseWriter.WriteHeader(code) }
+
+func (w *releasingWriter) Write(b []byte) (int, error) { w.release(); return w.ResponseWriter.Write(b) }
+
+func (w *releasingWriter) WriteString(s string) (int, error) {
+	w.release()
+	return w.ResponseWriter.WriteString(s)
 }
 
 // securityHeaders forbids inline script, framing and MIME sniffing on every answer.

@@ -59,3 +59,31 @@ func TestReadQueue(t *testing.T) {
 		t.Errorf("at most %d requests were inside at once, want 6 (two readers, the writes and static files beside them)", got)
 	}
 }
+
+// A request gives its read slot back once it starts to answer: a slow client reading a
+// long answer holds no slot.
+func TestReadQueueReleasesAtTheFirstByte(t *testing.T) {
+	gin.SetMode(gin.TestMode)
+	r := gin.New()
+	r.Use(readQueue(1))
+	answering, finish := make(chan struct{}), make(chan struct{})
+	r.GET("/slow", func(c *gin.Context) {
+		c.Writer.WriteString("first bytes")
+		close(answering)
+		<-finish // the rest of the answer crawls out
+	})
+	r.GET("/quick", func(c *gin.Context) { c.Status(http.StatusNoContent) })
+	done := make(chan struct{})
+	go func() {
+		r.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/slow", nil))
+		close(done)
+	}()
+	<-answering
+	w := httptest.NewRecorder()
+	r.ServeHTTP(w, httptest.NewRequest("GET", "/quick", nil)) // would block forever on a held slot
+	if w.Code != http.StatusNoContent {
+		t.Errorf("quick: %d", w.Code)
+	}
+	close(finish)
+	<-done
+}

@@ -34,8 +34,13 @@ type homeView struct {
 	Renewals     []accounts.Renewal
 	Complaints   []retention.Complaint
 	MyHandover   *handover.Handover  // the person leaving: their open handover
-	Inbox        []handover.Received // accounts handed to this person
+	Inbox        []handover.Received // accounts handed to this person, the first homeInboxSize
+	InboxTotal   int
 }
+
+// homeInboxSize bounds the accounts "Handed to you" shows on the home page (the most
+// urgent first); GET /api/v1/me/inherited answers them all.
+const homeInboxSize = 50
 
 // homePage: a rep sees their own accounts by next contact due — overdue, due this week,
 // then the whole book; a manager sees their team's load and the overdue key accounts.
@@ -55,6 +60,8 @@ func (s *server) homePage(c *gin.Context) {
 		s.pageError(c, err)
 		return
 	}
+	v.InboxTotal = len(v.Inbox)
+	v.Inbox = v.Inbox[:min(len(v.Inbox), homeInboxSize)]
 	if u.CanManage() {
 		managerID := u.ID
 		if u.IsAdmin() {
