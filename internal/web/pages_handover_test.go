@@ -427,3 +427,34 @@ func TestLargeHandoverPageStaysSmall(t *testing.T) {
 		t.Errorf("Change does not open the item's forms")
 	}
 }
+
+// "Draft from the account's record" fills one note with what the record knows — contacts,
+// open next steps, open complaints, the renewal, the latest contacts — for the person
+// leaving to correct; nothing is saved until she saves.
+func TestTransferNoteDraftedFromTheRecord(t *testing.T) {
+	ts := newTestServer(t)
+	tm := newTeam(t, ts)
+	acc := ts.mustCreateAccount(tm.leaver.Token, map[string]any{"name": "Harbour Freight", "tier": "key", "annual_value": 500, "renewal_date": "2026-06-30"})
+	base := path("/api/v1/accounts/%d", acc)
+	ts.must(201, "POST", base+"/contacts", tm.leaver.Token, map[string]any{"name": "Zhao Min", "title": "Procurement Director", "decision_maker": true})
+	ts.must(201, "POST", base+"/interactions", tm.leaver.Token, map[string]any{"kind": "call", "summary": "Discussed Q2 volumes",
+		"next_step": "Send the renewal quote", "next_step_due": "2026-03-20"})
+	ts.must(201, "POST", base+"/complaints", tm.leaver.Token, map[string]any{"severity": "high", "summary": "Late deliveries"})
+	h := ts.must(201, "POST", "/api/v1/handovers", tm.mgr.Token, map[string]any{"departing_user_id": tm.leaver.ID, "last_day": "2026-03-31"})
+	itemID := num(itemFor(h, acc)["id"])
+
+	her := pageSignedIn(ts, tm.leaver.Email, testPassword)
+	page := string(her.get(path("/me/handover?draft=%d", itemID)).Body)
+	for _, want := range []string{"Key contacts:\n- Zhao Min, Procurement Director (decision maker)", "Open next steps:\n- 20 Mar 2026: Send the renewal quote",
+		"Open complaints:\n- High: Late deliveries", "Renewal: 30 Jun 2026", "Discussed Q2 volumes", "Agreements and pricing:", "not saved yet"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the draft lacks %q", want)
+		}
+	}
+	if note := itemFor(ts.must(200, "GET", path("/api/v1/handovers/%d", id(h)), tm.mgr.Token, nil), acc)["transfer_note"]; note != "" {
+		t.Errorf("drafting saved the note: %q", note)
+	}
+	if r := her.get(path("/me/handover?draft=%d", itemID+999)); r.Status != 404 {
+		t.Errorf("a draft of an item not hers: %d", r.Status)
+	}
+}
