@@ -25,7 +25,6 @@ type myHandoverView struct {
 	H     handover.Handover
 	Items []handover.Item // key accounts first, then by value
 	Saved int64           // the item whose note was just saved
-	Draft int64           // the item whose note is drafted from the account's record
 }
 
 // myHandover loads the actor's open handover, nil when they have none.
@@ -38,6 +37,18 @@ func (s *server) myHandover(c *gin.Context) (*handover.Handover, error) {
 		return nil, err
 	}
 	return &h, nil
+}
+
+// mustMyHandover is myHandover, not found when there is none.
+func (s *server) mustMyHandover(c *gin.Context) (handover.Handover, error) {
+	h, err := s.myHandover(c)
+	if err == nil && h == nil {
+		err = fault.NotFound("open handover of user", currentUser(c).ID)
+	}
+	if err != nil {
+		return handover.Handover{}, err
+	}
+	return *h, nil
 }
 
 func (s *server) myHandoverPage(c *gin.Context) {
@@ -58,10 +69,7 @@ func (s *server) myHandoverPage(c *gin.Context) {
 // leaving to correct and complete: who the contacts are, the next steps still open, the
 // open complaints, the renewal, and the latest contacts. Nothing is saved.
 func (s *server) draftNote(c *gin.Context, itemID int64) (string, error) {
-	h, err := s.myHandover(c)
-	if err == nil && h == nil {
-		err = fault.NotFound("open handover of user", currentUser(c).ID)
-	}
+	h, err := s.mustMyHandover(c)
 	if err != nil {
 		return "", err
 	}
@@ -136,10 +144,7 @@ func (s *server) draftNote(c *gin.Context, itemID int64) (string, error) {
 }
 
 func (s *server) showMyHandover(c *gin.Context, status int, d pageData, saved int64) {
-	h, err := s.myHandover(c)
-	if err == nil && h == nil {
-		err = fault.NotFound("open handover of user", currentUser(c).ID)
-	}
+	h, err := s.mustMyHandover(c)
 	if err != nil {
 		s.pageError(c, err)
 		return
@@ -161,68 +166,52 @@ func (s *server) showMyHandover(c *gin.Context, status int, d pageData, saved in
 		return 0
 	})
 	d.Nav = "home"
-	d.Data = myHandoverView{H: *h, Items: all, Saved: saved}
+	d.Data = myHandoverView{H: h, Items: all, Saved: saved}
 	s.renderStatus(c, status, "my_handover", d)
 }
 
 // myNoteSubmit saves the transfer note of one item of the actor's handover.
 func (s *server) myNoteSubmit(c *gin.Context) {
-	itemID, err := strconv.ParseInt(c.Param("item_id"), 10, 64)
-	if err != nil {
-		s.pageError(c, fault.NotFound("handover item", 0))
-		return
-	}
-	h, err := s.myHandover(c)
-	if err == nil && h == nil {
-		err = fault.NotFound("open handover of user", currentUser(c).ID)
-	}
-	if err != nil {
-		s.pageError(c, err)
-		return
-	}
-	form := formValues(c, "transfer_note")
-	_, err = s.Handover.UpdateItem(c.Request.Context(), currentUser(c), h.ID, itemID,
-		handover.ItemPatch{TransferNote: opt.Of(form["transfer_note"])})
-	if err != nil {
-		d, status, ok := formFailure(c, form, err)
-		if !ok {
-			s.pageError(c, err)
-			return
-		}
-		d.Form["item_id"], d.Form["what"] = strconv.FormatInt(itemID, 10), "note"
-		s.showMyHandover(c, status, d, 0)
-		return
-	}
-	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/me/handover?saved=%d#item-%d", itemID, itemID))
+	s.myItemForm(c, "note", []string{"transfer_note"}, func(h handover.Handover, itemID int64, form map[string]string) error {
+		_, err := s.Handover.UpdateItem(c.Request.Context(), currentUser(c), h.ID, itemID,
+			handover.ItemPatch{TransferNote: opt.Of(form["transfer_note"])})
+		return err
+	})
 }
 
 // myIntroSubmit logs the joint introduction of one item of the actor's handover.
 func (s *server) myIntroSubmit(c *gin.Context) {
+	s.myItemForm(c, "intro", []string{"summary", "occurred_at", "tz_offset"}, func(h handover.Handover, itemID int64, form map[string]string) error {
+		at, err := introTime(form)
+		if err == nil {
+			_, err = s.Handover.LogIntro(c.Request.Context(), currentUser(c), h.ID, itemID, form["summary"], at)
+		}
+		return err
+	})
+}
+
+// myItemForm runs one of the forms of an item of the actor's handover: back to the item
+// when it succeeds, or the page again with the form's errors on that item (what says
+// which of its forms).
+func (s *server) myItemForm(c *gin.Context, what string, fields []string, do func(h handover.Handover, itemID int64, form map[string]string) error) {
 	itemID, err := strconv.ParseInt(c.Param("item_id"), 10, 64)
 	if err != nil {
 		s.pageError(c, fault.NotFound("handover item", 0))
 		return
 	}
-	h, err := s.myHandover(c)
-	if err == nil && h == nil {
-		err = fault.NotFound("open handover of user", currentUser(c).ID)
-	}
+	h, err := s.mustMyHandover(c)
 	if err != nil {
 		s.pageError(c, err)
 		return
 	}
-	form := formValues(c, "summary", "occurred_at", "tz_offset")
-	at, err := introTime(form)
-	if err == nil {
-		_, err = s.Handover.LogIntro(c.Request.Context(), currentUser(c), h.ID, itemID, form["summary"], at)
-	}
-	if err != nil {
+	form := formValues(c, fields...)
+	if err := do(h, itemID, form); err != nil {
 		d, status, ok := formFailure(c, form, err)
 		if !ok {
 			s.pageError(c, err)
 			return
 		}
-		d.Form["item_id"], d.Form["what"] = strconv.FormatInt(itemID, 10), "intro"
+		d.Form["item_id"], d.Form["what"] = strconv.FormatInt(itemID, 10), what
 		s.showMyHandover(c, status, d, 0)
 		return
 	}
