@@ -25,6 +25,7 @@ type Candidate struct {
 	KeyValue int64 // annual value of the key accounts they own
 	Accounts int   // accounts they own
 	proposed int   // items already proposed to them in this handover
+	keys     int   // key accounts already proposed to them to own, in this handover
 }
 
 // Propose picks a successor for each slot, in the order given (PRODUCT.md, "Handover
@@ -32,7 +33,11 @@ type Candidate struct {
 // the candidate with the least key-account value, then the fewest accounts, who is not
 // already on the account's team. A member's role passes to a candidate the same way; nil
 // means nobody qualifies. Proposals are made most valuable first and each one counts
-// towards the candidate's load, so forty accounts do not all land on one person.
+// towards the candidate's load, so forty accounts do not all land on one person; key
+// accounts to own are also dealt out in turn (the fewest received in this handover
+// first), so that the number each candidate receives differs by at most one — by value
+// alone, one person took nine of thirteen small key accounts while another took the one
+// large one.
 func Propose(slots []Slot, pool []Candidate) []*int64 {
 	out := make([]*int64, len(slots))
 	cands := make([]Candidate, len(pool))
@@ -56,12 +61,14 @@ func Propose(slots []Slot, pool []Candidate) []*int64 {
 			charge(cands, id, s)
 			continue
 		}
+		dealt := s.Key && s.Role == accounts.RoleOwner
 		best := -1
 		for j, c := range cands {
 			if _, onTeam := s.Team[c.UserID]; onTeam {
 				continue
 			}
-			if best < 0 || lighter(c, cands[best]) {
+			if best < 0 || (dealt && c.keys < cands[best].keys) ||
+				((!dealt || c.keys == cands[best].keys) && lighter(c, cands[best])) {
 				best = j
 			}
 		}
@@ -100,6 +107,7 @@ func charge(cands []Candidate, id int64, s Slot) {
 			cands[j].Accounts++
 			if s.Key {
 				cands[j].KeyValue += s.Value
+				cands[j].keys++
 			}
 		}
 	}

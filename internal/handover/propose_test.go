@@ -69,3 +69,27 @@ func TestPropose(t *testing.T) {
 		})
 	}
 }
+
+// With equal candidates, the key accounts are dealt out: the number each receives differs
+// by at most one, however their values differ (one large and twelve small ones).
+func TestProposeSpreadsKeyAccounts(t *testing.T) {
+	slots := []Slot{{AccountID: 1, Role: accounts.RoleOwner, Key: true, Value: 1_000_000}}
+	for i := int64(2); i <= 13; i++ {
+		slots = append(slots, Slot{AccountID: i, Role: accounts.RoleOwner, Key: true, Value: 10 + i})
+	}
+	slots = append(slots, Slot{AccountID: 99, Role: accounts.RoleOwner, Value: 5})
+	got := ids(Propose(slots, []Candidate{{UserID: 2}, {UserID: 3}, {UserID: 4}}))
+	count := map[int64]int{}
+	for i, id := range got[:13] {
+		if id == 0 {
+			t.Fatalf("slot %d has no proposal: %v", i, got)
+		}
+		count[id]++
+	}
+	if count[2] < 4 || count[3] < 4 || count[4] < 4 {
+		t.Errorf("key accounts per candidate %v, want 4 or 5 each (%v)", count, got)
+	}
+	if got[0] != 2 {
+		t.Errorf("the large key account went to %d, want the first of equals", got[0])
+	}
+}
