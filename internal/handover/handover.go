@@ -5,9 +5,11 @@
 package handover
 
 import (
+	"cmp"
 	"time"
 
 	"keyhold/internal/accounts"
+	"keyhold/internal/staff"
 	"keyhold/internal/store"
 )
 
@@ -163,3 +165,30 @@ func New(db *store.DB, now func() time.Time, acc *accounts.Service) *Service {
 
 func (Handover) TableName() string { return "handovers" }
 func (Item) TableName() string     { return "handover_items" }
+
+// ByImportance orders items as every view of a handover lists them: key accounts first,
+// then the most valuable first (the accounts a manager worries about lead).
+func ByImportance(a, b Item) int {
+	if a.key() != b.key() {
+		if a.key() {
+			return -1
+		}
+		return 1
+	}
+	if a.Account != nil && b.Account != nil {
+		return cmp.Compare(b.Account.AnnualValue, a.Account.AnnualValue)
+	}
+	return 0
+}
+
+// Departable lists, of the active users, those actor may start a handover for: everyone
+// but themselves (Create refuses one's own handover).
+func Departable(actor staff.User, active []staff.User) []staff.User {
+	out := make([]staff.User, 0, len(active))
+	for _, u := range active {
+		if u.ID != actor.ID {
+			out = append(out, u)
+		}
+	}
+	return out
+}

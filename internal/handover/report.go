@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"sort"
 	"time"
 
 	"keyhold/internal/accounts"
@@ -155,13 +154,7 @@ func (s *Service) Report(ctx context.Context, actor staff.User, id int64) (Repor
 		r.Manager = &m
 	}
 	// Most valuable first: the accounts a manager worries about lead.
-	sort.SliceStable(r.Items, func(a, b int) bool {
-		ia, ib := r.Items[a], r.Items[b]
-		if ia.key() != ib.key() {
-			return ia.key()
-		}
-		return ia.Account != nil && ib.Account != nil && ia.Account.AnnualValue > ib.Account.AnnualValue
-	})
+	slices.SortStableFunc(r.Items, func(a, b ReportItem) int { return ByImportance(a.Item, b.Item) })
 	events, err := s.noticeEvents(ctx, h)
 	if err != nil {
 		return Report{}, err

@@ -77,17 +77,30 @@ func newChrome(t *testing.T, ts *testServer) *chrome {
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-quic", true),
 		chromedp.Flag("lang", "en-US"), // Accept-Language: the pages start in English
-		chromedp.UserDataDir(t.TempDir()),
 		chromedp.WindowSize(1280, 900),
 	)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	t.Cleanup(cancelAlloc) // kills the browser and waits for it, before the temp dir goes
-	tab, cancelTab := chromedp.NewContext(allocCtx)
-	t.Cleanup(cancelTab)
 	// The first Do starts the browser and binds it to tab, which has no deadline, so a
-	// journey that runs out of time still leaves a browser to take the screenshot.
-	if err := chromedp.Do(tab); err != nil {
-		t.Fatalf("start %s: %v", execPath, err)
+	// journey that runs out of time still leaves a browser to take the screenshot. On a
+	// busy machine Chromium now and then dies while starting: it gets three tries.
+	var tab context.Context
+	for try := 1; ; try++ {
+		profile := append(opts[:len(opts):len(opts)], chromedp.UserDataDir(t.TempDir())) // a fresh profile per try
+		allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), profile...)
+		t.Cleanup(cancelAlloc) // kills the browser and waits for it, before the temp dir goes
+		var cancelTab context.CancelFunc
+		tab, cancelTab = chromedp.NewContext(allocCtx)
+		t.Cleanup(cancelTab)
+		err := chromedp.Do(tab)
+		if err == nil {
+			break
+		}
+		cancelTab()
+		cancelAlloc()
+		if try == 3 {
+			t.Fatalf("start %s: %v", execPath, err)
+		}
+		t.Logf("start %s (try %d): %v", execPath, try, err)
+		time.Sleep(time.Second)
 	}
 	c := &chrome{t: t, ts: ts, tab: tab}
 	if err := chromedp.Listen(tab, c.record); err != nil {

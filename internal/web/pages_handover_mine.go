@@ -1,7 +1,6 @@
 package web
 
 import (
-	"cmp"
 	"fmt"
 	"net/http"
 	"slices"
@@ -152,19 +151,7 @@ func (s *server) showMyHandover(c *gin.Context, status int, d pageData, saved in
 	// Every item on one page: the person writes them all. Key accounts first, the most
 	// valuable first.
 	all := slices.Clone(h.Items)
-	slices.SortStableFunc(all, func(a, b handover.Item) int {
-		ka, kb := a.Account != nil && a.Account.Tier == accounts.TierKey, b.Account != nil && b.Account.Tier == accounts.TierKey
-		if ka != kb {
-			if ka {
-				return -1
-			}
-			return 1
-		}
-		if a.Account != nil && b.Account != nil {
-			return cmp.Compare(b.Account.AnnualValue, a.Account.AnnualValue)
-		}
-		return 0
-	})
+	slices.SortStableFunc(all, handover.ByImportance)
 	d.Nav = "home"
 	d.Data = myHandoverView{H: h, Items: all, Saved: saved}
 	s.renderStatus(c, status, "my_handover", d)

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"cmp"
 	"fmt"
 	"net/http"
 	"slices"
@@ -70,8 +69,7 @@ func (s *server) newHandoverForm(c *gin.Context, status int, d pageData) {
 		return
 	}
 	// The roster is shared: the manager is left out of a copy.
-	people := slices.DeleteFunc(slices.Clone(roster.Users), func(u staff.User) bool { return u.ID == me.ID })
-	d.Nav, d.Data = "handovers", newHandoverView{People: people}
+	d.Nav, d.Data = "handovers", newHandoverView{People: handover.Departable(me, roster.Users)}
 	s.renderStatus(c, status, "handover_new", d)
 }
 
@@ -287,18 +285,7 @@ func (s *server) loadHandoverView(c *gin.Context, id int64, d *pageData, f hando
 		v.Rows = append(v.Rows, r)
 	}
 	// Key accounts first, most valuable first: where the checklist matters most.
-	slices.SortStableFunc(v.Rows, func(a, b itemRow) int {
-		ka, kb := a.Account != nil && a.Account.Tier == accounts.TierKey, b.Account != nil && b.Account.Tier == accounts.TierKey
-		switch {
-		case ka != kb && ka:
-			return -1
-		case ka != kb:
-			return 1
-		case a.Account != nil && b.Account != nil:
-			return cmp.Compare(b.Account.AnnualValue, a.Account.AnnualValue)
-		}
-		return 0
-	})
+	slices.SortStableFunc(v.Rows, func(a, b itemRow) int { return handover.ByImportance(a.Item, b.Item) })
 	for _, r := range v.Rows {
 		if len(r.Gaps) > 0 {
 			v.Gaps = append(v.Gaps, r)
