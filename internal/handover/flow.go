@@ -501,10 +501,12 @@ func moveTo(ctx context.Context, tx *gorm.DB, actor staff.User, h Handover, to S
 // GuardTransfer refuses to transfer an account whose owner is leaving it in an open
 // handover (409 naming the handover): the handover moves it, to the successor chosen
 // there, and a transfer beside it would leave the handover moving an account its owner
-// no longer holds. Accounts where the leaving person has another role may change owner.
+// no longer holds. Accounts where the leaving person has another role may change owner,
+// and so may one they no longer own (a stale item: completion skips it).
 func (s *Service) GuardTransfer(ctx context.Context, tx *gorm.DB, accountID int64) error {
 	var ids []int64
 	err := tx.Raw(`SELECT h.id FROM handover_items i JOIN handovers h ON h.id = i.handover_id
+		JOIN accounts a ON a.id = i.account_id AND a.owner_id = h.departing_user_id
 		WHERE i.account_id = ? AND i.role = 'owner' AND i.status = 'open' AND h.status IN ?
 		ORDER BY h.id LIMIT 1`, accountID, []Status{Draft, InProgress}).Scan(&ids).Error
 	if err != nil {

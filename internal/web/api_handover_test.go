@@ -588,6 +588,9 @@ func TestCompletionSkipsAccountsThatChangedHands(t *testing.T) {
 	if err := ts.App.DB.Write.Exec("UPDATE accounts SET owner_id = ? WHERE id = ?", tm.backup.ID, moved).Error; err != nil {
 		t.Fatal(err)
 	}
+	// No longer hers, the account may be transferred again (its item is stale).
+	ts.must(200, "POST", path("/api/v1/accounts/%d/transfer", moved), tm.mgr.Token, map[string]any{"to_user_id": tm.r4.ID, "reason": "Cover"})
+	ts.must(200, "POST", path("/api/v1/accounts/%d/transfer", moved), tm.mgr.Token, map[string]any{"to_user_id": tm.backup.ID, "reason": "Back"})
 	ts.must(204, "DELETE", path("/api/v1/accounts/%d", gone), tm.mgr.Token, nil)
 	ts.must(204, "DELETE", path("/api/v1/accounts/%d/team/%d", left, tm.leaver.ID), tm.r4.Token, nil)
 
@@ -742,6 +745,10 @@ func TestLeavingPersonAndSuccessorWorkInTheHandover(t *testing.T) {
 	}
 	ts.must(200, "POST", path("/api/v1/handovers/%d/complete", hid), tm.mgr.Token, map[string]any{"force": true, "reason": "Last day"})
 	got := inbox()
+	paged := ts.must(200, "GET", "/api/v1/me/inherited?per_page=1&page=2", successor, nil)
+	if len(paged["data"].([]any)) != 1 || paged["total"] != 2.0 || paged["page"] != 2.0 || paged["per_page"] != 1.0 {
+		t.Fatalf("the inbox a page at a time: %v", paged)
+	}
 	due := func(acc int64) string { return got[acc]["first_contact_due"].(string)[:10] }
 	if got[key]["handover_status"] != "completed" || due(key) != "2026-03-17" || due(growth) != "2026-03-24" ||
 		got[key]["first_contact_overdue"] != false || got[key]["from"].(map[string]any)["name"] != "Zhang Wei" ||

@@ -50,10 +50,18 @@ func (s *server) apiMyHandover(c *gin.Context) {
 }
 
 // apiInherited answers the accounts handed to the caller: under way, or received in the
-// last 90 days, with their transfer notes and first contacts.
+// last 90 days, with their transfer notes and first contacts, a page at a time like every
+// list (the most urgent first).
 func (s *server) apiInherited(c *gin.Context) {
+	q := newQuery(c)
+	p := q.page().Normalized()
+	if !q.ok() {
+		return
+	}
 	list, err := s.Handover.Inbox(c.Request.Context(), currentUser(c))
-	respond(c, http.StatusOK, gin.H{"data": list}, err)
+	total := int64(len(list))
+	from := min(p.Offset(), len(list))
+	respondList(c, p, list[from:min(from+p.Size, len(list))], total, err)
 }
 
 func (s *server) apiHandoverCandidates(c *gin.Context) {
