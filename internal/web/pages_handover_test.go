@@ -396,17 +396,7 @@ func TestLargeHandoverPageStaysSmall(t *testing.T) {
 	ts := newTestServer(t)
 	tm := newTeam(t, ts)
 	const n = 120
-	err := ts.App.DB.Write.Exec(`WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < ?)
-		INSERT INTO accounts (name, tier, annual_value, customer_since, owner_id, created_at, updated_at)
-		SELECT printf('Bulk %03d', i), CASE WHEN i % 40 = 0 THEN 'key' ELSE 'standard' END, i, '2024-01-01', ?,
-			'2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z' FROM k`, n, tm.leaver.ID).Error
-	if err == nil {
-		err = ts.App.DB.Write.Exec(`INSERT INTO account_team (account_id, user_id, role, since)
-			SELECT id, owner_id, 'owner', created_at FROM accounts WHERE owner_id = ?`, tm.leaver.ID).Error
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	ts.mustOwnMany(tm.leaver.ID, n)
 	h := ts.must(201, "POST", "/api/v1/handovers", tm.mgr.Token, map[string]any{"departing_user_id": tm.leaver.ID, "last_day": "2026-03-31"})
 	mgr := pageSignedIn(ts, tm.mgr.Email, testPassword)
 	page := string(mgr.get(path("/handovers/%d", id(h))).Body)
