@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm"
 
 	"keyhold/internal/fault"
+	"keyhold/internal/money"
 	"keyhold/internal/staff"
 )
 
@@ -98,7 +99,7 @@ type Membership struct {
 	AccountID   int64
 	Name        string
 	Tier        Tier
-	AnnualValue int64
+	AnnualValue int64 // in the base currency (0 while its currency has no rate)
 	Role        TeamRole
 }
 
@@ -106,9 +107,9 @@ type Membership struct {
 func MembershipsTx(tx *gorm.DB, userID int64) ([]Membership, error) {
 	var out []Membership
 	err := tx.Table("account_team t").
-		Select("t.account_id, a.name, a.tier, a.annual_value, t.role").
+		Select("t.account_id, a.name, a.tier, COALESCE("+money.BaseValueSQL("a")+", 0) AS annual_value, t.role").
 		Joins("JOIN accounts a ON a.id = t.account_id AND a.deleted_at IS NULL").
-		Where("t.user_id = ?", userID).Order("a.annual_value DESC, a.id").Scan(&out).Error
+		Where("t.user_id = ?", userID).Order("annual_value DESC, a.id").Scan(&out).Error
 	return out, err
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"keyhold/internal/audit"
 	"keyhold/internal/fault"
+	"keyhold/internal/money"
 	"keyhold/internal/opt"
 	"keyhold/internal/staff"
 )
@@ -78,6 +79,9 @@ func (s *Service) Create(ctx context.Context, actor staff.User, in NewAccount) (
 	}
 	err := s.db.Write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := activeUser(tx, "owner_id", in.OwnerID); err != nil {
+			return err
+		}
+		if err := money.Priced(tx, a.Currency); err != nil {
 			return err
 		}
 		if err := tx.Create(&a).Error; err != nil {
@@ -186,6 +190,11 @@ func (s *Service) Update(ctx context.Context, actor staff.User, id int64, p Patc
 		}
 		if err := bad.Err(); err != nil {
 			return err
+		}
+		if a.Currency != before.Currency {
+			if err := money.Priced(tx, a.Currency); err != nil {
+				return err
+			}
 		}
 		c, err := loadCadence(tx)
 		if err != nil {

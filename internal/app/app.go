@@ -16,6 +16,7 @@ import (
 	"keyhold/internal/config"
 	"keyhold/internal/handover"
 	"keyhold/internal/health"
+	"keyhold/internal/money"
 	"keyhold/internal/retention"
 	"keyhold/internal/staff"
 	"keyhold/internal/store"
@@ -37,6 +38,7 @@ type App struct {
 	Health    *health.Service
 	Handover  *handover.Service
 	Retention *retention.Service
+	Money     *money.Service
 	Handler   http.Handler
 }
 
@@ -66,13 +68,16 @@ func build(ctx context.Context, db *store.DB, cfg config.Config, o Options) (*Ap
 		return nil, err
 	}
 	st := staff.New(db, o.Now, o.BcryptCost)
-	a := &App{DB: db, Staff: st, Accounts: accounts.New(db, o.Now, st), Health: health.New(db, o.Now)}
-	// Every write to an account rescored it in the same transaction.
+	a := &App{DB: db, Staff: st, Accounts: accounts.New(db, o.Now, st), Health: health.New(db, o.Now),
+		Money: money.New(db, o.Now)}
+	// Every write to an account rescores it in the same transaction; so does a change of
+	// rates, for the accounts it revalues.
 	a.Accounts.OnChange(a.Health.Refresh)
-	a.Handover = handover.New(db, o.Now, a.Accounts)
+	a.Money.OnRates(health.Revalue)
+	a.Handover = handover.New(db, o.Now, a.Accounts, a.Money)
 	a.Accounts.GuardTransfers(a.Handover.GuardTransfer)
 	a.Accounts.CheckIntros(a.Handover.CheckIntro)
-	a.Retention = retention.New(db, o.Now, a.Accounts)
+	a.Retention = retention.New(db, o.Now, a.Accounts, a.Money)
 	if cfg.AdminEmail != "" {
 		if _, err := a.Staff.Bootstrap(ctx, "Administrator", cfg.AdminEmail, cfg.AdminPassword); err != nil {
 			return nil, err
@@ -84,8 +89,8 @@ func build(ctx context.Context, db *store.DB, cfg config.Config, o Options) (*Ap
 	}
 	a.Auth = auth.New(db, a.Staff, secret, o.Now)
 	a.Handler, err = web.New(web.Deps{Staff: a.Staff, Auth: a.Auth, Accounts: a.Accounts, Health: a.Health, Handover: a.Handover,
-		Retention: a.Retention,
-		Ping:      db.Ping, Readers: db.Readers(), Now: o.Now, BaseURL: cfg.BaseURL})
+		Retention: a.Retention, Money: a.Money,
+		Ping: db.Ping, Readers: db.Readers(), Now: o.Now, BaseURL: cfg.BaseURL})
 	if err != nil {
 		return nil, err
 	}

@@ -16,7 +16,7 @@ func TestLayering(t *testing.T) {
 	if !strings.Contains(string(out), "keyhold/internal/accounts") {
 		t.Fatalf("go list gave no useful answer: %s", out)
 	}
-	domain := []string{"fault", "staff", "auth", "accounts", "audit", "store", "opt", "config"}
+	domain := []string{"fault", "staff", "auth", "accounts", "audit", "store", "opt", "config", "money"}
 	for _, pkg := range domain {
 		deps := listDeps(t, "keyhold/internal/"+pkg)
 		for _, banned := range []string{"github.com/gin-gonic/gin", "net/http", "keyhold/internal/web"} {

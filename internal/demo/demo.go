@@ -149,6 +149,7 @@ type gen struct {
 
 	nextContact, nextInteraction, nextAudit int64
 
+	w                                                                                     *writer
 	tUsers, tAccounts, tTeam, tContacts, tInteractions, tParticipants, tIContacts, tAudit *table
 
 	// scratch buffers reused per account
@@ -170,6 +171,7 @@ type team struct {
 
 func newGen(w *writer, o Options) *gen {
 	g := &gen{
+		w:         w,
 		o:         o,
 		r:         rand.New(rand.NewPCG(uint64(o.Seed), uint64(o.Seed)^0x6b6579686f6c64)),
 		now:       o.Now,
@@ -203,6 +205,11 @@ func newGen(w *writer, o Options) *gen {
 
 func (g *gen) run(ctx context.Context) error {
 	if err := g.staff(); err != nil {
+		return err
+	}
+	// Accounts abroad are billed in US dollars: the admin has set its rate.
+	if err := g.w.exec(`INSERT INTO currencies (code, rate_to_base, updated_at) VALUES ('USD', ?, ?)
+		ON CONFLICT (code) DO UPDATE SET rate_to_base = excluded.rate_to_base`, []any{usdRate, g.now}); err != nil {
 		return err
 	}
 	g.plan()

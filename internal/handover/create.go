@@ -161,9 +161,9 @@ type Load struct {
 	Role        staff.Role `json:"role"`
 	Accounts    int        `json:"accounts"`
 	KeyAccounts int        `json:"key_accounts"`
-	Value       int64      `json:"value"`
-	KeyValue    int64      `json:"key_value"`
-	InTeam      bool       `json:"in_team"` // in the departing person's team
+	Value       int64      `json:"value"`     // in the base currency
+	KeyValue    int64      `json:"key_value"` // in the base currency
+	InTeam      bool       `json:"in_team"`   // in the departing person's team
 }
 
 // Loads lists every active member of staff who could take accounts over, with their
@@ -181,7 +181,8 @@ func (s *Service) Loads(ctx context.Context, actor staff.User, h Handover) ([]Lo
 }
 
 // books reads, in one query, the book as owner of every active member of staff but the
-// departing user u, marking u's team: the users with the same manager (the users of
+// departing user u, values in the base currency (an account whose currency has no rate
+// counts, but adds no value), marking u's team: the users with the same manager (the users of
 // fallbackLead, the manager running the handover, when u has none). Lightest first.
 func books(db *gorm.DB, u staff.User, fallbackLead int64) ([]Load, error) {
 	lead := fallbackLead
@@ -192,11 +193,12 @@ func books(db *gorm.DB, u staff.User, fallbackLead int64) ([]Load, error) {
 	err := db.Raw(`SELECT u.id AS user_id, u.name, u.role,
 			COUNT(a.id) AS accounts,
 			COALESCE(SUM(CASE WHEN a.tier = 'key' THEN 1 ELSE 0 END), 0) AS key_accounts,
-			COALESCE(SUM(a.annual_value), 0) AS value,
-			COALESCE(SUM(CASE WHEN a.tier = 'key' THEN a.annual_value ELSE 0 END), 0) AS key_value,
+			COALESCE(SUM(CAST(ROUND(a.annual_value * cur.rate_to_base) AS INTEGER)), 0) AS value,
+			COALESCE(SUM(CASE WHEN a.tier = 'key' THEN CAST(ROUND(a.annual_value * cur.rate_to_base) AS INTEGER) ELSE 0 END), 0) AS key_value,
 			CASE WHEN u.manager_id = ? THEN 1 ELSE 0 END AS in_team
 		FROM users u
 		LEFT JOIN accounts a ON a.owner_id = u.id AND a.deleted_at IS NULL AND a.status = 'active'
+		LEFT JOIN currencies cur ON cur.code = a.currency
 		WHERE u.status = 'active' AND u.id <> ?
 		GROUP BY u.id, u.name, u.role, u.manager_id
 		ORDER BY in_team DESC, key_value, accounts, u.name`, lead, u.ID).Scan(&out).Error

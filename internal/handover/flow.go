@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"gorm.io/gorm"
 
@@ -18,11 +17,11 @@ import (
 	"keyhold/internal/staff"
 )
 
-// ItemPatch changes one item: the chosen successor, the transfer note, whether the
-// customer was told.
+// ItemPatch changes one item: the chosen successor, the transfer note's parts, whether
+// the customer was told.
 type ItemPatch struct {
-	ToUserID         opt.Field[int64]
-	TransferNote     opt.Field[string]
+	ToUserID opt.Field[int64]
+	NotePatch
 	CustomerNotified opt.Field[bool]
 }
 
@@ -71,14 +70,13 @@ func (s *Service) UpdateItem(ctx context.Context, actor staff.User, id, itemID i
 		if err != nil {
 			return err
 		}
-		noteWas := it.TransferNote
-		if p.TransferNote.Set {
+		noteWas := it.Note
+		if p.NotePatch.set() {
 			if it.Status != "open" {
 				return fault.Conflict("this item is closed and its note can no longer change", nil)
 			}
-			it.TransferNote = strings.TrimSpace(p.TransferNote.Value)
-			if utf8.RuneCountInString(it.TransferNote) > 10000 {
-				return fault.Invalid(fault.Fields{"transfer_note": "is too long"})
+			if err := p.NotePatch.apply(tx, it.AccountID, &it.Note); err != nil {
+				return err
 			}
 		}
 		if p.CustomerNotified.Set {
@@ -94,19 +92,20 @@ func (s *Service) UpdateItem(ctx context.Context, actor staff.User, id, itemID i
 				return err
 			}
 		}
-		if err := tx.Model(&it).Select("to_user_id", "joined_team", "transfer_note", "customer_notified").Updates(&it).Error; err != nil {
+		if err := tx.Model(&it).Select("to_user_id", "joined_team", "transfer_note", "key_contact_ids", "open_issues", "agreements",
+			"customer_notified").Updates(&it).Error; err != nil {
 			return err
 		}
-		if it.TransferNote != noteWas { // each version of a note stays in the account's record
+		if !it.Note.equal(noteWas) { // each version of a note stays in the account's record
 			if err := audit.Record(ctx, tx, audit.Entry{At: s.now().UTC(), ActorID: &actor.ID, Action: ActionNote,
 				Entity: "handover_item", EntityID: it.ID, AccountID: &it.AccountID, HandoverID: &h.ID},
-				map[string]string{"transfer_note": noteWas}, map[string]string{"transfer_note": it.TransferNote}); err != nil {
+				noteWas.record(), it.Note.record()); err != nil {
 				return err
 			}
 		}
 		return audit.Record(ctx, tx, audit.Entry{At: s.now().UTC(), ActorID: &actor.ID, Action: "handover.item",
 			Entity: "handover_item", EntityID: it.ID, AccountID: &it.AccountID, ToUserID: it.ToUserID, HandoverID: &h.ID},
-			nil, map[string]any{"to_user_id": it.ToUserID, "transfer_note": it.TransferNote != "", "customer_notified": it.CustomerNotified})
+			nil, map[string]any{"to_user_id": it.ToUserID, "transfer_note": it.Written(), "customer_notified": it.CustomerNotified})
 	})
 	if err != nil {
 		return Handover{}, fmt.Errorf("update handover item %d: %w", itemID, err)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"keyhold/internal/accounts"
+	"keyhold/internal/money"
 	"keyhold/internal/staff"
 	"keyhold/internal/store"
 )
@@ -55,11 +56,11 @@ type Item struct {
 	ProposedToUserID *int64            `json:"proposed_to_user_id"`
 	ToUserID         *int64            `json:"to_user_id"`
 	JoinedTeam       bool              `json:"-"`
-	TransferNote     string            `json:"transfer_note"`
-	CustomerNotified bool              `json:"customer_notified"`
-	Forced           bool              `json:"forced"`
-	Status           string            `json:"status"`      // open, done (moved), ended (the role ended: nobody took it), skipped
-	SkipReason       string            `json:"skip_reason"` // why a skipped item was not carried out (see stale)
+	Note
+	CustomerNotified bool   `json:"customer_notified"`
+	Forced           bool   `json:"forced"`
+	Status           string `json:"status"`      // open, done (moved), ended (the role ended: nobody took it), skipped
+	SkipReason       string `json:"skip_reason"` // why a skipped item was not carried out (see stale)
 
 	FromUserID  int64             `json:"from_user_id" gorm:"-"`
 	Account     *ItemAccount      `json:"account" gorm:"-"`
@@ -78,7 +79,15 @@ type ItemAccount struct {
 	Status      string        `json:"status"`
 	AnnualValue int64         `json:"annual_value"`
 	Currency    string        `json:"currency"`
+	BaseValue   *int64        `json:"base_value"` // annual value in the base currency; null without a rate
 	OwnerID     int64         `json:"owner_id"`
+}
+
+func (a *ItemAccount) baseValue() int64 {
+	if a == nil || a.BaseValue == nil {
+		return 0
+	}
+	return *a.BaseValue
 }
 
 // FollowThrough is what happened after completion.
@@ -156,18 +165,19 @@ type Service struct {
 	db       *store.DB
 	now      func() time.Time
 	accounts *accounts.Service
+	money    *money.Service
 }
 
 // New returns a Service.
-func New(db *store.DB, now func() time.Time, acc *accounts.Service) *Service {
-	return &Service{db: db, now: now, accounts: acc}
+func New(db *store.DB, now func() time.Time, acc *accounts.Service, m *money.Service) *Service {
+	return &Service{db: db, now: now, accounts: acc, money: m}
 }
 
 func (Handover) TableName() string { return "handovers" }
 func (Item) TableName() string     { return "handover_items" }
 
 // ByImportance orders items as every view of a handover lists them: key accounts first,
-// then the most valuable first (the accounts a manager worries about lead).
+// then the most valuable first, in the base currency (the accounts a manager worries about lead).
 func ByImportance(a, b Item) int {
 	if a.key() != b.key() {
 		if a.key() {
@@ -175,10 +185,7 @@ func ByImportance(a, b Item) int {
 		}
 		return 1
 	}
-	if a.Account != nil && b.Account != nil {
-		return cmp.Compare(b.Account.AnnualValue, a.Account.AnnualValue)
-	}
-	return 0
+	return cmp.Compare(b.Account.baseValue(), a.Account.baseValue())
 }
 
 // Departable lists, of the active users, those actor may start a handover for: everyone

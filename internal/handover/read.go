@@ -9,6 +9,7 @@ import (
 
 	"keyhold/internal/accounts"
 	"keyhold/internal/fault"
+	"keyhold/internal/money"
 	"keyhold/internal/staff"
 	"keyhold/internal/store"
 )
@@ -94,6 +95,13 @@ func (s *Service) decorateAll(db *gorm.DB, hs []*Handover, follow bool) error {
 	if err := db.Where("handover_id IN ?", hids).Order("handover_id, id").Find(&all).Error; err != nil {
 		return err
 	}
+	notes := make([]*Note, len(all))
+	for i := range all {
+		notes[i] = &all[i].Note
+	}
+	if err := keyContacts(db, notes); err != nil {
+		return err
+	}
 	itemsOf := map[int64][]Item{}
 	var accIDs, userIDs []int64
 	for _, h := range hs {
@@ -117,7 +125,7 @@ func (s *Service) decorateAll(db *gorm.DB, hs []*Handover, follow bool) error {
 	if len(accIDs) > 0 {
 		var rows []ItemAccount
 		// Deleted accounts stay in a handover's record: the report must not lose them.
-		if err := db.Table("accounts").Select("id, name, tier, status, annual_value, currency, owner_id").
+		if err := db.Table("accounts").Select("accounts.id, name, tier, status, annual_value, currency, owner_id, "+money.BaseValueSQL("accounts")+" AS base_value").
 			Where("id IN ?", accIDs).Scan(&rows).Error; err != nil {
 			return err
 		}
@@ -169,7 +177,7 @@ func (h *Handover) fill(items []Item, people map[int64]accounts.UserRef, accts m
 		} else { // not completed yet: every checkpoint is still ahead
 			it.Outcome30, it.Outcome60, it.Outcome90 = OutcomePending, OutcomePending, OutcomePending
 		}
-		if it.TransferNote != "" {
+		if it.Written() {
 			h.Progress.TransferNotes++
 		}
 		if it.IntroLogged {
@@ -179,7 +187,7 @@ func (h *Handover) fill(items []Item, people map[int64]accounts.UserRef, accts m
 			h.Progress.Notified++
 		}
 		boxes += 3
-		ticked += btoi(it.TransferNote != "") + btoi(it.IntroLogged) + btoi(it.CustomerNotified)
+		ticked += btoi(it.Written()) + btoi(it.IntroLogged) + btoi(it.CustomerNotified)
 		it.Gaps = gaps(*it)
 		if it.key() {
 			h.Progress.KeyItems++
@@ -220,7 +228,7 @@ func gaps(it Item) []string {
 		}
 		return out
 	}
-	if it.TransferNote == "" {
+	if !it.Written() {
 		out = append(out, GapTransferNote)
 	}
 	if !it.IntroLogged {

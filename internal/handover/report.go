@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"keyhold/internal/accounts"
+	"keyhold/internal/money"
 	"keyhold/internal/staff"
 )
 
@@ -23,8 +24,10 @@ type Report struct {
 	CompletedAt  *time.Time        `json:"completed_at"`
 	Accounts     int               `json:"accounts"`
 	KeyAccounts  int               `json:"key_accounts"`
-	Value        map[string]int64  `json:"value"`     // annual value handed over, per currency
-	KeyValue     map[string]int64  `json:"key_value"` // of key accounts, per currency
+	Value        map[string]int64  `json:"value"`          // annual value handed over, per currency
+	KeyValue     map[string]int64  `json:"key_value"`      // of key accounts, per currency
+	ValueBase    money.Total       `json:"value_base"`     // Value converted to the base currency and summed
+	KeyValueBase money.Total       `json:"key_value_base"` // KeyValue likewise
 	Checklist    Progress          `json:"checklist"`
 	Forced       bool              `json:"forced"`
 	ForceReason  string            `json:"force_reason"`
@@ -44,7 +47,8 @@ type SuccessorShare struct {
 	User        accounts.UserRef `json:"user"`
 	Accounts    int              `json:"accounts"`
 	KeyAccounts int              `json:"key_accounts"`
-	Value       map[string]int64 `json:"value"` // per currency
+	Value       map[string]int64 `json:"value"`      // per currency
+	ValueBase   money.Total      `json:"value_base"` // in the base currency
 }
 
 // ReportItem is an item with the account's current health.
@@ -64,9 +68,14 @@ func (s *Service) Report(ctx context.Context, actor staff.User, id int64) (Repor
 	if err := runs(actor, h); err != nil {
 		return Report{}, err
 	}
+	rates, err := s.money.Rates(ctx)
+	if err != nil {
+		return Report{}, err
+	}
 	r := Report{HandoverID: h.ID, Status: h.Status, Departing: h.Departing, LastDay: h.LastDay, CreatedAt: h.CreatedAt,
 		CompletedAt: h.CompletedAt, Checklist: h.Progress, Forced: h.Forced, ForceReason: h.ForceReason,
-		Value: map[string]int64{}, KeyValue: map[string]int64{}, GeneratedAt: s.now().UTC(), Items: []ReportItem{},
+		Value: map[string]int64{}, KeyValue: map[string]int64{}, ValueBase: money.Total{Currency: rates.Base},
+		KeyValueBase: money.Total{Currency: rates.Base}, GeneratedAt: s.now().UTC(), Items: []ReportItem{},
 		Views: []NoticeEvent{}, Exports: []NoticeEvent{}}
 	ids := make([]int64, len(h.Items))
 	for i, it := range h.Items {
@@ -106,9 +115,11 @@ func (s *Service) Report(ctx context.Context, actor staff.User, id int64) (Repor
 		if it.Account != nil {
 			r.Accounts++
 			r.Value[it.Account.Currency] += it.Account.AnnualValue
+			rates.Add(&r.ValueBase, it.Account.AnnualValue, it.Account.Currency)
 			if it.key() {
 				r.KeyAccounts++
 				r.KeyValue[it.Account.Currency] += it.Account.AnnualValue
+				rates.Add(&r.KeyValueBase, it.Account.AnnualValue, it.Account.Currency)
 			}
 		}
 		switch it.Outcome90 {
@@ -123,12 +134,14 @@ func (s *Service) Report(ctx context.Context, actor staff.User, id int64) (Repor
 		if it.Successor != nil && it.Account != nil {
 			i := slices.IndexFunc(r.Successors, func(sh SuccessorShare) bool { return sh.User.ID == it.Successor.ID })
 			if i < 0 {
-				r.Successors = append(r.Successors, SuccessorShare{User: *it.Successor, Value: map[string]int64{}})
+				r.Successors = append(r.Successors, SuccessorShare{User: *it.Successor, Value: map[string]int64{},
+					ValueBase: money.Total{Currency: rates.Base}})
 				i = len(r.Successors) - 1
 			}
 			sh := &r.Successors[i]
 			sh.Accounts++
 			sh.Value[it.Account.Currency] += it.Account.AnnualValue
+			rates.Add(&sh.ValueBase, it.Account.AnnualValue, it.Account.Currency)
 			if it.key() {
 				sh.KeyAccounts++
 			}

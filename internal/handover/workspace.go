@@ -10,6 +10,7 @@ import (
 	"keyhold/internal/accounts"
 	"keyhold/internal/fault"
 	"keyhold/internal/health"
+	"keyhold/internal/money"
 	"keyhold/internal/staff"
 )
 
@@ -40,14 +41,14 @@ const InboxDays = health.HandoverFollowDays
 // Received is an account handed to the actor: coming to them in a handover under way
 // (they are on its team already) or received in one completed in the last 90 days.
 type Received struct {
-	ItemID       int64             `json:"item_id"`
-	HandoverID   int64             `json:"handover_id"`
-	Status       Status            `json:"handover_status"` // in_progress or completed
-	Account      ItemAccount       `json:"account" gorm:"-"`
-	Role         accounts.TeamRole `json:"role"`
-	From         accounts.UserRef  `json:"from" gorm:"-"` // the person who left
-	TransferNote string            `json:"transfer_note"`
-	CompletedAt  *time.Time        `json:"completed_at"`
+	ItemID     int64             `json:"item_id"`
+	HandoverID int64             `json:"handover_id"`
+	Status     Status            `json:"handover_status"` // in_progress or completed
+	Account    ItemAccount       `json:"account" gorm:"-"`
+	Role       accounts.TeamRole `json:"role"`
+	From       accounts.UserRef  `json:"from" gorm:"-"` // the person who left
+	Note
+	CompletedAt *time.Time `json:"completed_at"`
 	// For a completed handover: first contact is due within health.FirstContactDays of
 	// completion (a week for a key account, two for the others).
 	FirstContactDue *time.Time `json:"first_contact_due" gorm:"-"`
@@ -68,6 +69,7 @@ func (s *Service) Inbox(ctx context.Context, actor staff.User) ([]Received, erro
 		AccountStatus   string
 		AnnualValue     int64
 		Currency        string
+		BaseValue       *int64
 		OwnerID         int64
 		DepartingUserID int64
 		FirstAt         *string // MIN() comes back as text
@@ -75,9 +77,9 @@ func (s *Service) Inbox(ctx context.Context, actor staff.User) ([]Received, erro
 	// Only what the successor still holds: an account since moved on, or a team they
 	// have left, is no longer theirs to contact. The first contact since completion is
 	// looked up per item (author or participant), one indexed probe each.
-	err := db.Raw(`SELECT i.id AS item_id, i.handover_id, h.status, i.role, i.transfer_note, h.completed_at,
+	err := db.Raw(`SELECT i.id AS item_id, i.handover_id, h.status, i.role, i.transfer_note, i.key_contact_ids, i.open_issues, i.agreements, h.completed_at,
 			h.departing_user_id, a.id AS account_id, a.name AS account_name, a.tier, a.status AS account_status,
-			a.annual_value, a.currency, a.owner_id,
+			a.annual_value, a.currency, `+money.BaseValueSQL("a")+` AS base_value, a.owner_id,
 			CASE WHEN h.status = 'completed' THEN (SELECT MIN(x.occurred_at) FROM interactions x
 				WHERE x.account_id = i.account_id AND x.kind <> 'note' AND x.occurred_at >= h.completed_at
 				  AND (x.author_id = i.to_user_id OR EXISTS (SELECT 1 FROM interaction_participants p
@@ -109,7 +111,7 @@ func (s *Service) Inbox(ctx context.Context, actor staff.User) ([]Received, erro
 	for _, r := range rows {
 		it := r.Received
 		it.Account = ItemAccount{ID: r.AccountID, Name: r.AccountName, Tier: r.Tier, Status: r.AccountStatus,
-			AnnualValue: r.AnnualValue, Currency: r.Currency, OwnerID: r.OwnerID}
+			AnnualValue: r.AnnualValue, Currency: r.Currency, BaseValue: r.BaseValue, OwnerID: r.OwnerID}
 		it.From = names[r.DepartingUserID]
 		if it.Status == Completed && it.CompletedAt != nil {
 			done := it.CompletedAt.UTC()
@@ -123,6 +125,13 @@ func (s *Service) Inbox(ctx context.Context, actor staff.User) ([]Received, erro
 			it.Overdue = it.FirstContactAt == nil && now.After(due) && r.AccountStatus == accounts.StatusActive
 		}
 		out = append(out, it)
+	}
+	notes := make([]*Note, len(out))
+	for i := range out {
+		notes[i] = &out[i].Note
+	}
+	if err := keyContacts(db, notes); err != nil {
+		return nil, fmt.Errorf("inbox: %w", err)
 	}
 	waiting := func(r Received) bool { return r.Status == Completed && r.FirstContactAt == nil }
 	slices.SortStableFunc(out, func(a, b Received) int {
@@ -148,7 +157,7 @@ func (s *Service) Inbox(ctx context.Context, actor staff.User) ([]Received, erro
 			}
 			return 1
 		}
-		return cmp.Or(cmp.Compare(b.HandoverID, a.HandoverID), cmp.Compare(b.Account.AnnualValue, a.Account.AnnualValue),
+		return cmp.Or(cmp.Compare(b.HandoverID, a.HandoverID), cmp.Compare(b.Account.baseValue(), a.Account.baseValue()),
 			cmp.Compare(a.Account.Name, b.Account.Name))
 	})
 	return out, nil

@@ -9,6 +9,8 @@ import (
 
 	"golang.org/x/sync/errgroup"
 	"gorm.io/gorm"
+
+	"keyhold/internal/money"
 )
 
 // subject is one account as the scan sees it: its facts, and what the stored result needs.
@@ -38,13 +40,13 @@ func loadFacts(db *gorm.DB, now time.Time, ids []int64, parallel bool) (map[int6
 		CadenceDays     *int
 		LastContactedAt *time.Time
 		RenewalDate     *string
-		AnnualValue     int64
+		AnnualValue     int64 // in the base currency
 		OwnerStatus     *string
 	}
 	var accts []acct
 	where, args := scope("a.id")
 	err := eachRow(db, `SELECT a.id, a.tier, a.status, a.cadence_days, a.last_contacted_at, a.renewal_date,
-			a.annual_value, u.status AS owner_status
+			COALESCE(`+money.BaseValueSQL("a")+`, 0), u.status AS owner_status
 		FROM accounts a LEFT JOIN users u ON u.id = a.owner_id
 		WHERE a.deleted_at IS NULL`+where, args, func(r *sql.Rows) error {
 		var a acct

@@ -4,8 +4,11 @@ import (
 	"context"
 	"fmt"
 
+	"gorm.io/gorm"
+
 	"keyhold/internal/accounts"
 	"keyhold/internal/fault"
+	"keyhold/internal/money"
 	"keyhold/internal/store"
 )
 
@@ -21,6 +24,9 @@ type FlagFilter struct {
 // Flag is one flagged account with its health.
 type Flag struct {
 	Account accounts.Account `json:"account"`
+	// BaseValue is the account's annual value in the base currency (GET
+	// /api/v1/currencies names it); null while its currency has no rate.
+	BaseValue *int64 `json:"base_value"`
 	Report
 }
 
@@ -80,7 +86,7 @@ func (s *Service) Flags(ctx context.Context, acc *accounts.Service, f FlagFilter
 	}
 	p := f.Page.Normalized()
 	var recs []record
-	if err := q.Select("h.*").Order("h.risk_value DESC, h.score, h.account_id").Limit(p.Size).Offset(p.Offset()).
+	if err := q.Select("h.*, " + money.BaseValueSQL("a") + " AS base_value").Order("h.risk_value DESC, h.score, h.account_id").Limit(p.Size).Offset(p.Offset()).
 		Find(&recs).Error; err != nil {
 		return nil, 0, fmt.Errorf("list flags: %w", err)
 	}
@@ -106,7 +112,26 @@ func (s *Service) Flags(ctx context.Context, acc *accounts.Service, f FlagFilter
 		if err != nil {
 			return nil, 0, err
 		}
-		out = append(out, Flag{Account: byID[r.AccountID], Report: rep})
+		out = append(out, Flag{Account: byID[r.AccountID], BaseValue: r.BaseValue, Report: rep})
 	}
 	return out, total, nil
+}
+
+// Revalue recomputes, inside tx, the risk value of every scored account billed in one of
+// codes (nil: in any currency) after a change of rates: set-based, and only rows whose
+// value moves are written.
+func Revalue(ctx context.Context, tx *gorm.DB, codes []string) error {
+	sql := `UPDATE account_health SET risk_value = fresh.v
+		FROM (SELECT h.account_id, (? - h.score) * COALESCE(` + money.BaseValueSQL("a") + `, 0) AS v
+			FROM account_health h JOIN accounts a ON a.id = h.account_id%s) AS fresh
+		WHERE account_health.account_id = fresh.account_id AND account_health.risk_value <> fresh.v`
+	args := []any{MaxScore}
+	where := ""
+	if codes != nil {
+		where, args = " WHERE a.currency IN ?", append(args, codes)
+	}
+	if err := tx.WithContext(ctx).Exec(fmt.Sprintf(sql, where), args...).Error; err != nil {
+		return fmt.Errorf("revalue flags: %w", err)
+	}
+	return nil
 }

@@ -35,6 +35,7 @@ type record struct {
 	Level        Level
 	Neglected    bool
 	RiskValue    int64
+	BaseValue    *int64 `gorm:"->"` // read with the flag lists only
 	Reasons      string
 	ComputedAt   time.Time
 	LevelSince   time.Time

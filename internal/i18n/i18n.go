@@ -141,6 +141,20 @@ func (l Lang) DateString(s string) string {
 
 var symbols = map[string]string{"CNY": "¥", "USD": "US$", "EUR": "€", "HKD": "HK$", "SGD": "S$", "GBP": "£", "JPY": "JP¥"}
 
+var chineseNames = map[string]string{"CNY": "人民币", "USD": "美元", "EUR": "欧元", "HKD": "港元", "SGD": "新加坡元",
+	"GBP": "英镑", "JPY": "日元", "TWD": "新台币", "MOP": "澳门元", "KRW": "韩元", "AUD": "澳元", "CAD": "加元"}
+
+// Currency names a currency for the reader: its code in English ("CNY"), its name in
+// Chinese when it has a common one ("人民币"), else the code.
+func (l Lang) Currency(code string) string {
+	if l == Chinese {
+		if n, ok := chineseNames[code]; ok {
+			return n
+		}
+	}
+	return code
+}
+
 // Money formats a whole amount: "CNY 1,234,567" in English, "¥1,234,567" in Chinese.
 func (l Lang) Money(v int64, currency string) string {
 	n := Number(v)

@@ -16,6 +16,7 @@ import (
 	"keyhold/internal/accounts"
 	"keyhold/internal/audit"
 	"keyhold/internal/fault"
+	"keyhold/internal/money"
 	"keyhold/internal/staff"
 	"keyhold/internal/store"
 )
@@ -29,11 +30,12 @@ type Service struct {
 	db       *store.DB
 	now      func() time.Time
 	accounts *accounts.Service
+	money    *money.Service
 }
 
 // New returns a Service.
-func New(db *store.DB, now func() time.Time, acc *accounts.Service) *Service {
-	return &Service{db: db, now: now, accounts: acc}
+func New(db *store.DB, now func() time.Time, acc *accounts.Service, m *money.Service) *Service {
+	return &Service{db: db, now: now, accounts: acc, money: m}
 }
 
 // ChurnRecord is one loss of a customer, closed by a win-back if there is one.

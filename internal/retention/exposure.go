@@ -29,12 +29,14 @@ type SingleThreadedAccount struct {
 	OwnerName   string `json:"owner_name"`
 	AnnualValue int64  `json:"annual_value"`
 	Currency    string `json:"currency"`
+	Value       int64  `json:"value"` // AnnualValue in the report's currency
 	TeamSize    int    `json:"active_team_members"`
 }
 
 // ConcentrationReport is the coverage and concentration report.
 type ConcentrationReport struct {
 	Currency       string                  `json:"currency"`
+	Unconverted    []string                `json:"unconverted,omitempty"` // currencies without a rate, left out of the values
 	TotalKeyValue  int64                   `json:"total_key_value"`
 	Data           []OwnerExposure         `json:"data"`
 	SingleThreaded []SingleThreadedAccount `json:"single_threaded"`
@@ -42,12 +44,12 @@ type ConcentrationReport struct {
 
 // Concentration shows, per owner of active key accounts, their key accounts, key value
 // and share of all key value, and how much of it is single-threaded (fewer than two
-// active team members); the most exposed first. Values count in one currency.
+// active team members); the most exposed first. Values convert into one currency.
 func (s *Service) Concentration(ctx context.Context, actor staff.User, currency string) (ConcentrationReport, error) {
 	if err := canReport(actor); err != nil {
 		return ConcentrationReport{}, err
 	}
-	p, err := s.normalize(Period{Currency: currency})
+	p, err := s.normalize(ctx, Period{Currency: currency})
 	if err != nil {
 		return ConcentrationReport{}, err
 	}
@@ -83,10 +85,7 @@ func (s *Service) Concentration(ctx context.Context, actor staff.User, currency 
 		if r.Tier != "key" {
 			continue
 		}
-		value := int64(0)
-		if r.Currency == p.Currency {
-			value = r.AnnualValue
-		}
+		value := p.value(r.AnnualValue, r.Currency)
 		o.KeyAccounts++
 		o.KeyValue += value
 		out.TotalKeyValue += value
@@ -94,7 +93,7 @@ func (s *Service) Concentration(ctx context.Context, actor staff.User, currency 
 			o.SingleThreaded++
 			o.SingleThreadedValue += value
 			out.SingleThreaded = append(out.SingleThreaded, SingleThreadedAccount{AccountID: r.ID, Name: r.Name,
-				OwnerID: r.OwnerID, OwnerName: r.OwnerName, AnnualValue: r.AnnualValue, Currency: r.Currency, TeamSize: r.TeamSize})
+				OwnerID: r.OwnerID, OwnerName: r.OwnerName, AnnualValue: r.AnnualValue, Currency: r.Currency, Value: value, TeamSize: r.TeamSize})
 		}
 	}
 	for _, o := range by {
@@ -104,6 +103,7 @@ func (s *Service) Concentration(ctx context.Context, actor staff.User, currency 
 		o.Share = rate(o.KeyValue, out.TotalKeyValue)
 		out.Data = append(out.Data, *o)
 	}
+	out.Unconverted = p.Unconverted
 	sort.Slice(out.Data, func(i, j int) bool {
 		if out.Data[i].KeyValue != out.Data[j].KeyValue {
 			return out.Data[i].KeyValue > out.Data[j].KeyValue
@@ -112,8 +112,8 @@ func (s *Service) Concentration(ctx context.Context, actor staff.User, currency 
 	})
 	sort.Slice(out.SingleThreaded, func(i, j int) bool {
 		a, b := out.SingleThreaded[i], out.SingleThreaded[j]
-		if a.AnnualValue != b.AnnualValue {
-			return a.AnnualValue > b.AnnualValue
+		if a.Value != b.Value {
+			return a.Value > b.Value
 		}
 		return a.AccountID < b.AccountID
 	})

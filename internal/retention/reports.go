@@ -7,15 +7,29 @@ import (
 	"sort"
 
 	"keyhold/internal/fault"
+	"keyhold/internal/money"
 	"keyhold/internal/staff"
 )
 
 // Period is a report's time span, both days included, and the currency its values are
-// counted in (amounts in other currencies are never added in; their accounts still count).
+// counted in (the base currency unless asked otherwise): every amount converts into it
+// first. Amounts in a currency without a rate cannot be, and are left out of the values
+// (their accounts still count); Unconverted names those currencies.
 type Period struct {
-	From     string `json:"from"`
-	To       string `json:"to"`
-	Currency string `json:"currency"`
+	From        string   `json:"from"`
+	To          string   `json:"to"`
+	Currency    string   `json:"currency"`
+	Unconverted []string `json:"unconverted,omitempty"`
+	rates       money.Rates
+}
+
+// value converts amount into the period's currency: 0, and its currency noted in
+// Unconverted, when it has no rate.
+func (p *Period) value(amount int64, currency string) int64 {
+	t := money.Total{Currency: p.Currency, Unconverted: p.Unconverted}
+	p.rates.Add(&t, amount, currency)
+	p.Unconverted = t.Unconverted
+	return t.Value
 }
 
 // Groupings the retention report accepts.
@@ -29,8 +43,9 @@ func canReport(actor staff.User) error {
 	return nil
 }
 
-// normalize fills defaults — the last twelve months, in CNY — and checks the period.
-func (s *Service) normalize(p Period) (Period, error) {
+// normalize fills defaults — the last twelve months, in the base currency — and checks
+// the period.
+func (s *Service) normalize(ctx context.Context, p Period) (Period, error) {
 	today := s.now().UTC().Format(dateLayout)
 	if p.To == "" {
 		p.To = today
@@ -40,8 +55,13 @@ func (s *Service) normalize(p Period) (Period, error) {
 			p.From = t.AddDate(-1, 0, 1).Format(dateLayout)
 		}
 	}
+	rates, err := s.money.Rates(ctx)
+	if err != nil {
+		return p, err
+	}
+	p.rates = rates
 	if p.Currency == "" {
-		p.Currency = "CNY"
+		p.Currency = rates.Base
 	}
 	bad := fault.Collect{}
 	if _, ok := parseDate(p.From); !ok {
@@ -53,8 +73,10 @@ func (s *Service) normalize(p Period) (Period, error) {
 	if len(bad) == 0 && p.From > p.To {
 		bad.Add("from", "must not be after to")
 	}
-	if len(p.Currency) != 3 {
+	if code, ok := money.NormalizeCode(p.Currency); !ok {
 		bad.Add("currency", "must be a three-letter currency code such as CNY or USD")
+	} else if p.Currency = code; !rates.Has(code) {
+		bad.Add("currency", "has no exchange rate; choose a currency an admin has set a rate for")
 	}
 	return p, bad.Err()
 }
@@ -139,7 +161,7 @@ func (s *Service) Retention(ctx context.Context, actor staff.User, p Period, gro
 	if err := canReport(actor); err != nil {
 		return RetentionReport{}, err
 	}
-	p, err := s.normalize(p)
+	p, err := s.normalize(ctx, p)
 	if groupBy == "" {
 		groupBy = "tier"
 	}
@@ -195,14 +217,10 @@ func (s *Service) Retention(ctx context.Context, actor staff.User, p Period, gro
 		}
 		for _, r := range []*RetentionRow{row, &total} {
 			r.AccountsAtStart++
-			if a.Currency == p.Currency {
-				r.ValueAtStart += a.AnnualValue
-			}
+			r.ValueAtStart += p.value(a.AnnualValue, a.Currency)
 			if churned != nil {
 				r.Churned++
-				if churned.Currency == p.Currency {
-					r.ValueChurned += churned.AnnualValue
-				}
+				r.ValueChurned += p.value(churned.AnnualValue, churned.Currency)
 			}
 			if atEnd {
 				r.Retained++
@@ -254,7 +272,7 @@ func (s *Service) ChurnReasons(ctx context.Context, actor staff.User, p Period) 
 	if err := canReport(actor); err != nil {
 		return ReasonsReport{}, err
 	}
-	p, err := s.normalize(p)
+	p, err := s.normalize(ctx, p)
 	if err != nil {
 		return ReasonsReport{}, err
 	}
@@ -286,14 +304,11 @@ func (s *Service) ChurnReasons(ctx context.Context, actor staff.User, p Period) 
 			} else {
 				x.Involuntary++
 			}
-			if r.Currency == p.Currency {
-				x.Value += r.AnnualValue
-			}
+			v := p.value(r.AnnualValue, r.Currency)
+			x.Value += v
 			if r.Tier == "key" {
 				x.KeyAccounts++
-				if r.Currency == p.Currency {
-					x.KeyValue += r.AnnualValue
-				}
+				x.KeyValue += v
 			}
 		}
 		if r.Competitor != "" {

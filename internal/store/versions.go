@@ -17,6 +17,7 @@ type Versions struct {
 	Flags    int64 // which accounts are flagged, and at what level
 	Users    int64 // users and signed-out tokens
 	Cadence  int64 // cadence policies
+	Currency int64 // currencies and their rates
 }
 
 // versionsSQL reads every counter in one row, so that the hottest query of all (every
@@ -27,7 +28,8 @@ const versionsSQL = `SELECT
 	COALESCE(MAX(CASE name WHEN 'teams' THEN n END), 0),
 	COALESCE(MAX(CASE name WHEN 'flags' THEN n END), 0),
 	COALESCE(MAX(CASE name WHEN 'users' THEN n END), 0),
-	COALESCE(MAX(CASE name WHEN 'cadence' THEN n END), 0)
+	COALESCE(MAX(CASE name WHEN 'cadence' THEN n END), 0),
+	COALESCE(MAX(CASE name WHEN 'currencies' THEN n END), 0)
 FROM data_versions`
 
 // readOnce is the counters of a request that only reads, read at most once.
@@ -50,7 +52,7 @@ func ReadOnly(ctx context.Context) context.Context {
 	return context.WithValue(ctx, readOnceKey{}, &readOnce{})
 }
 
-// Versions reads the current change counters: one prepared query on a table of six rows,
+// Versions reads the current change counters: one prepared query on a table of seven rows,
 // or none when ctx is a read-only request that read them already.
 func (db *DB) Versions(ctx context.Context) (Versions, error) {
 	if r, ok := ctx.Value(readOnceKey{}).(*readOnce); ok {
@@ -66,7 +68,7 @@ func (db *DB) readVersions(ctx context.Context) (Versions, error) {
 		return Versions{}, fmt.Errorf("read data versions: %w", db.versionsErr)
 	}
 	var v Versions
-	err := db.versionsStmt.QueryRowContext(ctx).Scan(&v.Accounts, &v.Due, &v.Teams, &v.Flags, &v.Users, &v.Cadence)
+	err := db.versionsStmt.QueryRowContext(ctx).Scan(&v.Accounts, &v.Due, &v.Teams, &v.Flags, &v.Users, &v.Cadence, &v.Currency)
 	if err != nil {
 		return Versions{}, fmt.Errorf("read data versions: %w", err)
 	}

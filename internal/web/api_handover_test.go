@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -854,5 +855,56 @@ func TestLeavingManagerAndBackdatedIntro(t *testing.T) {
 		"summary": "Long ago", "participant_ids": []int64{tm.r3.ID}, "occurred_at": "2026-01-05T09:00:00Z"})
 	if old.Status != 422 || old.field(t, "occurred_at") == "" {
 		t.Errorf("a backdated introduction: %d %s", old.Status, old.Body)
+	}
+}
+
+// The transfer note is structured: key contacts chosen from the account's own contacts,
+// open issues, agreements and pricing, free text. Each part is checked, a refused change
+// writes nothing, and every change of the note is in the account's history.
+func TestStructuredTransferNote(t *testing.T) {
+	ts := newTestServer(t)
+	tm := newTeam(t, ts)
+	acc := ts.mustCreateAccount(tm.leaver.Token, map[string]any{"name": "Harbour Freight", "tier": "key", "annual_value": 500})
+	other := ts.mustCreateAccount(tm.r3.Token, map[string]any{"name": "Quay Traders", "tier": "growth"})
+	zhao := id(ts.must(201, "POST", path("/api/v1/accounts/%d/contacts", acc), tm.leaver.Token, map[string]any{"name": "Zhao Min", "decision_maker": true}))
+	stranger := id(ts.must(201, "POST", path("/api/v1/accounts/%d/contacts", other), tm.r3.Token, map[string]any{"name": "Qian Lei"}))
+	h := ts.must(201, "POST", "/api/v1/handovers", tm.mgr.Token, map[string]any{"departing_user_id": tm.leaver.ID, "last_day": "2026-03-31"})
+	item := path("/api/v1/handovers/%d/items/%d", id(h), num(itemFor(h, acc)["id"]))
+	leaver := ts.login(tm.leaver.Email, testPassword)
+
+	for _, body := range []map[string]any{
+		{"key_contact_ids": []int64{stranger}, "open_issues": "lost if refused"},
+		{"key_contact_ids": []int64{zhao, 999999}},
+		{"agreements": strings.Repeat("协", 5001)},
+		{"open_issues": strings.Repeat("x", 5001)},
+	} {
+		if r := ts.call("PATCH", item, leaver, body); r.Status != http.StatusUnprocessableEntity {
+			t.Errorf("%.60v: %d", body, r.Status)
+		}
+	}
+	it := itemFor(ts.must(200, "GET", path("/api/v1/handovers/%d", id(h)), tm.mgr.Token, nil), acc)
+	if it["open_issues"] != "" || len(it["key_contact_ids"].([]any)) != 0 || len(it["gaps"].([]any)) == 0 {
+		t.Fatalf("a refused note was written: %v", it)
+	}
+	if r := ts.call("PATCH", item, tm.r3.Token, map[string]any{"open_issues": "not mine"}); r.Status != http.StatusForbidden {
+		t.Errorf("another rep writes the note: %d", r.Status)
+	}
+
+	// Key contacts alone are a note already: the gap closes.
+	after := ts.must(200, "PATCH", item, leaver, map[string]any{"key_contact_ids": []int64{zhao, zhao}})
+	it = itemFor(after, acc)
+	if ids := it["key_contact_ids"].([]any); len(ids) != 1 || slices.Contains(it["gaps"].([]any), any("transfer_note")) {
+		t.Fatalf("with a key contact: %v", it)
+	}
+	ts.must(200, "PATCH", item, leaver, map[string]any{"open_issues": "Credit note for March", "agreements": "5% off until June"})
+	it = itemFor(ts.must(200, "GET", path("/api/v1/handovers/%d", id(h)), tm.mgr.Token, nil), acc)
+	if it["open_issues"] != "Credit note for March" || it["agreements"] != "5% off until June" || len(it["key_contacts"].([]any)) != 1 {
+		t.Fatalf("parts left unset changed: %v", it)
+	}
+	var versions []string
+	ts.App.DB.Read.Raw("SELECT after_json FROM audit_entries WHERE action = 'handover.note' AND account_id = ? ORDER BY id", acc).Scan(&versions)
+	if len(versions) != 2 || !strings.Contains(versions[0], fmt.Sprintf(`"key_contact_ids":[%d]`, zhao)) ||
+		!strings.Contains(versions[1], `"agreements":"5% off until June"`) {
+		t.Fatalf("the note's history: %v", versions)
 	}
 }

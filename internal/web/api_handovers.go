@@ -8,6 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"keyhold/internal/accounts"
 	"keyhold/internal/handover"
 	"keyhold/internal/opt"
 )
@@ -88,14 +89,20 @@ func (s *server) apiUpdateHandoverItem(c *gin.Context) {
 		return
 	}
 	var in struct {
-		ToUserID         opt.Field[int64]  `json:"to_user_id"`
-		TransferNote     opt.Field[string] `json:"transfer_note"`
-		CustomerNotified opt.Field[bool]   `json:"customer_notified"`
+		ToUserID         opt.Field[int64]   `json:"to_user_id"`
+		TransferNote     opt.Field[string]  `json:"transfer_note"`
+		KeyContactIDs    opt.Field[[]int64] `json:"key_contact_ids"`
+		OpenIssues       opt.Field[string]  `json:"open_issues"`
+		Agreements       opt.Field[string]  `json:"agreements"`
+		CustomerNotified opt.Field[bool]    `json:"customer_notified"`
 	}
 	if !bindJSON(c, &in) {
 		return
 	}
-	h, err := s.Handover.UpdateItem(c.Request.Context(), currentUser(c), id, itemID, handover.ItemPatch(in))
+	h, err := s.Handover.UpdateItem(c.Request.Context(), currentUser(c), id, itemID, handover.ItemPatch{
+		ToUserID: in.ToUserID, CustomerNotified: in.CustomerNotified,
+		NotePatch: handover.NotePatch{TransferNote: in.TransferNote, KeyContactIDs: in.KeyContactIDs,
+			OpenIssues: in.OpenIssues, Agreements: in.Agreements}})
 	respondHandover(c, http.StatusOK, h, err)
 }
 
@@ -203,7 +210,7 @@ func (s *server) apiHandoverReport(c *gin.Context) {
 // handoverCSV is one row per account handed over.
 func handoverCSV(r handover.Report) ([]string, [][]string) {
 	header := []string{"account_id", "account", "tier", "annual_value", "currency", "role", "from_user", "successor_id",
-		"successor", "transfer_note", "intro_logged", "customer_notified", "status", "forced", "gaps", "health_score",
+		"successor", "transfer_note", "key_contacts", "open_issues", "agreements", "intro_logged", "customer_notified", "status", "forced", "gaps", "health_score",
 		"health_level", "successor_first_contact_at", "days_to_first_contact", "outcome_30", "outcome_60", "outcome_90"}
 	from := ""
 	if r.Departing != nil {
@@ -212,7 +219,7 @@ func handoverCSV(r handover.Report) ([]string, [][]string) {
 	var rows [][]string
 	for _, it := range r.Items {
 		row := []string{strconv.FormatInt(it.AccountID, 10), "", "", "", "", string(it.Role), from, "", "",
-			it.TransferNote, strconv.FormatBool(it.IntroLogged), strconv.FormatBool(it.CustomerNotified), it.Status,
+			it.TransferNote, contactNames(it.KeyContacts), it.OpenIssues, it.Agreements, strconv.FormatBool(it.IntroLogged), strconv.FormatBool(it.CustomerNotified), it.Status,
 			strconv.FormatBool(it.Forced), strings.Join(it.Gaps, " "), "", it.Level, "", "", it.Outcome30, it.Outcome60, it.Outcome90}
 		if a := it.Account; a != nil {
 			row[1], row[2], row[3], row[4] = a.Name, string(a.Tier), strconv.FormatInt(a.AnnualValue, 10), a.Currency
@@ -221,11 +228,11 @@ func handoverCSV(r handover.Report) ([]string, [][]string) {
 			row[7], row[8] = strconv.FormatInt(it.Successor.ID, 10), it.Successor.Name
 		}
 		if it.Score != nil {
-			row[15] = strconv.Itoa(*it.Score)
+			row[18] = strconv.Itoa(*it.Score)
 		}
 		if it.SuccessorFirstContactAt != nil {
-			row[17] = it.SuccessorFirstContactAt.UTC().Format("2006-01-02T15:04:05Z")
-			row[18] = strconv.Itoa(*it.DaysToFirstContact)
+			row[20] = it.SuccessorFirstContactAt.UTC().Format("2006-01-02T15:04:05Z")
+			row[21] = strconv.Itoa(*it.DaysToFirstContact)
 		}
 		rows = append(rows, row)
 	}
@@ -260,4 +267,16 @@ func respondHandover(c *gin.Context, status int, h handover.Handover, err error)
 	to := min(from+handoverItemsPerPage, len(h.Items))
 	c.JSON(status, handoverBody{Handover: h, Items: h.Items[from:to], ItemsTotal: len(h.Items), ItemsPage: page,
 		ItemsPerPage: handoverItemsPerPage})
+}
+
+// contactNames lists contacts as "name (title)" separated by semicolons, for a CSV cell.
+func contactNames(cs []accounts.Contact) string {
+	parts := make([]string, len(cs))
+	for i, c := range cs {
+		parts[i] = c.Name
+		if c.Title != "" {
+			parts[i] += " (" + c.Title + ")"
+		}
+	}
+	return strings.Join(parts, "; ")
 }

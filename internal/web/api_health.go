@@ -68,13 +68,14 @@ func (s *server) apiFlags(c *gin.Context) {
 		return
 	}
 	type item struct {
-		Account accounts.Account `json:"account"`
+		Account   accounts.Account `json:"account"`
+		BaseValue *int64           `json:"base_value"`
 		apiHealth
 	}
 	l := langOf(c)
 	out := make([]item, len(flags))
 	for i, fl := range flags {
-		out[i] = item{Account: fl.Account, apiHealth: toAPIHealth(l, fl.Report)}
+		out[i] = item{Account: fl.Account, BaseValue: fl.BaseValue, apiHealth: toAPIHealth(l, fl.Report)}
 	}
 	respondList(c, f.Page, out, total, nil)
 }

@@ -56,6 +56,10 @@ func (s *server) apiRoutes(api *gin.RouterGroup) {
 
 	a.GET("/cadence-policies", s.apiPolicies)
 	a.PUT("/cadence-policies/:tier", s.apiSetPolicy)
+	a.GET("/currencies", s.apiCurrencies)
+	a.GET("/currencies/:code", s.apiCurrency)
+	a.PUT("/currencies/:code", s.apiSetCurrency)
+	a.DELETE("/currencies/:code", s.apiDeleteCurrency)
 	a.GET("/flags", s.apiFlags)
 	a.GET("/me/agenda", s.apiAgenda)
 	a.GET("/me/handover", s.apiMyHandover)

@@ -51,7 +51,7 @@ func TestBrowserHandoverJourney(t *testing.T) {
 			t.Errorf("account %d: the select shows %q, the proposal is %s", acc, got, want)
 		}
 	}
-	if !c.eval(textIn(fmt.Sprintf("#to-%d optgroup option", item(key)), "Liu Yang (accounts: 0, key: 0, value: 0)")) {
+	if !c.eval(textIn(fmt.Sprintf("#to-%d optgroup option", item(key)), "Liu Yang (accounts: 0, key: 0, value: CNY 0)")) || !c.eval(textIn("#candidates", "Who can take over")) {
 		t.Error("the candidates do not show their load")
 	}
 

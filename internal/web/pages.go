@@ -42,6 +42,8 @@ func funcsFor(l i18n.Lang) template.FuncMap {
 		// label translates a code such as a tier or a role: label "tier" "key".
 		"label": func(group string, code any) string { return l.T(group + "." + fmt.Sprint(code)) },
 		"msg":   l.Text,
+		// currency names a currency code for the reader: "USD", or "美元" in Chinese.
+		"currency": l.Currency,
 		"date": func(t *time.Time) string {
 			if t == nil {
 				return ""

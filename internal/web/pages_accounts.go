@@ -29,7 +29,7 @@ type homeView struct {
 	Mine         []accounts.Account
 	MineTotal    int64
 	MineLink     string
-	Flags        []flagRow // a rep's own flagged accounts, worst first
+	Flags        flagTable // a rep's own flagged accounts, worst first
 	FlagsTotal   int64
 	Renewals     []accounts.Renewal
 	Complaints   []retention.Complaint
@@ -92,7 +92,9 @@ func (s *server) homePage(c *gin.Context) {
 		if err == nil {
 			var flags []health.Flag
 			flags, v.FlagsTotal, err = s.Health.Flags(ctx, s.Accounts, health.FlagFilter{OwnerID: u.ID, Page: page})
-			v.Flags = s.flagRows(c, flags)
+			if err == nil {
+				v.Flags, err = s.flagRows(c, flags)
+			}
 		}
 	}
 	if err != nil {

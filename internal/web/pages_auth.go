@@ -71,6 +71,10 @@ func (s *server) pageRoutes(r *gin.Engine) {
 	admin.POST("/users/:id", s.editUserSubmit)
 	admin.GET("/cadence", s.cadencePage)
 	admin.POST("/cadence/:tier", s.cadenceSubmit)
+	admin.GET("/currencies", s.currenciesPage)
+	admin.POST("/currencies", s.currencySubmit)
+	admin.POST("/currencies/:code/base", s.baseCurrencySubmit)
+	admin.POST("/currencies/:code/delete", s.deleteCurrencySubmit)
 }
 
 // requireAdmin keeps the admin pages to admins.

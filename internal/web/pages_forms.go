@@ -53,6 +53,7 @@ type accountFormView struct {
 	Action  string
 	Cancel  string
 	Tiers   []accounts.Tier
+	Codes   []string // currencies with a rate, offered for the currency field
 }
 
 var accountFields = []string{"name", "tier", "industry", "region", "channel", "annual_value", "currency",
@@ -60,7 +61,7 @@ var accountFields = []string{"name", "tier", "industry", "region", "channel", "a
 
 func (s *server) newAccountPage(c *gin.Context) {
 	s.render(c, "account_form", pageData{Nav: "accounts",
-		Data: accountFormView{Action: "/accounts", Cancel: "/accounts", Tiers: accounts.Tiers},
+		Data: s.withCodes(c, accountFormView{Action: "/accounts", Cancel: "/accounts", Tiers: accounts.Tiers}),
 		Form: map[string]string{"tier": string(accounts.TierStandard), "currency": "CNY",
 			"customer_since": s.Now().UTC().Format(accounts.DateLayout)}})
 }
@@ -93,7 +94,7 @@ func (s *server) accountFormError(c *gin.Context, v accountFormView, form map[st
 		s.pageError(c, err)
 		return
 	}
-	s.renderStatus(c, http.StatusUnprocessableEntity, "account_form", pageData{Nav: "accounts", Data: v,
+	s.renderStatus(c, http.StatusUnprocessableEntity, "account_form", pageData{Nav: "accounts", Data: s.withCodes(c, v),
 		Form: form, Errors: fields, Message: msg})
 }
 
@@ -117,7 +118,16 @@ func (s *server) editAccountPage(c *gin.Context) {
 	if a.CadenceOverride != nil {
 		form["cadence_days"] = strconv.Itoa(*a.CadenceOverride)
 	}
-	s.render(c, "account_form", pageData{Nav: "accounts", Data: editAccountView(id), Form: form})
+	s.render(c, "account_form", pageData{Nav: "accounts", Data: s.withCodes(c, editAccountView(id)), Form: form})
+}
+
+// withCodes adds the currencies to offer (none, if they cannot be read: the field still
+// takes a code, and the domain refuses one without a rate).
+func (s *server) withCodes(c *gin.Context, v accountFormView) accountFormView {
+	if rates, err := s.Money.Rates(c.Request.Context()); err == nil {
+		v.Codes = rates.Codes()
+	}
+	return v
 }
 
 func editAccountView(id int64) accountFormView {

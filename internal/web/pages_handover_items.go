@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -64,10 +65,7 @@ func (s *server) handoverItemSubmit(c *gin.Context) {
 			patch.ToUserID.Set, patch.ToUserID.Null = true, true // nobody: the role ends
 		}
 	}
-	if v, sent := c.GetPostForm("transfer_note"); sent {
-		form["transfer_note"] = v
-		patch.TransferNote.Set, patch.TransferNote.Value = true, v
-	}
+	patch.NotePatch = notePatch(c, form, p)
 	// The form sends "false" and, when ticked, "true" as well.
 	if vals := c.PostFormArray("customer_notified"); len(vals) > 0 {
 		patch.CustomerNotified.Set, patch.CustomerNotified.Value = true, slices.Contains(vals, "true")
@@ -147,4 +145,40 @@ func (s *server) handoverAssignSubmit(c *gin.Context) {
 		_, err = s.Handover.Assign(ctx, actor, id, ids, to)
 	}
 	s.handoverAction(c, id, form, handoverFocus{Checked: ids}, err, "#items")
+}
+
+// notePatch reads a transfer note form: the parts it sent change, and what was typed goes
+// into form (for the form shown again with its errors). The key contacts are checkboxes:
+// key_contacts_sent says the list was on the form, so that unticking every box clears it.
+func notePatch(c *gin.Context, form map[string]string, p parsed) handover.NotePatch {
+	var n handover.NotePatch
+	for name, dst := range map[string]*opt.Field[string]{"transfer_note": &n.TransferNote,
+		"open_issues": &n.OpenIssues, "agreements": &n.Agreements} {
+		if v, sent := c.GetPostForm(name); sent {
+			form[name] = v
+			*dst = opt.Of(v)
+		}
+	}
+	if c.PostForm("key_contacts_sent") != "" {
+		ids := []int64{}
+		for _, v := range c.PostFormArray("key_contact_ids") {
+			if id, err := strconv.ParseInt(v, 10, 64); err == nil {
+				ids = append(ids, id)
+			} else {
+				fault.Collect(p).Add("key_contact_ids", "must be contacts of this account")
+			}
+		}
+		form["key_contact_ids"] = joinIDs(ids)
+		n.KeyContactIDs = opt.Of(ids)
+	}
+	return n
+}
+
+// joinIDs writes ids as "1,2,3" (how a form keeps a list of ticked boxes).
+func joinIDs(ids []int64) string {
+	parts := make([]string, len(ids))
+	for i, id := range ids {
+		parts[i] = strconv.FormatInt(id, 10)
+	}
+	return strings.Join(parts, ",")
 }

@@ -12,7 +12,6 @@ import (
 	"keyhold/internal/accounts"
 	"keyhold/internal/fault"
 	"keyhold/internal/handover"
-	"keyhold/internal/opt"
 	"keyhold/internal/retention"
 	"keyhold/internal/store"
 )
@@ -22,8 +21,19 @@ import (
 
 type myHandoverView struct {
 	H     handover.Handover
-	Items []handover.Item // key accounts first, then by value
-	Saved int64           // the item whose note was just saved
+	Items []myItemRow // key accounts first, then by value
+	Saved int64       // the item whose note was just saved
+}
+
+// myItemRow is one item with its note's form: the account's contacts to choose the key
+// people from, and what the fields show (the note as saved, or as typed or drafted when
+// the form comes back).
+type myItemRow struct {
+	handover.Item
+	Contacts []accounts.Contact
+	Fields   map[string]string // what the note's fields show
+	Keys     map[int64]bool    // the key contacts ticked
+	Mine     bool              // the form that came back is this item's
 }
 
 // myHandover loads the actor's open handover, nil when they have none.
@@ -54,65 +64,60 @@ func (s *server) myHandoverPage(c *gin.Context) {
 	saved, _ := strconv.ParseInt(c.Query("saved"), 10, 64)
 	d := pageData{}
 	if draft, _ := strconv.ParseInt(c.Query("draft"), 10, 64); draft != 0 {
-		text, err := s.draftNote(c, draft)
+		form, err := s.draftNote(c, draft)
 		if err != nil {
 			s.pageError(c, err)
 			return
 		}
-		d.Form = map[string]string{"item_id": strconv.FormatInt(draft, 10), "what": "note", "transfer_note": text, "drafted": "1"}
+		form["item_id"], form["what"], form["drafted"] = strconv.FormatInt(draft, 10), "note", "1"
+		d.Form = form
 	}
 	s.showMyHandover(c, http.StatusOK, d, saved)
 }
 
 // draftNote drafts an item's transfer note from its account's record, for the person
-// leaving to correct and complete: who the contacts are, the next steps still open, the
-// open complaints, the renewal, and the latest contacts. Nothing is saved.
-func (s *server) draftNote(c *gin.Context, itemID int64) (string, error) {
+// leaving to correct and complete: the decision-makers as key contacts (else the first
+// three contacts), the next steps still open and the open complaints as open issues, the
+// renewal and the value under agreements, and the latest contacts as the free text.
+// Nothing is saved.
+func (s *server) draftNote(c *gin.Context, itemID int64) (map[string]string, error) {
 	h, err := s.mustMyHandover(c)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	i := slices.IndexFunc(h.Items, func(it handover.Item) bool { return it.ID == itemID })
 	if i < 0 {
-		return "", fault.NotFound("handover item", itemID)
+		return nil, fault.NotFound("handover item", itemID)
 	}
 	ctx, acc, l := c.Request.Context(), h.Items[i].AccountID, langOf(c)
 	a, err := s.Accounts.Get(ctx, acc)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	contacts, err := s.Accounts.Contacts(ctx, acc)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	recent, _, err := s.Accounts.Interactions(ctx, acc, store.Page{Number: 1, Size: 20})
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	complaints, err := s.Retention.Complaints(ctx, acc)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	var b strings.Builder
-	line := func(label string, parts []string) {
-		if len(parts) > 0 {
-			b.WriteString(l.T(label) + "\n")
-			for _, p := range parts {
-				b.WriteString("- " + p + "\n")
-			}
-		}
-	}
-	var people, steps, open, latest []string
-	for _, ct := range contacts[:min(len(contacts), 6)] {
-		p := ct.Name
-		if ct.Title != "" {
-			p += ", " + ct.Title
-		}
+	var keys []int64
+	for _, ct := range contacts {
 		if ct.DecisionMaker {
-			p += " (" + l.T("draft.decision_maker") + ")"
+			keys = append(keys, ct.ID)
 		}
-		people = append(people, p)
 	}
+	if len(keys) == 0 {
+		for _, ct := range contacts[:min(len(contacts), 3)] {
+			keys = append(keys, ct.ID)
+		}
+	}
+	var issues, agreements, latest []string
 	today := s.Now().UTC().Format("2006-01-02")
 	for _, it := range recent {
 		if it.NextStep != "" && (it.NextStepDue == nil || *it.NextStepDue >= today) {
@@ -120,26 +125,27 @@ func (s *server) draftNote(c *gin.Context, itemID int64) (string, error) {
 			if it.NextStepDue != nil {
 				due = l.DateString(*it.NextStepDue) + ": "
 			}
-			steps = append(steps, due+it.NextStep)
+			issues = append(issues, "- "+due+it.NextStep)
 		}
 		if it.Kind != accounts.KindNote && len(latest) < 5 {
-			latest = append(latest, l.Date(it.OccurredAt)+" · "+l.T("kind."+string(it.Kind))+": "+it.Summary)
+			latest = append(latest, "- "+l.Date(it.OccurredAt)+" · "+l.T("kind."+string(it.Kind))+": "+it.Summary)
 		}
 	}
 	for _, cp := range complaints {
 		if cp.Status == retention.ComplaintOpen {
-			open = append(open, l.T("severity."+cp.Severity)+": "+cp.Summary)
+			issues = append(issues, "- "+l.T("draft.complaint", l.T("severity."+cp.Severity), cp.Summary))
 		}
 	}
-	line("draft.contacts", people)
-	line("draft.next_steps", steps)
-	line("draft.complaints", open)
 	if a.RenewalDate != nil {
-		b.WriteString(l.T("draft.renewal", l.DateString(*a.RenewalDate)) + "\n")
+		agreements = append(agreements, "- "+l.T("draft.renewal", l.DateString(*a.RenewalDate)))
 	}
-	line("draft.latest", latest)
-	b.WriteString(l.T("draft.agreements") + "\n- \n")
-	return strings.TrimSpace(b.String()), nil
+	agreements = append(agreements, "- "+l.T("draft.value", l.Money(a.AnnualValue, a.Currency)), "- "+l.T("draft.pricing"))
+	text := ""
+	if len(latest) > 0 {
+		text = l.T("draft.latest") + "\n" + strings.Join(latest, "\n")
+	}
+	return map[string]string{"key_contact_ids": joinIDs(keys), "open_issues": strings.Join(issues, "\n"),
+		"agreements": strings.Join(agreements, "\n"), "transfer_note": text}, nil
 }
 
 func (s *server) showMyHandover(c *gin.Context, status int, d pageData, saved int64) {
@@ -152,16 +158,51 @@ func (s *server) showMyHandover(c *gin.Context, status int, d pageData, saved in
 	// valuable first.
 	all := slices.Clone(h.Items)
 	slices.SortStableFunc(all, handover.ByImportance)
+	contacts, err := s.Accounts.ContactsOf(c.Request.Context(), handoverAccounts(all))
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	rows := make([]myItemRow, len(all))
+	for i, it := range all {
+		r := myItemRow{Item: it, Contacts: contacts[it.AccountID], Keys: map[int64]bool{},
+			Fields: map[string]string{"transfer_note": it.TransferNote, "open_issues": it.OpenIssues,
+				"agreements": it.Agreements, "key_contact_ids": joinIDs(it.KeyContactIDs)}}
+		if r.Mine = d.Form["item_id"] == strconv.FormatInt(it.ID, 10); r.Mine && d.Form["what"] == "note" {
+			for k, v := range d.Form {
+				r.Fields[k] = v
+			}
+		}
+		for _, part := range strings.Split(r.Fields["key_contact_ids"], ",") {
+			if id, err := strconv.ParseInt(part, 10, 64); err == nil {
+				r.Keys[id] = true
+			}
+		}
+		rows[i] = r
+	}
 	d.Nav = "home"
-	d.Data = myHandoverView{H: h, Items: all, Saved: saved}
+	d.Data = myHandoverView{H: h, Items: rows, Saved: saved}
 	s.renderStatus(c, status, "my_handover", d)
+}
+
+// handoverAccounts lists the accounts of items.
+func handoverAccounts(items []handover.Item) []int64 {
+	ids := make([]int64, len(items))
+	for i, it := range items {
+		ids[i] = it.AccountID
+	}
+	return ids
 }
 
 // myNoteSubmit saves the transfer note of one item of the actor's handover.
 func (s *server) myNoteSubmit(c *gin.Context) {
-	s.myItemForm(c, "note", []string{"transfer_note"}, func(h handover.Handover, itemID int64, form map[string]string) error {
-		_, err := s.Handover.UpdateItem(c.Request.Context(), currentUser(c), h.ID, itemID,
-			handover.ItemPatch{TransferNote: opt.Of(form["transfer_note"])})
+	s.myItemForm(c, "note", nil, func(h handover.Handover, itemID int64, form map[string]string) error {
+		p := parsed{}
+		patch := handover.ItemPatch{NotePatch: notePatch(c, form, p)}
+		if err := p.merge(nil); err != nil {
+			return err
+		}
+		_, err := s.Handover.UpdateItem(c.Request.Context(), currentUser(c), h.ID, itemID, patch)
 		return err
 	})
 }

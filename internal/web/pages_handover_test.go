@@ -72,6 +72,7 @@ func TestHandoverWizardForms(t *testing.T) {
 	ts := newTestServer(t)
 	tm := newTeam(t, ts)
 	key1 := ts.mustCreateAccount(tm.leaver.Token, map[string]any{"name": "Key One", "tier": "key", "annual_value": 1000})
+	ts.must(200, "PUT", "/api/v1/currencies/USD", tm.admin, map[string]any{"rate_to_base": 7})
 	key2 := ts.mustCreateAccount(tm.leaver.Token, map[string]any{"name": "Key Two", "tier": "key", "annual_value": 500, "currency": "USD"})
 	std := ts.mustCreateAccount(tm.leaver.Token, map[string]any{"name": "Standard One", "tier": "standard", "annual_value": 10})
 	other := ts.mustCreateAccount(tm.r4.Token, map[string]any{"name": "Someone Else's", "tier": "growth"})
@@ -120,8 +121,8 @@ func TestHandoverWizardForms(t *testing.T) {
 	t.Run("the wizard shows proposals with each candidate's load", func(t *testing.T) {
 		r := mgr.get(loc)
 		wantPage(t, "draft", r, 200, "Handover: Zhang Wei", "Draft", "Key One", "Key Two", "Standard One",
-			`<optgroup label="Same team">`, "Amy Chen (accounts: 0, key: 0, value: 0)", "Liu Yang (accounts: 0, key: 0, value: 0)",
-			"Sarah Lim (accounts: 1, key: 0, value: 0)", `id="bulk-assign"`, `form="bulk-assign"`, `id="start-form"`,
+			`<optgroup label="Same team">`, "Amy Chen (accounts: 0, key: 0, value: CNY 0)", "Liu Yang (accounts: 0, key: 0, value: CNY 0)",
+			"Sarah Lim (accounts: 1, key: 0, value: CNY 0)", `id="bulk-assign"`, `form="bulk-assign"`, `id="start-form"`,
 			"0% of the checklist done", "<details")
 		// The proposal is preselected: the first owned key account goes to a rep with nothing.
 		prop := num(itemFor(h, key1)["proposed_to_user_id"])
@@ -238,7 +239,7 @@ func TestHandoverWizardForms(t *testing.T) {
 
 	t.Run("report", func(t *testing.T) {
 		r := mgr.get(loc + "/report")
-		wantPage(t, "report", r, 200, "Handover report: Zhang Wei", "31 Mar 2026", "CNY 1,010", "USD 500",
+		wantPage(t, "report", r, 200, "Handover report: Zhang Wei", "31 Mar 2026", "CNY 4,510", "(CNY 1,010 + USD 500)",
 			"Completed with gaps", "Customer on holiday until May", "Key Two", "Liu Yang", "Pending",
 			"Accounts viewed", "Someone Else&#39;s", "Handover report "+hid, "refused",
 			`href="/handovers/`+hid+`/report.csv"`, `href="/api/v1/handovers/`+hid+`/report"`)
@@ -361,8 +362,11 @@ func TestHandoverReportCarriesNotesAndSignatures(t *testing.T) {
 	ts.must(200, "PATCH", path("/api/v1/handovers/%d/items/%d", id(h), num(itemFor(h, acc)["id"])), tm.mgr.Token, map[string]any{"to_user_id": tm.r3.ID})
 	ts.must(200, "PATCH", path("/api/v1/handovers/%d/items/%d", id(h), num(itemFor(h, other)["id"])), tm.mgr.Token, map[string]any{"to_user_id": tm.r4.ID})
 	leaver := ts.login(tm.leaver.Email, testPassword)
+	zhao := id(ts.must(201, "POST", path("/api/v1/accounts/%d/contacts", acc), leaver,
+		map[string]any{"name": "Zhao Min", "title": "Procurement Director", "phone": "+86 20 5555 0101", "decision_maker": true}))
 	ts.must(200, "PATCH", path("/api/v1/handovers/%d/items/%d", id(h), num(itemFor(h, acc)["id"])), leaver,
-		map[string]any{"transfer_note": "Ms Zhao decides.\nRenewal in May; 5% discount agreed."})
+		map[string]any{"transfer_note": "Ms Zhao decides.\nRenewal in May; 5% discount agreed.", "key_contact_ids": []int64{zhao},
+			"open_issues": "Two late deliveries in March", "agreements": "Framework contract to 2027"})
 	if r := ts.call("GET", path("/api/v1/handovers/%d/report", id(h)), leaver, nil); r.Status != 403 {
 		t.Errorf("the report, for the person leaving: %d", r.Status)
 	}
@@ -374,6 +378,8 @@ func TestHandoverReportCarriesNotesAndSignatures(t *testing.T) {
 	b.signIn(tm.mgr.Email, testPassword)
 	page := string(b.get(path("/handovers/%d/report", id(h))).Body)
 	for _, want := range []string{"Ms Zhao decides.\nRenewal in May; 5% discount agreed.", "Who receives what", "Signatures",
+		"<strong>Zhao Min</strong> · Procurement Director", "&#43;86 20 5555 0101", "Open issues", "Two late deliveries in March",
+		"Agreements and pricing", "Framework contract to 2027",
 		"<td>Handing over</td><td>Zhang Wei</td>", "<td>Taking over</td><td>Liu Yang</td>", "<td>Taking over</td><td>Sarah Lim</td>",
 		"<td>Manager</td><td>Wang Li</td>"} {
 		if !strings.Contains(page, want) {
@@ -382,7 +388,8 @@ func TestHandoverReportCarriesNotesAndSignatures(t *testing.T) {
 	}
 	ts.must(200, "PATCH", "/api/v1/me", tm.mgr.Token, map[string]any{"language": "zh-CN"})
 	page = string(b.get(path("/handovers/%d/report", id(h))).Body)
-	for _, want := range []string{"签字确认", "<td>交接人</td><td>Zhang Wei</td>", "<td>接任人</td><td>Liu Yang</td>", "<td>主管</td><td>Wang Li</td>", "交接说明"} {
+	for _, want := range []string{"签字确认", "<td>交接人</td><td>Zhang Wei</td>", "<td>接任人</td><td>Liu Yang</td>", "<td>主管</td><td>Wang Li</td>", "交接说明",
+		"关键联系人", "未决事项", "协议与价格"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the Chinese report lacks %q", want)
 		}
@@ -418,15 +425,17 @@ func TestLargeHandoverPageStaysSmall(t *testing.T) {
 	}
 }
 
-// "Draft from the account's record" fills one note with what the record knows — contacts,
-// open next steps, open complaints, the renewal, the latest contacts — for the person
-// leaving to correct; nothing is saved until she saves.
+// "Draft from the account's record" fills one note with what the record knows — the
+// decision-makers as key contacts, open next steps and complaints as open issues, the
+// renewal and value under agreements, the latest contacts — for the person leaving to
+// correct; nothing is saved until she saves.
 func TestTransferNoteDraftedFromTheRecord(t *testing.T) {
 	ts := newTestServer(t)
 	tm := newTeam(t, ts)
 	acc := ts.mustCreateAccount(tm.leaver.Token, map[string]any{"name": "Harbour Freight", "tier": "key", "annual_value": 500, "renewal_date": "2026-06-30"})
 	base := path("/api/v1/accounts/%d", acc)
-	ts.must(201, "POST", base+"/contacts", tm.leaver.Token, map[string]any{"name": "Zhao Min", "title": "Procurement Director", "decision_maker": true})
+	zhao := id(ts.must(201, "POST", base+"/contacts", tm.leaver.Token, map[string]any{"name": "Zhao Min", "title": "Procurement Director", "decision_maker": true}))
+	ts.must(201, "POST", base+"/contacts", tm.leaver.Token, map[string]any{"name": "Li Qiang", "title": "Warehouse"})
 	ts.must(201, "POST", base+"/interactions", tm.leaver.Token, map[string]any{"kind": "call", "summary": "Discussed Q2 volumes",
 		"next_step": "Send the renewal quote", "next_step_due": "2026-03-20"})
 	ts.must(201, "POST", base+"/complaints", tm.leaver.Token, map[string]any{"severity": "high", "summary": "Late deliveries"})
@@ -434,9 +443,11 @@ func TestTransferNoteDraftedFromTheRecord(t *testing.T) {
 	itemID := num(itemFor(h, acc)["id"])
 
 	her := pageSignedIn(ts, tm.leaver.Email, testPassword)
-	page := string(her.get(path("/me/handover?draft=%d", itemID)).Body)
-	for _, want := range []string{"Key contacts:\n- Zhao Min, Procurement Director (decision maker)", "Open next steps:\n- 20 Mar 2026: Send the renewal quote",
-		"Open complaints:\n- High: Late deliveries", "Renewal: 30 Jun 2026", "Discussed Q2 volumes", "Agreements and pricing:", "not saved yet"} {
+	draft := her.get(path("/me/handover?draft=%d", itemID))
+	page := string(draft.Body)
+	for _, want := range []string{`value="` + path("%d", zhao) + `" checked> Zhao Min, Procurement Director`,
+		"- 20 Mar 2026: Send the renewal quote\n- Complaint (High): Late deliveries", "- Renewal: 30 Jun 2026\n- Annual value: CNY 500\n- Pricing and discounts:",
+		"Latest contacts:\n- ", "Discussed Q2 volumes", "not saved yet"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the draft lacks %q", want)
 		}
@@ -446,5 +457,25 @@ func TestTransferNoteDraftedFromTheRecord(t *testing.T) {
 	}
 	if r := her.get(path("/me/handover?draft=%d", itemID+999)); r.Status != 404 {
 		t.Errorf("a draft of an item not hers: %d", r.Status)
+	}
+
+	// She corrects the draft and saves it: every part is kept, and the manager reads it.
+	r := her.post(path("/me/handover/items/%d/note", itemID), map[string][]string{"csrf_token": {csrfFrom(draft.Body)},
+		"key_contacts_sent": {"1"}, "key_contact_ids": {path("%d", zhao)}, "open_issues": {"Late deliveries: credit note promised"},
+		"agreements": {"5% discount until June"}, "transfer_note": {"Prefers WeChat to e-mail."}})
+	if r.Status != http.StatusSeeOther {
+		t.Fatalf("saving the drafted note: %d %s", r.Status, r.Body)
+	}
+	it := itemFor(ts.must(200, "GET", path("/api/v1/handovers/%d", id(h)), tm.mgr.Token, nil), acc)
+	if it["open_issues"] != "Late deliveries: credit note promised" || it["agreements"] != "5% discount until June" ||
+		it["transfer_note"] != "Prefers WeChat to e-mail." || it["key_contacts"].([]any)[0].(map[string]any)["name"] != "Zhao Min" {
+		t.Fatalf("the saved note: %v", it)
+	}
+	// Unticking every key contact clears them.
+	r = her.post(path("/me/handover/items/%d/note", itemID), map[string][]string{"csrf_token": {csrfFrom(draft.Body)},
+		"key_contacts_sent": {"1"}})
+	if it := itemFor(ts.must(200, "GET", path("/api/v1/handovers/%d", id(h)), tm.mgr.Token, nil), acc); r.Status != http.StatusSeeOther ||
+		len(it["key_contact_ids"].([]any)) != 0 || it["open_issues"] == "" {
+		t.Fatalf("unticking the key contacts: %d %v", r.Status, it)
 	}
 }

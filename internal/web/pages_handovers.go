@@ -109,7 +109,17 @@ func formFailure(c *gin.Context, form map[string]string, err error) (pageData, i
 
 // candidates are the people who can take accounts over, with their current book: the
 // departing person's teammates first.
-type candidates struct{ Team, Others []handover.Load }
+type candidates struct {
+	Team, Others []handover.Load
+	Base         string // the currency of their values
+}
+
+// candidateRow is a teammate of the person leaving as the candidates' table shows them:
+// their book, and what this handover gives them so far.
+type candidateRow struct {
+	handover.Load
+	Items, Owned, Keys int // items with them as successor; accounts and key accounts to own
+}
 
 // candidatePick is a successor select: the candidates, the one selected, and the current
 // successor when they are no longer among the candidates (so the select still shows them).
@@ -149,6 +159,7 @@ type handoverView struct {
 	H         handover.Handover
 	Name      string // the person leaving
 	Choices   *candidates
+	Team      []candidateRow // the teammates who could take over, as readable rows
 	Bulk      candidatePick
 	Rows      []itemRow // the items on this page: key accounts first, the most valuable first
 	Items     int       // all the items
@@ -230,13 +241,18 @@ func (s *server) loadHandoverView(c *gin.Context, id int64, d *pageData, f hando
 	if err != nil {
 		return handoverView{}, err
 	}
-	v := handoverView{H: h, Choices: &candidates{}}
+	rates, err := s.Money.Rates(ctx)
+	if err != nil {
+		return handoverView{}, err
+	}
+	v := handoverView{H: h, Choices: &candidates{Base: rates.Base}}
 	l := langOf(c)
 	names := map[int64]string{}
 	for _, l := range loads {
 		names[l.UserID] = l.Name
 		if l.InTeam {
 			v.Choices.Team = append(v.Choices.Team, l)
+			v.Team = append(v.Team, candidateRow{Load: l})
 		} else {
 			v.Choices.Others = append(v.Choices.Others, l)
 		}
@@ -249,6 +265,17 @@ func (s *server) loadHandoverView(c *gin.Context, id int64, d *pageData, f hando
 	}
 	v.CanDepart = h.Status == handover.Completed && h.Departing != nil && !v.Departed
 	for _, it := range h.Items {
+		if it.Successor != nil && it.Status != "skipped" {
+			if i := slices.IndexFunc(v.Team, func(t candidateRow) bool { return t.UserID == it.Successor.ID }); i >= 0 {
+				v.Team[i].Items++
+				if it.Role == accounts.RoleOwner {
+					v.Team[i].Owned++
+					if it.Account != nil && it.Account.Tier == accounts.TierKey {
+						v.Team[i].Keys++
+					}
+				}
+			}
+		}
 		r := itemRow{Item: it, CSRF: c.GetString(csrfKey), Editable: h.Open() && it.Status == "open",
 			Choices: v.Choices, Departing: departing,
 			Checked: slices.Contains(f.Checked, it.ID)}
@@ -269,7 +296,8 @@ func (s *server) loadHandoverView(c *gin.Context, id int64, d *pageData, f hando
 		}
 		// What the item's forms show: the item as saved, or what was typed when a form
 		// comes back with errors.
-		r.Form = map[string]string{"transfer_note": it.TransferNote, "customer_notified": strconv.FormatBool(it.CustomerNotified)}
+		r.Form = map[string]string{"transfer_note": it.TransferNote, "open_issues": it.OpenIssues, "agreements": it.Agreements,
+			"customer_notified": strconv.FormatBool(it.CustomerNotified)}
 		if it.Successor != nil {
 			r.Form["summary"] = l.T("handover.intro_summary", departing, it.Successor.Name)
 		}

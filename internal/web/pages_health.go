@@ -17,7 +17,17 @@ type flagRow struct {
 	Messages    []string
 }
 
-func (s *server) flagRows(c *gin.Context, flags []health.Flag) []flagRow {
+// flagTable is a list of flagged accounts and the base currency its values are shown in.
+type flagTable struct {
+	Rows []flagRow
+	Base string
+}
+
+func (s *server) flagRows(c *gin.Context, flags []health.Flag) (flagTable, error) {
+	rates, err := s.Money.Rates(c.Request.Context())
+	if err != nil {
+		return flagTable{}, err
+	}
 	l := langOf(c)
 	now := s.Now().UTC()
 	rows := make([]flagRow, len(flags))
@@ -31,7 +41,7 @@ func (s *server) flagRows(c *gin.Context, flags []health.Flag) []flagRow {
 		}
 		rows[i] = r
 	}
-	return rows
+	return flagTable{Rows: rows, Base: rates.Base}, nil
 }
 
 type flagsView struct {
@@ -39,7 +49,7 @@ type flagsView struct {
 	Levels           []health.Level
 	Tiers            []accounts.Tier
 	Owners           picker
-	Rows             []flagRow
+	Flags            flagTable
 	Total            int64
 	Page, Pages      int
 	PrevURL, NextURL string
@@ -69,7 +79,11 @@ func (s *server) flagsPage(c *gin.Context) {
 		return
 	}
 	v := flagsView{Filter: f, Levels: []health.Level{health.AtRisk, health.Watch, health.Healthy}, Tiers: accounts.Tiers,
-		Rows: s.flagRows(c, flags), Total: total}
+		Total: total}
+	if v.Flags, err = s.flagRows(c, flags); err != nil {
+		s.pageError(c, err)
+		return
+	}
 	if v.Owners, err = s.staffPicker(c); err != nil {
 		s.pageError(c, err)
 		return

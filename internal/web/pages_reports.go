@@ -4,6 +4,7 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"keyhold/internal/i18n"
+	"keyhold/internal/money"
 	"keyhold/internal/retention"
 )
 
@@ -75,7 +77,9 @@ type reportsView struct {
 	GroupBy   string
 	Groupings []string
 	Quick     []quickPeriod
-	Invalid   bool // the period or grouping was refused: only the pickers are shown
+	Invalid   bool     // the period or grouping was refused: only the pickers are shown
+	Codes     []string // the currencies values can be shown in (those with a rate)
+	Left      []string // currencies left out of the values for want of a rate
 
 	Retention     []retentionLine
 	RetentionAll  retention.RetentionRow
@@ -115,6 +119,9 @@ func (s *server) reportsPage(c *gin.Context) {
 		}
 		form := map[string]string{"from": in.From, "to": in.To, "currency": in.Currency, "group_by": groupBy}
 		v := reportsView{Period: in, GroupBy: groupBy, Groupings: retention.Groupings, Invalid: true}
+		if rates, err := s.Money.Rates(ctx); err == nil {
+			v.Codes = rates.Codes()
+		}
 		s.renderStatus(c, http.StatusUnprocessableEntity, "reports", pageData{Nav: "reports", Form: form, Errors: fields, Message: msg, Data: v})
 		return
 	}
@@ -124,9 +131,21 @@ func (s *server) reportsPage(c *gin.Context) {
 			v.Compliance, err = s.Retention.CadenceCompliance(ctx, actor)
 		}
 	}
+	var rates money.Rates
+	if err == nil {
+		rates, err = s.Money.Rates(ctx)
+	}
 	if err != nil {
 		s.pageError(c, err)
 		return
+	}
+	v.Codes = rates.Codes()
+	for _, left := range [][]string{ret.Unconverted, v.Reasons.Unconverted, v.Concentration.Unconverted} {
+		for _, code := range left {
+			if !slices.Contains(v.Left, code) {
+				v.Left = append(v.Left, code)
+			}
+		}
 	}
 	form := map[string]string{"from": ret.From, "to": ret.To, "group_by": ret.GroupBy}
 	if c.Query("currency") != "" {

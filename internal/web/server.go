@@ -15,6 +15,7 @@ import (
 	"keyhold/internal/fault"
 	"keyhold/internal/handover"
 	"keyhold/internal/health"
+	"keyhold/internal/money"
 	"keyhold/internal/retention"
 	"keyhold/internal/staff"
 )
@@ -27,6 +28,7 @@ type Deps struct {
 	Health    *health.Service
 	Handover  *handover.Service
 	Retention *retention.Service
+	Money     *money.Service
 	Ping      func(context.Context) error // answers whether the database is reachable
 	Readers   int                         // reads the database serves at once (0: no limit)
 	Now       func() time.Time

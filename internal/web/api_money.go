@@ -1,0 +1,53 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"keyhold/internal/money"
+	"keyhold/internal/opt"
+)
+
+// currenciesBody answers the currency list: which is the base, and every currency.
+type currenciesBody struct {
+	Base string           `json:"base"`
+	Data []money.Currency `json:"data"`
+}
+
+func (s *server) apiCurrencies(c *gin.Context) {
+	cs, err := s.Money.List(c.Request.Context())
+	body := currenciesBody{Data: cs}
+	for _, x := range cs {
+		if x.Base {
+			body.Base = x.Code
+		}
+	}
+	respond(c, http.StatusOK, body, err)
+}
+
+func (s *server) apiCurrency(c *gin.Context) {
+	cur, err := s.Money.Get(c.Request.Context(), c.Param("code"))
+	respond(c, http.StatusOK, cur, err)
+}
+
+func (s *server) apiSetCurrency(c *gin.Context) {
+	var in struct {
+		RateToBase opt.Field[float64] `json:"rate_to_base"`
+		Base       opt.Field[bool]    `json:"base"`
+	}
+	if !bindJSON(c, &in) {
+		return
+	}
+	cur, err := s.Money.Set(c.Request.Context(), currentUser(c), c.Param("code"),
+		money.Change{RateToBase: in.RateToBase, Base: in.Base})
+	respond(c, http.StatusOK, cur, err)
+}
+
+func (s *server) apiDeleteCurrency(c *gin.Context) {
+	if err := s.Money.Delete(c.Request.Context(), currentUser(c), c.Param("code")); err != nil {
+		abortJSON(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
