@@ -24,10 +24,13 @@ const (
 	ActionTeamRemoved = "team.remove"
 	ActionChurned     = "account.churn"
 	ActionReactivated = "account.reactivate"
+	// ActionHandoverNote is a transfer note written or changed in a handover: what the
+	// successor was told about the account belongs in its history.
+	ActionHandoverNote = "handover.note"
 )
 
 var historyActions = []string{ActionCreated, ActionTransferred, ActionTeamAdded, ActionTeamRole, ActionTeamRemoved,
-	ActionChurned, ActionReactivated}
+	ActionChurned, ActionReactivated, ActionHandoverNote}
 
 // Transfer moves an account to a new owner, for a stated reason. Managers and admins only.
 // The previous owner stays on the team as backup, so the customer keeps a familiar face.

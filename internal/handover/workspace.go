@@ -16,7 +16,7 @@ import (
 
 // ActionNote is the audit action of a change of a transfer note; every version of a note
 // stays in the account's record.
-const ActionNote = "handover.note"
+const ActionNote = accounts.ActionHandoverNote
 
 // Mine returns the open handover of the actor, who is leaving: the one place where they
 // write down what their successors need to know. Not found when they have none.

@@ -907,4 +907,13 @@ func TestStructuredTransferNote(t *testing.T) {
 		!strings.Contains(versions[1], `"agreements":"5% off until June"`) {
 		t.Fatalf("the note's history: %v", versions)
 	}
+	notes := 0
+	for _, e := range ts.must(200, "GET", path("/api/v1/accounts/%d/history", acc), tm.r4.Token, nil)["data"].([]any) {
+		if e := e.(map[string]any); e["action"] == "handover.note" && num(e["handover_id"]) == id(h) {
+			notes++
+		}
+	}
+	if notes != 2 {
+		t.Fatalf("the account's history shows %d changes of the note, want 2", notes)
+	}
 }

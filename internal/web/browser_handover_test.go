@@ -176,23 +176,42 @@ func TestBrowserLeavingPersonAndSuccessor(t *testing.T) {
 	item := num(itemFor(h, acc)["id"])
 	ts.must(200, "PATCH", path("/api/v1/handovers/%d/items/%d", id(h), item), tm.mgr.Token, map[string]any{"to_user_id": tm.r3.ID})
 
+	chen := id(ts.must(201, "POST", path("/api/v1/accounts/%d/contacts", acc), tm.r3.Token,
+		map[string]any{"name": "Chen Hao", "title": "Procurement", "decision_maker": true}))
+
 	c.signIn(tm.leaver.Email, testPassword)
 	c.load("follow the home page to her handover", chromedp.Click(chromedp.CSS(`main a[href="/me/handover"]`)))
-	note := fmt.Sprintf("note-%d", item)
-	c.step("write the transfer note",
+	note, issues := fmt.Sprintf("note-%d", item), fmt.Sprintf("issues-%d", item)
+	c.step("write the transfer note: a key contact, an open issue, the rest in free text",
 		chromedp.WaitVisible(chromedp.ID(note)),
-		chromedp.SendKeys(chromedp.ID(note), "Key contacts: Mr Chen (procurement). Pricing: 5% volume discount."))
-	c.load("save it", chromedp.Click(chromedp.CSS(fmt.Sprintf(`#item-%d button[type="submit"]`, item))))
-	if !c.eval(textIn(fmt.Sprintf("#item-%d .badge.ok", item), "saved")) || c.value("#"+note) != "Key contacts: Mr Chen (procurement). Pricing: 5% volume discount." {
+		chromedp.Click(chromedp.CSS(fmt.Sprintf(`#item-%d input[name="key_contact_ids"][value="%d"]`, item, chen))),
+		chromedp.SendKeys(chromedp.ID(issues), "Credit note for the March delay is promised."),
+		chromedp.SendKeys(chromedp.ID(note), "Pricing: 5% volume discount."))
+	c.load("save it", chromedp.Click(chromedp.CSS(fmt.Sprintf(`#item-%d form.note-form button[type="submit"]`, item))))
+	if !c.eval(textIn(fmt.Sprintf("#item-%d .badge.ok", item), "saved")) || c.value("#"+note) != "Pricing: 5% volume discount." ||
+		!c.eval(fmt.Sprintf(`document.querySelector('#item-%d input[name="key_contact_ids"][value="%d"]').checked`, item, chen)) {
 		t.Fatalf("after saving: %s", c.text(fmt.Sprintf("#item-%d", item)))
 	}
 	c.load("sign out", chromedp.Click(chromedp.CSS(`form.signout button[type="submit"]`)))
 
+	// The manager sees the note written and starts the handover.
 	ts.must(200, "PATCH", path("/api/v1/handovers/%d/items/%d", id(h), item), tm.mgr.Token, map[string]any{"customer_notified": true})
-	ts.must(200, "POST", path("/api/v1/handovers/%d/start", id(h)), tm.mgr.Token, nil)
+	c.signIn(tm.mgr.Email, testPassword)
+	c.open(path("/handovers/%d", id(h)))
+	if !c.eval(fmt.Sprintf(`document.querySelector('#item-%d .tick-cell .tick.yes') !== null`, item)) {
+		t.Fatalf("the manager does not see the note written: %s", c.text(fmt.Sprintf("#item-%d", item)))
+	}
+	c.load("start the handover", chromedp.Click(chromedp.CSS(`#start-form button[type="submit"]`)))
+	c.load("sign out", chromedp.Click(chromedp.CSS(`form.signout button[type="submit"]`)))
+
 	c.signIn(tm.r3.Email, testPassword)
 	c.step("open the note of the account handed to him", chromedp.Click(chromedp.CSS(`main details summary`)))
-	if !c.eval(textIn("main details p.note", "Mr Chen (procurement)")) || !c.eval(textIn("main td", "Zhang Wei")) {
+	for _, want := range []string{"Chen Hao", "Credit note for the March delay is promised.", "Pricing: 5% volume discount."} {
+		if !c.eval(textIn("main details .note-view", want)) {
+			t.Fatalf("the successor's note lacks %q: %s", want, c.text("main"))
+		}
+	}
+	if !c.eval(textIn("main td", "Zhang Wei")) {
 		t.Fatalf("the successor's home page: %s", c.text("main"))
 	}
 }

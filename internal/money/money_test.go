@@ -1,0 +1,68 @@
+package money
+
+import (
+	"slices"
+	"testing"
+)
+
+func TestConvertRoundsEachAmountLikeSQLite(t *testing.T) {
+	r := NewRates("CNY", map[string]float64{"USD": 7.1, "HKD": 0.91, "XXX": 0})
+	cases := []struct {
+		amount   int64
+		from, to string
+		want     int64
+		ok       bool
+	}{
+		{100, "USD", "CNY", 710, true},
+		{5, "HKD", "CNY", 5, true},      // 4.55 rounds half away from zero
+		{1000, "CNY", "USD", 141, true}, // 140.85
+		{1000, "HKD", "USD", 128, true}, // through the base: 910 / 7.1 = 128.17
+		{-5, "HKD", "CNY", -5, true},    // -4.55
+		{42, "JPY", "CNY", 0, false},    // no rate
+		{42, "XXX", "CNY", 0, false},    // a rate of 0 is no rate
+		{42, "JPY", "JPY", 42, true},    // the same currency needs no rate
+		{900000, "CNY", "CNY", 900000, true},
+	}
+	for _, c := range cases {
+		got, ok := r.Convert(c.amount, c.from, c.to)
+		if got != c.want || ok != c.ok {
+			t.Errorf("Convert(%d, %s, %s) = %d, %v; want %d, %v", c.amount, c.from, c.to, got, ok, c.want, c.ok)
+		}
+	}
+	if got := r.Codes(); !slices.Equal(got, []string{"CNY", "HKD", "USD"}) {
+		t.Errorf("Codes: %v", got)
+	}
+}
+
+func TestTotalKeepsItsPartsAndWhatItLeftOut(t *testing.T) {
+	r := NewRates("CNY", map[string]float64{"USD": 7})
+	tot := Total{Currency: "CNY"}
+	for _, a := range []struct {
+		v int64
+		c string
+	}{{1000, "CNY"}, {500, "USD"}, {10, "CNY"}, {99, "JPY"}, {1, "EUR"}, {5, "JPY"}} {
+		r.Add(&tot, a.v, a.c)
+	}
+	if tot.Value != 4510 || !tot.Mixed() {
+		t.Fatalf("total %+v", tot)
+	}
+	if want := []Amount{{"CNY", 1010}, {"USD", 500}}; !slices.Equal(tot.Parts, want) {
+		t.Errorf("parts %v, want %v", tot.Parts, want)
+	}
+	if !slices.Equal(tot.Unconverted, []string{"EUR", "JPY"}) {
+		t.Errorf("left out %v", tot.Unconverted)
+	}
+	plain := Total{Currency: "CNY"}
+	r.Add(&plain, 7, "CNY")
+	if plain.Mixed() {
+		t.Error("a total of base amounts only shows no parts")
+	}
+}
+
+func TestNormalizeCode(t *testing.T) {
+	for in, want := range map[string]bool{" usd ": true, "CNY": true, "US": false, "US1": false, "USDT": false, "": false} {
+		if _, ok := NormalizeCode(in); ok != want {
+			t.Errorf("%q: %v", in, ok)
+		}
+	}
+}
