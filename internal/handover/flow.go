@@ -113,18 +113,27 @@ func (s *Service) UpdateItem(ctx context.Context, actor staff.User, id, itemID i
 	return s.Get(ctx, actor, id)
 }
 
+// Assigned says what a bulk assignment changed: how many items got the successor, and
+// how many had them already.
+type Assigned struct {
+	Changed int `json:"changed"`
+	Already int `json:"already"`
+}
+
 // Assign gives many items one successor at once ("reassign in bulk").
-func (s *Service) Assign(ctx context.Context, actor staff.User, id int64, itemIDs []int64, to int64) (Handover, error) {
+func (s *Service) Assign(ctx context.Context, actor staff.User, id int64, itemIDs []int64, to int64) (Handover, Assigned, error) {
+	var res Assigned
 	if err := requireManager(actor); err != nil {
-		return Handover{}, err
+		return Handover{}, res, err
 	}
 	if len(itemIDs) == 0 {
-		return Handover{}, fault.Invalid(fault.Fields{"item_ids": "is required"})
+		return Handover{}, res, fault.Invalid(fault.Fields{"item_ids": "is required"})
 	}
 	if to == 0 {
-		return Handover{}, fault.Invalid(fault.Fields{"to_user_id": "is required"})
+		return Handover{}, res, fault.Invalid(fault.Fields{"to_user_id": "is required"})
 	}
 	err := s.db.Bulk(ctx, func(ctx context.Context, tx *gorm.DB) error {
+		res = Assigned{}
 		h, err := openTx(tx, id)
 		if err != nil {
 			return err
@@ -137,6 +146,11 @@ func (s *Service) Assign(ctx context.Context, actor staff.User, id int64, itemID
 			if err != nil {
 				return err
 			}
+			if p := it.successor(); p != nil && *p == to {
+				res.Already++
+			} else {
+				res.Changed++
+			}
 			if err := s.reassign(ctx, tx, actor, h, &it, &to); err != nil {
 				return err // the whole batch or nothing
 			}
@@ -148,9 +162,10 @@ func (s *Service) Assign(ctx context.Context, actor staff.User, id int64, itemID
 			Entity: "handover", EntityID: h.ID, ToUserID: &to, HandoverID: &h.ID}, nil, map[string]any{"items": itemIDs})
 	})
 	if err != nil {
-		return Handover{}, fmt.Errorf("assign handover items: %w", err)
+		return Handover{}, Assigned{}, fmt.Errorf("assign handover items: %w", err)
 	}
-	return s.Get(ctx, actor, id)
+	h, err := s.Get(ctx, actor, id)
+	return h, res, err
 }
 
 // reassign sets an item's successor after checking them; in a handover already under way

@@ -118,7 +118,7 @@ func (s *server) apiAssignHandoverItems(c *gin.Context) {
 	if !bindJSON(c, &in) {
 		return
 	}
-	h, err := s.Handover.Assign(c.Request.Context(), currentUser(c), id, in.ItemIDs, in.ToUserID)
+	h, _, err := s.Handover.Assign(c.Request.Context(), currentUser(c), id, in.ItemIDs, in.ToUserID)
 	respondHandover(c, http.StatusOK, h, err)
 }
 

@@ -141,10 +141,13 @@ func (s *server) handoverAssignSubmit(c *gin.Context) {
 		}
 	}
 	err := p.merge(nil)
+	var done handover.Assigned
 	if err == nil {
-		_, err = s.Handover.Assign(ctx, actor, id, ids, to)
+		_, done, err = s.Handover.Assign(ctx, actor, id, ids, to)
 	}
-	s.handoverAction(c, id, form, handoverFocus{Checked: ids}, err, "#items")
+	// Back to the page, which says what changed (?assigned=N&already=M&to=ID).
+	s.handoverAction(c, id, form, handoverFocus{Checked: ids}, err,
+		fmt.Sprintf("?assigned=%d&already=%d&to=%d#items", done.Changed, done.Already, to))
 }
 
 // notePatch reads a transfer note form: the parts it sent change, and what was typed goes

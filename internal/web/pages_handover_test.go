@@ -139,7 +139,9 @@ func TestHandoverWizardForms(t *testing.T) {
 		wantPage(t, "no successor", r, http.StatusUnprocessableEntity, "is required",
 			path(`value="%s" form="bulk-assign" id="pick-%s" checked`, itemID(key1), itemID(key1)))
 		r = post(loc+"/assign", url.Values{"item_ids": {itemID(key1), itemID(key2), itemID(std)}, "to_user_id": {path("%d", tm.r3.ID)}})
-		pageWantRedirect(t, r, loc+"#items")
+		done := path("%s?assigned=2&already=1&to=%d#items", loc, tm.r3.ID) // one was proposed to him
+		pageWantRedirect(t, r, done)
+		wantPage(t, "after the bulk assignment", mgr.get(done), 200, "2 accounts now go to Liu Yang (1 of those ticked had them already).")
 		h = api()
 		for _, acc := range []int64{key1, key2, std} {
 			if num(itemFor(h, acc)["to_user_id"]) != tm.r3.ID {
@@ -147,12 +149,15 @@ func TestHandoverWizardForms(t *testing.T) {
 			}
 		}
 		// "Every account they own" in one click.
-		pageWantRedirect(t, post(loc+"/assign", url.Values{"all": {"1"}, "to_user_id": {path("%d", tm.r4.ID)}}), loc+"#items")
+		pageWantRedirect(t, post(loc+"/assign", url.Values{"all": {"1"}, "to_user_id": {path("%d", tm.r4.ID)}}), path("%s?assigned=3&already=0&to=%d#items", loc, tm.r4.ID))
 		h = api()
 		if num(itemFor(h, std)["to_user_id"]) != tm.r4.ID || num(itemFor(h, key1)["to_user_id"]) != tm.r4.ID {
 			t.Fatalf("assign all: %v", h["items"])
 		}
-		pageWantRedirect(t, post(loc+"/assign", url.Values{"item_ids": {itemID(key1), itemID(key2), itemID(std)}, "to_user_id": {path("%d", tm.r3.ID)}}), loc+"#items")
+		pageWantRedirect(t, post(loc+"/assign", url.Values{"item_ids": {itemID(key1), itemID(key2), itemID(std)}, "to_user_id": {path("%d", tm.r3.ID)}}),
+			path("%s?assigned=3&already=0&to=%d#items", loc, tm.r3.ID))
+		pageWantRedirect(t, post(loc+"/assign", url.Values{"item_ids": {itemID(key1), itemID(std)}, "to_user_id": {path("%d", tm.r3.ID)}}),
+			path("%s?assigned=0&already=2&to=%d#items", loc, tm.r3.ID))
 	})
 
 	t.Run("start", func(t *testing.T) {

@@ -229,6 +229,9 @@ type handoverFocus struct {
 	Checked []int64 // the items ticked for the bulk assignment
 	Saved   bool
 	Message string // a refusal shown in the item (htmx)
+	// A bulk assignment just made: how many items went to AssignedTo, how many had them.
+	Assigned, Already int
+	AssignedTo        int64
 }
 
 func (s *server) loadHandoverView(c *gin.Context, id int64, d *pageData, f handoverFocus) (handoverView, error) {
@@ -336,6 +339,13 @@ func (s *server) showHandover(c *gin.Context, id int64, status int, d pageData, 
 		s.pageError(c, err)
 		return
 	}
+	if f.AssignedTo != 0 {
+		for _, l := range slices.Concat(v.Choices.Team, v.Choices.Others) {
+			if l.UserID == f.AssignedTo {
+				d.Message, d.Notice = langOf(c).T("handover.assigned", f.Assigned, l.Name, f.Already), true
+			}
+		}
+	}
 	d.Nav, d.Data = "handovers", v
 	if f.Item != 0 && isHTMX(c) {
 		s.renderBlock(c, status, "handover", "item-update", d)
@@ -359,7 +369,14 @@ func (s *server) handoverPage(c *gin.Context) {
 		// ?edit=ITEM: the item to work on, with its forms open (a large handover's rows
 		// carry none otherwise).
 		edit, _ := strconv.ParseInt(c.Query("edit"), 10, 64)
-		s.showHandover(c, id, http.StatusOK, pageData{}, handoverFocus{Item: edit})
+		f := handoverFocus{Item: edit}
+		// After a bulk assignment: what changed, said once the page knows the name.
+		if to, _ := strconv.ParseInt(c.Query("to"), 10, 64); to != 0 {
+			f.Assigned, _ = strconv.Atoi(c.Query("assigned"))
+			f.Already, _ = strconv.Atoi(c.Query("already"))
+			f.AssignedTo = to
+		}
+		s.showHandover(c, id, http.StatusOK, pageData{}, f)
 	}
 }
 
