@@ -17,6 +17,7 @@ type caches struct {
 	people  store.Memo[map[int64]UserRef] // every user's short form (a staff of hundreds)
 	cadence store.Memo[cadence]
 	facets  store.Memo[Facets]
+	names   store.Memo[*nameIndex] // the name search (search.go)
 	totals  *store.Cache[totalKey, total]
 	teams   *store.Cache[int64, []TeamMember] // by account, without names
 }

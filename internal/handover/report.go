@@ -21,6 +21,7 @@ type Report struct {
 	Departing    *accounts.UserRef `json:"departing_user"`
 	LastDay      string            `json:"last_day"`
 	CreatedAt    time.Time         `json:"created_at"`
+	StartedAt    *time.Time        `json:"started_at"`
 	CompletedAt  *time.Time        `json:"completed_at"`
 	Accounts     int               `json:"accounts"`
 	KeyAccounts  int               `json:"key_accounts"`
@@ -72,7 +73,7 @@ func (s *Service) Report(ctx context.Context, actor staff.User, id int64) (Repor
 	if err != nil {
 		return Report{}, err
 	}
-	r := Report{HandoverID: h.ID, Status: h.Status, Departing: h.Departing, LastDay: h.LastDay, CreatedAt: h.CreatedAt,
+	r := Report{HandoverID: h.ID, Status: h.Status, Departing: h.Departing, LastDay: h.LastDay, CreatedAt: h.CreatedAt, StartedAt: h.StartedAt,
 		CompletedAt: h.CompletedAt, Checklist: h.Progress, Forced: h.Forced, ForceReason: h.ForceReason,
 		Value: map[string]int64{}, KeyValue: map[string]int64{}, ValueBase: money.Total{Currency: rates.Base},
 		KeyValueBase: money.Total{Currency: rates.Base}, GeneratedAt: s.now().UTC(), Items: []ReportItem{},

@@ -27,6 +27,9 @@ type Flag struct {
 	// BaseValue is the account's annual value in the base currency (GET
 	// /api/v1/currencies names it); null while its currency has no rate.
 	BaseValue *int64 `json:"base_value"`
+	// ValueAtRisk is the share of it the account's health puts at risk, (100 − score)%
+	// of BaseValue: what the list is ordered by, worst first.
+	ValueAtRisk int64 `json:"value_at_risk"`
 	Report
 }
 
@@ -112,7 +115,7 @@ func (s *Service) Flags(ctx context.Context, acc *accounts.Service, f FlagFilter
 		if err != nil {
 			return nil, 0, err
 		}
-		out = append(out, Flag{Account: byID[r.AccountID], BaseValue: r.BaseValue, Report: rep})
+		out = append(out, Flag{Account: byID[r.AccountID], BaseValue: r.BaseValue, ValueAtRisk: r.RiskValue / MaxScore, Report: rep})
 	}
 	return out, total, nil
 }

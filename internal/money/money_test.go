@@ -66,3 +66,11 @@ func TestNormalizeCode(t *testing.T) {
 		}
 	}
 }
+
+func TestFormatRate(t *testing.T) {
+	for r, want := range map[float64]string{7.1: "7.1", 1.0 / 7: "0.1428571429", 1e-7: "0.0000001", 9.100000000000001: "9.1", 7: "7"} {
+		if got := FormatRate(r); got != want {
+			t.Errorf("FormatRate(%v) = %s, want %s", r, got, want)
+		}
+	}
+}

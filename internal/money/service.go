@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
 	"time"
 
 	"gorm.io/gorm"
@@ -23,7 +24,7 @@ type Currency struct {
 	Base       bool      `json:"base"`
 	UpdatedAt  time.Time `json:"updated_at"`
 	UpdatedBy  *int64    `json:"updated_by"`
-	Accounts   int64     `json:"accounts" gorm:"-"` // active accounts billed in it
+	Accounts   int64     `json:"accounts" gorm:"-"` // accounts billed in it, lost ones included
 }
 
 // TableName is the currency table.
@@ -88,7 +89,7 @@ func Priced(tx *gorm.DB, code string) error {
 	return nil
 }
 
-// List answers every currency, the base first, with how many active accounts use it.
+// List answers every currency, the base first, with how many accounts use it.
 func (s *Service) List(ctx context.Context) ([]Currency, error) {
 	db := s.db.Read.WithContext(ctx)
 	var cs []Currency
@@ -99,7 +100,7 @@ func (s *Service) List(ctx context.Context) ([]Currency, error) {
 		Currency string
 		N        int64
 	}
-	if err := db.Raw(`SELECT currency, COUNT(*) AS n FROM accounts WHERE deleted_at IS NULL AND status = 'active'
+	if err := db.Raw(`SELECT currency, COUNT(*) AS n FROM accounts WHERE deleted_at IS NULL
 		GROUP BY currency`).Scan(&used).Error; err != nil {
 		return nil, fmt.Errorf("count accounts per currency: %w", err)
 	}
@@ -132,6 +133,13 @@ func (s *Service) Get(ctx context.Context, code string) (Currency, error) {
 type Change struct {
 	RateToBase opt.Field[float64]
 	Base       opt.Field[bool]
+}
+
+// FormatRate writes a rate for people, to ten significant digits: 7.1, 0.1428571429,
+// 0.0000001 — never 1e-07, nor the 7.000000000000001 that rebasing twice can leave.
+func FormatRate(r float64) string {
+	v, _ := strconv.ParseFloat(strconv.FormatFloat(r, 'g', 10, 64), 64)
+	return strconv.FormatFloat(v, 'f', -1, 64)
 }
 
 // MaxRate bounds a rate, so that converted sums of int64 amounts cannot overflow (the
@@ -187,14 +195,17 @@ func (s *Service) Set(ctx context.Context, actor staff.User, code string, ch Cha
 		}
 		changed := []string{code}
 		if ch.Base.Set && !before.Base {
-			// The new base is worth r old base units: every rate divides by r.
+			// The new base is worth r old base units: every rate divides by r (a few rows).
 			r := *after.RateToBase
-			if err := tx.Exec("UPDATE currencies SET base = FALSE WHERE base").Error; err != nil {
+			var others []Currency
+			if err := tx.Where("code <> ? AND rate_to_base IS NOT NULL", code).Find(&others).Error; err != nil {
 				return err
 			}
-			if err := tx.Exec("UPDATE currencies SET rate_to_base = rate_to_base / ? WHERE rate_to_base IS NOT NULL AND code <> ?",
-				r, code).Error; err != nil {
-				return err
+			for _, o := range others {
+				if err := tx.Model(&o).Updates(map[string]any{"base": false, "rate_to_base": *o.RateToBase / r,
+					"updated_at": now, "updated_by": actor.ID}).Error; err != nil {
+					return err
+				}
 			}
 			one := 1.0
 			after.RateToBase, after.Base, changed = &one, true, nil

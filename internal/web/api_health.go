@@ -68,14 +68,15 @@ func (s *server) apiFlags(c *gin.Context) {
 		return
 	}
 	type item struct {
-		Account   accounts.Account `json:"account"`
-		BaseValue *int64           `json:"base_value"`
+		Account     accounts.Account `json:"account"`
+		BaseValue   *int64           `json:"base_value"`
+		ValueAtRisk int64            `json:"value_at_risk"`
 		apiHealth
 	}
 	l := langOf(c)
 	out := make([]item, len(flags))
 	for i, fl := range flags {
-		out[i] = item{Account: fl.Account, BaseValue: fl.BaseValue, apiHealth: toAPIHealth(l, fl.Report)}
+		out[i] = item{Account: fl.Account, BaseValue: fl.BaseValue, ValueAtRisk: fl.ValueAtRisk, apiHealth: toAPIHealth(l, fl.Report)}
 	}
 	respondList(c, f.Page, out, total, nil)
 }

@@ -66,7 +66,8 @@ func TestCurrenciesAndRates(t *testing.T) {
 	// before Northwind's ¥900,000, and the order follows a change of rate at once.
 	flags := ts.must(200, "GET", "/api/v1/flags", o.mgr.Token, nil)["data"].([]any)
 	first := flags[0].(map[string]any)
-	if first["account"].(map[string]any)["id"].(float64) != float64(pacific) || first["base_value"].(float64) != 1400000 {
+	if first["account"].(map[string]any)["id"].(float64) != float64(pacific) || first["base_value"].(float64) != 1400000 ||
+		first["value_at_risk"].(float64) != 1400000*(100-first["score"].(float64))/100 {
 		t.Fatalf("worst first in the base currency: %v", first)
 	}
 	ts.must(200, "PUT", "/api/v1/currencies/USD", o.admin, map[string]any{"rate_to_base": 4})

@@ -15,6 +15,7 @@ import (
 
 	"keyhold/internal/fault"
 	"keyhold/internal/i18n"
+	"keyhold/internal/money"
 	"keyhold/internal/staff"
 	"keyhold/templates"
 )
@@ -44,6 +45,7 @@ func funcsFor(l i18n.Lang) template.FuncMap {
 		"msg":   l.Text,
 		// currency names a currency code for the reader: "USD", or "美元" in Chinese.
 		"currency": l.Currency,
+		"rate":     money.FormatRate,
 		"date": func(t *time.Time) string {
 			if t == nil {
 				return ""

@@ -35,12 +35,18 @@ type homeView struct {
 	Complaints   []retention.Complaint
 	MyHandover   *handover.Handover  // the person leaving: their open handover
 	Inbox        []handover.Received // accounts handed to this person, the first homeInboxSize
+	InboxFirst   []handover.Received // of them, the most urgent, shown open
+	InboxRest    []handover.Received // the others, behind "show more" (the agenda follows below)
 	InboxTotal   int
 }
 
 // homeInboxSize bounds the accounts "Handed to you" shows on the home page (the most
 // urgent first); GET /api/v1/me/inherited answers them all.
 const homeInboxSize = 50
+
+// homeInboxOpen is how many of them show before "show more": a successor of forty
+// accounts must still see their overdue contacts without scrolling past all forty.
+const homeInboxOpen = 10
 
 // homePage: a rep sees their own accounts by next contact due — overdue, due this week,
 // then the whole book; a manager sees their team's load and the overdue key accounts.
@@ -62,6 +68,7 @@ func (s *server) homePage(c *gin.Context) {
 	}
 	v.InboxTotal = len(v.Inbox)
 	v.Inbox = v.Inbox[:min(len(v.Inbox), homeInboxSize)]
+	v.InboxFirst, v.InboxRest = v.Inbox[:min(len(v.Inbox), homeInboxOpen)], v.Inbox[min(len(v.Inbox), homeInboxOpen):]
 	if u.CanManage() {
 		managerID := u.ID
 		if u.IsAdmin() {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"keyhold/internal/fault"
 	"keyhold/internal/handover"
 	"keyhold/internal/i18n"
 )
@@ -29,17 +30,37 @@ func (s *server) handoverCompleteSubmit(c *gin.Context) {
 	if !ok {
 		return
 	}
-	form := formValues(c, "force", "reason")
+	form := formValues(c, "force", "reason", "confirm")
 	force := form["force"] == "true"
-	_, err := s.Handover.Complete(c.Request.Context(), currentUser(c), id, force, form["reason"])
+	err := confirmed(form)
+	if err == nil {
+		_, err = s.Handover.Complete(c.Request.Context(), currentUser(c), id, force, form["reason"])
+	}
 	s.handoverAction(c, id, form, handoverFocus{}, err, "")
 }
 
+// handoverCancelSubmit cancels a handover once the box saying so is ticked: one stray
+// click must not undo a handover.
 func (s *server) handoverCancelSubmit(c *gin.Context) {
 	if id, ok := s.handoverID(c, "id"); ok {
-		_, err := s.Handover.Cancel(c.Request.Context(), currentUser(c), id)
-		s.handoverAction(c, id, map[string]string{}, handoverFocus{}, err, "")
+		form := formValues(c, "confirm_cancel")
+		err := confirmedField(form, "confirm_cancel")
+		if err == nil {
+			_, err = s.Handover.Cancel(c.Request.Context(), currentUser(c), id)
+		}
+		s.handoverAction(c, id, form, handoverFocus{}, err, "")
 	}
+}
+
+// confirmed refuses a page's completion unless its confirmation box was ticked (the
+// browser asks too; the server decides).
+func confirmed(form map[string]string) error { return confirmedField(form, "confirm") }
+
+func confirmedField(form map[string]string, field string) error {
+	if form[field] != "yes" {
+		return fault.Invalid(fault.Fields{field: "must be ticked to confirm"})
+	}
+	return nil
 }
 
 // departSubmit marks a person departed once their handover is complete. The browser never

@@ -77,8 +77,9 @@ func (s *server) myHandoverPage(c *gin.Context) {
 
 // draftNote drafts an item's transfer note from its account's record, for the person
 // leaving to correct and complete: the decision-makers as key contacts (else the first
-// three contacts), the next steps still open and the open complaints as open issues, the
-// renewal and the value under agreements, and the latest contacts as the free text.
+// three contacts), the next steps written down (the overdue ones marked) and the open
+// complaints as open issues, the renewal and the value under agreements, the latest
+// contacts and notes as the free text. Parts already written are kept as they are.
 // Nothing is saved.
 func (s *server) draftNote(c *gin.Context, itemID int64) (map[string]string, error) {
 	h, err := s.mustMyHandover(c)
@@ -117,17 +118,25 @@ func (s *server) draftNote(c *gin.Context, itemID int64) (map[string]string, err
 			keys = append(keys, ct.ID)
 		}
 	}
-	var issues, agreements, latest []string
+	var issues, agreements, latest, notes []string
 	today := s.Now().UTC().Format("2006-01-02")
 	for _, it := range recent {
-		if it.NextStep != "" && (it.NextStepDue == nil || *it.NextStepDue >= today) {
+		// Every next step still written down, an overdue one most of all: a promise the
+		// customer is waiting for.
+		if it.NextStep != "" {
 			due := ""
 			if it.NextStepDue != nil {
 				due = l.DateString(*it.NextStepDue) + ": "
+				if *it.NextStepDue < today {
+					due = l.T("draft.overdue", l.DateString(*it.NextStepDue)) + ": "
+				}
 			}
 			issues = append(issues, "- "+due+it.NextStep)
 		}
-		if it.Kind != accounts.KindNote && len(latest) < 5 {
+		switch {
+		case it.Kind == accounts.KindNote && len(notes) < 3:
+			notes = append(notes, "- "+l.Date(it.OccurredAt)+": "+it.Summary)
+		case it.Kind != accounts.KindNote && len(latest) < 5:
 			latest = append(latest, "- "+l.Date(it.OccurredAt)+" · "+l.T("kind."+string(it.Kind))+": "+it.Summary)
 		}
 	}
@@ -140,12 +149,24 @@ func (s *server) draftNote(c *gin.Context, itemID int64) (map[string]string, err
 		agreements = append(agreements, "- "+l.T("draft.renewal", l.DateString(*a.RenewalDate)))
 	}
 	agreements = append(agreements, "- "+l.T("draft.value", l.Money(a.AnnualValue, a.Currency)), "- "+l.T("draft.pricing"))
-	text := ""
+	var text []string
 	if len(latest) > 0 {
-		text = l.T("draft.latest") + "\n" + strings.Join(latest, "\n")
+		text = append(text, l.T("draft.latest")+"\n"+strings.Join(latest, "\n"))
 	}
-	return map[string]string{"key_contact_ids": joinIDs(keys), "open_issues": strings.Join(issues, "\n"),
-		"agreements": strings.Join(agreements, "\n"), "transfer_note": text}, nil
+	if len(notes) > 0 {
+		text = append(text, l.T("draft.notes")+"\n"+strings.Join(notes, "\n"))
+	}
+	// What the person already wrote stays: the draft fills only the parts still empty.
+	saved := h.Items[i].Note
+	draft := map[string]string{"key_contact_ids": joinIDs(keys), "open_issues": strings.Join(issues, "\n"),
+		"agreements": strings.Join(agreements, "\n"), "transfer_note": strings.Join(text, "\n\n")}
+	for k, v := range map[string]string{"key_contact_ids": joinIDs(saved.KeyContactIDs), "open_issues": saved.OpenIssues,
+		"agreements": saved.Agreements, "transfer_note": saved.TransferNote} {
+		if v != "" {
+			draft[k] = v
+		}
+	}
+	return draft, nil
 }
 
 func (s *server) showMyHandover(c *gin.Context, status int, d pageData, saved int64) {

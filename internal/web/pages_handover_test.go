@@ -141,7 +141,7 @@ func TestHandoverWizardForms(t *testing.T) {
 		r = post(loc+"/assign", url.Values{"item_ids": {itemID(key1), itemID(key2), itemID(std)}, "to_user_id": {path("%d", tm.r3.ID)}})
 		done := path("%s?assigned=2&already=1&to=%d#items", loc, tm.r3.ID) // one was proposed to him
 		pageWantRedirect(t, r, done)
-		wantPage(t, "after the bulk assignment", mgr.get(done), 200, "2 accounts now go to Liu Yang (1 of those ticked had them already).")
+		wantPage(t, "after the bulk assignment", mgr.get(done), 200, "2 accounts now go to Liu Yang. 1 of those chosen had them already.")
 		h = api()
 		for _, acc := range []int64{key1, key2, std} {
 			if num(itemFor(h, acc)["to_user_id"]) != tm.r3.ID {
@@ -224,13 +224,18 @@ func TestHandoverWizardForms(t *testing.T) {
 	})
 
 	t.Run("complete: gaps refuse it, a reason forces it", func(t *testing.T) {
-		r := post(loc+"/complete", url.Values{})
+		r := post(loc+"/complete", url.Values{"force": {"true"}, "reason": {"Customer on holiday until May"}})
+		wantPage(t, "not confirmed", r, http.StatusUnprocessableEntity, "must be ticked to confirm")
+		if api()["status"] != "in_progress" {
+			t.Fatal("completed without the confirmation")
+		}
+		r = post(loc+"/complete", url.Values{"confirm": {"yes"}})
 		wantPage(t, "gaps", r, http.StatusConflict, "some key accounts have gaps; close them or force completion with a reason",
 			"Key Two</a>: no transfer note, no joint introduction", `id="force"`)
-		r = post(loc+"/complete", url.Values{"force": {"true"}, "reason": {""}})
+		r = post(loc+"/complete", url.Values{"force": {"true"}, "reason": {""}, "confirm": {"yes"}})
 		wantPage(t, "force without a reason", r, http.StatusUnprocessableEntity, "is required to force a handover with gaps",
 			`id="force" name="force" value="true" checked`)
-		pageWantRedirect(t, post(loc+"/complete", url.Values{"force": {"true"}, "reason": {"Customer on holiday until May"}}), loc)
+		pageWantRedirect(t, post(loc+"/complete", url.Values{"force": {"true"}, "reason": {"Customer on holiday until May"}, "confirm": {"yes"}}), loc)
 		h = api()
 		if h["status"] != "completed" || h["force_reason"] != "Customer on holiday until May" {
 			t.Fatalf("completed: %v", h)
@@ -444,6 +449,9 @@ func TestTransferNoteDraftedFromTheRecord(t *testing.T) {
 	ts.must(201, "POST", base+"/interactions", tm.leaver.Token, map[string]any{"kind": "call", "summary": "Discussed Q2 volumes",
 		"next_step": "Send the renewal quote", "next_step_due": "2026-03-20"})
 	ts.must(201, "POST", base+"/complaints", tm.leaver.Token, map[string]any{"severity": "high", "summary": "Late deliveries"})
+	ts.must(201, "POST", base+"/interactions", tm.leaver.Token, map[string]any{"kind": "email", "summary": "Sent the price list",
+		"next_step": "Call back about the discount", "next_step_due": "2026-03-02"})
+	ts.must(201, "POST", base+"/interactions", tm.leaver.Token, map[string]any{"kind": "note", "summary": "A competitor quoted 8% lower"})
 	h := ts.must(201, "POST", "/api/v1/handovers", tm.mgr.Token, map[string]any{"departing_user_id": tm.leaver.ID, "last_day": "2026-03-31"})
 	itemID := num(itemFor(h, acc)["id"])
 
@@ -451,7 +459,8 @@ func TestTransferNoteDraftedFromTheRecord(t *testing.T) {
 	draft := her.get(path("/me/handover?draft=%d", itemID))
 	page := string(draft.Body)
 	for _, want := range []string{`value="` + path("%d", zhao) + `" checked> Zhao Min, Procurement Director`,
-		"- 20 Mar 2026: Send the renewal quote\n- Complaint (High): Late deliveries", "- Renewal: 30 Jun 2026\n- Annual value: CNY 500\n- Pricing and discounts:",
+		"- 20 Mar 2026: Send the renewal quote", "- overdue since 2 Mar 2026: Call back about the discount", "- Complaint (High): Late deliveries",
+		"Notes:\n- ", "A competitor quoted 8% lower", "- Renewal: 30 Jun 2026\n- Annual value: CNY 500\n- Pricing and discounts:",
 		"Latest contacts:\n- ", "Discussed Q2 volumes", "not saved yet"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the draft lacks %q", want)
@@ -476,11 +485,47 @@ func TestTransferNoteDraftedFromTheRecord(t *testing.T) {
 		it["transfer_note"] != "Prefers WeChat to e-mail." || it["key_contacts"].([]any)[0].(map[string]any)["name"] != "Zhao Min" {
 		t.Fatalf("the saved note: %v", it)
 	}
+	// Drafting again keeps what she wrote; only parts still empty would be filled.
+	again := string(her.get(path("/me/handover?draft=%d", itemID)).Body)
+	if !strings.Contains(again, ">Late deliveries: credit note promised</textarea>") || !strings.Contains(again, ">Prefers WeChat to e-mail.</textarea>") {
+		t.Errorf("a new draft replaced the saved note")
+	}
 	// Unticking every key contact clears them.
 	r = her.post(path("/me/handover/items/%d/note", itemID), map[string][]string{"csrf_token": {csrfFrom(draft.Body)},
 		"key_contacts_sent": {"1"}})
 	if it := itemFor(ts.must(200, "GET", path("/api/v1/handovers/%d", id(h)), tm.mgr.Token, nil), acc); r.Status != http.StatusSeeOther ||
 		len(it["key_contact_ids"].([]any)) != 0 || it["open_issues"] == "" {
 		t.Fatalf("unticking the key contacts: %d %v", r.Status, it)
+	}
+}
+
+// The handover page tells the truth: a cancel needs its box ticked, a forced completion is
+// not "ready", and a successor from another team shows among those taking over.
+func TestHandoverPageSaysWhatHappened(t *testing.T) {
+	ts := newTestServer(t)
+	tm := newTeam(t, ts)
+	acc := ts.mustCreateAccount(tm.leaver.Token, map[string]any{"name": "Harbour Freight", "tier": "key", "annual_value": 500})
+	otherLead := ts.mustCreateUser(tm.admin, "Gao Feng", "manager", 0)
+	outsider := ts.mustCreateUser(tm.admin, "Xu Ming", "sales", otherLead.ID)
+	h := ts.must(201, "POST", "/api/v1/handovers", tm.mgr.Token, map[string]any{"departing_user_id": tm.leaver.ID, "last_day": "2026-03-31"})
+	ts.must(200, "PATCH", path("/api/v1/handovers/%d/items/%d", id(h), num(itemFor(h, acc)["id"])), tm.mgr.Token, map[string]any{"to_user_id": outsider.ID})
+	mgr := pageSignedIn(ts, tm.mgr.Email, testPassword)
+	loc := path("/handovers/%d", id(h))
+	wantPage(t, "draft", mgr.get(loc), 200, "Who can take over", "Xu Ming", "other team", "Give them every account Zhang Wei owns")
+
+	page := mgr.get(loc)
+	post := func(p string, v url.Values) response {
+		v.Set("csrf_token", csrfFrom(page.Body))
+		return mgr.post(p, v)
+	}
+	wantPage(t, "cancel unconfirmed", post(loc+"/cancel", url.Values{}), http.StatusUnprocessableEntity, "must be ticked to confirm")
+	if got := ts.must(200, "GET", "/api/v1"+loc, tm.mgr.Token, nil)["status"]; got != "draft" {
+		t.Fatalf("an unconfirmed cancel cancelled: %v", got)
+	}
+	ts.must(200, "POST", "/api/v1"+loc+"/start", tm.mgr.Token, nil)
+	pageWantRedirect(t, post(loc+"/complete", url.Values{"confirm": {"yes"}, "force": {"true"}, "reason": {"Last day moved up"}}), loc)
+	done := string(mgr.get(loc).Body)
+	if !strings.Contains(done, "Completed with gaps (forced)") || strings.Contains(done, "Key accounts ready") || !strings.Contains(done, "<dt>Started</dt>") {
+		t.Errorf("a forced completion reads as ready, or the start is missing")
 	}
 }

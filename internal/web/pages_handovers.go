@@ -11,6 +11,7 @@ import (
 	"keyhold/internal/accounts"
 	"keyhold/internal/fault"
 	"keyhold/internal/handover"
+	"keyhold/internal/i18n"
 	"keyhold/internal/staff"
 )
 
@@ -269,7 +270,14 @@ func (s *server) loadHandoverView(c *gin.Context, id int64, d *pageData, f hando
 	v.CanDepart = h.Status == handover.Completed && h.Departing != nil && !v.Departed
 	for _, it := range h.Items {
 		if it.Successor != nil && it.Status != "skipped" {
-			if i := slices.IndexFunc(v.Team, func(t candidateRow) bool { return t.UserID == it.Successor.ID }); i >= 0 {
+			i := slices.IndexFunc(v.Team, func(t candidateRow) bool { return t.UserID == it.Successor.ID })
+			if i < 0 { // someone from another team: listed too, after the teammates
+				if j := slices.IndexFunc(v.Choices.Others, func(l handover.Load) bool { return l.UserID == it.Successor.ID }); j >= 0 {
+					v.Team = append(v.Team, candidateRow{Load: v.Choices.Others[j]})
+					i = len(v.Team) - 1
+				}
+			}
+			if i >= 0 {
 				v.Team[i].Items++
 				if it.Role == accounts.RoleOwner {
 					v.Team[i].Owned++
@@ -342,7 +350,7 @@ func (s *server) showHandover(c *gin.Context, id int64, status int, d pageData, 
 	if f.AssignedTo != 0 {
 		for _, l := range slices.Concat(v.Choices.Team, v.Choices.Others) {
 			if l.UserID == f.AssignedTo {
-				d.Message, d.Notice = langOf(c).T("handover.assigned", f.Assigned, l.Name, f.Already), true
+				d.Message, d.Notice = assignedMessage(langOf(c), f.Assigned, f.Already, l.Name), true
 			}
 		}
 	}
@@ -352,6 +360,18 @@ func (s *server) showHandover(c *gin.Context, id int64, status int, d pageData, 
 		return
 	}
 	s.renderStatus(c, status, "handover", d)
+}
+
+// assignedMessage says what a bulk assignment changed.
+func assignedMessage(l i18n.Lang, changed, already int, name string) string {
+	msg := l.T("handover.assigned", changed, name)
+	if changed == 1 {
+		msg = l.T("handover.assigned_one", name)
+	}
+	if already > 0 {
+		msg += " " + l.T("handover.assigned_already", already)
+	}
+	return msg
 }
 
 // handoverID reads the handover's id from the path; a malformed one is not found.

@@ -123,7 +123,7 @@ func TestChinesePagesHaveNoEnglish(t *testing.T) {
 			check(t, "settings errors", b.post("/settings/password", map[string][]string{
 				"current_password": {"wrong-one-123"}, "new_password": {"short"}, "csrf_token": {tok}}))
 			if who.name == "manager" {
-				check(t, "handover with gaps", b.post(path("/handovers/%d/complete", id(ho)), map[string][]string{"csrf_token": {tok}}))
+				check(t, "handover with gaps", b.post(path("/handovers/%d/complete", id(ho)), map[string][]string{"csrf_token": {tok}, "confirm": {"yes"}}))
 				check(t, "new handover errors", b.post("/handovers", map[string][]string{
 					"departing_user_id": {""}, "last_day": {"2026-02-30"}, "csrf_token": {tok}}))
 				check(t, "handover item errors", b.post(path("/handovers/%d/items/%d/intro", id(ho), num(items(ho)[0]["id"])),

@@ -45,7 +45,7 @@ func (s *server) showCurrencies(c *gin.Context, status int, d pageData) {
 
 // currencySubmit adds a currency or changes its rate.
 func (s *server) currencySubmit(c *gin.Context) {
-	form := formValues(c, "code", "rate_to_base")
+	form := formValues(c, "code", "rate_to_base", "form") // form: "add" for the add form, else a row's
 	ch := money.Change{RateToBase: opt.Field[float64]{Set: true, Null: true}}
 	if r, err := strconv.ParseFloat(strings.TrimSpace(form["rate_to_base"]), 64); err == nil {
 		ch.RateToBase = opt.Of(r)

@@ -35,6 +35,9 @@ func reasonMessage(l i18n.Lang, r health.Reason) string {
 	case health.CodeOwnershipChurn:
 		return l.T("reason.ownership_churn", n("owner_changes_365"))
 	case health.CodeComplaintUnresolved:
+		if n("complaints") == 1 {
+			return l.T("reason.complaint_unresolved_one", n("oldest_days"))
+		}
 		return l.T("reason.complaint_unresolved", n("complaints"), n("oldest_days"))
 	case health.CodeRenewalAtRisk:
 		return l.T("reason.renewal_at_risk", n("days_to_renewal"))
