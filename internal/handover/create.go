@@ -164,6 +164,7 @@ type Load struct {
 	Value       int64      `json:"value"`     // in the base currency
 	KeyValue    int64      `json:"key_value"` // in the base currency
 	InTeam      bool       `json:"in_team"`   // in the departing person's team
+	Unpriced    int        `json:"unpriced"`  // accounts whose currency has no rate: counted, but no value
 }
 
 // Loads lists every active member of staff who could take accounts over, with their
@@ -195,6 +196,7 @@ func books(db *gorm.DB, u staff.User, fallbackLead int64) ([]Load, error) {
 			COALESCE(SUM(CASE WHEN a.tier = 'key' THEN 1 ELSE 0 END), 0) AS key_accounts,
 			COALESCE(SUM(CAST(ROUND(a.annual_value * cur.rate_to_base) AS INTEGER)), 0) AS value,
 			COALESCE(SUM(CASE WHEN a.tier = 'key' THEN CAST(ROUND(a.annual_value * cur.rate_to_base) AS INTEGER) ELSE 0 END), 0) AS key_value,
+			COALESCE(SUM(CASE WHEN a.id IS NOT NULL AND cur.rate_to_base IS NULL THEN 1 ELSE 0 END), 0) AS unpriced,
 			CASE WHEN u.manager_id = ? THEN 1 ELSE 0 END AS in_team
 		FROM users u
 		LEFT JOIN accounts a ON a.owner_id = u.id AND a.deleted_at IS NULL AND a.status = 'active'
