@@ -81,9 +81,6 @@ func TestNameSearchMatchesAsLikeDoes(t *testing.T) {
 			t.Errorf("%q: %v, want %v", q, got, want)
 		}
 	}
-	if got := idsJSON([]int64{3, 10, 200}); got != "[3,10,200]" || idsJSON(nil) != "[]" {
-		t.Errorf("idsJSON: %s", got)
-	}
 }
 
 func TestDedupe(t *testing.T) {

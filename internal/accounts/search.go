@@ -3,7 +3,6 @@ package accounts
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"keyhold/internal/store"
@@ -78,18 +77,4 @@ func foldASCII(s string) string {
 		}
 	}
 	return s
-}
-
-// idsJSON writes ids as a JSON array, bound as one parameter and read with json_each:
-// thousands of ids would otherwise be thousands of bound variables.
-func idsJSON(ids []int64) string {
-	b := make([]byte, 0, 8*len(ids)+2)
-	b = append(b, '[')
-	for i, id := range ids {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = strconv.AppendInt(b, id, 10)
-	}
-	return string(append(b, ']'))
 }

@@ -254,7 +254,7 @@ func (s *Service) filtered(ctx context.Context, f Filter, now time.Time, named [
 		// order's index and keep the names that match, which fills a page after a few
 		// dozen rows instead of sorting thousands.
 		if len(named) <= manyMatches {
-			q = q.Where("accounts.id IN (SELECT value FROM json_each(?))", idsJSON(named))
+			q = q.Where(store.InIDs("accounts.id"), store.IDs(named))
 		} else {
 			q = q.Where("name LIKE ? ESCAPE '\\'", "%"+escapeLike(f.Q)+"%")
 		}

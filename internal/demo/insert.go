@@ -26,8 +26,8 @@ func newWriter(ctx context.Context, gdb *gorm.DB) *writer {
 	switch c := gdb.Statement.ConnPool.(type) {
 	case *sql.Tx:
 		w.tx = c
-	case *gorm.PreparedStmtTX:
-		w.tx, _ = c.Tx.(*sql.Tx)
+	case interface{ SQLTx() *sql.Tx }: // the writer's transaction (store)
+		w.tx = c.SQLTx()
 	}
 	return w
 }

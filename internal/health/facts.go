@@ -11,6 +11,7 @@ import (
 	"gorm.io/gorm"
 
 	"keyhold/internal/money"
+	"keyhold/internal/store"
 )
 
 // subject is one account as the scan sees it: its facts, and what the stored result needs.
@@ -30,7 +31,7 @@ func loadFacts(db *gorm.DB, now time.Time, ids []int64, parallel bool) (map[int6
 		if ids == nil {
 			return "", nil
 		}
-		return " AND " + col + " IN ?", []any{ids}
+		return " AND " + store.InIDs(col), []any{store.IDs(ids)}
 	}
 
 	type acct struct {

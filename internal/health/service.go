@@ -101,7 +101,7 @@ func (s *Service) apply(ctx context.Context, tx *gorm.DB, ids []int64) error {
 	}
 	// Every scored row was computed now: one statement for the rows that did not change
 	// otherwise, instead of rewriting each.
-	if err := tx.Model(&record{}).Where("account_id IN ?", ids).Update("computed_at", now).Error; err != nil {
+	if err := tx.Model(&record{}).Where(store.InIDs("account_id"), store.IDs(ids)).Update("computed_at", now).Error; err != nil {
 		return fmt.Errorf("save health: %w", err)
 	}
 	if len(p.rows) > 0 {
@@ -134,7 +134,7 @@ func loadRecords(db *gorm.DB, ids []int64) (map[int64]record, error) {
 	var old []record
 	q := db.Model(&record{})
 	if ids != nil {
-		q = q.Where("account_id IN ?", ids)
+		q = q.Where(store.InIDs("account_id"), store.IDs(ids))
 	}
 	if err := q.Find(&old).Error; err != nil {
 		return nil, fmt.Errorf("load health: %w", err)

@@ -181,8 +181,8 @@ func (b *Batcher) commit(jobs []*job) error {
 		if !ok {
 			return errors.New("write batch: no transaction to run savepoints on")
 		}
-		if ps, ok := raw.(*gorm.PreparedStmtTX); ok {
-			raw = ps.Tx // past the statement cache
+		if t, ok := raw.(*stmtTx); ok {
+			raw = t.tx // past the statement cache: savepoints are a few fixed commands
 		}
 		exec := func(q string) error { _, err := raw.ExecContext(ctx, q); return err }
 		var ids []int64

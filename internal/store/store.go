@@ -31,7 +31,8 @@ type DB struct {
 	Read  *gorm.DB
 	path  string
 
-	readSQL *sql.DB // Read's pool, for the few hot queries that need no GORM
+	readSQL    *sql.DB   // Read's pool, for the few hot queries that need no GORM
+	writeStmts *stmtPool // Write's pool and its prepared statements
 
 	versionsOnce sync.Once // versionsStmt is prepared on first use
 	versionsStmt *sql.Stmt
@@ -83,13 +84,19 @@ func Open(path string) (*DB, error) {
 			NowFunc:            func() time.Time { return time.Now().UTC() },
 		}
 	}
-	w, err := gorm.Open(sqlite.Open(dsn(path, false)), cfg())
+	// The writer keeps its own prepared statements (stmts.go): GORM's are prepared again
+	// on every use inside a transaction, and every write is in one.
+	wsql, err := sql.Open(sqlite.DriverName, dsn(path, false))
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	wsql, err := w.DB()
+	stmts := newStmtPool(wsql)
+	wcfg := cfg()
+	wcfg.PrepareStmt = false
+	w, err := gorm.Open(sqlite.New(sqlite.Config{Conn: stmts}), wcfg)
 	if err != nil {
-		return nil, err
+		wsql.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	wsql.SetMaxOpenConns(1)
 	wsql.SetMaxIdleConns(1)
@@ -112,7 +119,7 @@ func Open(path string) (*DB, error) {
 	n := readers()
 	rsql.SetMaxOpenConns(n)
 	rsql.SetMaxIdleConns(n)
-	db := &DB{Write: w, Read: r, path: path, readSQL: rsql, Batch: newBatcher(w), stopCheckpoints: make(chan struct{})}
+	db := &DB{Write: w, Read: r, path: path, readSQL: rsql, writeStmts: stmts, Batch: newBatcher(w), stopCheckpoints: make(chan struct{})}
 	db.checkpoints.Add(1)
 	go db.checkpoint()
 	return db, nil
@@ -157,6 +164,7 @@ func (db *DB) Close() error {
 	if db.versionsStmt != nil {
 		first = db.versionsStmt.Close()
 	}
+	db.writeStmts.close()
 	for _, g := range []*gorm.DB{db.Read, db.Write} {
 		if s, err := g.DB(); err == nil {
 			if err := s.Close(); err != nil && first == nil {
