@@ -274,11 +274,21 @@ func (s *Service) filtered(ctx context.Context, f Filter, now time.Time, named [
 		// Driven from the member's team rows (a few hundred), not checked on every account.
 		q = q.Where("accounts.id IN (SELECT account_id FROM account_team WHERE user_id = ?)", f.MemberID)
 	}
+	// Industry and region have an index per order they serve (name, value: migration
+	// 0013). For the other orders the unary + keeps SQLite from starting there — it would
+	// read the industry's rows scattered and sort them — so that it walks the order's own
+	// index and keeps the industry's rows.
+	col := func(name string) string {
+		if f.Sort == "" || f.Sort == "name" || f.Sort == "-annual_value" {
+			return name + " = ?"
+		}
+		return "+" + name + " = ?"
+	}
 	if f.Industry != "" {
-		q = q.Where("industry = ?", f.Industry)
+		q = q.Where(col("industry"), f.Industry)
 	}
 	if f.Region != "" {
-		q = q.Where("region = ?", f.Region)
+		q = q.Where(col("region"), f.Region)
 	}
 	if f.Overdue {
 		q = q.Where("status = ? AND (next_contact_due IS NULL OR next_contact_due < ?)", StatusActive, now)
