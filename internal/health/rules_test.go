@@ -674,3 +674,23 @@ func BenchmarkScore(b *testing.B) {
 		Score(accounts[i%len(accounts)], now)
 	}
 }
+
+// Decoded reasons are kept by their text; each caller gets its own list.
+func TestParsedReasonsAreCopies(t *testing.T) {
+	text := `[{"code":"contact_overdue","deduction":30,"data":{"days_overdue":3}}]`
+	a, err := parsedReasons(text)
+	if err != nil || len(a) != 1 || a[0].Code != "contact_overdue" {
+		t.Fatalf("%v %v", a, err)
+	}
+	a[0].Code = "changed by a caller"
+	b, _ := parsedReasons(text)
+	if b[0].Code != "contact_overdue" {
+		t.Fatalf("a caller's change reached the cache: %v", b)
+	}
+	if empty, err := parsedReasons("null"); err != nil || empty == nil || len(empty) != 0 {
+		t.Fatalf("no reasons: %v %v", empty, err)
+	}
+	if _, err := parsedReasons("{"); err == nil {
+		t.Fatal("bad JSON accepted")
+	}
+}

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"sync"
 	"time"
 
 	"gorm.io/gorm"
@@ -239,13 +241,49 @@ func (r record) report(scanned time.Time) (Report, error) {
 	if scanned.After(out.ComputedAt) {
 		out.ComputedAt = scanned
 	}
-	if err := json.Unmarshal([]byte(r.Reasons), &out.Reasons); err != nil {
+	reasons, err := parsedReasons(r.Reasons)
+	if err != nil {
 		return Report{}, fmt.Errorf("health of account %d: %w", r.AccountID, err)
 	}
-	if out.Reasons == nil {
-		out.Reasons = []Reason{}
-	}
+	out.Reasons = reasons
 	return out, nil
+}
+
+// The flag lists show the same stored reasons again and again until an account is
+// rescored; decoding them was an eighth of a flag list's time. Decoded reasons are kept
+// by their stored text (the cache cannot go stale: other text is another entry), each
+// caller getting its own copy of the list; the reasons' data maps are shared and only
+// read.
+var reasonCache struct {
+	sync.Mutex
+	m map[string][]Reason
+}
+
+// maxReasonCache bounds the cache (it starts again when full): the flagged accounts and
+// the pages people open fit many times over.
+const maxReasonCache = 8192
+
+func parsedReasons(text string) ([]Reason, error) {
+	reasonCache.Lock()
+	cached, ok := reasonCache.m[text]
+	reasonCache.Unlock()
+	if ok {
+		return slices.Clone(cached), nil
+	}
+	var rs []Reason
+	if err := json.Unmarshal([]byte(text), &rs); err != nil {
+		return nil, err
+	}
+	if rs == nil {
+		rs = []Reason{}
+	}
+	reasonCache.Lock()
+	if reasonCache.m == nil || len(reasonCache.m) >= maxReasonCache {
+		reasonCache.m = make(map[string][]Reason, 1024)
+	}
+	reasonCache.m[text] = rs
+	reasonCache.Unlock()
+	return slices.Clone(rs), nil
 }
 
 // ErrNotScored is returned for an account that is not scored (churned).
