@@ -1,18 +1,16 @@
 package accounts
 
 import (
-	"regexp"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"keyhold/internal/fault"
+	"keyhold/internal/money"
 )
 
 // DateLayout is how calendar dates travel: YYYY-MM-DD.
 const DateLayout = "2006-01-02"
-
-var currencyCode = regexp.MustCompile(`^[A-Z]{3}$`)
 
 // checkText trims s and records a problem if it is longer than max runes (or empty when
 // required).
@@ -51,8 +49,9 @@ func checkCadence(bad fault.Collect, days int) {
 }
 
 func checkCurrency(bad fault.Collect, c *string) {
-	*c = strings.ToUpper(strings.TrimSpace(*c))
-	if !currencyCode.MatchString(*c) {
+	code, ok := money.NormalizeCode(*c)
+	*c = code
+	if !ok {
 		bad.Add("currency", "must be a three-letter currency code such as CNY or USD")
 	}
 }
