@@ -433,6 +433,13 @@ func TestLargeHandoverPageStaysSmall(t *testing.T) {
 		!strings.Contains(edit, path(`id="note-%d"`, num(last["id"]))) {
 		t.Errorf("Change does not open the item's forms")
 	}
+	// Done, it still comes a page at a time.
+	ts.must(200, "POST", path("/api/v1/handovers/%d/start", id(h)), tm.mgr.Token, nil)
+	ts.must(200, "POST", path("/api/v1/handovers/%d/complete", id(h)), tm.mgr.Token, map[string]any{"force": true, "reason": "last day moved up"})
+	done := string(mgr.get(path("/handovers/%d?items_page=3", id(h))).Body)
+	if rows := strings.Count(done, `<tbody id="item-`); rows != 20 || !strings.Contains(done, "Page 3 of 3") {
+		t.Errorf("the completed handover's last page: %d rows", rows)
+	}
 }
 
 // "Draft from the account's record" fills one note with what the record knows — the
