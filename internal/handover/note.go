@@ -64,9 +64,13 @@ func (p NotePatch) apply(tx *gorm.DB, accountID int64, n *Note) error {
 	text(p.OpenIssues, "open_issues", notePartMax, &n.OpenIssues)
 	text(p.Agreements, "agreements", notePartMax, &n.Agreements)
 	if p.KeyContactIDs.Set {
-		ids := slices.Clone(p.KeyContactIDs.Value)
-		slices.Sort(ids)
-		ids = slices.Compact(ids)
+		// In the order chosen (the most important first, say), each once.
+		var ids []int64
+		for _, id := range p.KeyContactIDs.Value {
+			if !slices.Contains(ids, id) {
+				ids = append(ids, id)
+			}
+		}
 		switch {
 		case len(ids) > keyContactMax:
 			bad.Add("key_contact_ids", "lists too many contacts")

@@ -115,7 +115,7 @@ func (s *Service) Flags(ctx context.Context, acc *accounts.Service, f FlagFilter
 		if err != nil {
 			return nil, 0, err
 		}
-		out = append(out, Flag{Account: byID[r.AccountID], BaseValue: r.BaseValue, ValueAtRisk: r.RiskValue / MaxScore, Report: rep})
+		out = append(out, Flag{Account: byID[r.AccountID], BaseValue: r.BaseValue, ValueAtRisk: (r.RiskValue + MaxScore/2) / MaxScore, Report: rep})
 	}
 	return out, total, nil
 }

@@ -256,7 +256,8 @@ func (s *Service) Delete(ctx context.Context, actor staff.User, code string) err
 			return fault.Conflict("the base currency cannot be removed; make another currency the base first", nil)
 		}
 		var used struct{ Accounts, Losses int64 }
-		if err := tx.Raw(`SELECT (SELECT COUNT(*) FROM accounts WHERE currency = ? AND deleted_at IS NULL) AS accounts,
+		// Deleted accounts count too: handover reports keep them, in their currency.
+		if err := tx.Raw(`SELECT (SELECT COUNT(*) FROM accounts WHERE currency = ?) AS accounts,
 			(SELECT COUNT(*) FROM churn_records WHERE currency = ?) AS losses`, code, code).Scan(&used).Error; err != nil {
 			return err
 		}

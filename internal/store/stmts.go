@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"database/sql"
+	"strings"
 	"sync"
+	"time"
 
 	"gorm.io/gorm"
 )
@@ -49,17 +51,29 @@ func (p *stmtPool) prepare(ctx context.Context, query string) (*sql.Stmt, error)
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if old, ok := p.stmts[query]; ok { // prepared meanwhile by another caller
-		st.Close()
+		go st.Close()
 		return old, nil
 	}
 	if len(p.stmts) >= maxStmts {
-		for q, s := range p.stmts {
-			s.Close()
-			delete(p.stmts, q)
-		}
+		// Start again; the old statements close later, outside the lock: Close waits for
+		// their uses to end, and a use may be waiting for the connection that a
+		// transaction holds while it waits for this lock. A minute lets every use end.
+		old := p.stmts
+		p.stmts = map[string]*sql.Stmt{}
+		time.AfterFunc(time.Minute, func() {
+			for _, s := range old {
+				s.Close()
+			}
+		})
 	}
 	p.stmts[query] = st
 	return st, nil
+}
+
+// cacheable says whether a statement is worth keeping prepared: not a long one, nor one
+// whose text changes with its data (a multi-row insert, a list of literal values).
+func cacheable(query string) bool {
+	return len(query) <= maxStmtText && !strings.Contains(query, "?,?") && !strings.Contains(query, "),(")
 }
 
 func (p *stmtPool) close() {
@@ -76,6 +90,9 @@ func (p *stmtPool) PrepareContext(ctx context.Context, query string) (*sql.Stmt,
 }
 
 func (p *stmtPool) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if !cacheable(query) {
+		return p.db.ExecContext(ctx, query, args...)
+	}
 	st, err := p.prepare(ctx, query)
 	if err != nil {
 		return nil, err
@@ -84,6 +101,9 @@ func (p *stmtPool) ExecContext(ctx context.Context, query string, args ...any) (
 }
 
 func (p *stmtPool) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if !cacheable(query) {
+		return p.db.QueryContext(ctx, query, args...)
+	}
 	st, err := p.prepare(ctx, query)
 	if err != nil {
 		return nil, err
@@ -92,6 +112,9 @@ func (p *stmtPool) QueryContext(ctx context.Context, query string, args ...any) 
 }
 
 func (p *stmtPool) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	if !cacheable(query) {
+		return p.db.QueryRowContext(ctx, query, args...)
+	}
 	st, err := p.prepare(ctx, query)
 	if err != nil {
 		return p.db.QueryRowContext(ctx, query, args...) // carries the error
@@ -126,10 +149,12 @@ func (t *stmtTx) stmt(ctx context.Context, query string) *sql.Stmt {
 	if st := t.pool.cached(query); st != nil {
 		return t.tx.StmtContext(ctx, st)
 	}
-	if t.fresh == nil {
-		t.fresh = map[string]bool{}
+	if cacheable(query) {
+		if t.fresh == nil {
+			t.fresh = map[string]bool{}
+		}
+		t.fresh[query] = true
 	}
-	t.fresh[query] = true
 	return nil
 }
 
@@ -170,15 +195,19 @@ func (t *stmtTx) Rollback() error {
 	return err
 }
 
-// prepareFresh prepares, now that the connection is free, the statements the transaction
-// met first. Long ones are left out: a multi-row insert's text changes with its rows.
+// prepareFresh prepares the statements the transaction met first, in the background:
+// the connection is free now, but the writes just committed must not wait for it again.
 func (t *stmtTx) prepareFresh() {
-	for q := range t.fresh {
-		if len(q) <= maxStmtText {
+	if len(t.fresh) == 0 {
+		return
+	}
+	fresh := t.fresh
+	t.fresh = nil
+	go func() {
+		for q := range fresh {
 			t.pool.prepare(context.Background(), q) // a failure only means it runs unprepared again
 		}
-	}
-	t.fresh = nil
+	}()
 }
 
 // maxStmtText is the longest statement worth keeping prepared.

@@ -2,8 +2,11 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
+	"fmt"
 	"testing"
+	"time"
 
 	"gorm.io/gorm"
 )
@@ -22,7 +25,11 @@ func TestWriterReusesPreparedStatements(t *testing.T) {
 	if err := write("a"); err != nil {
 		t.Fatal(err)
 	}
-	first := db.writeStmts.cached(ins)
+	var first *sql.Stmt
+	for i := 0; i < 200 && first == nil; i++ { // prepared in the background after the commit
+		time.Sleep(10 * time.Millisecond)
+		first = db.writeStmts.cached(ins)
+	}
 	if first == nil {
 		t.Fatal("a statement met in a transaction is not prepared once the transaction ends")
 	}
@@ -52,5 +59,45 @@ func TestWriterReusesPreparedStatements(t *testing.T) {
 	}
 	if v, err := db.Setting(ctx, "b"); err != nil || v != "v" {
 		t.Errorf("setting b: %q %v", v, err)
+	}
+}
+
+// A full cache starts again without waiting on statements in use, while transactions and
+// single statements run side by side; statements whose text varies are not kept.
+func TestWriterStatementCacheUnderLoad(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	done := make(chan error, 4)
+	for w := 0; w < 4; w++ {
+		go func() {
+			for i := 0; i < maxStmts/2+50; i++ {
+				q := fmt.Sprintf("SELECT %d + ?", w*10000+i) // a new text each time: fills the cache
+				var n int
+				if err := db.Write.WithContext(ctx).Raw(q, 1).Scan(&n).Error; err != nil {
+					done <- err
+					return
+				}
+				if err := db.Write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+					return tx.Raw(q, 2).Scan(&n).Error
+				}); err != nil {
+					done <- err
+					return
+				}
+			}
+			done <- nil
+		}()
+	}
+	for w := 0; w < 4; w++ {
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatal(err)
+			}
+		case <-time.After(60 * time.Second):
+			t.Fatal("the writer's statements deadlocked")
+		}
+	}
+	if cacheable("INSERT INTO t (a) VALUES (?),(?)") || cacheable("SELECT 1 WHERE id IN (?,?,?)") || !cacheable("SELECT ?") {
+		t.Error("cacheable")
 	}
 }

@@ -169,3 +169,32 @@ func TestProposalsCompareBooksInTheBaseCurrency(t *testing.T) {
 	page := pageSignedIn(ts, tm.mgr.Email, testPassword).get(path("/handovers/%d", id(h)))
 	wantPage(t, "candidates", page, 200, "Who can take over", "Liu Yang", "CNY 700", "CNY 1,000", "CNY 500")
 }
+
+// The name search reads names kept in memory: a new name, a rename and a deletion show
+// at once, in the rows and in the total.
+func TestNameSearchFollowsEveryChange(t *testing.T) {
+	ts := newTestServer(t)
+	o := newOrg(t, ts)
+	search := func(q string) (int, []any) {
+		r := ts.must(200, "GET", "/api/v1/accounts?q="+q, o.mgr.Token, nil)
+		return int(r["total"].(float64)), r["data"].([]any)
+	}
+	if n, _ := search("northwind"); n != 1 {
+		t.Fatalf("case-insensitive search: %d", n)
+	}
+	ts.must(200, "PATCH", path("/api/v1/accounts/%d", o.account), o.rep.Token, map[string]any{"name": "华东物流 Northwind"})
+	if n, rows := search("%E5%8D%8E%E4%B8%9C"); n != 1 || rows[0].(map[string]any)["name"] != "华东物流 Northwind" {
+		t.Fatalf("after the rename: %d %v", n, rows)
+	}
+	extra := ts.mustCreateAccount(o.rep.Token, map[string]any{"name": "Northwind Two", "tier": "growth"})
+	if n, _ := search("northwind"); n != 2 {
+		t.Fatalf("a new account is not found: %d", n)
+	}
+	ts.must(204, "DELETE", path("/api/v1/accounts/%d", extra), o.mgr.Token, nil)
+	if n, _ := search("northwind"); n != 1 {
+		t.Fatalf("a deleted account is still found: %d", n)
+	}
+	if n, _ := search("northwind&tier=growth"); n != 0 {
+		t.Fatalf("with another filter: %d", n)
+	}
+}

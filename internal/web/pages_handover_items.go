@@ -159,7 +159,12 @@ func notePatch(c *gin.Context, form map[string]string, p parsed) handover.NotePa
 		"open_issues": &n.OpenIssues, "agreements": &n.Agreements} {
 		if v, sent := c.GetPostForm(name); sent {
 			form[name] = v
-			*dst = opt.Of(v)
+			// A part the form shows unchanged is not sent on: someone else may have
+			// written it since the page was loaded (the person leaving and the manager
+			// write the same notes).
+			if orig, had := c.GetPostForm("orig_" + name); !had || orig != v {
+				*dst = opt.Of(v)
+			}
 		}
 	}
 	if c.PostForm("key_contacts_sent") != "" {
@@ -172,7 +177,9 @@ func notePatch(c *gin.Context, form map[string]string, p parsed) handover.NotePa
 			}
 		}
 		form["key_contact_ids"] = joinIDs(ids)
-		n.KeyContactIDs = opt.Of(ids)
+		if orig, had := c.GetPostForm("orig_key_contact_ids"); !had || orig != joinIDs(ids) {
+			n.KeyContactIDs = opt.Of(ids)
+		}
 	}
 	return n
 }

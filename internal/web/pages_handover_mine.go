@@ -30,10 +30,11 @@ type myHandoverView struct {
 // the form comes back).
 type myItemRow struct {
 	handover.Item
-	Contacts []accounts.Contact
-	Fields   map[string]string // what the note's fields show
-	Keys     map[int64]bool    // the key contacts ticked
-	Mine     bool              // the form that came back is this item's
+	Contacts  []accounts.Contact
+	Fields    map[string]string // what the note's fields show
+	Keys      map[int64]bool    // the key contacts ticked
+	SavedKeys string            // the key contacts as saved, for the form to say what it changed
+	Mine      bool              // the form that came back is this item's
 }
 
 // myHandover loads the actor's open handover, nil when they have none.
@@ -186,7 +187,7 @@ func (s *server) showMyHandover(c *gin.Context, status int, d pageData, saved in
 	}
 	rows := make([]myItemRow, len(all))
 	for i, it := range all {
-		r := myItemRow{Item: it, Contacts: contacts[it.AccountID], Keys: map[int64]bool{},
+		r := myItemRow{Item: it, Contacts: contacts[it.AccountID], Keys: map[int64]bool{}, SavedKeys: joinIDs(it.KeyContactIDs),
 			Fields: map[string]string{"transfer_note": it.TransferNote, "open_issues": it.OpenIssues,
 				"agreements": it.Agreements, "key_contact_ids": joinIDs(it.KeyContactIDs)}}
 		if r.Mine = d.Form["item_id"] == strconv.FormatInt(it.ID, 10); r.Mine && d.Form["what"] == "note" {

@@ -525,6 +525,15 @@ func TestHandoverPageSaysWhatHappened(t *testing.T) {
 		v.Set("csrf_token", csrfFrom(page.Body))
 		return mgr.post(p, v)
 	}
+	// The manager's form, loaded before the person leaving wrote an open issue, ticks
+	// "customer notified": the note it showed unchanged is not written back over hers.
+	item := path("%s/items/%d", loc, num(itemFor(h, acc)["id"]))
+	ts.must(200, "PATCH", "/api/v1"+item, ts.login(tm.leaver.Email, testPassword), map[string]any{"open_issues": "Credit note promised"})
+	post(item, url.Values{"orig_open_issues": {""}, "open_issues": {""}, "orig_transfer_note": {""}, "transfer_note": {""},
+		"customer_notified": {"false", "true"}})
+	if it := itemFor(ts.must(200, "GET", "/api/v1"+loc, tm.mgr.Token, nil), acc); it["open_issues"] != "Credit note promised" || it["customer_notified"] != true {
+		t.Fatalf("a stale form overwrote the note: %v", it)
+	}
 	wantPage(t, "cancel unconfirmed", post(loc+"/cancel", url.Values{}), http.StatusUnprocessableEntity, "must be ticked to confirm")
 	if got := ts.must(200, "GET", "/api/v1"+loc, tm.mgr.Token, nil)["status"]; got != "draft" {
 		t.Fatalf("an unconfirmed cancel cancelled: %v", got)
