@@ -338,7 +338,7 @@ func (s *Service) total(ctx context.Context, f Filter, v store.Versions, now tim
 		}
 		return n, nil
 	}
-	if only := (Filter{Q: f.Q}); f.Q != "" && key == (totalKey{Q: only.Q}) {
+	if f.Q != "" && key == (totalKey{Q: f.Q}) {
 		n = int64(len(named)) // the index holds every live account: its matches are the total
 	} else if err := s.filtered(ctx, f, now, named).Count(&n).Error; err != nil {
 		return 0, fmt.Errorf("count accounts: %w", err)

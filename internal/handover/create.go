@@ -11,6 +11,7 @@ import (
 	"keyhold/internal/accounts"
 	"keyhold/internal/audit"
 	"keyhold/internal/fault"
+	"keyhold/internal/money"
 	"keyhold/internal/staff"
 )
 
@@ -191,11 +192,12 @@ func books(db *gorm.DB, u staff.User, fallbackLead int64) ([]Load, error) {
 		lead = *u.ManagerID
 	}
 	var out []Load
+	value := money.ConvertedSQL("a", "cur")
 	err := db.Raw(`SELECT u.id AS user_id, u.name, u.role,
 			COUNT(a.id) AS accounts,
 			COALESCE(SUM(CASE WHEN a.tier = 'key' THEN 1 ELSE 0 END), 0) AS key_accounts,
-			COALESCE(SUM(CAST(ROUND(a.annual_value * cur.rate_to_base) AS INTEGER)), 0) AS value,
-			COALESCE(SUM(CASE WHEN a.tier = 'key' THEN CAST(ROUND(a.annual_value * cur.rate_to_base) AS INTEGER) ELSE 0 END), 0) AS key_value,
+			COALESCE(SUM(`+value+`), 0) AS value,
+			COALESCE(SUM(CASE WHEN a.tier = 'key' THEN `+value+` ELSE 0 END), 0) AS key_value,
 			COALESCE(SUM(CASE WHEN a.id IS NOT NULL AND cur.rate_to_base IS NULL THEN 1 ELSE 0 END), 0) AS unpriced,
 			CASE WHEN u.manager_id = ? THEN 1 ELSE 0 END AS in_team
 		FROM users u

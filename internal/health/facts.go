@@ -10,6 +10,7 @@ import (
 	"golang.org/x/sync/errgroup"
 	"gorm.io/gorm"
 
+	"keyhold/internal/money"
 	"keyhold/internal/store"
 )
 
@@ -44,11 +45,11 @@ func loadFacts(db *gorm.DB, now time.Time, ids []int64, parallel bool) (map[int6
 		OwnerStatus     *string
 	}
 	var accts []acct
-	// The value in the base currency rounds as money.BaseValueSQL does; the currencies are
-	// joined once rather than looked up per account (a full scan reads 50,000).
+	// The currencies are joined once rather than looked up per account (a full scan reads
+	// 50,000).
 	where, args := scope("a.id")
 	err := eachRow(db, `SELECT a.id, a.tier, a.status, a.cadence_days, a.last_contacted_at, a.renewal_date,
-			COALESCE(CAST(ROUND(a.annual_value * cur.rate_to_base) AS INTEGER), 0), u.status AS owner_status
+			COALESCE(`+money.ConvertedSQL("a", "cur")+`, 0), u.status AS owner_status
 		FROM accounts a LEFT JOIN users u ON u.id = a.owner_id LEFT JOIN currencies cur ON cur.code = a.currency
 		WHERE a.deleted_at IS NULL`+where, args, func(r *sql.Rows) error {
 		var a acct

@@ -122,5 +122,11 @@ func (t Total) Mixed() bool {
 // in the base currency, rounded to whole units; NULL while its currency has no rate. It
 // rounds each account as Rates.ToBase does, so SQL and Go sums agree.
 func BaseValueSQL(alias string) string {
-	return `(SELECT CAST(ROUND(` + alias + `.annual_value * cur.rate_to_base) AS INTEGER) FROM currencies cur WHERE cur.code = ` + alias + `.currency)`
+	return `(SELECT ` + ConvertedSQL(alias, "cur") + ` FROM currencies cur WHERE cur.code = ` + alias + `.currency)`
+}
+
+// ConvertedSQL is BaseValueSQL for a query that joins the currencies itself (as cur):
+// cheaper when it reads many accounts.
+func ConvertedSQL(alias, cur string) string {
+	return `CAST(ROUND(` + alias + `.annual_value * ` + cur + `.rate_to_base) AS INTEGER)`
 }
