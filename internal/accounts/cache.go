@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"time"
 
 	"keyhold/internal/store"
 )
@@ -17,42 +16,45 @@ type caches struct {
 	people  store.Memo[map[int64]UserRef] // every user's short form (a staff of hundreds)
 	cadence store.Memo[cadence]
 	facets  store.Memo[Facets]
-	names   store.Memo[*nameIndex] // the name search (search.go)
-	totals  *store.Cache[totalKey, total]
+	catalog *catalogs                           // every live account's list keys (catalog.go)
+	named   *store.Cache[string, []int64]       // the accounts a name search matches (search.go)
+	members *store.Cache[int64, map[int64]bool] // by user, the accounts on whose team they are
+	totals  *store.Cache[totalKey, int64]
 	teams   *store.Cache[int64, []TeamMember] // by account, without names
 }
 
 func newCaches() *caches {
-	return &caches{totals: store.NewCache[totalKey, total](4096), teams: store.NewCache[int64, []TeamMember](10000)}
+	return &caches{
+		catalog: &catalogs{},
+		named:   store.NewCache[string, []int64](4096),
+		members: store.NewCache[int64, map[int64]bool](1000),
+		totals:  store.NewCache[totalKey, int64](4096),
+		teams:   store.NewCache[int64, []TeamMember](10000),
+	}
 }
 
 // totalKey is a list filter as far as its total depends on it (not its order or page).
 type totalKey struct {
 	Q, Tier, Status, Industry, Region string
 	OwnerID, MemberID                 int64
-	Overdue                           bool
+	Overdue, DueBy                    bool
 }
 
-// totalVersion is the part of the data versions a total depends on: due dates only for
-// the overdue filter and teams only for the member filter, so that logging a call does
-// not make every other total count again.
-type totalVersion struct{ Accounts, Due, Teams int64 }
-
-// total is a counted total; for the overdue filter, counted as of a moment (at).
-type total struct {
-	n  int64
-	at time.Time
-}
-
-func (k totalKey) version(v store.Versions) totalVersion {
-	out := totalVersion{Accounts: v.Accounts}
-	if k.Overdue {
-		out.Due = v.Due
+// memberOf returns the accounts on whose team the user is, kept until a team changes.
+func (s *Service) memberOf(ctx context.Context, v store.Versions, userID int64) (map[int64]bool, error) {
+	if m, ok := s.cache.members.Get(userID, v.Teams); ok {
+		return m, nil
 	}
-	if k.MemberID != 0 {
-		out.Teams = v.Teams
+	var ids []int64
+	if err := s.db.Read.WithContext(ctx).Table("account_team").Where("user_id = ?", userID).Pluck("account_id", &ids).Error; err != nil {
+		return nil, fmt.Errorf("load a member's accounts: %w", err)
 	}
-	return out
+	m := make(map[int64]bool, len(ids))
+	for _, id := range ids {
+		m[id] = true
+	}
+	s.cache.members.Put(userID, v.Teams, m)
+	return m, nil
 }
 
 // people returns every user's short form, from the cache while no user changed.

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 
 	"keyhold/internal/fault"
 	"keyhold/internal/staff"
@@ -181,23 +180,14 @@ type Filter struct {
 // accounts never contacted first: they have been due since they were created.
 var Sorts = []string{"name", "-annual_value", "next_contact_due", "health", "-health"}
 
-// sortOrders are the ORDER BY of each sort, each read in order from an index (migrations
-// 0001 and 0009) so that a page stops after its rows instead of sorting the table.
-var sortOrders = map[string]string{
-	"":                 "name, id",
-	"name":             "name, id",
-	"-annual_value":    "annual_value DESC, id",
-	"next_contact_due": "next_contact_due, id",
-	"health":           "COALESCE(health_score, 1000), id",
-	"-health":          "COALESCE(health_score, -1) DESC, id",
-}
-
 // List returns one page of accounts matching f, with owners and teams, and the total.
 func (s *Service) List(ctx context.Context, f Filter) ([]Account, int64, error) {
 	return s.list(ctx, f, true)
 }
 
-// list is List; without withTotal it does not count (the agenda shows no totals).
+// list is List; without withTotal it does not count (the agenda shows no totals). The
+// filter, the order, the page and the total come from the accounts in memory
+// (catalog.go), with the page's rows.
 func (s *Service) list(ctx context.Context, f Filter, withTotal bool) ([]Account, int64, error) {
 	bad := fault.Collect{}
 	if f.Tier != "" && !f.Tier.Valid() {
@@ -206,156 +196,76 @@ func (s *Service) list(ctx context.Context, f Filter, withTotal bool) ([]Account
 	if f.Status != "" && f.Status != StatusActive && f.Status != StatusChurned {
 		bad.Add("status", "must be active or churned")
 	}
-	order, ok := sortOrders[f.Sort]
+	o, ok := orders[f.Sort]
 	if !ok {
 		bad.Add("sort", "must be one of name, -annual_value, next_contact_due, health, -health")
 	}
 	if err := bad.Err(); err != nil {
 		return nil, 0, err
 	}
-	now := s.now().UTC()
 	v, err := s.db.Versions(ctx)
 	if err != nil {
 		return nil, 0, err
 	}
-	var named []int64
-	if f.Q != "" {
-		ix, err := s.names(ctx, v)
-		if err != nil {
-			return nil, 0, err
-		}
-		named = ix.match(f.Q)
-	}
-	var total int64
-	if withTotal {
-		if total, err = s.total(ctx, f, v, now, named); err != nil {
+	q := newQuery(f, s.now().UTC())
+	if f.MemberID != 0 {
+		if q.members, err = s.memberOf(ctx, v, f.MemberID); err != nil {
 			return nil, 0, err
 		}
 	}
 	p := f.Page.Normalized()
-	list := []Account{}
-	err = s.filtered(ctx, f, now, named).Clauses(clause.OrderBy{Expression: clause.Expr{SQL: order}}).
-		Limit(p.Size).Offset(p.Offset()).Find(&list).Error
+	c, done, err := s.catalogAt(ctx, v.Changes)
 	if err != nil {
-		return nil, 0, fmt.Errorf("list accounts: %w", err)
+		return nil, 0, err
+	}
+	named := s.named(c, v, q.fold)
+	// A total moves with the clock when the filter does (overdue, due by): those are
+	// counted every time, on a short run of the due order; the others are kept until an
+	// account changes.
+	key := totalKey{Q: q.fold, Tier: string(f.Tier), Status: f.Status, Industry: f.Industry, Region: f.Region,
+		OwnerID: f.OwnerID, MemberID: f.MemberID, Overdue: f.Overdue, DueBy: f.DueBy != nil}
+	kept, haveTotal := int64(0), false
+	if withTotal && !f.Overdue && f.DueBy == nil {
+		kept, haveTotal = s.cache.totals.Get(key, [2]int64{c.seq, v.Teams})
+	}
+	list, total := c.page(q, named, o, p.Offset(), p.Size, withTotal && !haveTotal)
+	seq := c.seq
+	done()
+	if haveTotal {
+		total = kept
+	} else if withTotal && !f.Overdue && f.DueBy == nil {
+		s.cache.totals.Put(key, [2]int64{seq, v.Teams}, total)
 	}
 	if err := s.completeAt(ctx, v, list); err != nil {
 		return nil, 0, err
 	}
+	if !withTotal {
+		total = 0
+	}
 	return list, total, nil
 }
 
-// filtered is the query of the live accounts that f selects; with a name search, named
-// are the ids of the accounts whose name matches (nameIndex).
-func (s *Service) filtered(ctx context.Context, f Filter, now time.Time, named []int64) *gorm.DB {
-	q := s.db.Read.WithContext(ctx).Model(&Account{})
-	if f.Q != "" {
-		// A few matches: read just them, by id, and sort them. Many: walk the requested
-		// order's index and keep the names that match, which fills a page after a few
-		// dozen rows instead of sorting thousands.
-		if len(named) <= manyMatches {
-			q = q.Where(store.InIDs("accounts.id"), store.IDs(named))
-		} else {
-			q = q.Where("name LIKE ? ESCAPE '\\'", "%"+escapeLike(f.Q)+"%")
+// rowsByID reads the live accounts with the given ids, in the order of ids (missing or
+// deleted ones are left out), without owners and teams.
+func (s *Service) rowsByID(ctx context.Context, ids []int64) ([]Account, error) {
+	if len(ids) == 0 {
+		return []Account{}, nil
+	}
+	var rows []Account
+	if err := s.db.Read.WithContext(ctx).Where(store.InIDs("id"), store.IDs(ids)).Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("accounts by id: %w", err)
+	}
+	byID := make(map[int64]Account, len(rows))
+	for _, a := range rows {
+		byID[a.ID] = a
+	}
+	out := make([]Account, 0, len(rows))
+	for _, id := range ids {
+		if a, ok := byID[id]; ok {
+			out = append(out, a)
 		}
 	}
-	if f.Tier != "" {
-		q = q.Where("tier = ?", f.Tier)
-	}
-	// status has no index of its own (migration 0008): with two values it never narrows
-	// a search, and SQLite would otherwise prefer it to a selective index (tier, owner).
-	if f.Status != "" {
-		q = q.Where("status = ?", f.Status)
-	}
-	if f.OwnerID != 0 {
-		q = q.Where("owner_id = ?", f.OwnerID)
-	}
-	if f.MemberID != 0 {
-		// Driven from the member's team rows (a few hundred), not checked on every account.
-		q = q.Where("accounts.id IN (SELECT account_id FROM account_team WHERE user_id = ?)", f.MemberID)
-	}
-	// Industry and region have an index per order they serve (name, value: migration
-	// 0013). For the other orders the unary + keeps SQLite from starting there — it would
-	// read the industry's rows scattered and sort them — so that it walks the order's own
-	// index and keeps the industry's rows.
-	col := func(name string) string {
-		if f.Sort == "" || f.Sort == "name" || f.Sort == "-annual_value" {
-			return name + " = ?"
-		}
-		return "+" + name + " = ?"
-	}
-	if f.Industry != "" {
-		q = q.Where(col("industry"), f.Industry)
-	}
-	if f.Region != "" {
-		q = q.Where(col("region"), f.Region)
-	}
-	if f.Overdue {
-		q = q.Where("status = ? AND (next_contact_due IS NULL OR next_contact_due < ?)", StatusActive, now)
-	}
-	if f.DueBy != nil {
-		q = q.Where("status = ? AND next_contact_due >= ? AND next_contact_due <= ?", StatusActive, now, f.DueBy.UTC())
-	}
-	return q
-}
-
-// total counts the accounts a filter selects without counting the table on every
-// request: a total is kept until a write changes what it depends on. An overdue total
-// also moves with the clock, so it is kept with the moment it was counted at and brought
-// to now by counting only the accounts that fell due in between (an index range).
-func (s *Service) total(ctx context.Context, f Filter, v store.Versions, now time.Time, named []int64) (int64, error) {
-	var n int64
-	if f.DueBy != nil { // a window that moves at both ends: not kept
-		if err := s.filtered(ctx, f, now, named).Count(&n).Error; err != nil {
-			return 0, fmt.Errorf("count accounts: %w", err)
-		}
-		return n, nil
-	}
-	key := totalKey{Q: f.Q, Tier: string(f.Tier), Status: f.Status, Industry: f.Industry, Region: f.Region,
-		OwnerID: f.OwnerID, MemberID: f.MemberID, Overdue: f.Overdue}
-	ver := key.version(v)
-	if t, ok := s.cache.totals.Get(key, ver); ok {
-		if !key.Overdue {
-			return t.n, nil
-		}
-		// The same filter but not overdue, bounded at both ends so the index range is
-		// short: the accounts that fell due between the count and now (or, for a request
-		// that started before the count was made, the other way round).
-		from, to, sign := t.at, now, int64(1)
-		if now.Before(t.at) {
-			from, to, sign = now, t.at, -1
-		}
-		between := f
-		between.Overdue = false
-		var fell int64
-		if err := s.filtered(ctx, between, now, named).Where("status = ? AND next_contact_due >= ? AND next_contact_due < ?",
-			StatusActive, from, to).Count(&fell).Error; err != nil {
-			return 0, fmt.Errorf("count accounts: %w", err)
-		}
-		n = t.n + sign*fell
-		if sign > 0 {
-			s.cache.totals.Put(key, ver, total{n: n, at: now})
-		}
-		return n, nil
-	}
-	if f.Q != "" && key == (totalKey{Q: f.Q}) {
-		n = int64(len(named)) // the index holds every live account: its matches are the total
-	} else if err := s.filtered(ctx, f, now, named).Count(&n).Error; err != nil {
-		return 0, fmt.Errorf("count accounts: %w", err)
-	}
-	s.cache.totals.Put(key, ver, total{n: n, at: now})
-	return n, nil
-}
-
-func escapeLike(s string) string {
-	out := make([]rune, 0, len(s))
-	for _, r := range s {
-		if r == '%' || r == '_' || r == '\\' {
-			out = append(out, '\\')
-		}
-		out = append(out, r)
-	}
-	return string(out)
+	return out, nil
 }
 
 // canEdit reports whether actor may change the account's details: its team, managers
@@ -393,22 +303,9 @@ func canTakeOn(u UserRef, field string) error {
 // ByIDs returns the live accounts with the given ids, with owners and teams, in the
 // order of ids (missing or deleted ones are left out).
 func (s *Service) ByIDs(ctx context.Context, ids []int64) ([]Account, error) {
-	if len(ids) == 0 {
-		return []Account{}, nil
-	}
-	var rows []Account
-	if err := s.db.Read.WithContext(ctx).Where("id IN ?", ids).Find(&rows).Error; err != nil {
-		return nil, fmt.Errorf("accounts by id: %w", err)
-	}
-	byID := make(map[int64]Account, len(rows))
-	for _, a := range rows {
-		byID[a.ID] = a
-	}
-	out := make([]Account, 0, len(rows))
-	for _, id := range ids {
-		if a, ok := byID[id]; ok {
-			out = append(out, a)
-		}
+	out, err := s.rowsByID(ctx, ids)
+	if err != nil {
+		return nil, err
 	}
 	if err := s.complete(ctx, out); err != nil {
 		return nil, err

@@ -81,6 +81,9 @@ func (s *Service) Scan(ctx context.Context) (ScanResult, error) {
 		}
 		changed, p.gone = changed[n:], p.gone[g:]
 	}
+	if err := s.db.PruneChanges(ctx); err != nil {
+		return res, fmt.Errorf("health scan: %w", err)
+	}
 	// Every score was confirmed now, though only the changed rows were written.
 	if err := s.db.SetSetting(ctx, scannedAtKey, now.Format(time.RFC3339Nano)); err != nil {
 		return res, fmt.Errorf("health scan: %w", err)

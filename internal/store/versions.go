@@ -18,6 +18,9 @@ type Versions struct {
 	Users    int64 // users and signed-out tokens
 	Cadence  int64 // cadence policies
 	Currency int64 // currencies and their rates
+	// Changes is the last row of account_changes (migration 0014): which accounts changed
+	// a list key, in commit order, for the accounts kept in memory to catch up on.
+	Changes int64
 }
 
 // versionsSQL reads every counter in one row, so that the hottest query of all (every
@@ -29,7 +32,8 @@ const versionsSQL = `SELECT
 	COALESCE(MAX(CASE name WHEN 'flags' THEN n END), 0),
 	COALESCE(MAX(CASE name WHEN 'users' THEN n END), 0),
 	COALESCE(MAX(CASE name WHEN 'cadence' THEN n END), 0),
-	COALESCE(MAX(CASE name WHEN 'currencies' THEN n END), 0)
+	COALESCE(MAX(CASE name WHEN 'currencies' THEN n END), 0),
+	(SELECT COALESCE(MAX(seq), 0) FROM account_changes)
 FROM data_versions`
 
 // readOnce is the counters of a request that only reads, read at most once.
@@ -52,7 +56,7 @@ func ReadOnly(ctx context.Context) context.Context {
 	return context.WithValue(ctx, readOnceKey{}, &readOnce{})
 }
 
-// Versions reads the current change counters: one prepared query on a table of seven rows,
+// Versions reads the current change counters: one prepared query on a table of seven rows and the last change,
 // or none when ctx is a read-only request that read them already.
 func (db *DB) Versions(ctx context.Context) (Versions, error) {
 	if r, ok := ctx.Value(readOnceKey{}).(*readOnce); ok {
@@ -68,7 +72,7 @@ func (db *DB) readVersions(ctx context.Context) (Versions, error) {
 		return Versions{}, fmt.Errorf("read data versions: %w", db.versionsErr)
 	}
 	var v Versions
-	err := db.versionsStmt.QueryRowContext(ctx).Scan(&v.Accounts, &v.Due, &v.Teams, &v.Flags, &v.Users, &v.Cadence, &v.Currency)
+	err := db.versionsStmt.QueryRowContext(ctx).Scan(&v.Accounts, &v.Due, &v.Teams, &v.Flags, &v.Users, &v.Cadence, &v.Currency, &v.Changes)
 	if err != nil {
 		return Versions{}, fmt.Errorf("read data versions: %w", err)
 	}
@@ -143,4 +147,17 @@ func (c *Cache[K, V]) Put(key K, version any, v V) {
 		clear(c.vals)
 	}
 	c.vals[key] = cached[V]{version: version, value: v}
+}
+
+// keepChanges is how many rows of account_changes are kept: more than a catalog ever
+// applies one by one (a catalog further behind reads everything again).
+const keepChanges = 10000
+
+// PruneChanges forgets all but the last rows of account_changes (migration 0014).
+func (db *DB) PruneChanges(ctx context.Context) error {
+	err := db.Write.WithContext(ctx).Exec("DELETE FROM account_changes WHERE seq <= (SELECT MAX(seq) FROM account_changes) - ?", keepChanges).Error
+	if err != nil {
+		return fmt.Errorf("prune account changes: %w", err)
+	}
+	return nil
 }
