@@ -57,15 +57,17 @@ func (s *Service) AgendaOf(ctx context.Context, userID int64) (Agenda, error) {
 func (s *Service) Renewals(ctx context.Context, ownerID int64) ([]Renewal, error) {
 	now := s.now().UTC()
 	day := today(now)
-	var list []Account
-	err := s.db.Read.WithContext(ctx).
-		Where("owner_id = ? AND status = ? AND renewal_date >= ? AND renewal_date <= ?", ownerID, StatusActive,
-			day.Format(DateLayout), day.AddDate(0, 0, RenewalDays).Format(DateLayout)).
-		Order("renewal_date, id").Limit(store.MaxPageSize).Find(&list).Error
+	v, err := s.db.Versions(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("renewals of user %d: %w", ownerID, err)
+		return nil, err
 	}
-	if err := s.complete(ctx, list); err != nil {
+	c, done, err := s.catalogAt(ctx, v.Changes)
+	if err != nil {
+		return nil, err
+	}
+	list := c.renewals(ownerID, day.Format(DateLayout), day.AddDate(0, 0, RenewalDays).Format(DateLayout), store.MaxPageSize)
+	done()
+	if err := s.completeAt(ctx, v, list); err != nil {
 		return nil, err
 	}
 	quiet := now.AddDate(0, 0, -RenewalQuietDays)

@@ -98,7 +98,7 @@ func (s *Service) teamsOf(ctx context.Context, v store.Versions, accountIDs []in
 	if len(missing) > 0 {
 		var rows []TeamMember
 		err := s.db.Read.WithContext(ctx).Table("account_team").Select("account_id, user_id, role, since").
-			Where("account_id IN ?", missing).Find(&rows).Error
+			Where(store.InIDs("account_id"), store.IDs(missing)).Find(&rows).Error
 		if err != nil {
 			return nil, fmt.Errorf("load teams: %w", err)
 		}

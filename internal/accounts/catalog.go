@@ -472,6 +472,23 @@ func (c *catalog) page(q *query, named []int64, o order, offset, size int, count
 	return page, int64(seen)
 }
 
+// renewals returns an owner's active accounts that renew between the dates from and to
+// (inclusive, as DateLayout), soonest first, at most limit.
+func (c *catalog) renewals(owner int64, from, to string, limit int) []Account {
+	var due []*entry
+	for _, e := range c.byOwner[owner] {
+		if e.status == StatusActive && e.renewal != nil && *e.renewal >= from && *e.renewal <= to {
+			due = append(due, e)
+		}
+	}
+	slices.SortFunc(due, func(a, b *entry) int { return cmp.Or(strings.Compare(*a.renewal, *b.renewal), cmp.Compare(a.id, b.id)) })
+	out := make([]Account, 0, min(len(due), limit))
+	for _, e := range due[:min(len(due), limit)] {
+		out = append(out, e.account())
+	}
+	return out
+}
+
 // newQuery prepares f for matching at now.
 func newQuery(f Filter, now time.Time) *query {
 	q := &query{Filter: f, fold: foldASCII(f.Q), now: now.UnixNano()}

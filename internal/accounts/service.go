@@ -66,13 +66,12 @@ func (s *Service) changed(ctx context.Context, tx *gorm.DB, ids ...int64) error 
 
 // Get returns one account with its owner and team.
 func (s *Service) Get(ctx context.Context, id int64) (Account, error) {
-	a, err := loadAccount(s.db.Read.WithContext(ctx), id)
+	list, err := s.ByIDs(ctx, []int64{id})
 	if err != nil {
 		return Account{}, err
 	}
-	list := []Account{a}
-	if err := s.complete(ctx, list); err != nil {
-		return Account{}, err
+	if len(list) == 0 {
+		return Account{}, fault.NotFound("account", id)
 	}
 	return list[0], nil
 }
@@ -145,7 +144,7 @@ func loadTeams(db *gorm.DB, accountIDs []int64) (map[int64][]TeamMember, error) 
 	err := db.Table("account_team").
 		Select("account_team.account_id, account_team.user_id, account_team.role, account_team.since, users.name, users.status").
 		Joins("JOIN users ON users.id = account_team.user_id").
-		Where("account_team.account_id IN ?", accountIDs).
+		Where(store.InIDs("account_team.account_id"), store.IDs(accountIDs)).
 		Order("account_team.account_id, CASE account_team.role WHEN 'owner' THEN 0 WHEN 'backup' THEN 1 WHEN 'executive_sponsor' THEN 2 ELSE 3 END, users.name").
 		Find(&rows).Error
 	if err != nil {
@@ -245,29 +244,6 @@ func (s *Service) list(ctx context.Context, f Filter, withTotal bool) ([]Account
 	return list, total, nil
 }
 
-// rowsByID reads the live accounts with the given ids, in the order of ids (missing or
-// deleted ones are left out), without owners and teams.
-func (s *Service) rowsByID(ctx context.Context, ids []int64) ([]Account, error) {
-	if len(ids) == 0 {
-		return []Account{}, nil
-	}
-	var rows []Account
-	if err := s.db.Read.WithContext(ctx).Where(store.InIDs("id"), store.IDs(ids)).Find(&rows).Error; err != nil {
-		return nil, fmt.Errorf("accounts by id: %w", err)
-	}
-	byID := make(map[int64]Account, len(rows))
-	for _, a := range rows {
-		byID[a.ID] = a
-	}
-	out := make([]Account, 0, len(rows))
-	for _, id := range ids {
-		if a, ok := byID[id]; ok {
-			out = append(out, a)
-		}
-	}
-	return out, nil
-}
-
 // canEdit reports whether actor may change the account's details: its team, managers
 // and admins.
 func canEdit(tx *gorm.DB, actor staff.User, accountID int64) (bool, error) {
@@ -301,13 +277,24 @@ func canTakeOn(u UserRef, field string) error {
 }
 
 // ByIDs returns the live accounts with the given ids, with owners and teams, in the
-// order of ids (missing or deleted ones are left out).
+// order of ids (missing or deleted ones are left out), from the accounts in memory.
 func (s *Service) ByIDs(ctx context.Context, ids []int64) ([]Account, error) {
-	out, err := s.rowsByID(ctx, ids)
+	v, err := s.db.Versions(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.complete(ctx, out); err != nil {
+	c, done, err := s.catalogAt(ctx, v.Changes)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Account, 0, len(ids))
+	for _, id := range ids {
+		if e := c.byID[id]; e != nil {
+			out = append(out, e.account())
+		}
+	}
+	done()
+	if err := s.completeAt(ctx, v, out); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -334,7 +321,7 @@ func loadWritable(db *gorm.DB, id int64) (Account, error) {
 // RefsByID loads the short form of the given users in one query, keyed by id.
 func RefsByID(db *gorm.DB, ids []int64) (map[int64]UserRef, error) {
 	var refs []UserRef
-	if err := db.Where("id IN ?", ids).Find(&refs).Error; err != nil {
+	if err := db.Where(store.InIDs("id"), store.IDs(ids)).Find(&refs).Error; err != nil {
 		return nil, err
 	}
 	out := make(map[int64]UserRef, len(refs))

@@ -3,10 +3,13 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"testing"
 	"time"
+
+	"keyhold/internal/accounts"
 )
 
 // The read paths keep totals, facets, cadence policies, people and signed-out tokens in
@@ -242,5 +245,83 @@ func TestStaffPickerFollowsTheStaff(t *testing.T) {
 	}
 	if n := bytes.Count([]byte(got), []byte(fmt.Sprintf(`<option value="%d">Nia Newcomer</option>`, newcomer.ID))); n != 2 {
 		t.Errorf("Nia is in %d of the account page's two pickers", n)
+	}
+}
+
+// TestAccountsInMemoryFollowEveryWriter writes through one instance and lists through
+// another on the same database file (as a second process would): after every kind of
+// change, each order of the second one lists exactly the rows SQL holds.
+func TestAccountsInMemoryFollowEveryWriter(t *testing.T) {
+	ts := newTestServer(t)
+	admin := ts.adminToken()
+	mgr := ts.mustCreateUser(admin, "Mia Manager", "manager", 0)
+	rep := ts.mustCreateUser(admin, "Ray Rep", "sales", mgr.ID)
+	other := ts.mustCreateUser(admin, "Olga Other", "sales", mgr.ID)
+	reader := startServer(t, ts.DB, ts.Clock)
+	readerToken := reader.login(rep.Email, testPassword)
+
+	fields := []string{"id", "name", "tier", "status", "industry", "region", "channel", "annual_value", "currency",
+		"customer_since", "renewal_date", "cadence_override", "owner_id", "last_contacted_at", "next_contact_due",
+		"created_at", "updated_at"}
+	sorts := map[string]string{"name": "name, id", "-annual_value": "annual_value DESC, id", "next_contact_due": "next_contact_due, id"}
+	check := func(step string) {
+		t.Helper()
+		for sort, order := range sorts {
+			var rows []accounts.Account
+			if err := ts.App.DB.Read.Order(order).Find(&rows).Error; err != nil {
+				t.Fatal(err)
+			}
+			var want []map[string]any
+			if err := json.Unmarshal(mustJSON(rows), &want); err != nil {
+				t.Fatal(err)
+			}
+			got := reader.must(200, "GET", "/api/v1/accounts?per_page=200&sort="+sort, readerToken, nil)["data"].([]any)
+			if len(got) != len(want) {
+				t.Fatalf("%s, sort %s: %d accounts listed, %d in the database", step, sort, len(got), len(want))
+			}
+			for i := range want {
+				for _, f := range fields {
+					g, w := fmt.Sprint(got[i].(map[string]any)[f]), fmt.Sprint(want[i][f])
+					if f == "next_contact_due" && want[i][f] == nil {
+						continue // shown as due now
+					}
+					if g != w {
+						t.Errorf("%s, sort %s, row %d: %s = %s, the database has %s", step, sort, i, f, g, w)
+					}
+				}
+			}
+		}
+	}
+	a := ts.mustCreateAccount(rep.Token, map[string]any{"name": "Alpha", "tier": "key", "industry": "Steel",
+		"annual_value": 500, "renewal_date": "2026-09-01"})
+	b := ts.mustCreateAccount(rep.Token, map[string]any{"name": "beta", "tier": "growth", "annual_value": 900})
+	c := ts.mustCreateAccount(other.Token, map[string]any{"name": "Gamma", "tier": "key", "annual_value": 900})
+	check("created")
+	ts.must(201, "POST", path("/api/v1/accounts/%d/interactions", a), rep.Token, map[string]any{"kind": "call", "summary": "Checked in"})
+	check("called Alpha")
+	ts.must(200, "PATCH", path("/api/v1/accounts/%d", b), rep.Token, map[string]any{"name": "Beta", "annual_value": 100,
+		"cadence_days": 7, "channel": "partner", "region": "East"})
+	check("edited Beta")
+	ts.must(200, "POST", path("/api/v1/accounts/%d/transfer", a), mgr.Token, map[string]any{"to_user_id": other.ID, "reason": "Region change"})
+	check("transferred Alpha")
+	ts.must(201, "POST", path("/api/v1/accounts/%d/churn", c), mgr.Token, map[string]any{"reason": "price", "voluntary": true})
+	check("churned Gamma")
+	ts.must(204, "DELETE", path("/api/v1/accounts/%d", b), mgr.Token, nil)
+	check("deleted Beta")
+	ts.Clock.Advance(20 * 24 * time.Hour)
+	if _, err := ts.App.Health.Scan(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	readerToken = reader.login(rep.Email, testPassword)
+	check("scanned three weeks later")
+	// The health orders follow the scores the scan wrote.
+	byHealth := reader.must(200, "GET", "/api/v1/accounts?sort=health", readerToken, nil)["data"].([]any)
+	first := int64(byHealth[0].(map[string]any)["id"].(float64))
+	var worst int64
+	if err := ts.App.DB.Read.Raw("SELECT account_id FROM account_health ORDER BY score, account_id LIMIT 1").Scan(&worst).Error; err != nil {
+		t.Fatal(err)
+	}
+	if first != worst {
+		t.Errorf("sort=health lists %d first, the lowest score is %d's", first, worst)
 	}
 }
