@@ -13,23 +13,25 @@ import (
 // keyed by the data versions it was computed under (store.Versions): a write anywhere,
 // in this process or another, makes the next read load afresh.
 type caches struct {
-	people  store.Memo[map[int64]UserRef] // every user's short form (a staff of hundreds)
-	cadence store.Memo[cadence]
-	facets  store.Memo[Facets]
-	catalog *catalogs                           // every live account's list keys (catalog.go)
-	named   *store.Cache[string, []int64]       // the accounts a name search matches (search.go)
-	members *store.Cache[int64, map[int64]bool] // by user, the accounts on whose team they are
-	totals  *store.Cache[totalKey, int64]
-	teams   *store.Cache[int64, []TeamMember] // by account, without names
+	people     store.Memo[map[int64]UserRef] // every user's short form (a staff of hundreds)
+	cadence    store.Memo[cadence]
+	facets     store.Memo[Facets]
+	catalog    *catalogs                           // every live account's list keys (catalog.go)
+	named      *store.Cache[string, []int64]       // the accounts a name search matches (search.go)
+	members    *store.Cache[int64, map[int64]bool] // by user, the accounts on whose team they are
+	totals     *store.Cache[totalKey, int64]
+	riskTotals *store.Cache[RiskFilter, int64]
+	teams      *store.Cache[int64, []TeamMember] // by account, without names
 }
 
 func newCaches() *caches {
 	return &caches{
-		catalog: &catalogs{},
-		named:   store.NewCache[string, []int64](4096),
-		members: store.NewCache[int64, map[int64]bool](1000),
-		totals:  store.NewCache[totalKey, int64](4096),
-		teams:   store.NewCache[int64, []TeamMember](10000),
+		catalog:    &catalogs{},
+		named:      store.NewCache[string, []int64](4096),
+		members:    store.NewCache[int64, map[int64]bool](1000),
+		totals:     store.NewCache[totalKey, int64](4096),
+		riskTotals: store.NewCache[RiskFilter, int64](1024),
+		teams:      store.NewCache[int64, []TeamMember](10000),
 	}
 }
 

@@ -37,6 +37,10 @@ type entry struct {
 	lastContact      int64 // noTime when never contacted
 	created, updated int64
 	health           int64 // noScore when not scored (churned, or not yet scanned)
+	risk             int64 // the health's risk value: the flags' order
+	level            string
+	neglected        bool
+	flagged          bool
 	cadence          int32 // cadence_days; 0 when the tier's policy applies
 	tier             Tier
 	name, fold       string // fold: name folded as the search folds it (foldASCII)
@@ -87,6 +91,7 @@ const (
 	byDue
 	byHealthUp
 	byHealthDown
+	byRisk // the flags' order: risk value, worst first (health.Flags)
 	orderCount
 )
 
@@ -117,6 +122,8 @@ func (o order) compare(a, b *entry) int {
 		c = cmp.Compare(a.score(1000), b.score(1000))
 	case byHealthDown:
 		c = cmp.Compare(b.score(-1), a.score(-1))
+	case byRisk:
+		c = cmp.Or(cmp.Compare(b.risk, a.risk), cmp.Compare(a.score(1000), b.score(1000)))
 	}
 	return cmp.Or(c, cmp.Compare(a.id, b.id))
 }
@@ -232,7 +239,8 @@ func changesSince(db *gorm.DB, seq int64) (last int64, ids []int64, ok bool, err
 // entrySQL reads live accounts with their health score.
 const entrySQL = `SELECT a.id, a.name, a.tier, a.status, a.industry, a.region, a.channel, a.annual_value,
 	a.currency, a.customer_since, a.renewal_date, a.cadence_days, a.owner_id, a.last_contacted_at,
-	a.next_contact_due, a.created_at, a.updated_at, h.score
+	a.next_contact_due, a.created_at, a.updated_at, h.score, h.risk_value, h.level, h.neglected,
+	h.flagged_since IS NOT NULL
 FROM accounts a LEFT JOIN account_health h ON h.account_id = a.id
 WHERE a.deleted_at IS NULL`
 
@@ -284,10 +292,12 @@ func eachEntry(db *gorm.DB, query string, args []any, fn func(*entry)) error {
 		e := &entry{}
 		var last, due sql.NullTime
 		var created, updated time.Time
-		var cadence, score sql.NullInt64
-		var renewal sql.NullString
+		var cadence, score, risk sql.NullInt64
+		var renewal, level sql.NullString
+		var neglected, flagged sql.NullBool
 		if err := rows.Scan(&e.id, &e.name, &e.tier, &e.status, &e.industry, &e.region, &e.channel, &e.value,
-			&e.currency, &e.customerSince, &renewal, &cadence, &e.owner, &last, &due, &created, &updated, &score); err != nil {
+			&e.currency, &e.customerSince, &renewal, &cadence, &e.owner, &last, &due, &created, &updated, &score,
+			&risk, &level, &neglected, &flagged); err != nil {
 			return fmt.Errorf("read accounts: %w", err)
 		}
 		for _, p := range []*string{&e.status, &e.industry, &e.region, &e.channel, &e.currency, &e.customerSince} {
@@ -307,7 +317,9 @@ func eachEntry(db *gorm.DB, query string, args []any, fn func(*entry)) error {
 		e.created, e.updated = created.UnixNano(), updated.UnixNano()
 		e.health = noScore
 		if score.Valid {
-			e.health = score.Int64
+			e.health, e.risk, e.level = score.Int64, risk.Int64, level.String
+			e.neglected, e.flagged = neglected.Bool, flagged.Bool
+			intern(&e.level)
 		}
 		fn(e)
 	}
@@ -487,6 +499,62 @@ func (c *catalog) renewals(owner int64, from, to string, limit int) []Account {
 		out = append(out, e.account())
 	}
 	return out
+}
+
+// RiskFilter selects active scored accounts for the flags (health.Flags).
+type RiskFilter struct {
+	Tier      Tier
+	OwnerID   int64
+	Level     string // with a level, every account of that level; without, the flagged ones
+	Neglected bool
+	Page      store.Page
+}
+
+// ByRisk returns the ids of one page of the active scored accounts f selects, the
+// largest risk value first (then the lowest score, then the id), and their total.
+func (s *Service) ByRisk(ctx context.Context, f RiskFilter) ([]int64, int64, error) {
+	v, err := s.db.Versions(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	c, done, err := s.catalogAt(ctx, v.Changes)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer done()
+	match := func(e *entry) bool {
+		return e.status == StatusActive && e.health != noScore &&
+			(f.Level == "" && e.flagged || f.Level != "" && e.level == f.Level) &&
+			(!f.Neglected || e.neglected) && (f.Tier == "" || e.tier == f.Tier) && (f.OwnerID == 0 || e.owner == f.OwnerID)
+	}
+	list := c.sorted[byRisk]
+	if f.OwnerID != 0 {
+		list = slices.Clone(c.byOwner[f.OwnerID])
+		slices.SortFunc(list, byRisk.compare)
+	}
+	p := f.Page.Normalized()
+	key := f
+	key.Page = store.Page{}
+	total, counted := s.cache.riskTotals.Get(key, c.seq)
+	var ids []int64
+	var n int64
+	for _, e := range list {
+		if !match(e) {
+			continue
+		}
+		if n >= int64(p.Offset()) && len(ids) < p.Size {
+			ids = append(ids, e.id)
+		}
+		n++
+		if counted && len(ids) == p.Size {
+			break
+		}
+	}
+	if !counted {
+		total = n
+		s.cache.riskTotals.Put(key, c.seq, n)
+	}
+	return ids, total, nil
 }
 
 // newQuery prepares f for matching at now.

@@ -20,14 +20,13 @@ import (
 // (through Refresh, called inside the write's transaction) and in a periodic scan that
 // catches what time alone changes.
 type Service struct {
-	db         *store.DB
-	now        func() time.Time
-	flagTotals *store.Cache[FlagFilter, int64] // by filter (page zeroed), while no flag changes
+	db  *store.DB
+	now func() time.Time
 }
 
 // New returns a Service.
 func New(db *store.DB, now func() time.Time) *Service {
-	return &Service{db: db, now: now, flagTotals: store.NewCache[FlagFilter, int64](1024)}
+	return &Service{db: db, now: now}
 }
 
 // record is one row of account_health.

@@ -324,4 +324,18 @@ func TestAccountsInMemoryFollowEveryWriter(t *testing.T) {
 	if first != worst {
 		t.Errorf("sort=health lists %d first, the lowest score is %d's", first, worst)
 	}
+	// So do the flags, in their order.
+	var flagged []int64
+	if err := ts.App.DB.Read.Raw(`SELECT h.account_id FROM account_health h JOIN accounts a ON a.id = h.account_id
+		WHERE a.deleted_at IS NULL AND a.status = 'active' AND h.flagged_since IS NOT NULL
+		ORDER BY h.risk_value DESC, h.score, h.account_id`).Scan(&flagged).Error; err != nil {
+		t.Fatal(err)
+	}
+	var listed []int64
+	for _, f := range reader.must(200, "GET", "/api/v1/flags?per_page=200", reader.login(mgr.Email, testPassword), nil)["data"].([]any) {
+		listed = append(listed, int64(f.(map[string]any)["account"].(map[string]any)["id"].(float64)))
+	}
+	if len(flagged) == 0 || fmt.Sprint(listed) != fmt.Sprint(flagged) {
+		t.Errorf("flags listed %v, the database flags %v", listed, flagged)
+	}
 }

@@ -1,6 +1,6 @@
 -- +goose Up
 -- The account lists filter, sort, count and answer from memory (accounts/catalog.go):
--- every live account and its health score, about 15 MB for 50,000 accounts. A list reads
+-- every live account and its health (score, level, flag, risk value), about 15 MB for 50,000 accounts. A list reads
 -- no row from SQL, whatever its filter and order, instead of walking an index and reading
 -- every row it steps over (13 ms for a page of one industry by due date) or keeping an index per
 -- filter and order (each rewritten by every logged call; issue 9).
@@ -38,8 +38,10 @@ BEGIN
 END;
 -- +goose StatementEnd
 -- +goose StatementBegin
-CREATE TRIGGER account_changes_health_update AFTER UPDATE OF score ON account_health
-WHEN OLD.score IS NOT NEW.score
+CREATE TRIGGER account_changes_health_update AFTER UPDATE OF score, level, neglected, risk_value, flagged_since
+ON account_health
+WHEN OLD.score IS NOT NEW.score OR OLD.level IS NOT NEW.level OR OLD.neglected IS NOT NEW.neglected
+  OR OLD.risk_value IS NOT NEW.risk_value OR OLD.flagged_since IS NOT NEW.flagged_since
 BEGIN
     INSERT INTO account_changes (account_id) VALUES (NEW.account_id);
 END;
