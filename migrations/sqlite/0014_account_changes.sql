@@ -65,7 +65,27 @@ DROP INDEX accounts_tier_health_up;
 DROP INDEX accounts_tier_health_down;
 ALTER TABLE accounts DROP COLUMN health_score;
 
+-- Nothing reads through these any more: lists, the agenda and the flags order and filter
+-- in memory, and an owner's accounts are found through accounts_renewal. The due-date
+-- ones were rewritten by every logged call, the health ones by every change of a score.
+DROP INDEX accounts_due;
+DROP INDEX accounts_tier_due;
+DROP INDEX accounts_tier_status_due;
+DROP INDEX accounts_owner;
+DROP INDEX account_health_flagged;
+DROP INDEX account_health_level;
+DROP INDEX account_health_score;
+DROP INDEX account_health_flag_order;
+
 -- +goose Down
+CREATE INDEX account_health_flag_order ON account_health (risk_value DESC, score, account_id);
+CREATE INDEX account_health_score ON account_health (score);
+CREATE INDEX account_health_level ON account_health (level, risk_value);
+CREATE INDEX account_health_flagged ON account_health (flagged_since, risk_value);
+CREATE INDEX accounts_owner ON accounts (owner_id, next_contact_due);
+CREATE INDEX accounts_tier_status_due ON accounts (tier, status, next_contact_due);
+CREATE INDEX accounts_tier_due ON accounts (tier, next_contact_due);
+CREATE INDEX accounts_due ON accounts (next_contact_due);
 ALTER TABLE accounts ADD COLUMN health_score INTEGER;
 UPDATE accounts SET health_score = (SELECT h.score FROM account_health h WHERE h.account_id = accounts.id);
 CREATE INDEX accounts_health_up ON accounts (COALESCE(health_score, 1000), id);
