@@ -4,8 +4,8 @@ import (
 	stdjson "encoding/json"
 	"io"
 
-	gojson "github.com/goccy/go-json"
 	ginjson "github.com/gin-gonic/gin/codec/json"
+	gojson "github.com/goccy/go-json"
 )
 
 // Answers are encoded with goccy/go-json, which writes the same JSON as encoding/json
