@@ -57,11 +57,7 @@ func (s *Service) AgendaOf(ctx context.Context, userID int64) (Agenda, error) {
 func (s *Service) Renewals(ctx context.Context, ownerID int64) ([]Renewal, error) {
 	now := s.now().UTC()
 	day := today(now)
-	v, err := s.db.Versions(ctx)
-	if err != nil {
-		return nil, err
-	}
-	c, done, err := s.catalogAt(ctx, v.Changes)
+	v, c, done, err := s.current(ctx)
 	if err != nil {
 		return nil, err
 	}

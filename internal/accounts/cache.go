@@ -16,7 +16,7 @@ type caches struct {
 	people     store.Memo[map[int64]UserRef] // every user's short form (a staff of hundreds)
 	cadence    store.Memo[cadence]
 	facets     store.Memo[Facets]
-	catalog    *catalogs                           // every live account's list keys (catalog.go)
+	catalog    *catalogs                           // every live account and its health (catalog.go)
 	named      *store.Cache[string, []int64]       // the accounts a name search matches (search.go)
 	members    *store.Cache[int64, map[int64]bool] // by user, the accounts on whose team they are
 	totals     *store.Cache[totalKey, int64]

@@ -128,7 +128,7 @@ func (o order) compare(a, b *entry) int {
 	return cmp.Or(c, cmp.Compare(a.id, b.id))
 }
 
-// catalog is one consistent state of the list keys, as of change seq.
+// catalog is one consistent state of the live accounts, as of change seq.
 type catalog struct {
 	seq     int64
 	byID    map[int64]*entry
@@ -151,7 +151,7 @@ const maxDelta = 2000
 // changed entry (a move shifts a slice of 50,000 pointers).
 const resortAt = 200
 
-// read returns the catalog as of at least change seq, locked for reading: the caller
+// catalogAt returns the catalog as of at least change seq, locked for reading: the caller
 // calls done when it no longer reads it.
 func (s *Service) catalogAt(ctx context.Context, seq int64) (c *catalog, done func(), err error) {
 	cs := s.cache.catalog
@@ -168,6 +168,16 @@ func (s *Service) catalogAt(ctx context.Context, seq int64) (c *catalog, done fu
 			return nil, nil, err
 		}
 	}
+}
+
+// current reads the data versions and returns them with the catalog at least as new,
+// locked for reading until done is called.
+func (s *Service) current(ctx context.Context) (v store.Versions, c *catalog, done func(), err error) {
+	if v, err = s.db.Versions(ctx); err != nil {
+		return v, nil, nil, err
+	}
+	c, done, err = s.catalogAt(ctx, v.Changes)
+	return v, c, done, err
 }
 
 // catchUp brings the catalog to change seq or later: the changed accounts only, or all
@@ -513,11 +523,7 @@ type RiskFilter struct {
 // ByRisk returns the ids of one page of the active scored accounts f selects, the
 // largest risk value first (then the lowest score, then the id), and their total.
 func (s *Service) ByRisk(ctx context.Context, f RiskFilter) ([]int64, int64, error) {
-	v, err := s.db.Versions(ctx)
-	if err != nil {
-		return nil, 0, err
-	}
-	c, done, err := s.catalogAt(ctx, v.Changes)
+	_, c, done, err := s.current(ctx)
 	if err != nil {
 		return nil, 0, err
 	}

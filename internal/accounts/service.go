@@ -279,11 +279,7 @@ func canTakeOn(u UserRef, field string) error {
 // ByIDs returns the live accounts with the given ids, with owners and teams, in the
 // order of ids (missing or deleted ones are left out), from the accounts in memory.
 func (s *Service) ByIDs(ctx context.Context, ids []int64) ([]Account, error) {
-	v, err := s.db.Versions(ctx)
-	if err != nil {
-		return nil, err
-	}
-	c, done, err := s.catalogAt(ctx, v.Changes)
+	v, c, done, err := s.current(ctx)
 	if err != nil {
 		return nil, err
 	}
