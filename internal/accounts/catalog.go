@@ -16,17 +16,18 @@ import (
 	"keyhold/internal/store"
 )
 
-// The catalog is every live account in memory, compactly, with its health score: about
-// 15 MB for 50,000 accounts. A list filters, orders, pages and counts there, and answers
-// without reading a row from SQL. In SQL every filter and order wanted an index of its own (each rewritten by
-// every logged call) or read every row it stepped over (13 ms for a page of one industry
-// by due date, 6 ms for one member's accounts by name, 20 ms for a name search).
+// The catalog is every live account in memory, compactly, with its health (score,
+// level, flag, risk value): about 15 MB for 50,000 accounts. Lists, one account by id,
+// renewals and the flags' order filter, order, page and count there, without reading a
+// row from SQL. In SQL every filter and order wanted an index of its own (each rewritten
+// by every logged call) or read every row it stepped over (13 ms for a page of one
+// industry by due date, 6 ms for one member's accounts by name, 20 ms for a name search).
 //
 // It is kept current from account_changes (migration 0014): triggers add a row for every
-// change of an account or of its score, whoever makes it, in commit order. A list reads the last row's
-// number with the data versions (store.Versions.Changes); a catalog behind it reads the
-// changed accounts again, or everything when it is far behind or the rows it needed were
-// pruned. So a write is in the next list of any process.
+// change of an account or of its health, whoever makes it, in commit order. A request
+// reads the last row's number with the data versions (store.Versions.Changes); a catalog
+// behind it reads the changed accounts again, or everything when it is far behind or the
+// rows it needed were pruned. So a write is in the next read of any process.
 
 // entry is one live account's row, compactly (times as Unix nanoseconds, repeated
 // strings shared), with its health score. Entries are never changed once in a catalog: a
