@@ -35,11 +35,11 @@ func newCaches() *caches {
 	}
 }
 
-// totalKey is a list filter as far as its total depends on it (not its order or page).
+// totalKey is a list filter as far as a kept total depends on it (not its order or page;
+// totals that move with the clock are not kept).
 type totalKey struct {
 	Q, Tier, Status, Industry, Region string
 	OwnerID, MemberID                 int64
-	Overdue, DueBy                    bool
 }
 
 // memberOf returns the accounts on whose team the user is, kept until a team changes.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -419,7 +420,7 @@ func (q *query) match(e *entry) bool {
 		q.Region != "" && e.region != q.Region,
 		q.members != nil && !q.members[e.id],
 		q.Overdue && (e.status != StatusActive || e.due >= q.now),
-		q.DueBy != nil && (e.status != StatusActive || e.due == neverDue || e.due < q.now || e.due > q.dueBy),
+		q.DueBy != nil && (e.status != StatusActive || e.due < q.now || e.due > q.dueBy),
 		q.fold != "" && !strings.Contains(e.fold, q.fold):
 		return false
 	}
@@ -430,69 +431,70 @@ func (q *query) match(e *entry) bool {
 // (one owner's accounts, one member's, the few matches of a search), in no order; nil
 // when the filter must walk every account.
 func (c *catalog) candidates(q *query, named []int64) []*entry {
-	var out []*entry
-	pick := func(ids []int64) {
-		out = make([]*entry, 0, len(ids))
-		for _, id := range ids {
+	out := []*entry{}
+	switch {
+	case q.members != nil:
+		for id := range q.members {
 			if e := c.byID[id]; e != nil {
 				out = append(out, e)
 			}
 		}
-	}
-	switch {
-	case q.members != nil:
-		ids := make([]int64, 0, len(q.members))
-		for id := range q.members {
-			ids = append(ids, id)
-		}
-		pick(ids)
 	case q.OwnerID != 0:
-		out = c.byOwner[q.OwnerID]
-		if out == nil {
-			out = []*entry{}
-		}
+		out = append(out, c.byOwner[q.OwnerID]...)
 	case named != nil && len(named) <= manyMatches:
-		pick(named)
+		for _, id := range named {
+			if e := c.byID[id]; e != nil {
+				out = append(out, e)
+			}
+		}
+	default:
+		return nil
 	}
 	return out
 }
 
 // page returns one page of the accounts q matches, in order o, and, when count is set,
 // how many match in all.
-func (c *catalog) page(q *query, named []int64, o order, offset, size int, count bool) (page []Account, total int64) {
-	if cand := c.candidates(q, named); cand != nil {
-		matched := make([]*entry, 0, len(cand))
-		for _, e := range cand {
-			if q.match(e) {
-				matched = append(matched, e)
+func (c *catalog) page(q *query, named []int64, o order, offset, size int, count bool) ([]Account, int64) {
+	list := c.candidates(q, named)
+	if list != nil {
+		slices.SortFunc(list, o.compare)
+		count = true // as cheap as the page itself
+	} else {
+		list = c.sorted[o]
+		// By due date, the overdue and the due-by filters match within a run at the start.
+		if o == byDue && (q.Overdue || q.DueBy != nil) {
+			end := q.now
+			if q.DueBy != nil {
+				end = q.dueBy + 1
 			}
+			list = list[:sort.Search(len(list), func(i int) bool { return list[i].due >= end })]
 		}
-		slices.SortFunc(matched, o.compare)
-		page = []Account{}
-		for i := offset; i < len(matched) && i < offset+size; i++ {
-			page = append(page, matched[i].account())
-		}
-		return page, int64(len(matched))
 	}
-	page = []Account{}
-	seen := 0
-	for _, e := range c.sorted[o] {
-		// By due date, the overdue and the due-by filters match a run at the start.
-		if o == byDue && (q.Overdue && e.due >= q.now || q.DueBy != nil && e.due > q.dueBy) {
-			break
-		}
-		if !q.match(e) {
+	hits, n := walk(list, q.match, offset, size, count)
+	page := make([]Account, len(hits))
+	for i, e := range hits {
+		page[i] = e.account()
+	}
+	return page, n
+}
+
+// walk returns the entries of list that match, from offset, at most size, and how many
+// of them it saw: all of them when count is set, else it stops after the page.
+func walk(list []*entry, match func(*entry) bool, offset, size int, count bool) (hits []*entry, n int64) {
+	for _, e := range list {
+		if !match(e) {
 			continue
 		}
-		if seen >= offset && seen < offset+size {
-			page = append(page, e.account())
+		if n >= int64(offset) && len(hits) < size {
+			hits = append(hits, e)
 		}
-		seen++
-		if !count && seen >= offset+size {
+		n++
+		if !count && len(hits) == size {
 			break
 		}
 	}
-	return page, int64(seen)
+	return hits, n
 }
 
 // renewals returns an owner's active accounts that renew between the dates from and to
@@ -543,23 +545,14 @@ func (s *Service) ByRisk(ctx context.Context, f RiskFilter) ([]int64, int64, err
 	key := f
 	key.Page = store.Page{}
 	total, counted := s.cache.riskTotals.Get(key, c.seq)
-	var ids []int64
-	var n int64
-	for _, e := range list {
-		if !match(e) {
-			continue
-		}
-		if n >= int64(p.Offset()) && len(ids) < p.Size {
-			ids = append(ids, e.id)
-		}
-		n++
-		if counted && len(ids) == p.Size {
-			break
-		}
-	}
+	hits, n := walk(list, match, p.Offset(), p.Size, !counted)
 	if !counted {
 		total = n
 		s.cache.riskTotals.Put(key, c.seq, n)
+	}
+	ids := make([]int64, len(hits))
+	for i, e := range hits {
+		ids[i] = e.id
 	}
 	return ids, total, nil
 }

@@ -222,7 +222,7 @@ func (s *Service) list(ctx context.Context, f Filter, withTotal bool) ([]Account
 	// counted every time, on a short run of the due order; the others are kept until an
 	// account changes.
 	key := totalKey{Q: q.fold, Tier: string(f.Tier), Status: f.Status, Industry: f.Industry, Region: f.Region,
-		OwnerID: f.OwnerID, MemberID: f.MemberID, Overdue: f.Overdue, DueBy: f.DueBy != nil}
+		OwnerID: f.OwnerID, MemberID: f.MemberID}
 	kept, haveTotal := int64(0), false
 	if withTotal && !f.Overdue && f.DueBy == nil {
 		kept, haveTotal = s.cache.totals.Get(key, [2]int64{c.seq, v.Teams})
