@@ -11,15 +11,13 @@ import (
 // entry made under one value of a counter is valid exactly as long as the counter keeps
 // that value, whichever process or instance changes the data.
 type Versions struct {
-	Accounts int64 // list filters and facets: names, tiers, statuses, owners, industries, regions, deletions
-	Due      int64 // next contact due dates
+	Accounts int64 // facets and searches: names, tiers, statuses, owners, industries, regions, deletions
 	Teams    int64 // account team rows
-	Flags    int64 // which accounts are flagged, and at what level
 	Users    int64 // users and signed-out tokens
 	Cadence  int64 // cadence policies
 	Currency int64 // currencies and their rates
-	// Changes is the last row of account_changes (migration 0014): which accounts changed
-	// a list key, in commit order, for the accounts kept in memory to catch up on.
+	// Changes is the last row of account_changes (migration 0014): which accounts or their
+	// health changed, in commit order, for the accounts kept in memory to catch up on.
 	Changes int64
 }
 
@@ -27,9 +25,7 @@ type Versions struct {
 // request reads the counters) is one prepared statement and one step.
 const versionsSQL = `SELECT
 	COALESCE(MAX(CASE name WHEN 'accounts' THEN n END), 0),
-	COALESCE(MAX(CASE name WHEN 'due' THEN n END), 0),
 	COALESCE(MAX(CASE name WHEN 'teams' THEN n END), 0),
-	COALESCE(MAX(CASE name WHEN 'flags' THEN n END), 0),
 	COALESCE(MAX(CASE name WHEN 'users' THEN n END), 0),
 	COALESCE(MAX(CASE name WHEN 'cadence' THEN n END), 0),
 	COALESCE(MAX(CASE name WHEN 'currencies' THEN n END), 0),
@@ -56,7 +52,7 @@ func ReadOnly(ctx context.Context) context.Context {
 	return context.WithValue(ctx, readOnceKey{}, &readOnce{})
 }
 
-// Versions reads the current change counters: one prepared query on a table of seven rows and the last change,
+// Versions reads the current change counters: one prepared query on a table of five rows and the last change,
 // or none when ctx is a read-only request that read them already.
 func (db *DB) Versions(ctx context.Context) (Versions, error) {
 	if r, ok := ctx.Value(readOnceKey{}).(*readOnce); ok {
@@ -72,7 +68,7 @@ func (db *DB) readVersions(ctx context.Context) (Versions, error) {
 		return Versions{}, fmt.Errorf("read data versions: %w", db.versionsErr)
 	}
 	var v Versions
-	err := db.versionsStmt.QueryRowContext(ctx).Scan(&v.Accounts, &v.Due, &v.Teams, &v.Flags, &v.Users, &v.Cadence, &v.Currency, &v.Changes)
+	err := db.versionsStmt.QueryRowContext(ctx).Scan(&v.Accounts, &v.Teams, &v.Users, &v.Cadence, &v.Currency, &v.Changes)
 	if err != nil {
 		return Versions{}, fmt.Errorf("read data versions: %w", err)
 	}
