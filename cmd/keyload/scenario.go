@@ -191,7 +191,8 @@ func checkWrites(ctx context.Context, path, runID string) writeCheck {
 	c.err = db.QueryRowContext(ctx, "SELECT count(*) FROM interactions WHERE summary LIKE ?", like).Scan(&c.rows)
 	if c.err == nil {
 		c.err = db.QueryRowContext(ctx, `SELECT count(*) FROM interactions i WHERE i.summary LIKE ?
-			AND NOT EXISTS (SELECT 1 FROM audit_entries e WHERE e.entity = 'interaction' AND e.entity_id = i.id)`,
+			AND NOT EXISTS (SELECT 1 FROM audit_entries e WHERE e.account_id = i.account_id
+				AND e.action = 'interaction.create' AND e.entity = 'interaction' AND e.entity_id = i.id)`,
 			like).Scan(&c.missingAudit)
 	}
 	return c
