@@ -71,9 +71,13 @@ func (p *stmtPool) prepare(ctx context.Context, query string) (*sql.Stmt, error)
 }
 
 // cacheable says whether a statement is worth keeping prepared: not a long one, nor one
-// whose text changes with its data (a multi-row insert, a list of literal values).
+// whose text changes with its data (a multi-row insert, a list of literal values), nor a
+// PRAGMA, which SQLite may compile with the setting's value of the moment it is prepared
+// ("PRAGMA cache_size" kept answering the size before a change).
 func cacheable(query string) bool {
-	return len(query) <= maxStmtText && !strings.Contains(query, "?,?") && !strings.Contains(query, "),(")
+	q := strings.TrimSpace(query)
+	return len(q) <= maxStmtText && !strings.Contains(q, "?,?") && !strings.Contains(q, "),(") &&
+		!(len(q) >= 6 && strings.EqualFold(q[:6], "pragma"))
 }
 
 func (p *stmtPool) close() {

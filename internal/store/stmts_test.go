@@ -101,3 +101,28 @@ func TestWriterStatementCacheUnderLoad(t *testing.T) {
 		t.Error("cacheable")
 	}
 }
+
+// A PRAGMA that reads a setting compiles the setting's value into the statement, so a
+// kept statement would answer the value of the moment it was prepared (the demo seed's
+// larger page cache seemed never put back). PRAGMAs are never kept.
+func TestWriterReadsPragmasAfresh(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	read := func() (n int64) {
+		err := db.Write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			return tx.Raw("PRAGMA cache_size").Scan(&n).Error
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	before := read()
+	time.Sleep(100 * time.Millisecond) // a kept statement would be prepared by now
+	if err := db.Write.WithContext(ctx).Exec(fmt.Sprintf("PRAGMA cache_size = %d", before-1000)).Error; err != nil {
+		t.Fatal(err)
+	}
+	if got := read(); got != before-1000 {
+		t.Errorf("cache_size read after setting it to %d: %d", before-1000, got)
+	}
+}
