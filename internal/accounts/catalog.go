@@ -35,6 +35,7 @@ import (
 // change replaces the entry.
 type entry struct {
 	id, owner, value int64
+	seq              int64 // the change it was read at: another seq, another state
 	due              int64 // neverDue when never contacted
 	lastContact      int64 // noTime when never contacted
 	created, updated int64
@@ -265,7 +266,7 @@ func loadCatalog(db *gorm.DB) (*catalog, error) {
 		return nil, fmt.Errorf("read account changes: %w", err)
 	}
 	c := &catalog{seq: seq, byID: map[int64]*entry{}}
-	err := eachEntry(db, entrySQL, nil, func(e *entry) { c.byID[e.id] = e })
+	err := eachEntry(db, entrySQL, nil, func(e *entry) { e.seq = seq; c.byID[e.id] = e })
 	if err != nil {
 		return nil, err
 	}
@@ -370,6 +371,7 @@ func (c *catalog) apply(last int64, ids []int64, fresh map[int64]*entry) {
 			c.byOwner[old.owner] = slices.DeleteFunc(c.byOwner[old.owner], func(e *entry) bool { return e == old })
 		}
 		if now != nil {
+			now.seq = last
 			c.byID[id] = now
 			c.byOwner[now.owner] = append(c.byOwner[now.owner], now)
 		}
@@ -523,9 +525,13 @@ type RiskFilter struct {
 	Page      store.Page
 }
 
-// ByRisk returns the ids of one page of the active scored accounts f selects, the
-// largest risk value first (then the lowest score, then the id), and their total.
-func (s *Service) ByRisk(ctx context.Context, f RiskFilter) ([]int64, int64, error) {
+// Ref names an account in one state: Seq is another number whenever the account or its
+// health changed (health.Flags keeps what it read of a flag under it).
+type Ref struct{ ID, Seq int64 }
+
+// ByRisk returns one page of the active scored accounts f selects, the largest risk value
+// first (then the lowest score, then the id), and their total.
+func (s *Service) ByRisk(ctx context.Context, f RiskFilter) ([]Ref, int64, error) {
 	_, c, done, err := s.current(ctx)
 	if err != nil {
 		return nil, 0, err
@@ -550,11 +556,11 @@ func (s *Service) ByRisk(ctx context.Context, f RiskFilter) ([]int64, int64, err
 		total = n
 		s.cache.riskTotals.Put(key, c.seq, n)
 	}
-	ids := make([]int64, len(hits))
+	refs := make([]Ref, len(hits))
 	for i, e := range hits {
-		ids[i] = e.id
+		refs[i] = Ref{e.id, e.seq}
 	}
-	return ids, total, nil
+	return refs, total, nil
 }
 
 // newQuery prepares f for matching at now.

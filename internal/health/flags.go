@@ -31,7 +31,15 @@ type Flag struct {
 	// of BaseValue: what the list is ordered by, worst first.
 	ValueAtRisk int64 `json:"value_at_risk"`
 	Report
+	// State is the flag's health in one comparable value: two flags of the same account
+	// with the same State have the same health, base value and reasons (the web layer
+	// keeps their encodings under it).
+	State FlagState `json:"-"`
 }
+
+// FlagState is the account's change number in memory, the rates' version and the time of
+// the last full scan: all that a flag's health part is made from.
+type FlagState struct{ Seq, Currency, Scanned int64 }
 
 // Flags lists neglected and at-risk accounts, worst first: the largest (100 − score) ×
 // annual value first.
@@ -47,29 +55,24 @@ func (s *Service) Flags(ctx context.Context, acc *accounts.Service, f FlagFilter
 		return nil, 0, err
 	}
 	// The order, the filter, the page and the total come from the accounts in memory;
-	// SQL reads the page's health rows by id.
-	ids, total, err := acc.ByRisk(ctx, accounts.RiskFilter{Tier: f.Tier, OwnerID: f.OwnerID, Level: string(f.Level),
+	// SQL reads only the health rows of the page that changed since they were last read.
+	refs, total, err := acc.ByRisk(ctx, accounts.RiskFilter{Tier: f.Tier, OwnerID: f.OwnerID, Level: string(f.Level),
 		Neglected: f.Neglected, Page: f.Page})
 	if err != nil {
 		return nil, 0, err
 	}
-	recs := []record{}
-	if len(ids) > 0 {
-		if err := s.db.Read.WithContext(ctx).Table("account_health h").Joins("JOIN accounts a ON a.id = h.account_id").
-			Select("h.*, "+money.BaseValueSQL("a")+" AS base_value").Where(store.InIDs("h.account_id"), store.IDs(ids)).
-			Find(&recs).Error; err != nil {
-			return nil, 0, fmt.Errorf("list flags: %w", err)
-		}
+	v, err := s.db.Versions(ctx)
+	if err != nil {
+		return nil, 0, err
 	}
-	byAccount := make(map[int64]record, len(recs))
-	for _, r := range recs {
-		byAccount[r.AccountID] = r
+	recs, err := s.flagRecords(ctx, refs, v.Currency)
+	if err != nil {
+		return nil, 0, err
 	}
-	recs = recs[:0]
-	for _, id := range ids {
-		if r, ok := byAccount[id]; ok {
-			recs = append(recs, r)
-		}
+	ids := make([]int64, len(refs))
+	seqs := make(map[int64]int64, len(refs))
+	for i, r := range refs {
+		ids[i], seqs[r.ID] = r.ID, r.Seq
 	}
 	list, err := acc.ByIDs(ctx, ids)
 	if err != nil {
@@ -89,9 +92,59 @@ func (s *Service) Flags(ctx context.Context, acc *accounts.Service, f FlagFilter
 		if err != nil {
 			return nil, 0, err
 		}
-		out = append(out, Flag{Account: byID[r.AccountID], BaseValue: r.BaseValue, ValueAtRisk: (r.RiskValue + MaxScore/2) / MaxScore, Report: rep})
+		st := FlagState{Seq: seqs[r.AccountID], Currency: v.Currency, Scanned: scanned.UnixNano()}
+		out = append(out, Flag{Account: byID[r.AccountID], BaseValue: r.BaseValue, ValueAtRisk: (r.RiskValue + MaxScore/2) / MaxScore,
+			Report: rep, State: st})
 	}
 	return out, total, nil
+}
+
+// flagVersion is what a health row read for the flags depends on: the account's state
+// in memory (any change of the account or of its health gives it another seq) and the
+// rates its base value was converted at.
+type flagVersion struct{ seq, currency int64 }
+
+// flagRecords returns the health rows of refs in their order, with their base values:
+// those of accounts unchanged since they were last read from the cache, the others from
+// SQL in one query.
+func (s *Service) flagRecords(ctx context.Context, refs []accounts.Ref, currency int64) ([]record, error) {
+	recs := make([]record, len(refs))
+	found := make([]bool, len(refs))
+	var missing []int64
+	for i, r := range refs {
+		if recs[i], found[i] = s.flagCache.Get(r.ID, flagVersion{r.Seq, currency}); !found[i] {
+			missing = append(missing, r.ID)
+		}
+	}
+	if len(missing) > 0 {
+		var read []record
+		if err := s.db.Read.WithContext(ctx).Table("account_health h").Joins("JOIN accounts a ON a.id = h.account_id").
+			Select("h.*, "+money.BaseValueSQL("a")+" AS base_value").Where(store.InIDs("h.account_id"), store.IDs(missing)).
+			Find(&read).Error; err != nil {
+			return nil, fmt.Errorf("list flags: %w", err)
+		}
+		byAccount := make(map[int64]record, len(read))
+		for _, r := range read {
+			byAccount[r.AccountID] = r
+		}
+		for i, r := range refs {
+			if !found[i] {
+				// Read after the accounts in memory were as new as r.Seq, so at least as
+				// new: a later change gives the account another seq.
+				recs[i], found[i] = byAccount[r.ID]
+				if found[i] {
+					s.flagCache.Put(r.ID, flagVersion{r.Seq, currency}, recs[i])
+				}
+			}
+		}
+	}
+	out := recs[:0]
+	for i, r := range recs {
+		if found[i] {
+			out = append(out, r)
+		}
+	}
+	return out, nil
 }
 
 // Revalue recomputes, inside tx, the risk value of every scored account billed in one of

@@ -20,13 +20,14 @@ import (
 // (through Refresh, called inside the write's transaction) and in a periodic scan that
 // catches what time alone changes.
 type Service struct {
-	db  *store.DB
-	now func() time.Time
+	db        *store.DB
+	now       func() time.Time
+	flagCache *store.Cache[int64, record] // health rows the flag lists read, by account (flagRecords)
 }
 
 // New returns a Service.
 func New(db *store.DB, now func() time.Time) *Service {
-	return &Service{db: db, now: now}
+	return &Service{db: db, now: now, flagCache: store.NewCache[int64, record](8192)}
 }
 
 // record is one row of account_health.

@@ -43,14 +43,23 @@ func (db *DB) SettingOrCreate(ctx context.Context, key string, make func() (stri
 
 // Setting returns the stored value of key ("" when there is none).
 func (db *DB) Setting(ctx context.Context, key string) (string, error) {
+	v, err := db.Versions(ctx)
+	if err != nil {
+		return "", err
+	}
+	if val, ok := db.settings.Get(key, v.Settings); ok {
+		return val, nil
+	}
 	var vals []string
 	if err := db.Read.WithContext(ctx).Model(&setting{}).Where("key = ?", key).Pluck("value", &vals).Error; err != nil {
 		return "", fmt.Errorf("setting %s: %w", key, err)
 	}
-	if len(vals) == 0 {
-		return "", nil
+	val := ""
+	if len(vals) > 0 {
+		val = vals[0]
 	}
-	return vals[0], nil
+	db.settings.Put(key, v.Settings, val) // read after the counter: at least as new
+	return val, nil
 }
 
 // SetSetting stores value under key.

@@ -37,6 +37,7 @@ type DB struct {
 	versionsOnce sync.Once // versionsStmt is prepared on first use
 	versionsStmt *sql.Stmt
 	versionsErr  error
+	settings     *Cache[string, string] // Setting's values, under Versions.Settings
 
 	stopCheckpoints chan struct{}
 	checkpoints     sync.WaitGroup
@@ -119,7 +120,8 @@ func Open(path string) (*DB, error) {
 	n := readers()
 	rsql.SetMaxOpenConns(n)
 	rsql.SetMaxIdleConns(n)
-	db := &DB{Write: w, Read: r, path: path, readSQL: rsql, writeStmts: stmts, Batch: newBatcher(w), stopCheckpoints: make(chan struct{})}
+	db := &DB{Write: w, Read: r, path: path, readSQL: rsql, writeStmts: stmts, Batch: newBatcher(w), stopCheckpoints: make(chan struct{}),
+		settings: NewCache[string, string](64)}
 	db.checkpoints.Add(1)
 	go db.checkpoint()
 	return db, nil

@@ -116,3 +116,34 @@ func TestPage(t *testing.T) {
 		t.Error("offset")
 	}
 }
+
+// Settings are read through a cache: a change by this process or by another one on the
+// same file (keyhold scan beside keyhold serve) is read at once.
+func TestSettingShowsEveryChangeAtOnce(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	other, err := Open(db.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	want := func(step, v string) {
+		t.Helper()
+		for i := range 2 { // the second read comes from the cache
+			if got, err := db.Setting(ctx, "k"); err != nil || got != v {
+				t.Fatalf("%s, read %d: %q, %v; want %q", step, i, got, err, v)
+			}
+		}
+	}
+	want("none yet", "")
+	if err := db.SetSetting(ctx, "k", "one"); err != nil {
+		t.Fatal(err)
+	}
+	want("set here", "one")
+	if err := other.SetSetting(ctx, "k", "two"); err != nil {
+		t.Fatal(err)
+	}
+	want("set by another process", "two")
+	other.Write.Exec("DELETE FROM settings WHERE key = 'k'")
+	want("deleted", "")
+}

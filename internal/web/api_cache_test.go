@@ -339,3 +339,35 @@ func TestAccountsInMemoryFollowEveryWriter(t *testing.T) {
 		t.Errorf("flags listed %v, the database flags %v", listed, flagged)
 	}
 }
+
+// The flag lists keep each account's health row until the account or its health
+// changes: a scan that changes only a reason's numbers (one more day without contact, the
+// same score) shows on the next read.
+func TestFlagsShowARescoredReasonAtOnce(t *testing.T) {
+	ts := newTestServer(t)
+	o := newOrg(t, ts)
+	message := func() (string, any) {
+		t.Helper()
+		f := ts.must(200, "GET", "/api/v1/flags?neglected=true", o.mgr.Token, nil)["data"].([]any)[0].(map[string]any)
+		return f["reasons"].([]any)[0].(map[string]any)["message"].(string), f["flagged_since"]
+	}
+	ts.must(201, "POST", path("/api/v1/accounts/%d/interactions", o.account), o.rep.Token, map[string]any{"kind": "call", "summary": "Hello"})
+	scan := func(days int) {
+		t.Helper()
+		ts.Clock.Advance(time.Duration(days) * 24 * time.Hour)
+		if _, err := ts.App.Health.Scan(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		o.mgr.Token = ts.login(o.mgr.Email, testPassword)
+	}
+	scan(30)
+	before, since := message()
+	if before != "No contact for 30 days; the cadence is 14 days (16 days overdue)." {
+		t.Fatalf("after 30 days: %q", before)
+	}
+	scan(1)
+	after, again := message()
+	if after != "No contact for 31 days; the cadence is 14 days (17 days overdue)." || again != since {
+		t.Errorf("a day later: %q (flagged since %v, was %v)", after, again, since)
+	}
+}

@@ -193,7 +193,7 @@ func (s *server) apiHandoverReport(c *gin.Context) {
 	}
 	switch format {
 	case "", "json":
-		c.JSON(http.StatusOK, r)
+		writeJSON(c, http.StatusOK, r)
 	case "csv":
 		header, rows := handoverCSV(r)
 		if err := s.Handover.Export(ctx, actor, fmt.Sprintf("handover report %d", id), len(rows)); err != nil {
@@ -265,7 +265,7 @@ func respondHandover(c *gin.Context, status int, h handover.Handover, err error)
 	}
 	from := min((page-1)*handoverItemsPerPage, len(h.Items))
 	to := min(from+handoverItemsPerPage, len(h.Items))
-	c.JSON(status, handoverBody{Handover: h, Items: h.Items[from:to], ItemsTotal: len(h.Items), ItemsPage: page,
+	writeJSON(c, status, handoverBody{Handover: h, Items: h.Items[from:to], ItemsTotal: len(h.Items), ItemsPage: page,
 		ItemsPerPage: handoverItemsPerPage})
 }
 

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/gin-gonic/gin"
+	gojson "github.com/goccy/go-json"
 
 	"keyhold/internal/accounts"
 	"keyhold/internal/handover"
@@ -52,7 +53,7 @@ func (s *server) apiAccountHealth(c *gin.Context) {
 		abortJSON(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, toAPIHealth(langOf(c), r))
+	writeJSON(c, http.StatusOK, toAPIHealth(langOf(c), r))
 }
 
 func (s *server) apiFlags(c *gin.Context) {
@@ -67,18 +68,54 @@ func (s *server) apiFlags(c *gin.Context) {
 		abortJSON(c, err)
 		return
 	}
-	type item struct {
-		Account     accounts.Account `json:"account"`
-		BaseValue   *int64           `json:"base_value"`
-		ValueAtRisk int64            `json:"value_at_risk"`
-		apiHealth
-	}
 	l := langOf(c)
-	out := make([]item, len(flags))
-	for i, fl := range flags {
-		out[i] = item{Account: fl.Account, BaseValue: fl.BaseValue, ValueAtRisk: fl.ValueAtRisk, apiHealth: toAPIHealth(l, fl.Report)}
+	w := newListWriter()
+	defer w.free()
+	for _, fl := range flags {
+		if err := s.writeFlag(w, l, fl); err != nil {
+			abortJSON(c, err)
+			return
+		}
 	}
-	respondList(c, f.Page, out, total, nil)
+	w.respond(c, f.Page, total)
+}
+
+// flagHealth is the part of a flag after its account: value and health.
+type flagHealth struct {
+	BaseValue   *int64 `json:"base_value"`
+	ValueAtRisk int64  `json:"value_at_risk"`
+	apiHealth
+}
+
+// flagKey names one encoding of a flag's health part (health.FlagState).
+type flagKey struct {
+	account int64
+	state   health.FlagState
+	lang    i18n.Lang
+}
+
+// writeFlag writes one flag: its account encoded afresh (the overdue mark and the names
+// on it follow the clock and other tables), its health part from s.flagParts while the
+// flag's state is the same. The reasons' messages and data were half of a flag list's
+// encoding.
+func (s *server) writeFlag(w *listWriter, l i18n.Lang, fl health.Flag) error {
+	key := flagKey{fl.Account.ID, fl.State, l}
+	tail, ok := s.flagParts.Get(key, nil)
+	if !ok {
+		var err error
+		if tail, err = gojson.Marshal(flagHealth{BaseValue: fl.BaseValue, ValueAtRisk: fl.ValueAtRisk, apiHealth: toAPIHealth(l, fl.Report)}); err != nil {
+			return err
+		}
+		s.flagParts.Put(key, nil, tail)
+	}
+	w.item()
+	w.raw(`{"account":`)
+	if err := w.encode(fl.Account); err != nil {
+		return err
+	}
+	w.raw(",")
+	w.buf.Write(tail[1:]) // the health part without its opening brace
+	return nil
 }
 
 // apiAgenda answers the caller's agenda: their overdue and soon-due accounts, renewals,

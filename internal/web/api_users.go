@@ -22,7 +22,7 @@ func (s *server) apiLogin(c *gin.Context) {
 }
 
 func (s *server) apiMe(c *gin.Context) {
-	c.JSON(http.StatusOK, currentUser(c))
+	writeJSON(c, http.StatusOK, currentUser(c))
 }
 
 func (s *server) apiListUsers(c *gin.Context) {

@@ -75,7 +75,7 @@ func respond(c *gin.Context, status int, v any, err error) {
 		c.Status(status)
 		return
 	}
-	c.JSON(status, v)
+	writeJSON(c, status, v)
 }
 
 // listBody is the shape of every paged list.

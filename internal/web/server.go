@@ -18,6 +18,7 @@ import (
 	"keyhold/internal/money"
 	"keyhold/internal/retention"
 	"keyhold/internal/staff"
+	"keyhold/internal/store"
 )
 
 // Deps are what the web layer serves.
@@ -39,6 +40,9 @@ type server struct {
 	Deps
 	pages   pageSets
 	pickers pickers
+	// flagParts holds encoded health parts of flags (flagJSON): the flagged accounts in
+	// both languages, a few MB at most.
+	flagParts *store.Cache[flagKey, []byte]
 }
 
 // New returns the HTTP handler for the whole application.
@@ -48,7 +52,7 @@ func New(d Deps) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &server{Deps: d, pages: pages}
+	s := &server{Deps: d, pages: pages, flagParts: store.NewCache[flagKey, []byte](4096)}
 	r := gin.New()
 	// Only the socket's address counts: X-Forwarded-For is not trusted, so the login rate
 	// limit cannot be dodged by inventing addresses.
