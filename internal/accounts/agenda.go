@@ -61,9 +61,10 @@ func (s *Service) Renewals(ctx context.Context, ownerID int64) ([]Renewal, error
 	if err != nil {
 		return nil, err
 	}
-	list := c.renewals(ownerID, day.Format(DateLayout), day.AddDate(0, 0, RenewalDays).Format(DateLayout), store.MaxPageSize)
+	due := c.renewals(ownerID, day.Format(DateLayout), day.AddDate(0, 0, RenewalDays).Format(DateLayout), store.MaxPageSize)
 	done()
-	if err := s.completeAt(ctx, v, list); err != nil {
+	list, err := s.completeAt(ctx, v, due)
+	if err != nil {
 		return nil, err
 	}
 	quiet := now.AddDate(0, 0, -RenewalQuietDays)

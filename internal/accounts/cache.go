@@ -1,10 +1,8 @@
 package accounts
 
 import (
-	"cmp"
 	"context"
 	"fmt"
-	"slices"
 
 	"keyhold/internal/store"
 )
@@ -21,7 +19,6 @@ type caches struct {
 	members    *store.Cache[int64, map[int64]bool] // by user, the accounts on whose team they are
 	totals     *store.Cache[totalKey, int64]
 	riskTotals *store.Cache[RiskFilter, int64]
-	teams      *store.Cache[int64, []TeamMember] // by account, without names
 }
 
 func newCaches() *caches {
@@ -31,7 +28,6 @@ func newCaches() *caches {
 		members:    store.NewCache[int64, map[int64]bool](1000),
 		totals:     store.NewCache[totalKey, int64](4096),
 		riskTotals: store.NewCache[RiskFilter, int64](1024),
-		teams:      store.NewCache[int64, []TeamMember](10000),
 	}
 }
 
@@ -81,52 +77,6 @@ func (s *Service) cadence(ctx context.Context, v store.Versions) (cadence, error
 	return s.cache.cadence.Get(v.Cadence, func() (cadence, error) {
 		return loadCadence(s.db.Read.WithContext(ctx))
 	})
-}
-
-// teamsOf returns the teams of the accounts, owner first, then by role and name. Teams
-// change rarely (logging a call leaves them alone): each account's rows are kept until a
-// team row anywhere changes, and only the accounts not kept are read, in one query. Names
-// and statuses come from people.
-func (s *Service) teamsOf(ctx context.Context, v store.Versions, accountIDs []int64, people map[int64]UserRef) (map[int64][]TeamMember, error) {
-	out := make(map[int64][]TeamMember, len(accountIDs))
-	var missing []int64
-	for _, id := range accountIDs {
-		if rows, ok := s.cache.teams.Get(id, v.Teams); ok {
-			out[id] = rows
-		} else {
-			missing = append(missing, id)
-		}
-	}
-	if len(missing) > 0 {
-		var rows []TeamMember
-		err := s.db.Read.WithContext(ctx).Table("account_team").Select("account_id, user_id, role, since").
-			Where(store.InIDs("account_id"), store.IDs(missing)).Find(&rows).Error
-		if err != nil {
-			return nil, fmt.Errorf("load teams: %w", err)
-		}
-		fresh := make(map[int64][]TeamMember, len(missing))
-		for _, r := range rows {
-			fresh[r.AccountID] = append(fresh[r.AccountID], r)
-		}
-		for _, id := range missing {
-			s.cache.teams.Put(id, v.Teams, fresh[id]) // kept even when empty
-			out[id] = fresh[id]
-		}
-	}
-	for id, rows := range out {
-		team := slices.Clone(rows) // the kept rows are shared: names go on a copy
-		for i := range team {
-			if p, ok := people[team[i].UserID]; ok {
-				team[i].Name, team[i].Status = p.Name, p.Status
-			}
-		}
-		slices.SortFunc(team, func(a, b TeamMember) int {
-			return cmp.Or(cmp.Compare(a.Role.rank(), b.Role.rank()), cmp.Compare(a.Name, b.Name),
-				cmp.Compare(a.UserID, b.UserID))
-		})
-		out[id] = team
-	}
-	return out, nil
 }
 
 // rank orders team roles: owner, backup, executive sponsor, then support.

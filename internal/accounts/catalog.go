@@ -53,6 +53,14 @@ type entry struct {
 	currency         string
 	customerSince    string
 	renewal          *string
+	team             []teamRow // in no order: names and their order come with completeAt
+}
+
+// teamRow is one row of an account's team, without the person's name and status, which
+// come from people (completeAt).
+type teamRow struct {
+	user, since int64 // since as Unix nanoseconds
+	role        TeamRole
 }
 
 const (
@@ -267,6 +275,9 @@ func loadCatalog(db *gorm.DB) (*catalog, error) {
 	}
 	c := &catalog{seq: seq, byID: map[int64]*entry{}}
 	err := eachEntry(db, entrySQL, nil, func(e *entry) { e.seq = seq; c.byID[e.id] = e })
+	if err == nil {
+		err = readTeams(db, teamSQL, nil, c.byID)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -277,8 +288,40 @@ func loadCatalog(db *gorm.DB) (*catalog, error) {
 // loadEntries reads the given accounts that are live.
 func loadEntries(db *gorm.DB, ids []int64) (map[int64]*entry, error) {
 	out := make(map[int64]*entry, len(ids))
-	err := eachEntry(db, entrySQL+" AND "+store.InIDs("a.id"), []any{store.IDs(ids)}, func(e *entry) { out[e.id] = e })
+	args := []any{store.IDs(ids)}
+	err := eachEntry(db, entrySQL+" AND "+store.InIDs("a.id"), args, func(e *entry) { out[e.id] = e })
+	if err == nil {
+		err = readTeams(db, teamSQL+" WHERE "+store.InIDs("account_id"), args, out)
+	}
 	return out, err
+}
+
+const teamSQL = "SELECT account_id, user_id, role, since FROM account_team"
+
+// readTeams reads the team rows query selects onto the entries of their accounts.
+func readTeams(db *gorm.DB, query string, args []any, entries map[int64]*entry) error {
+	rows, err := db.Raw(query, args...).Rows()
+	if err != nil {
+		return fmt.Errorf("read teams: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var account int64
+		var m teamRow
+		var role string
+		var since time.Time
+		if err := rows.Scan(&account, &m.user, &role, &since); err != nil {
+			return fmt.Errorf("read teams: %w", err)
+		}
+		m.role, m.since = roleNamed(role), since.UnixNano()
+		if e := entries[account]; e != nil {
+			e.team = append(e.team, m)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read teams: %w", err)
+	}
+	return nil
 }
 
 func eachEntry(db *gorm.DB, query string, args []any, fn func(*entry)) error {
@@ -457,7 +500,7 @@ func (c *catalog) candidates(q *query, named []int64) []*entry {
 
 // page returns one page of the accounts q matches, in order o, and, when count is set,
 // how many match in all.
-func (c *catalog) page(q *query, named []int64, o order, offset, size int, count bool) ([]Account, int64) {
+func (c *catalog) page(q *query, named []int64, o order, offset, size int, count bool) ([]*entry, int64) {
 	list := c.candidates(q, named)
 	if list != nil {
 		slices.SortFunc(list, o.compare)
@@ -473,12 +516,7 @@ func (c *catalog) page(q *query, named []int64, o order, offset, size int, count
 			list = list[:sort.Search(len(list), func(i int) bool { return list[i].due >= end })]
 		}
 	}
-	hits, n := walk(list, q.match, offset, size, count)
-	page := make([]Account, len(hits))
-	for i, e := range hits {
-		page[i] = e.account()
-	}
-	return page, n
+	return walk(list, q.match, offset, size, count)
 }
 
 // walk returns the entries of list that match, from offset, at most size, and how many
@@ -501,7 +539,7 @@ func walk(list []*entry, match func(*entry) bool, offset, size int, count bool) 
 
 // renewals returns an owner's active accounts that renew between the dates from and to
 // (inclusive, as DateLayout), soonest first, at most limit.
-func (c *catalog) renewals(owner int64, from, to string, limit int) []Account {
+func (c *catalog) renewals(owner int64, from, to string, limit int) []*entry {
 	var due []*entry
 	for _, e := range c.byOwner[owner] {
 		if e.status == StatusActive && e.renewal != nil && *e.renewal >= from && *e.renewal <= to {
@@ -509,11 +547,7 @@ func (c *catalog) renewals(owner int64, from, to string, limit int) []Account {
 		}
 	}
 	slices.SortFunc(due, func(a, b *entry) int { return cmp.Or(strings.Compare(*a.renewal, *b.renewal), cmp.Compare(a.id, b.id)) })
-	out := make([]Account, 0, min(len(due), limit))
-	for _, e := range due[:min(len(due), limit)] {
-		out = append(out, e.account())
-	}
-	return out
+	return due[:min(len(due), limit)]
 }
 
 // RiskFilter selects active scored accounts for the flags (health.Flags).

@@ -28,10 +28,10 @@ func TestNameSearchMatchesAsLikeDoes(t *testing.T) {
 	}
 }
 
-func idsOf(list []Account) []int64 {
+func idsOf(list []*entry) []int64 {
 	var out []int64
-	for _, a := range list {
-		out = append(out, a.ID)
+	for _, e := range list {
+		out = append(out, e.id)
 	}
 	return out
 }

@@ -1,9 +1,11 @@
 package accounts
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -89,53 +91,48 @@ func loadAccount(db *gorm.DB, id int64) (Account, error) {
 	return a, nil
 }
 
-// complete fills owners, teams and the derived cadence fields of a page of accounts in
-// one query (the teams), whatever the page size: people and cadence come from caches.
-func (s *Service) complete(ctx context.Context, list []Account) error {
-	if len(list) == 0 {
-		return nil
-	}
-	v, err := s.db.Versions(ctx)
-	if err != nil {
-		return err
-	}
-	return s.completeAt(ctx, v, list)
-}
-
-// completeAt is complete with the data versions already read.
-func (s *Service) completeAt(ctx context.Context, v store.Versions, list []Account) error {
-	if len(list) == 0 {
-		return nil
-	}
-	ids := make([]int64, len(list))
-	for i, a := range list {
-		ids[i] = a.ID
+// completeAt makes the accounts of entries whole, with the data versions v already read:
+// owners and team names from people, the team from the entry, the derived cadence fields.
+// Entries never change, so this runs after the catalog is let go.
+func (s *Service) completeAt(ctx context.Context, v store.Versions, entries []*entry) ([]Account, error) {
+	out := make([]Account, len(entries))
+	if len(entries) == 0 {
+		return out, nil
 	}
 	people, err := s.people(ctx, v)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	c, err := s.cadence(ctx, v)
 	if err != nil {
-		return err
-	}
-	teams, err := s.teamsOf(ctx, v, ids, people)
-	if err != nil {
-		return err
+		return nil, err
 	}
 	now := s.now().UTC()
-	for i := range list {
-		a := &list[i]
+	for i, e := range entries {
+		a := e.account()
 		if o, ok := people[a.OwnerID]; ok {
 			a.Owner = &o
 		}
-		a.Team = teams[a.ID]
-		if a.Team == nil {
-			a.Team = []TeamMember{}
-		}
+		a.Team = teamOf(e, people)
 		a.finish(now, c)
+		out[i] = a
 	}
-	return nil
+	return out, nil
+}
+
+// teamOf is an entry's team, owner first, then by role and name.
+func teamOf(e *entry, people map[int64]UserRef) []TeamMember {
+	team := make([]TeamMember, len(e.team))
+	for i, m := range e.team {
+		team[i] = TeamMember{AccountID: e.id, UserID: m.user, Role: m.role, Since: time.Unix(0, m.since).UTC()}
+		if p, ok := people[m.user]; ok {
+			team[i].Name, team[i].Status = p.Name, p.Status
+		}
+	}
+	slices.SortFunc(team, func(a, b TeamMember) int {
+		return cmp.Or(cmp.Compare(a.Role.rank(), b.Role.rank()), cmp.Compare(a.Name, b.Name), cmp.Compare(a.UserID, b.UserID))
+	})
+	return team
 }
 
 // loadTeams returns the teams of the accounts, owner first, then by role and name.
@@ -227,7 +224,7 @@ func (s *Service) list(ctx context.Context, f Filter, withTotal bool) ([]Account
 	if withTotal && !f.Overdue && f.DueBy == nil {
 		kept, haveTotal = s.cache.totals.Get(key, [2]int64{c.seq, v.Teams})
 	}
-	list, total := c.page(q, named, o, p.Offset(), p.Size, withTotal && !haveTotal)
+	hits, total := c.page(q, named, o, p.Offset(), p.Size, withTotal && !haveTotal)
 	seq := c.seq
 	done()
 	if haveTotal {
@@ -235,7 +232,8 @@ func (s *Service) list(ctx context.Context, f Filter, withTotal bool) ([]Account
 	} else if withTotal && !f.Overdue && f.DueBy == nil {
 		s.cache.totals.Put(key, [2]int64{seq, v.Teams}, total)
 	}
-	if err := s.completeAt(ctx, v, list); err != nil {
+	list, err := s.completeAt(ctx, v, hits)
+	if err != nil {
 		return nil, 0, err
 	}
 	if !withTotal {
@@ -283,17 +281,14 @@ func (s *Service) ByIDs(ctx context.Context, ids []int64) ([]Account, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Account, 0, len(ids))
+	found := make([]*entry, 0, len(ids))
 	for _, id := range ids {
 		if e := c.byID[id]; e != nil {
-			out = append(out, e.account())
+			found = append(found, e)
 		}
 	}
 	done()
-	if err := s.completeAt(ctx, v, out); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return s.completeAt(ctx, v, found)
 }
 
 // Writable refuses changes to a churned account: it is kept as it was lost, read-only

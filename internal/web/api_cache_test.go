@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"testing"
 	"time"
 
@@ -289,6 +290,21 @@ func TestAccountsInMemoryFollowEveryWriter(t *testing.T) {
 						t.Errorf("%s, sort %s, row %d: %s = %s, the database has %s", step, sort, i, f, g, w)
 					}
 				}
+				// The team, as user:role, in the order of the database's rows by user.
+				var team []string
+				if err := ts.App.DB.Read.Raw("SELECT user_id || ':' || role FROM account_team WHERE account_id = ? ORDER BY user_id",
+					rows[i].ID).Scan(&team).Error; err != nil {
+					t.Fatal(err)
+				}
+				var shown []string
+				for _, m := range got[i].(map[string]any)["team"].([]any) {
+					m := m.(map[string]any)
+					shown = append(shown, fmt.Sprintf("%v:%v", m["user_id"], m["role"]))
+				}
+				slices.Sort(shown)
+				if fmt.Sprint(shown) != fmt.Sprint(team) {
+					t.Errorf("%s, sort %s, row %d: team %v, the database has %v", step, sort, i, shown, team)
+				}
 			}
 		}
 	}
@@ -302,8 +318,14 @@ func TestAccountsInMemoryFollowEveryWriter(t *testing.T) {
 	ts.must(200, "PATCH", path("/api/v1/accounts/%d", b), rep.Token, map[string]any{"name": "Beta", "annual_value": 100,
 		"cadence_days": 7, "channel": "partner", "region": "East"})
 	check("edited Beta")
+	ts.must(200, "PUT", path("/api/v1/accounts/%d/team/%d", a, mgr.ID), rep.Token, map[string]any{"role": "backup"})
+	check("Mia joined Alpha's team")
+	ts.must(200, "PUT", path("/api/v1/accounts/%d/team/%d", a, mgr.ID), rep.Token, map[string]any{"role": "executive_sponsor"})
+	check("Mia became Alpha's sponsor")
 	ts.must(200, "POST", path("/api/v1/accounts/%d/transfer", a), mgr.Token, map[string]any{"to_user_id": other.ID, "reason": "Region change"})
 	check("transferred Alpha")
+	ts.must(204, "DELETE", path("/api/v1/accounts/%d/team/%d", a, mgr.ID), other.Token, nil)
+	check("Mia left Alpha's team")
 	ts.must(201, "POST", path("/api/v1/accounts/%d/churn", c), mgr.Token, map[string]any{"reason": "price", "voluntary": true})
 	check("churned Gamma")
 	ts.must(204, "DELETE", path("/api/v1/accounts/%d", b), mgr.Token, nil)
