@@ -143,7 +143,7 @@ func (o order) compare(a, b *entry) int {
 type catalog struct {
 	seq     int64
 	byID    map[int64]*entry
-	byOwner map[int64][]*entry // unordered
+	byOwner map[int64][]*entry // by due date (an agenda's order)
 	sorted  [orderCount][]*entry
 }
 
@@ -393,6 +393,9 @@ func (c *catalog) index() {
 		all = append(all, e)
 		c.byOwner[e.owner] = append(c.byOwner[e.owner], e)
 	}
+	for _, list := range c.byOwner {
+		slices.SortFunc(list, byDue.compare)
+	}
 	for o := range orderCount {
 		c.sorted[o] = slices.Clone(all)
 		c.sort(o)
@@ -411,12 +414,17 @@ func (c *catalog) apply(last int64, ids []int64, fresh map[int64]*entry) {
 		old, now := c.byID[id], fresh[id]
 		if old != nil {
 			delete(c.byID, id)
-			c.byOwner[old.owner] = slices.DeleteFunc(c.byOwner[old.owner], func(e *entry) bool { return e == old })
+			list := c.byOwner[old.owner]
+			if i, ok := slices.BinarySearchFunc(list, old, byDue.compare); ok {
+				c.byOwner[old.owner] = slices.Delete(list, i, i+1)
+			}
 		}
 		if now != nil {
 			now.seq = last
 			c.byID[id] = now
-			c.byOwner[now.owner] = append(c.byOwner[now.owner], now)
+			list := c.byOwner[now.owner]
+			i, _ := slices.BinarySearchFunc(list, now, byDue.compare)
+			c.byOwner[now.owner] = slices.Insert(list, i, now)
 		}
 		if resort {
 			continue
@@ -485,7 +493,7 @@ func (c *catalog) candidates(q *query, named []int64) []*entry {
 			}
 		}
 	case q.OwnerID != 0:
-		out = append(out, c.byOwner[q.OwnerID]...)
+		out = append(out, c.byOwner[q.OwnerID]...) // by due date
 	case named != nil && len(named) <= manyMatches:
 		for _, id := range named {
 			if e := c.byID[id]; e != nil {
@@ -503,7 +511,9 @@ func (c *catalog) candidates(q *query, named []int64) []*entry {
 func (c *catalog) page(q *query, named []int64, o order, offset, size int, count bool) ([]*entry, int64) {
 	list := c.candidates(q, named)
 	if list != nil {
-		slices.SortFunc(list, o.compare)
+		if q.members != nil || q.OwnerID == 0 || o != byDue {
+			slices.SortFunc(list, o.compare)
+		}
 		count = true // as cheap as the page itself
 	} else {
 		list = c.sorted[o]

@@ -166,6 +166,8 @@ type Service struct {
 	now      func() time.Time
 	accounts *accounts.Service
 	money    *money.Service
+	// successors are the people any handover item names, under Versions.Handovers.
+	successors store.Memo[map[int64]bool]
 }
 
 // New returns a Service.

@@ -11,12 +11,13 @@ import (
 // entry made under one value of a counter is valid exactly as long as the counter keeps
 // that value, whichever process or instance changes the data.
 type Versions struct {
-	Accounts int64 // facets and searches: names, tiers, statuses, owners, industries, regions, deletions
-	Teams    int64 // account team rows
-	Users    int64 // users and signed-out tokens
-	Cadence  int64 // cadence policies
-	Currency int64 // currencies and their rates
-	Settings int64 // settings (Setting)
+	Accounts  int64 // facets and searches: names, tiers, statuses, owners, industries, regions, deletions
+	Teams     int64 // account team rows
+	Users     int64 // users and signed-out tokens
+	Cadence   int64 // cadence policies
+	Currency  int64 // currencies and their rates
+	Settings  int64 // settings (Setting)
+	Handovers int64 // handover items: who receives accounts
 	// Changes is the last row of account_changes (migration 0014): which accounts or their
 	// health changed, in commit order, for the accounts kept in memory to catch up on.
 	Changes int64
@@ -31,6 +32,7 @@ const versionsSQL = `SELECT
 	COALESCE(MAX(CASE name WHEN 'cadence' THEN n END), 0),
 	COALESCE(MAX(CASE name WHEN 'currencies' THEN n END), 0),
 	COALESCE(MAX(CASE name WHEN 'settings' THEN n END), 0),
+	COALESCE(MAX(CASE name WHEN 'handovers' THEN n END), 0),
 	(SELECT COALESCE(MAX(seq), 0) FROM account_changes)
 FROM data_versions`
 
@@ -54,7 +56,7 @@ func ReadOnly(ctx context.Context) context.Context {
 	return context.WithValue(ctx, readOnceKey{}, &readOnce{})
 }
 
-// Versions reads the current change counters: one prepared query on a table of six rows and the last change,
+// Versions reads the current change counters: one prepared query on a table of seven rows and the last change,
 // or none when ctx is a read-only request that read them already.
 func (db *DB) Versions(ctx context.Context) (Versions, error) {
 	if r, ok := ctx.Value(readOnceKey{}).(*readOnce); ok {
@@ -70,7 +72,7 @@ func (db *DB) readVersions(ctx context.Context) (Versions, error) {
 		return Versions{}, fmt.Errorf("read data versions: %w", db.versionsErr)
 	}
 	var v Versions
-	err := db.versionsStmt.QueryRowContext(ctx).Scan(&v.Accounts, &v.Teams, &v.Users, &v.Cadence, &v.Currency, &v.Settings, &v.Changes)
+	err := db.versionsStmt.QueryRowContext(ctx).Scan(&v.Accounts, &v.Teams, &v.Users, &v.Cadence, &v.Currency, &v.Settings, &v.Handovers, &v.Changes)
 	if err != nil {
 		return Versions{}, fmt.Errorf("read data versions: %w", err)
 	}

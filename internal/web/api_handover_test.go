@@ -671,6 +671,10 @@ func TestLeavingPersonAndSuccessorWorkInTheHandover(t *testing.T) {
 	if r := ts.call("GET", "/api/v1/me/handover", tm.leaver.Token, nil); r.Status != 404 {
 		t.Fatalf("no handover yet: %d", r.Status)
 	}
+	// Nobody has received anything yet (kept in memory until a handover item names someone).
+	if got := ts.must(200, "GET", "/api/v1/me/inherited", tm.r3.Token, nil)["data"].([]any); len(got) != 0 {
+		t.Fatalf("before any handover: %v", got)
+	}
 	h := ts.must(201, "POST", "/api/v1/handovers", tm.mgr.Token, map[string]any{"departing_user_id": tm.leaver.ID, "last_day": "2026-03-31"})
 	hid := id(h)
 	for _, acc := range []int64{key, growth} {
