@@ -13,6 +13,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"keyhold/internal/accounts"
 	"keyhold/internal/fault"
 	"keyhold/internal/i18n"
 	"keyhold/internal/money"
@@ -87,6 +88,9 @@ func funcsFor(l i18n.Lang) template.FuncMap {
 		},
 		"money": l.Money,
 		"num":   i18n.Number,
+		// The rows of the busiest tables, written in Go (rows.go).
+		"accountRows": func(list []accounts.Account) template.HTML { return accountRows(l, list) },
+		"flagRows":    func(t flagTable) template.HTML { return flagRowsHTML(l, t) },
 	}
 }
 
