@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
+	"sync"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -34,38 +35,6 @@ func loadFacts(db *gorm.DB, now time.Time, ids []int64, parallel bool) (map[int6
 		return " AND " + store.InIDs(col), []any{store.IDs(ids)}
 	}
 
-	type acct struct {
-		ID              int64
-		Tier            string
-		Status          string
-		CadenceDays     *int
-		LastContactedAt *time.Time
-		RenewalDate     *string
-		AnnualValue     int64 // in the base currency
-		OwnerStatus     *string
-	}
-	var accts []acct
-	// The currencies are joined once rather than looked up per account (a full scan reads
-	// 50,000).
-	where, args := scope("a.id")
-	err := eachRow(db, `SELECT a.id, a.tier, a.status, a.cadence_days, a.last_contacted_at, a.renewal_date,
-			COALESCE(`+money.ConvertedSQL("a", "cur")+`, 0), u.status AS owner_status
-		FROM accounts a LEFT JOIN users u ON u.id = a.owner_id LEFT JOIN currencies cur ON cur.code = a.currency
-		WHERE a.deleted_at IS NULL`+where, args, func(r *sql.Rows) error {
-		var a acct
-		var last sql.NullTime
-		if err := r.Scan(&a.ID, &a.Tier, &a.Status, &a.CadenceDays, &last, &a.RenewalDate, &a.AnnualValue, &a.OwnerStatus); err != nil {
-			return err
-		}
-		if last.Valid {
-			a.LastContactedAt = &last.Time
-		}
-		accts = append(accts, a)
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("health facts: accounts: %w", err)
-	}
 	var policies []struct {
 		Tier         string
 		IntervalDays int
@@ -78,26 +47,21 @@ func loadFacts(db *gorm.DB, now time.Time, ids []int64, parallel bool) (map[int6
 		cadence[p.Tier] = p.IntervalDays
 	}
 
-	out := make(map[int64]*subject, len(accts))
-	for _, a := range accts {
-		f := Facts{Key: a.Tier == "key", Churned: a.Status == "churned", CadenceDays: cadence[a.Tier],
-			LastContactAt: a.LastContactedAt}
-		if a.CadenceDays != nil {
-			f.CadenceDays = *a.CadenceDays
+	// The steps below run side by side, the accounts' own row among them: each finds its
+	// account's subject here (made by whichever step comes first) and writes only its
+	// own fields. Subjects no account row came for (deleted accounts) are dropped after.
+	var mu sync.Mutex
+	out := make(map[int64]*subject, len(ids))
+	live := make(map[int64]bool, len(ids))
+	sub := func(id int64) *subject {
+		mu.Lock()
+		defer mu.Unlock()
+		s := out[id]
+		if s == nil {
+			s = &subject{ID: id}
+			out[id] = s
 		}
-		if a.OwnerStatus != nil {
-			f.OwnerStatus = *a.OwnerStatus
-			f.OwnerActive = *a.OwnerStatus == "active"
-		}
-		if a.RenewalDate != nil {
-			if d, err := time.Parse("2006-01-02", *a.RenewalDate); err == nil {
-				f.RenewalDate = &d
-			}
-		}
-		out[a.ID] = &subject{ID: a.ID, AnnualValue: a.AnnualValue, Facts: f}
-	}
-	if len(out) == 0 {
-		return out, nil
+		return s
 	}
 
 	// Each step fills one kind of fact from one query; every step writes its own fields,
@@ -116,13 +80,47 @@ func loadFacts(db *gorm.DB, now time.Time, ids []int64, parallel bool) (map[int6
 			if err := r.Scan(&id, &n); err != nil {
 				return err
 			}
-			if s, ok := out[id]; ok {
-				set(&s.Facts, n)
-			}
+			set(&sub(id).Facts, n)
 			return nil
 		}}
 	}
 	var steps []step
+	// The currencies are joined once rather than looked up per account (a full scan reads
+	// 50,000).
+	where, args := scope("a.id")
+	steps = append(steps, step{"accounts", `SELECT a.id, a.tier, a.status, a.cadence_days, a.last_contacted_at, a.renewal_date,
+			COALESCE(` + money.ConvertedSQL("a", "cur") + `, 0), u.status AS owner_status
+		FROM accounts a LEFT JOIN users u ON u.id = a.owner_id LEFT JOIN currencies cur ON cur.code = a.currency
+		WHERE a.deleted_at IS NULL` + where, args, func(r *sql.Rows) error {
+		var id, value int64
+		var tier, status string
+		var days sql.NullInt64
+		var last sql.NullTime
+		var renewal, owner sql.NullString
+		if err := r.Scan(&id, &tier, &status, &days, &last, &renewal, &value, &owner); err != nil {
+			return err
+		}
+		s := sub(id)
+		f := &s.Facts
+		f.Key, f.Churned, f.CadenceDays = tier == "key", status == "churned", cadence[tier]
+		if days.Valid {
+			f.CadenceDays = int(days.Int64)
+		}
+		if last.Valid {
+			f.LastContactAt = &last.Time
+		}
+		f.OwnerStatus, f.OwnerActive = owner.String, owner.String == "active"
+		if renewal.Valid {
+			if d, err := time.Parse("2006-01-02", renewal.String); err == nil {
+				f.RenewalDate = &d
+			}
+		}
+		s.AnnualValue = value
+		mu.Lock()
+		live[id] = true
+		mu.Unlock()
+		return nil
+	}})
 	// CROSS JOIN keeps the team rows outer, read in account order: left to itself SQLite
 	// starts from the active users and probes every account for each (200 ms for a
 	// handover of 2,500 accounts instead of 12 ms).
@@ -152,12 +150,10 @@ func loadFacts(db *gorm.DB, now time.Time, ids []int64, parallel bool) (map[int6
 			if err := r.Scan(&id, &c30, &c90, &prev90, &c180); err != nil {
 				return err
 			}
-			if s, ok := out[id]; ok {
-				f := &s.Facts
-				f.Contacts30, f.Contacts90, f.ContactsPrev90 = f.Contacts30+c30, f.Contacts90+c90, f.ContactsPrev90+prev90
-				f.Interactions180 += c180
-				f.TopStaffShare180 = max(f.TopStaffShare180, c180)
-			}
+			f := &sub(id).Facts
+			f.Contacts30, f.Contacts90, f.ContactsPrev90 = f.Contacts30+c30, f.Contacts90+c90, f.ContactsPrev90+prev90
+			f.Interactions180 += c180
+			f.TopStaffShare180 = max(f.TopStaffShare180, c180)
 			return nil
 		}})
 	where, args = scope("i.account_id")
@@ -168,9 +164,8 @@ func loadFacts(db *gorm.DB, now time.Time, ids []int64, parallel bool) (map[int6
 	// A leader's touch: an executive visit or holiday greeting, or any contact that a
 	// manager or admin made or took part in. For a few accounts, their interactions in
 	// the window, each checked for a leader among its participants. For every account,
-	// two index-driven halves rather than a check per interaction: the interactions in
-	// the window (kind and author are in interactions_time_cover), and the few that a
-	// manager or admin took part in, found through the participants.
+	// the few such interactions found through indexes rather than a check of every
+	// interaction in the window.
 	where, args = scope("i.account_id")
 	window := append([]any{ago(ExecutiveTouchDays), now}, args...)
 	leaderTouch := `SELECT DISTINCT i.account_id, 1 AS n FROM interactions i
@@ -181,17 +176,22 @@ func loadFacts(db *gorm.DB, now time.Time, ids []int64, parallel bool) (map[int6
 		                  WHERE p.interaction_id = i.id AND pu.role IN ('manager', 'admin')))`
 	leaderArgs := window
 	if ids == nil {
+		// Three index-driven parts: the leaders' kinds through their partial index (a few
+		// thousand rows of a million; INDEXED BY, as without statistics SQLite prefers
+		// walking the whole window in interactions_time_cover), the interactions leaders
+		// wrote, through their authors, and those they took part in.
 		leaderTouch = `SELECT account_id, 1 AS n FROM (
-			SELECT i.account_id FROM interactions i
-			WHERE i.kind <> 'note' AND i.occurred_at >= ? AND i.occurred_at <= ?
-			  AND (i.kind IN ('executive_visit', 'holiday_greeting')
-			       OR i.author_id IN (SELECT id FROM users WHERE role IN ('manager', 'admin')))
+			SELECT i.account_id FROM interactions i INDEXED BY interactions_leader_kinds
+			WHERE i.kind IN ('executive_visit', 'holiday_greeting') AND i.occurred_at >= ? AND i.occurred_at <= ?
+			UNION
+			SELECT i.account_id FROM users u JOIN interactions i ON i.author_id = u.id
+			WHERE u.role IN ('manager', 'admin') AND i.kind <> 'note' AND i.occurred_at >= ? AND i.occurred_at <= ?
 			UNION
 			SELECT i.account_id FROM interaction_participants p
 			JOIN users pu ON pu.id = p.user_id AND pu.role IN ('manager', 'admin')
 			JOIN interactions i ON i.id = p.interaction_id
 			WHERE i.kind <> 'note' AND i.occurred_at >= ? AND i.occurred_at <= ?)`
-		leaderArgs = slices.Concat(window, window)
+		leaderArgs = slices.Concat(window, window, window)
 	}
 	steps = append(steps, count("executive touch", leaderTouch, leaderArgs, func(f *Facts, _ int) { f.ExecutiveTouch365 = true }))
 	where, args = scope("account_id")
@@ -206,9 +206,8 @@ func loadFacts(db *gorm.DB, now time.Time, ids []int64, parallel bool) (map[int6
 			if err := r.Scan(&id, &opened); err != nil {
 				return err
 			}
-			if s, ok := out[id]; ok {
-				s.Facts.OpenComplaintDays = append(s.Facts.OpenComplaintDays, int(now.Sub(opened)/(24*time.Hour)))
-			}
+			s := sub(id)
+			s.Facts.OpenComplaintDays = append(s.Facts.OpenComplaintDays, int(now.Sub(opened)/(24*time.Hour)))
 			return nil
 		}})
 
@@ -231,13 +230,22 @@ func loadFacts(db *gorm.DB, now time.Time, ids []int64, parallel bool) (map[int6
 			if err := r.Scan(&id, &at, &contacted); err != nil {
 				return err
 			}
-			if s, ok := out[id]; ok && (s.Facts.HandoverAt == nil || at.After(*s.Facts.HandoverAt)) {
+			if s := sub(id); s.Facts.HandoverAt == nil || at.After(*s.Facts.HandoverAt) {
 				at := at.UTC()
 				s.Facts.HandoverAt, s.Facts.SuccessorContacted = &at, contacted
 			}
 			return nil
 		}})
 
+	// Only live accounts are subjects.
+	drop := func() (map[int64]*subject, error) {
+		for id := range out {
+			if !live[id] {
+				delete(out, id)
+			}
+		}
+		return out, nil
+	}
 	run := func(st step) error {
 		if err := eachRow(db, st.query, st.args, st.row); err != nil {
 			return fmt.Errorf("health facts: %s: %w", st.what, err)
@@ -250,14 +258,17 @@ func loadFacts(db *gorm.DB, now time.Time, ids []int64, parallel bool) (map[int6
 				return nil, err
 			}
 		}
-		return out, nil
+		return drop()
 	}
 	var g errgroup.Group
 	g.SetLimit(runtime.NumCPU())
 	for _, st := range steps {
 		g.Go(func() error { return run(st) })
 	}
-	return out, g.Wait()
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return drop()
 }
 
 // eachRow runs a query on db (a pool or a transaction) and hands each row to fn: the

@@ -2,6 +2,7 @@ package health
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -131,22 +132,35 @@ func load(tx *gorm.DB, now time.Time, ids []int64) (map[int64]*subject, map[int6
 	return subjects, prev, err
 }
 
-// loadRecords reads the stored results of the accounts (all when ids is nil).
+// loadRecords reads the stored results of the accounts (all when ids is nil), row by row:
+// a full scan reads every one, too many to go through reflection.
 func loadRecords(db *gorm.DB, ids []int64) (map[int64]record, error) {
-	var old []record
-	q := db.Model(&record{})
+	query, args := recordSQL, []any(nil)
 	if ids != nil {
-		q = q.Where(store.InIDs("account_id"), store.IDs(ids))
+		query, args = query+" WHERE "+store.InIDs("account_id"), []any{store.IDs(ids)}
 	}
-	if err := q.Find(&old).Error; err != nil {
-		return nil, fmt.Errorf("load health: %w", err)
-	}
-	prev := make(map[int64]record, len(old))
-	for _, r := range old {
+	prev := make(map[int64]record, len(ids))
+	err := eachRow(db, query, args, func(rows *sql.Rows) error {
+		var r record
+		var flagged sql.NullTime
+		if err := rows.Scan(&r.AccountID, &r.Score, &r.Level, &r.Neglected, &r.RiskValue, &r.Reasons, &r.ComputedAt,
+			&r.LevelSince, &flagged); err != nil {
+			return err
+		}
+		if flagged.Valid {
+			r.FlaggedSince = &flagged.Time
+		}
 		prev[r.AccountID] = r
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("load health: %w", err)
 	}
 	return prev, nil
 }
+
+const recordSQL = `SELECT account_id, score, level, neglected, risk_value, reasons, computed_at, level_since, flagged_since
+	FROM account_health`
 
 // changes are what scoring found against the stored results: rows to write (new or
 // different), rows to drop (churned or deleted accounts) and the events of level changes.
