@@ -12,6 +12,7 @@ import (
 	"keyhold/internal/audit"
 	"keyhold/internal/fault"
 	"keyhold/internal/staff"
+	"keyhold/internal/store"
 )
 
 // Handoff is what happens to one account when someone leaves it: for the owner role the
@@ -49,7 +50,7 @@ type member struct{ account, user int64 }
 // teamRoles reads the team rows of the accounts inside tx: each member's role.
 func teamRoles(tx *gorm.DB, accountIDs []int64) (map[member]TeamRole, error) {
 	var rows []TeamMember
-	if err := tx.Table("account_team").Select("account_id, user_id, role").Where("account_id IN ?", accountIDs).
+	if err := tx.Table("account_team").Select("account_id, user_id, role").Where(store.InIDs("account_id"), store.IDs(accountIDs)).
 		Find(&rows).Error; err != nil {
 		return nil, err
 	}
@@ -73,7 +74,7 @@ func (s *Service) handOff(ctx context.Context, tx *gorm.DB, actor staff.User, fr
 		OwnerID int64
 		Deleted bool
 	}
-	if err := tx.Table("accounts").Select("id, owner_id, deleted_at IS NOT NULL AS deleted").Where("id IN ?", ids).
+	if err := tx.Table("accounts").Select("id, owner_id, deleted_at IS NOT NULL AS deleted").Where(store.InIDs("id"), store.IDs(ids)).
 		Scan(&owners).Error; err != nil {
 		return err
 	}
@@ -163,19 +164,19 @@ func (s *Service) handOff(ctx context.Context, tx *gorm.DB, actor staff.User, fr
 
 	// Demote first: the one-owner index allows a single owner row per account.
 	if len(demote) > 0 {
-		if err := tx.Model(&TeamMember{}).Where("role = ? AND account_id IN ?", RoleOwner, demote).
+		if err := tx.Model(&TeamMember{}).Where("role = ? AND "+store.InIDs("account_id"), RoleOwner, store.IDs(demote)).
 			Update("role", RoleBackup).Error; err != nil {
 			return err
 		}
 	}
 	for _, to := range slices.Sorted(maps.Keys(promote)) {
-		if err := tx.Model(&TeamMember{}).Where("user_id = ? AND account_id IN ?", to, promote[to]).
+		if err := tx.Model(&TeamMember{}).Where("user_id = ? AND "+store.InIDs("account_id"), to, store.IDs(promote[to])).
 			Update("role", RoleOwner).Error; err != nil {
 			return err
 		}
 	}
 	for _, key := range slices.SortedFunc(maps.Keys(regroup), roleChange.compare) {
-		if err := tx.Model(&TeamMember{}).Where("user_id = ? AND account_id IN ?", key.user, regroup[key]).
+		if err := tx.Model(&TeamMember{}).Where("user_id = ? AND "+store.InIDs("account_id"), key.user, store.IDs(regroup[key])).
 			Update("role", key.role).Error; err != nil {
 			return err
 		}
@@ -186,13 +187,13 @@ func (s *Service) handOff(ctx context.Context, tx *gorm.DB, actor staff.User, fr
 		}
 	}
 	for _, to := range slices.Sorted(maps.Keys(moved)) {
-		if err := tx.Model(&Account{}).Where("id IN ?", moved[to]).
+		if err := tx.Model(&Account{}).Where(store.InIDs("id"), store.IDs(moved[to])).
 			Updates(map[string]any{"owner_id": to, "updated_at": now}).Error; err != nil {
 			return err
 		}
 	}
 	if len(leave) > 0 {
-		if err := tx.Where("user_id = ? AND account_id IN ?", from, leave).Delete(&TeamMember{}).Error; err != nil {
+		if err := tx.Where("user_id = ? AND "+store.InIDs("account_id"), from, store.IDs(leave)).Delete(&TeamMember{}).Error; err != nil {
 			return err
 		}
 	}
