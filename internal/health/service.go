@@ -7,11 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 
 	"keyhold/internal/fault"
 	"keyhold/internal/store"
@@ -107,16 +107,40 @@ func (s *Service) apply(ctx context.Context, tx *gorm.DB, ids []int64) error {
 	if err := tx.Model(&record{}).Where(store.InIDs("account_id"), store.IDs(ids)).Update("computed_at", now).Error; err != nil {
 		return fmt.Errorf("save health: %w", err)
 	}
-	if len(p.rows) > 0 {
-		err := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "account_id"}}, UpdateAll: true}).
-			CreateInBatches(p.rows, 500).Error
-		if err != nil {
-			return fmt.Errorf("save health: %w", err)
-		}
+	if err := saveRecords(ctx, tx, p.rows); err != nil {
+		return fmt.Errorf("save health: %w", err)
 	}
 	if len(p.events) > 0 {
 		if err := tx.CreateInBatches(p.events, 500).Error; err != nil {
 			return fmt.Errorf("save health events: %w", err)
+		}
+	}
+	return nil
+}
+
+// saveRecords writes rows over the stored ones, a few hundred per statement bound
+// straight to the transaction's connection: through GORM, reflecting over every field of
+// every row was the largest part of rescoring a handover's thousands of accounts.
+func saveRecords(ctx context.Context, tx *gorm.DB, rows []record) error {
+	conn := tx.Statement.ConnPool
+	for chunk := range slices.Chunk(rows, 300) {
+		var q strings.Builder
+		q.WriteString(`INSERT INTO account_health (account_id, score, level, neglected, risk_value, reasons, computed_at,
+			level_since, flagged_since) VALUES `)
+		args := make([]any, 0, len(chunk)*9)
+		for i, r := range chunk {
+			if i > 0 {
+				q.WriteByte(',')
+			}
+			q.WriteString("(?,?,?,?,?,?,?,?,?)")
+			args = append(args, r.AccountID, r.Score, string(r.Level), r.Neglected, r.RiskValue, r.Reasons, r.ComputedAt,
+				r.LevelSince, r.FlaggedSince)
+		}
+		q.WriteString(` ON CONFLICT (account_id) DO UPDATE SET score = excluded.score, level = excluded.level,
+			neglected = excluded.neglected, risk_value = excluded.risk_value, reasons = excluded.reasons,
+			computed_at = excluded.computed_at, level_since = excluded.level_since, flagged_since = excluded.flagged_since`)
+		if _, err := conn.ExecContext(ctx, q.String(), args...); err != nil {
+			return err
 		}
 	}
 	return nil
