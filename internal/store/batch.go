@@ -224,15 +224,17 @@ func (db *DB) Bulk(ctx context.Context, fn func(ctx context.Context, tx *gorm.DB
 	p := &pending{}
 	ctx = context.WithValue(ctx, pendingKey{}, p)
 	derive := db.Batch.deriveFunc()
-	return db.Write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := fn(ctx, tx); err != nil {
-			return err
-		}
-		if derive == nil || len(p.ids) == 0 {
-			return nil
-		}
-		slices.Sort(p.ids)
-		return derive(ctx, tx, slices.Compact(p.ids)...)
+	return db.withoutAutocheckpoint(ctx, func() error {
+		return db.Write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			if err := fn(ctx, tx); err != nil {
+				return err
+			}
+			if derive == nil || len(p.ids) == 0 {
+				return nil
+			}
+			slices.Sort(p.ids)
+			return derive(ctx, tx, slices.Compact(p.ids)...)
+		})
 	})
 }
 

@@ -231,3 +231,33 @@ func TestClosingAnswersEveryQueuedWrite(t *testing.T) {
 		}
 	}
 }
+
+// A bulk write's commit leaves the WAL to the background checkpoint; the writer copies it
+// back itself again afterwards.
+func TestBulkCommitsWithoutAutocheckpoint(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	pages := func(tx *gorm.DB) int {
+		t.Helper()
+		var n int
+		if err := tx.Raw("PRAGMA wal_autocheckpoint").Scan(&n).Error; err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	var inside int
+	if err := db.Bulk(ctx, func(ctx context.Context, tx *gorm.DB) error {
+		inside = pages(tx)
+		return tx.Exec("UPDATE cadence_policies SET interval_days = 20 WHERE tier = 'key'").Error
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if after := pages(db.Write); inside != 0 || after != autocheckpointPages {
+		t.Errorf("autocheckpoint inside a bulk write %d (want 0), after it %d (want %d)", inside, after, autocheckpointPages)
+	}
+	// A failed bulk write restores it too.
+	db.Bulk(ctx, func(ctx context.Context, tx *gorm.DB) error { return errors.New("refused") })
+	if after := pages(db.Write); after != autocheckpointPages {
+		t.Errorf("after a failed bulk write: %d", after)
+	}
+}

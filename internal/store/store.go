@@ -40,6 +40,7 @@ type DB struct {
 	settings     *Cache[string, string] // Setting's values, under Versions.Settings
 
 	stopCheckpoints chan struct{}
+	checkpointNow   chan struct{} // wakes checkpoint before its tick
 	checkpoints     sync.WaitGroup
 	closeOnce       sync.Once
 
@@ -121,7 +122,8 @@ func Open(path string) (*DB, error) {
 	rsql.SetMaxOpenConns(n)
 	rsql.SetMaxIdleConns(n)
 	db := &DB{Write: w, Read: r, path: path, readSQL: rsql, writeStmts: stmts, Batch: newBatcher(w), stopCheckpoints: make(chan struct{}),
-		settings: NewCache[string, string](64)}
+		checkpointNow: make(chan struct{}, 1),
+		settings:      NewCache[string, string](64)}
 	db.checkpoints.Add(1)
 	go db.checkpoint()
 	return db, nil
@@ -150,11 +152,38 @@ func (db *DB) checkpoint() {
 		case <-db.stopCheckpoints:
 			return
 		case <-t.C:
-			if _, err := db.readSQL.Exec("PRAGMA wal_checkpoint(PASSIVE)"); err != nil {
-				slog.Warn("WAL checkpoint failed", "err", err)
-			}
+		case <-db.checkpointNow:
+		}
+		if _, err := db.readSQL.Exec("PRAGMA wal_checkpoint(PASSIVE)"); err != nil {
+			slog.Warn("WAL checkpoint failed", "err", err)
 		}
 	}
+}
+
+// autocheckpointPages is SQLite's default: the writer copies the WAL back itself at the
+// end of a commit that leaves it longer (checkpoint keeps it shorter in the background).
+const autocheckpointPages = 1000
+
+// withoutAutocheckpoint runs a large write (fn) whose commit must not copy the WAL back
+// on the write connection: a handover's thousands of pages took 0.2 s more, the writers
+// queued behind it waiting. The background checkpoint is woken instead; a write commit
+// that tries meanwhile finds it busy and goes on (PASSIVE).
+func (db *DB) withoutAutocheckpoint(ctx context.Context, fn func() error) error {
+	w := db.Write.WithContext(ctx)
+	if err := w.Exec("PRAGMA wal_autocheckpoint = 0").Error; err != nil {
+		return err
+	}
+	err := fn()
+	// fn's outcome stands whatever happens here (it may have committed): a failure to
+	// restore is logged, and the background checkpoint still bounds the WAL.
+	if e := w.Exec(fmt.Sprintf("PRAGMA wal_autocheckpoint = %d", autocheckpointPages)).Error; e != nil {
+		slog.Error("restore WAL autocheckpoint", "err", e)
+	}
+	select {
+	case db.checkpointNow <- struct{}{}:
+	default: // one is on its way
+	}
+	return err
 }
 
 // Close answers the queued writes, then closes both pools.
