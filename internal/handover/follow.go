@@ -4,6 +4,8 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"keyhold/internal/store"
 )
 
 // Outcomes of an item at 30, 60 and 90 days after completion.
@@ -38,12 +40,12 @@ func (s *Service) followThrough(db *gorm.DB, h Handover, items []Item) (map[int6
 	}
 	err := db.Raw(`SELECT account_id, user_id, MIN(occurred_at) AS first FROM (
 			SELECT i.account_id, i.author_id AS user_id, i.occurred_at FROM interactions i
-			WHERE i.account_id IN ? AND i.kind <> 'note' AND i.occurred_at >= ?
+			WHERE `+store.InIDs("i.account_id")+` AND i.kind <> 'note' AND i.occurred_at >= ?
 			UNION ALL
 			SELECT i.account_id, p.user_id, i.occurred_at FROM interactions i
 			JOIN interaction_participants p ON p.interaction_id = i.id
-			WHERE i.account_id IN ? AND i.kind <> 'note' AND i.occurred_at >= ?
-		) touches GROUP BY account_id, user_id`, ids, done, ids, done).Scan(&firsts).Error
+			WHERE `+store.InIDs("i.account_id")+` AND i.kind <> 'note' AND i.occurred_at >= ?
+		) touches GROUP BY account_id, user_id`, store.IDs(ids), done, store.IDs(ids), done).Scan(&firsts).Error
 	if err != nil {
 		return nil, err
 	}
@@ -57,7 +59,7 @@ func (s *Service) followThrough(db *gorm.DB, h Handover, items []Item) (map[int6
 		ID        int64
 		ChurnedAt *time.Time
 	}
-	if err := db.Table("accounts").Select("id, churned_at").Where("id IN ? AND status = 'churned'", ids).
+	if err := db.Table("accounts").Select("id, churned_at").Where(store.InIDs("id")+" AND status = 'churned'", store.IDs(ids)).
 		Scan(&churns).Error; err != nil {
 		return nil, err
 	}
