@@ -142,12 +142,7 @@ func writeGuarded(tx *gorm.DB, rows []record, gone []int64, prev map[int64]recor
 			}
 		}
 	}
-	if len(written) > 0 {
-		if err := tx.CreateInBatches(written, 500).Error; err != nil {
-			return fmt.Errorf("save health events: %w", err)
-		}
-	}
-	return nil
+	return saveEvents(tx.Statement.Context, tx, written)
 }
 
 // insertFresh inserts results for accounts that had none, skipping an account churned or
@@ -155,20 +150,10 @@ func writeGuarded(tx *gorm.DB, rows []record, gone []int64, prev map[int64]recor
 // accounts it inserted.
 func insertFresh(tx *gorm.DB, rows []record) ([]int64, error) {
 	var sb strings.Builder
-	args := make([]any, 0, len(rows)*9)
-	sb.WriteString(`WITH fresh (account_id, score, level, neglected, risk_value, reasons, computed_at, level_since,
-			flagged_since) AS (VALUES `)
-	for i, r := range rows {
-		if i > 0 {
-			sb.WriteString(", ")
-		}
-		sb.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?)")
-		args = append(args, r.AccountID, r.Score, r.Level, r.Neglected, r.RiskValue, r.Reasons, r.ComputedAt,
-			r.LevelSince, r.FlaggedSince)
-	}
+	sb.WriteString("WITH fresh (" + recordColumns + ") AS (VALUES ")
+	args := recordValues(&sb, rows)
 	sb.WriteString(`)
-		INSERT INTO account_health (account_id, score, level, neglected, risk_value, reasons, computed_at,
-			level_since, flagged_since)
+		INSERT INTO account_health (` + recordColumns + `)
 		SELECT f.* FROM fresh f WHERE EXISTS (SELECT 1 FROM accounts a
 			WHERE a.id = f.account_id AND a.status = 'active' AND a.deleted_at IS NULL)
 		ON CONFLICT (account_id) DO NOTHING

@@ -102,45 +102,80 @@ func (s *Service) apply(ctx context.Context, tx *gorm.DB, ids []int64) error {
 			return err
 		}
 	}
-	// Every scored row was computed now: one statement for the rows that did not change
-	// otherwise, instead of rewriting each.
-	if err := tx.Model(&record{}).Where(store.InIDs("account_id"), store.IDs(ids)).Update("computed_at", now).Error; err != nil {
-		return fmt.Errorf("save health: %w", err)
+	// Every scored row was computed now: the rows that did not change otherwise get the
+	// time in one statement, the others are written whole.
+	written := make(map[int64]bool, len(p.rows))
+	for _, r := range p.rows {
+		written[r.AccountID] = true
+	}
+	same := make([]int64, 0, len(ids))
+	for _, id := range ids {
+		if !written[id] {
+			same = append(same, id)
+		}
+	}
+	if len(same) > 0 {
+		if err := tx.Model(&record{}).Where(store.InIDs("account_id"), store.IDs(same)).Update("computed_at", now).Error; err != nil {
+			return fmt.Errorf("save health: %w", err)
+		}
 	}
 	if err := saveRecords(ctx, tx, p.rows); err != nil {
 		return fmt.Errorf("save health: %w", err)
 	}
-	if len(p.events) > 0 {
-		if err := tx.CreateInBatches(p.events, 500).Error; err != nil {
-			return fmt.Errorf("save health events: %w", err)
-		}
-	}
-	return nil
+	return saveEvents(ctx, tx, p.events)
 }
 
 // saveRecords writes rows over the stored ones, a few hundred per statement bound
 // straight to the transaction's connection: through GORM, reflecting over every field of
 // every row was the largest part of rescoring a handover's thousands of accounts.
 func saveRecords(ctx context.Context, tx *gorm.DB, rows []record) error {
-	conn := tx.Statement.ConnPool
 	for chunk := range slices.Chunk(rows, 300) {
 		var q strings.Builder
-		q.WriteString(`INSERT INTO account_health (account_id, score, level, neglected, risk_value, reasons, computed_at,
-			level_since, flagged_since) VALUES `)
-		args := make([]any, 0, len(chunk)*9)
-		for i, r := range chunk {
-			if i > 0 {
-				q.WriteByte(',')
-			}
-			q.WriteString("(?,?,?,?,?,?,?,?,?)")
-			args = append(args, r.AccountID, r.Score, string(r.Level), r.Neglected, r.RiskValue, r.Reasons, r.ComputedAt,
-				r.LevelSince, r.FlaggedSince)
-		}
+		q.WriteString("INSERT INTO account_health (" + recordColumns + ") VALUES ")
+		args := recordValues(&q, chunk)
 		q.WriteString(` ON CONFLICT (account_id) DO UPDATE SET score = excluded.score, level = excluded.level,
 			neglected = excluded.neglected, risk_value = excluded.risk_value, reasons = excluded.reasons,
 			computed_at = excluded.computed_at, level_since = excluded.level_since, flagged_since = excluded.flagged_since`)
-		if _, err := conn.ExecContext(ctx, q.String(), args...); err != nil {
+		if _, err := tx.Statement.ConnPool.ExecContext(ctx, q.String(), args...); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// recordColumns are account_health's columns in the order recordValues binds them.
+const recordColumns = "account_id, score, level, neglected, risk_value, reasons, computed_at, level_since, flagged_since"
+
+// recordValues writes the placeholders of rows onto q, "(?, …), (?, …)", and returns
+// their values.
+func recordValues(q *strings.Builder, rows []record) []any {
+	args := make([]any, 0, len(rows)*9)
+	for i, r := range rows {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?)")
+		args = append(args, r.AccountID, r.Score, string(r.Level), r.Neglected, r.RiskValue, r.Reasons, r.ComputedAt,
+			r.LevelSince, r.FlaggedSince)
+	}
+	return args
+}
+
+// saveEvents appends level changes, as saveRecords writes rows.
+func saveEvents(ctx context.Context, tx *gorm.DB, events []event) error {
+	for chunk := range slices.Chunk(events, 500) {
+		var q strings.Builder
+		q.WriteString("INSERT INTO health_events (account_id, at, from_level, to_level, score, neglected) VALUES ")
+		args := make([]any, 0, len(chunk)*6)
+		for i, e := range chunk {
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			q.WriteString("(?, ?, ?, ?, ?, ?)")
+			args = append(args, e.AccountID, e.At, e.FromLevel, e.ToLevel, e.Score, e.Neglected)
+		}
+		if _, err := tx.Statement.ConnPool.ExecContext(ctx, q.String(), args...); err != nil {
+			return fmt.Errorf("save health events: %w", err)
 		}
 	}
 	return nil
