@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/gin-gonic/gin"
+
+	"keyhold/internal/store"
 )
 
 // A client that goes away mid-request is no bug: its request is not logged as an
@@ -36,5 +38,31 @@ func TestClientGoneIsNotAnInternalError(t *testing.T) {
 	c.Request = httptest.NewRequest("GET", "/api/v1/accounts", nil)
 	if status, _ := errorStatus(c, failed); status != 500 || !strings.Contains(logged.String(), "internal error") {
 		t.Errorf("a cancellation with the client still there: status %d, log %q", status, logged.String())
+	}
+}
+
+// A list written item by item (listWriter) is byte for byte the list respondList
+// encodes: the envelope is written by hand and must not drift from listBody.
+func TestListWriterWritesWhatRespondListWrites(t *testing.T) {
+	items := []map[string]any{{"name": "<Acme> & Co"}, {"name": "北京"}}
+	page := store.Page{Number: 2, Size: 2}
+	whole := httptest.NewRecorder()
+	c, _ := gin.CreateTestContext(whole)
+	respondList(c, page, items, 7, nil)
+
+	parts := httptest.NewRecorder()
+	c, _ = gin.CreateTestContext(parts)
+	w := newListWriter()
+	for _, it := range items {
+		w.item()
+		if err := w.encode(it); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w.respond(c, page, 7)
+	w.free()
+	if whole.Body.String() != parts.Body.String() || whole.Header().Get("Content-Type") != parts.Header().Get("Content-Type") {
+		t.Errorf("respondList: %s %q\nlistWriter:  %s %q", whole.Body, whole.Header().Get("Content-Type"),
+			parts.Body, parts.Header().Get("Content-Type"))
 	}
 }
