@@ -2,7 +2,7 @@
 //
 //	keyhold serve     apply pending migrations, then serve HTTP
 //	keyhold migrate   apply pending migrations and exit
-//	keyhold scan      rescore every account's health once
+//	keyhold scan      rescore every account's health once (--full: recount every interaction window)
 //	keyhold demo      seed the demo organisation into an empty database
 package main
 
@@ -47,8 +47,18 @@ commands:
   serve     apply pending migrations, then serve HTTP on KEYHOLD_ADDR
   migrate   apply pending migrations and exit
   scan      rescore every account's health once (for cron)
+            flags: --full (count every account's interaction windows again, not only
+            those that can have changed since the last scan)
   demo      seed the demo organisation into an empty database
             flags: --accounts N --interactions N --contacts N --key-share F --seed N --if-empty`
+
+// windowsCounted says whose interaction windows a scan counted.
+func windowsCounted(res health.ScanResult) string {
+	if res.Full {
+		return "interaction windows counted for every account"
+	}
+	return fmt.Sprintf("interaction windows counted again for %d", res.Recounted)
+}
 
 // run is main without the process: tests call it with their own arguments and environment.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
@@ -76,17 +86,27 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	case "demo":
 		return seedDemo(ctx, cfg, args[1:], stdout)
 	case "scan":
+		fs := flag.NewFlagSet("scan", flag.ContinueOnError)
+		fs.SetOutput(stdout)
+		full := fs.Bool("full", false, "count every account's interaction windows again")
+		if err := fs.Parse(args[1:]); err != nil {
+			return err
+		}
 		a, err := app.Open(ctx, cfg, app.Options{})
 		if err != nil {
 			return err
 		}
 		defer a.Close()
-		res, err := a.Health.Scan(ctx)
+		scan := a.Health.Scan
+		if *full {
+			scan = a.Health.FullScan
+		}
+		res, err := scan(ctx)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "scanned %d accounts in %s: %d flagged, %d changed level\n", res.Accounts,
-			res.Took.Round(time.Millisecond), res.Flagged, res.Changed)
+		fmt.Fprintf(stdout, "scanned %d accounts in %s (%s): %d flagged, %d changed level\n", res.Accounts,
+			res.Took.Round(time.Millisecond), windowsCounted(res), res.Flagged, res.Changed)
 		return nil
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)

@@ -203,7 +203,12 @@ func (h *harness) runPhases(ctx context.Context, rep *report) error {
 		}
 	}
 	if h.o.wants("scan") {
-		if err := h.scanPhase(ctx, rep); err != nil {
+		// The scan serve runs every few minutes, then one counting every window again
+		// (the first, and one a day).
+		if err := h.scanPhase(ctx, rep, h.runID+"s"); err != nil {
+			return err
+		}
+		if err := h.scanPhase(ctx, rep, h.runID+"f", "--full"); err != nil {
 			return err
 		}
 	}

@@ -15,7 +15,7 @@ type report struct {
 	gin              []result
 	reads            []result
 	writes           *writeReport
-	scan             *scanReport
+	scans            []*scanReport
 	handover         *handoverReport
 	rss              rssStats
 	serverErrors     []string
@@ -79,8 +79,9 @@ func (r *report) String() string {
 		p("%.0f writes/s, p50 %s, p99 %s, errors %s\n", w.res.rps(), ms(w.res.pct(0.5)), ms(w.res.pct(0.99)), errCell(w.res))
 		p("%s\n", w.lost())
 	}
-	if s := r.scan; s != nil {
-		p("\n## Write wait during a `keyhold scan` process (%d writers)\n\n", s.writes.res.workers)
+	for _, s := range r.scans {
+		p("\n## Write wait during a `%s` process (%d writers)\n\n", strings.Join(append([]string{"keyhold scan"}, s.args...), " "),
+			s.writes.res.workers)
 		p("scan took %s, exit status %s", ms(s.took), s.exit)
 		if s.stdout != "" {
 			p(", said: %s", s.stdout)

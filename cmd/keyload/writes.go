@@ -80,6 +80,7 @@ func sleep(ctx context.Context, d time.Duration) error {
 
 // scanReport is the write wait during a `keyhold scan` process.
 type scanReport struct {
+	args           []string // the scan's flags
 	took           time.Duration
 	exit           string // "0" or the error
 	stdout, stderr string
@@ -88,15 +89,15 @@ type scanReport struct {
 	writes         writeReport
 }
 
-func (h *harness) scanPhase(ctx context.Context, rep *report) error {
-	id := h.runID + "s"
+// scanPhase runs `keyhold scan` with args beside writers; id tells the writes apart.
+func (h *harness) scanPhase(ctx context.Context, rep *report, id string, args ...string) error {
 	stop := h.background(ctx, "writes during scan", id)
 	if err := sleep(ctx, time.Second); err != nil {
 		stop()
 		return err
 	}
 	var stdout, stderr bytes.Buffer
-	cmd := exec.CommandContext(ctx, h.o.keyhold, "scan")
+	cmd := exec.CommandContext(ctx, h.o.keyhold, append([]string{"scan"}, args...)...)
 	cmd.Env = append(os.Environ(), "KEYHOLD_DB="+h.p.run)
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	cmd.SysProcAttr = childAttr()
@@ -109,14 +110,14 @@ func (h *harness) scanPhase(ctx context.Context, rep *report) error {
 		return ctx.Err()
 	}
 	progress(r)
-	s := &scanReport{took: t1.Sub(t0), exit: "0", stdout: strings.TrimSpace(stdout.String()),
+	s := &scanReport{args: args, took: t1.Sub(t0), exit: "0", stdout: strings.TrimSpace(stdout.String()),
 		stderr: strings.TrimSpace(stderr.String())}
 	if err != nil {
 		s.exit = err.Error()
 	}
 	s.worst, s.during, s.failed = r.during(t0, t1)
 	s.writes = writeReport{res: r, check: checkWrites(ctx, h.p.run, id)}
-	fmt.Printf("scan: %s, exit %s, worst overlapping write %s\n", ms(s.took), s.exit, ms(s.worst))
-	rep.scan = s
+	fmt.Printf("scan %s: %s, exit %s, worst overlapping write %s\n", strings.Join(args, " "), ms(s.took), s.exit, ms(s.worst))
+	rep.scans = append(rep.scans, s)
 	return nil
 }

@@ -111,7 +111,8 @@ func (a *App) RunScans(ctx context.Context, interval time.Duration) {
 		if err != nil && ctx.Err() == nil {
 			slog.Error("health scan failed", "err", err)
 		} else if err == nil {
-			slog.Info("health scan", "accounts", res.Accounts, "flagged", res.Flagged, "changed", res.Changed, "took", res.Took)
+			slog.Info("health scan", "accounts", res.Accounts, "flagged", res.Flagged, "changed", res.Changed,
+				"full", res.Full, "recounted", res.Recounted, "took", res.Took)
 		}
 		select {
 		case <-ctx.Done():

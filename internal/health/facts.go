@@ -26,15 +26,41 @@ type subject struct {
 // when ids is nil) with one query per kind of fact, whatever the number of accounts.
 // With parallel (db must then be a pool, not a transaction) the queries run side by side.
 func loadFacts(db *gorm.DB, now time.Time, ids []int64, parallel bool) (map[int64]*subject, error) {
-	now = now.UTC()
-	ago := func(days int) time.Time { return now.AddDate(0, 0, -days) }
-	scope := func(col string) (string, []any) {
-		if ids == nil {
-			return "", nil
-		}
-		return " AND " + store.InIDs(col), []any{store.IDs(ids)}
+	l, err := newFactLoader(db, now, parallel, len(ids))
+	if err != nil {
+		return nil, err
 	}
+	if err := l.run(append(l.accountSteps(ids), l.windowSteps(ids)...)); err != nil {
+		return nil, err
+	}
+	return l.subjects(), nil
+}
 
+// factLoader fills subjects from steps, each one query for one kind of fact. Steps may
+// run side by side: each finds its account's subject through sub (made by whichever
+// step comes first) and writes only its own fields. Subjects no account row came for
+// (deleted accounts) are dropped at the end.
+type factLoader struct {
+	db       *gorm.DB
+	now      time.Time
+	parallel bool
+	cadence  map[string]int // contact cadence in days by tier
+
+	mu   sync.Mutex
+	out  map[int64]*subject
+	live map[int64]bool
+}
+
+// step fills one kind of fact from one query.
+type step struct {
+	what  string
+	query string
+	args  []any
+	row   func(*sql.Rows) error
+}
+
+// newFactLoader returns a loader for about n accounts.
+func newFactLoader(db *gorm.DB, now time.Time, parallel bool, n int) (*factLoader, error) {
 	var policies []struct {
 		Tier         string
 		IntervalDays int
@@ -46,48 +72,51 @@ func loadFacts(db *gorm.DB, now time.Time, ids []int64, parallel bool) (map[int6
 	for _, p := range policies {
 		cadence[p.Tier] = p.IntervalDays
 	}
+	return &factLoader{db: db, now: now.UTC(), parallel: parallel, cadence: cadence,
+		out: make(map[int64]*subject, n), live: make(map[int64]bool, n)}, nil
+}
 
-	// The steps below run side by side, the accounts' own row among them: each finds its
-	// account's subject here (made by whichever step comes first) and writes only its
-	// own fields. Subjects no account row came for (deleted accounts) are dropped after.
-	var mu sync.Mutex
-	out := make(map[int64]*subject, len(ids))
-	live := make(map[int64]bool, len(ids))
-	sub := func(id int64) *subject {
-		mu.Lock()
-		defer mu.Unlock()
-		s := out[id]
-		if s == nil {
-			s = &subject{ID: id}
-			out[id] = s
+func (l *factLoader) sub(id int64) *subject {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	s := l.out[id]
+	if s == nil {
+		s = &subject{ID: id}
+		l.out[id] = s
+	}
+	return s
+}
+
+func (l *factLoader) ago(days int) time.Time { return l.now.AddDate(0, 0, -days) }
+
+// scope narrows a step to the given accounts (none: every account).
+func scope(col string, ids []int64) (string, []any) {
+	if ids == nil {
+		return "", nil
+	}
+	return " AND " + store.InIDs(col), []any{store.IDs(ids)}
+}
+
+// count is a step over (account_id, n) rows, handing each n to set.
+func (l *factLoader) count(what, query string, args []any, set func(*Facts, int)) step {
+	return step{what, query, args, func(r *sql.Rows) error {
+		var id int64
+		var n int
+		if err := r.Scan(&id, &n); err != nil {
+			return err
 		}
-		return s
-	}
+		set(&l.sub(id).Facts, n)
+		return nil
+	}}
+}
 
-	// Each step fills one kind of fact from one query; every step writes its own fields,
-	// so that a full scan can run them side by side on several read connections.
-	type step struct {
-		what  string
-		query string
-		args  []any
-		row   func(*sql.Rows) error
-	}
-	// count is a step over (account_id, n) rows, handing each n to set.
-	count := func(what, query string, args []any, set func(*Facts, int)) step {
-		return step{what, query, args, func(r *sql.Rows) error {
-			var id int64
-			var n int
-			if err := r.Scan(&id, &n); err != nil {
-				return err
-			}
-			set(&sub(id).Facts, n)
-			return nil
-		}}
-	}
+// accountSteps read what the account's own row, its team, contacts, transfers,
+// complaints and handovers say: everything but the interaction windows.
+func (l *factLoader) accountSteps(ids []int64) []step {
 	var steps []step
 	// The currencies are joined once rather than looked up per account (a full scan reads
 	// 50,000).
-	where, args := scope("a.id")
+	where, args := scope("a.id", ids)
 	steps = append(steps, step{"accounts", `SELECT a.id, a.tier, a.status, a.cadence_days, a.last_contacted_at, a.renewal_date,
 			COALESCE(` + money.ConvertedSQL("a", "cur") + `, 0), u.status AS owner_status
 		FROM accounts a LEFT JOIN users u ON u.id = a.owner_id LEFT JOIN currencies cur ON cur.code = a.currency
@@ -100,9 +129,9 @@ func loadFacts(db *gorm.DB, now time.Time, ids []int64, parallel bool) (map[int6
 		if err := r.Scan(&id, &tier, &status, &days, &last, &renewal, &value, &owner); err != nil {
 			return err
 		}
-		s := sub(id)
+		s := l.sub(id)
 		f := &s.Facts
-		f.Key, f.Churned, f.CadenceDays = tier == "key", status == "churned", cadence[tier]
+		f.Key, f.Churned, f.CadenceDays = tier == "key", status == "churned", l.cadence[tier]
 		if days.Valid {
 			f.CadenceDays = int(days.Int64)
 		}
@@ -116,26 +145,74 @@ func loadFacts(db *gorm.DB, now time.Time, ids []int64, parallel bool) (map[int6
 			}
 		}
 		s.AnnualValue = value
-		mu.Lock()
-		live[id] = true
-		mu.Unlock()
+		l.mu.Lock()
+		l.live[id] = true
+		l.mu.Unlock()
 		return nil
 	}})
 	// CROSS JOIN keeps the team rows outer, read in account order: left to itself SQLite
 	// starts from the active users and probes every account for each (200 ms for a
 	// handover of 2,500 accounts instead of 12 ms).
-	where, args = scope("t.account_id")
-	steps = append(steps, count("team", `SELECT t.account_id, COUNT(*) AS n FROM account_team t
+	where, args = scope("t.account_id", ids)
+	steps = append(steps, l.count("team", `SELECT t.account_id, COUNT(*) AS n FROM account_team t
 		CROSS JOIN users u ON u.id = t.user_id AND u.status = 'active' WHERE 1 = 1`+where+` GROUP BY t.account_id`,
 		args, func(f *Facts, n int) { f.ActiveTeamMembers = n }))
-	where, args = scope("account_id")
-	steps = append(steps, count("contacts", `SELECT account_id, COUNT(*) AS n FROM contacts
+	where, args = scope("account_id", ids)
+	steps = append(steps, l.count("contacts", `SELECT account_id, COUNT(*) AS n FROM contacts
 		WHERE deleted_at IS NULL`+where+` GROUP BY account_id`,
 		args, func(f *Facts, n int) { f.Contacts = n }))
+	where, args = scope("account_id", ids)
+	steps = append(steps, l.count("owner changes", `SELECT account_id, COUNT(*) AS n FROM audit_entries
+		WHERE action = 'account.transfer' AND at >= ?`+where+` GROUP BY account_id`,
+		append([]any{l.ago(OwnerChangeWindowDays)}, args...), func(f *Facts, n int) { f.OwnerChanges365 = n }))
+	where, args = scope("account_id", ids)
+	steps = append(steps, step{"complaints", `SELECT account_id, opened_at FROM complaints WHERE status = 'open'` + where,
+		args, func(r *sql.Rows) error {
+			var id int64
+			var opened time.Time
+			if err := r.Scan(&id, &opened); err != nil {
+				return err
+			}
+			s := l.sub(id)
+			s.Facts.OpenComplaintDays = append(s.Facts.OpenComplaintDays, int(l.now.Sub(opened)/(24*time.Hour)))
+			return nil
+		}})
 
-	// Contact interactions in the windows the rules look at, and the share of the staff
-	// member with the most of them: one pass over the window, by account and author.
-	where, args = scope("account_id")
+	// Accounts that came to their owner in a handover completed in the follow-up window,
+	// and whether that owner has made a contact since (author or participant).
+	where, args = scope("i.account_id", ids)
+	steps = append(steps, step{"handover first contact", `SELECT i.account_id, h.completed_at,
+			EXISTS (SELECT 1 FROM interactions x WHERE x.account_id = i.account_id AND x.kind <> 'note'
+				AND x.occurred_at >= h.completed_at
+				AND (x.author_id = i.to_user_id OR EXISTS (SELECT 1 FROM interaction_participants p
+					WHERE p.interaction_id = x.id AND p.user_id = i.to_user_id))) AS contacted
+		FROM handover_items i
+		JOIN handovers h ON h.id = i.handover_id AND h.status = 'completed' AND h.completed_at >= ?
+		JOIN accounts a ON a.id = i.account_id AND a.owner_id = i.to_user_id
+		WHERE i.role = 'owner' AND i.status = 'done'` + where,
+		append([]any{l.ago(HandoverFollowDays)}, args...), func(r *sql.Rows) error {
+			var id int64
+			var at time.Time
+			var contacted bool
+			if err := r.Scan(&id, &at, &contacted); err != nil {
+				return err
+			}
+			if s := l.sub(id); s.Facts.HandoverAt == nil || at.After(*s.Facts.HandoverAt) {
+				at := at.UTC()
+				s.Facts.HandoverAt, s.Facts.SuccessorContacted = &at, contacted
+			}
+			return nil
+		}})
+	return steps
+}
+
+// windowSteps count the contact interactions in the windows the rules look at (the
+// Windows part of Facts): the bulk of a full scan's work, a million interactions.
+func (l *factLoader) windowSteps(ids []int64) []step {
+	var steps []step
+	// Contact interactions in the windows, and the share of the staff member with the
+	// most of them: one pass over the window, by account and author.
+	where, args := scope("account_id", ids)
 	steps = append(steps, step{"interactions", `SELECT account_id,
 			SUM(CASE WHEN occurred_at >= ? THEN 1 ELSE 0 END) AS c30,
 			SUM(CASE WHEN occurred_at >= ? THEN 1 ELSE 0 END) AS c90,
@@ -143,31 +220,31 @@ func loadFacts(db *gorm.DB, now time.Time, ids []int64, parallel bool) (map[int6
 			COUNT(*) AS c180
 		FROM interactions WHERE kind <> 'note' AND occurred_at >= ? AND occurred_at <= ?` + where + `
 		GROUP BY account_id, author_id`,
-		append([]any{ago(RecentContactDays), ago(EngagementWindowDays), ago(EngagementWindowDays),
-			ago(TouchWindowDays), now}, args...), func(r *sql.Rows) error {
+		append([]any{l.ago(RecentContactDays), l.ago(EngagementWindowDays), l.ago(EngagementWindowDays),
+			l.ago(TouchWindowDays), l.now}, args...), func(r *sql.Rows) error {
 			var id int64
 			var c30, c90, prev90, c180 int
 			if err := r.Scan(&id, &c30, &c90, &prev90, &c180); err != nil {
 				return err
 			}
-			f := &sub(id).Facts
+			f := &l.sub(id).Facts
 			f.Contacts30, f.Contacts90, f.ContactsPrev90 = f.Contacts30+c30, f.Contacts90+c90, f.ContactsPrev90+prev90
 			f.Interactions180 += c180
 			f.TopStaffShare180 = max(f.TopStaffShare180, c180)
 			return nil
 		}})
-	where, args = scope("i.account_id")
-	steps = append(steps, count("contacts touched", `SELECT i.account_id, COUNT(DISTINCT ic.contact_id) AS n
+	where, args = scope("i.account_id", ids)
+	steps = append(steps, l.count("contacts touched", `SELECT i.account_id, COUNT(DISTINCT ic.contact_id) AS n
 		FROM interactions i JOIN interaction_contacts ic ON ic.interaction_id = i.id
 		WHERE i.kind <> 'note' AND i.occurred_at >= ? AND i.occurred_at <= ?`+where+` GROUP BY i.account_id`,
-		append([]any{ago(TouchWindowDays), now}, args...), func(f *Facts, n int) { f.ContactsTouched180 = n }))
+		append([]any{l.ago(TouchWindowDays), l.now}, args...), func(f *Facts, n int) { f.ContactsTouched180 = n }))
 	// A leader's touch: an executive visit or holiday greeting, or any contact that a
 	// manager or admin made or took part in. For a few accounts, their interactions in
 	// the window, each checked for a leader among its participants. For every account,
 	// the few such interactions found through indexes rather than a check of every
 	// interaction in the window.
-	where, args = scope("i.account_id")
-	window := append([]any{ago(ExecutiveTouchDays), now}, args...)
+	where, args = scope("i.account_id", ids)
+	window := append([]any{l.ago(ExecutiveTouchDays), l.now}, args...)
 	leaderTouch := `SELECT DISTINCT i.account_id, 1 AS n FROM interactions i
 		WHERE i.kind <> 'note' AND i.occurred_at >= ? AND i.occurred_at <= ?` + where + `
 		  AND (i.kind IN ('executive_visit', 'holiday_greeting')
@@ -193,82 +270,42 @@ func loadFacts(db *gorm.DB, now time.Time, ids []int64, parallel bool) (map[int6
 			WHERE i.kind <> 'note' AND i.occurred_at >= ? AND i.occurred_at <= ?)`
 		leaderArgs = slices.Concat(window, window, window)
 	}
-	steps = append(steps, count("executive touch", leaderTouch, leaderArgs, func(f *Facts, _ int) { f.ExecutiveTouch365 = true }))
-	where, args = scope("account_id")
-	steps = append(steps, count("owner changes", `SELECT account_id, COUNT(*) AS n FROM audit_entries
-		WHERE action = 'account.transfer' AND at >= ?`+where+` GROUP BY account_id`,
-		append([]any{ago(OwnerChangeWindowDays)}, args...), func(f *Facts, n int) { f.OwnerChanges365 = n }))
-	where, args = scope("account_id")
-	steps = append(steps, step{"complaints", `SELECT account_id, opened_at FROM complaints WHERE status = 'open'` + where,
-		args, func(r *sql.Rows) error {
-			var id int64
-			var opened time.Time
-			if err := r.Scan(&id, &opened); err != nil {
-				return err
-			}
-			s := sub(id)
-			s.Facts.OpenComplaintDays = append(s.Facts.OpenComplaintDays, int(now.Sub(opened)/(24*time.Hour)))
-			return nil
-		}})
+	steps = append(steps, l.count("executive touch", leaderTouch, leaderArgs, func(f *Facts, _ int) { f.ExecutiveTouch365 = true }))
+	return steps
+}
 
-	// Accounts that came to their owner in a handover completed in the follow-up window,
-	// and whether that owner has made a contact since (author or participant).
-	where, args = scope("i.account_id")
-	steps = append(steps, step{"handover first contact", `SELECT i.account_id, h.completed_at,
-			EXISTS (SELECT 1 FROM interactions x WHERE x.account_id = i.account_id AND x.kind <> 'note'
-				AND x.occurred_at >= h.completed_at
-				AND (x.author_id = i.to_user_id OR EXISTS (SELECT 1 FROM interaction_participants p
-					WHERE p.interaction_id = x.id AND p.user_id = i.to_user_id))) AS contacted
-		FROM handover_items i
-		JOIN handovers h ON h.id = i.handover_id AND h.status = 'completed' AND h.completed_at >= ?
-		JOIN accounts a ON a.id = i.account_id AND a.owner_id = i.to_user_id
-		WHERE i.role = 'owner' AND i.status = 'done'` + where,
-		append([]any{ago(HandoverFollowDays)}, args...), func(r *sql.Rows) error {
-			var id int64
-			var at time.Time
-			var contacted bool
-			if err := r.Scan(&id, &at, &contacted); err != nil {
-				return err
-			}
-			if s := sub(id); s.Facts.HandoverAt == nil || at.After(*s.Facts.HandoverAt) {
-				at := at.UTC()
-				s.Facts.HandoverAt, s.Facts.SuccessorContacted = &at, contacted
-			}
-			return nil
-		}})
-
-	// Only live accounts are subjects.
-	drop := func() (map[int64]*subject, error) {
-		for id := range out {
-			if !live[id] {
-				delete(out, id)
-			}
-		}
-		return out, nil
-	}
+// run runs the steps, side by side when the loader is parallel.
+func (l *factLoader) run(steps []step) error {
 	run := func(st step) error {
-		if err := eachRow(db, st.query, st.args, st.row); err != nil {
+		if err := eachRow(l.db, st.query, st.args, st.row); err != nil {
 			return fmt.Errorf("health facts: %s: %w", st.what, err)
 		}
 		return nil
 	}
-	if !parallel {
+	if !l.parallel {
 		for _, st := range steps {
 			if err := run(st); err != nil {
-				return nil, err
+				return err
 			}
 		}
-		return drop()
+		return nil
 	}
 	var g errgroup.Group
 	g.SetLimit(runtime.NumCPU())
 	for _, st := range steps {
 		g.Go(func() error { return run(st) })
 	}
-	if err := g.Wait(); err != nil {
-		return nil, err
+	return g.Wait()
+}
+
+// subjects are the live accounts the steps filled.
+func (l *factLoader) subjects() map[int64]*subject {
+	for id := range l.out {
+		if !l.live[id] {
+			delete(l.out, id)
+		}
 	}
-	return drop()
+	return l.out
 }
 
 // eachRow runs a query on db (a pool or a transaction) and hands each row to fn: the

@@ -4,18 +4,21 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"gorm.io/gorm"
 )
 
-// ScanResult says what a full scan did.
+// ScanResult says what a scan did.
 type ScanResult struct {
-	Accounts int           `json:"accounts"`
-	Flagged  int           `json:"flagged"`
-	Changed  int           `json:"changed"`
-	Took     time.Duration `json:"took"`
+	Accounts  int           `json:"accounts"`
+	Flagged   int           `json:"flagged"`
+	Changed   int           `json:"changed"`
+	Recounted int           `json:"recounted"` // accounts whose interaction windows were counted again
+	Full      bool          `json:"full"`      // every account's were
+	Took      time.Duration `json:"took"`
 }
 
 // scanChunk is how many changed rows one write transaction of the scan holds: a few
@@ -35,21 +38,64 @@ const freshChunk = 5000
 // account since then rescored it itself, from data at least as new as the facts read
 // here. So writes never wait behind a scan, and a scan can run beside a serving instance
 // (keyhold scan) or on several instances at once.
-func (s *Service) Scan(ctx context.Context) (ScanResult, error) {
+//
+// The interaction windows are counted again only where they can have changed since the
+// previous scan (see windows.go), except in a full scan: the first one, one a day, and
+// the first after a change of who the managers and admins are (a leader's touch counts
+// by role).
+func (s *Service) Scan(ctx context.Context) (ScanResult, error) { return s.scan(ctx, false) }
+
+// FullScan is Scan counting every account's interaction windows again.
+func (s *Service) FullScan(ctx context.Context) (ScanResult, error) { return s.scan(ctx, true) }
+
+// fullScanEvery bounds how long window counts are carried from scan to scan.
+const fullScanEvery = 24 * time.Hour
+
+// The settings a scan keeps: when the last scan confirmed every score, when the last full
+// scan was, and who the leaders were then.
+const (
+	scannedAtKey = "health_scanned_at"
+	fullScanKey  = "health_full_scan_at"
+	leadersKey   = "health_leaders"
+)
+
+func (s *Service) scan(ctx context.Context, full bool) (ScanResult, error) {
 	start := time.Now()
 	now := s.now().UTC()
 	db := s.db.Read.WithContext(ctx)
+	since, err := s.scannedAt(ctx)
+	if err != nil {
+		return ScanResult{}, fmt.Errorf("health scan: %w", err)
+	}
+	lastFull, err := s.timeSetting(ctx, fullScanKey)
+	if err != nil {
+		return ScanResult{}, fmt.Errorf("health scan: %w", err)
+	}
+	leaders, err := leaderIDs(db)
+	if err != nil {
+		return ScanResult{}, fmt.Errorf("health scan: %w", err)
+	}
+	was, err := s.db.Setting(ctx, leadersKey)
+	if err != nil {
+		return ScanResult{}, fmt.Errorf("health scan: %w", err)
+	}
+	full = full || since.IsZero() || since.After(now) || lastFull.IsZero() || now.Sub(lastFull) >= fullScanEvery ||
+		was != leaders
 	prev, err := loadRecords(db, nil)
 	if err != nil {
 		return ScanResult{}, fmt.Errorf("health scan: %w", err)
 	}
-	subjects, err := loadFacts(db, now, nil, true)
+	subjects, recounted, full, err := scanFacts(db, now, prev, since, full)
 	if err != nil {
 		return ScanResult{}, fmt.Errorf("health scan: %w", err)
 	}
 	p, res, err := plan(subjects, prev, now)
 	if err != nil {
 		return res, fmt.Errorf("health scan: %w", err)
+	}
+	res.Full, res.Recounted = full, recounted
+	if full {
+		res.Recounted = res.Accounts
 	}
 	events := make(map[int64]event, len(p.events))
 	for _, e := range p.events {
@@ -85,23 +131,103 @@ func (s *Service) Scan(ctx context.Context) (ScanResult, error) {
 		return res, fmt.Errorf("health scan: %w", err)
 	}
 	// Every score was confirmed now, though only the changed rows were written.
-	if err := s.db.SetSetting(ctx, scannedAtKey, now.Format(time.RFC3339Nano)); err != nil {
+	stamp := now.Format(time.RFC3339Nano)
+	if full {
+		if err := s.db.SetSetting(ctx, fullScanKey, stamp); err != nil {
+			return res, fmt.Errorf("health scan: %w", err)
+		}
+	}
+	if err := s.db.SetSetting(ctx, leadersKey, leaders); err != nil {
+		return res, fmt.Errorf("health scan: %w", err)
+	}
+	if err := s.db.SetSetting(ctx, scannedAtKey, stamp); err != nil {
 		return res, fmt.Errorf("health scan: %w", err)
 	}
 	res.Took = time.Since(start)
 	return res, nil
 }
 
-// scannedAtKey is the setting that holds when the last full scan confirmed every score.
-const scannedAtKey = "health_scanned_at"
-
-// scannedAt is when the last full scan confirmed every score (zero before the first).
+// scannedAt is when the last scan confirmed every score (zero before the first).
 func (s *Service) scannedAt(ctx context.Context) (time.Time, error) {
-	v, err := s.db.Setting(ctx, scannedAtKey)
+	return s.timeSetting(ctx, scannedAtKey)
+}
+
+func (s *Service) timeSetting(ctx context.Context, key string) (time.Time, error) {
+	v, err := s.db.Setting(ctx, key)
 	if err != nil || v == "" {
 		return time.Time{}, err
 	}
 	return time.Parse(time.RFC3339Nano, v)
+}
+
+// leaderIDs lists the managers and admins, whose contacts count as a leader's touch.
+func leaderIDs(db *gorm.DB) (string, error) {
+	var ids []int64
+	if err := db.Raw("SELECT id FROM users WHERE role IN ('manager', 'admin') ORDER BY id").Scan(&ids).Error; err != nil {
+		return "", fmt.Errorf("leaders: %w", err)
+	}
+	parts := make([]string, len(ids))
+	for i, id := range ids {
+		parts[i] = strconv.FormatInt(id, 10)
+	}
+	return strings.Join(parts, ","), nil
+}
+
+// scanFacts reads every live account's facts. The window counts are counted again for
+// every account when full, or when many accounts need it anyway (wasFull); otherwise only
+// for the accounts whose interactions crossed a window's edge since the previous scan
+// and those stored without counts, and taken from the stored results for the others.
+// recounted is how many accounts' windows were counted when not all were.
+func scanFacts(db *gorm.DB, now time.Time, prev map[int64]record, since time.Time, full bool) (
+	subjects map[int64]*subject, recounted int, wasFull bool, err error) {
+	l, err := newFactLoader(db, now, true, len(prev))
+	if err != nil {
+		return nil, 0, false, err
+	}
+	steps := l.accountSteps(nil)
+	crossed := map[int64]bool{}
+	if full {
+		steps = append(steps, l.windowSteps(nil)...)
+	} else {
+		// One step writes crossed; it is read once every step has ended.
+		steps = append(steps, l.crossingStep(since.Add(-crossedSlack), func(id int64) { crossed[id] = true }))
+	}
+	if err := l.run(steps); err != nil {
+		return nil, 0, false, err
+	}
+	subjects = l.subjects()
+	if full {
+		return subjects, 0, true, nil
+	}
+	var recount []int64
+	for id, sub := range subjects {
+		if !sub.Facts.Churned && (crossed[id] || prev[id].Windows == "") {
+			recount = append(recount, id)
+		}
+	}
+	// Past a quarter of the accounts, one pass over the windows beats looking each up.
+	if len(recount) > len(subjects)/4 {
+		if err := l.run(l.windowSteps(nil)); err != nil {
+			return nil, 0, false, err
+		}
+		return l.subjects(), 0, true, nil
+	}
+	for id, sub := range subjects {
+		if sub.Facts.Churned || crossed[id] || prev[id].Windows == "" {
+			continue
+		}
+		if err := setWindows(&sub.Facts, prev[id].Windows); err != nil {
+			return nil, 0, false, fmt.Errorf("account %d: %w", id, err)
+		}
+	}
+	if len(recount) > 0 {
+		slices.Sort(recount)
+		if err := l.run(l.windowSteps(recount)); err != nil {
+			return nil, 0, false, err
+		}
+		subjects = l.subjects()
+	}
+	return subjects, len(recount), false, nil
 }
 
 // writeGuarded writes the scan's results for rows and gone, each only where the stored

@@ -43,6 +43,7 @@ type record struct {
 	ComputedAt   time.Time
 	LevelSince   time.Time
 	FlaggedSince *time.Time
+	Windows      string // the window counts scored (windowsOf); '' before the first score since they were kept
 }
 
 func (record) TableName() string { return "account_health" }
@@ -135,7 +136,8 @@ func saveRecords(ctx context.Context, tx *gorm.DB, rows []record) error {
 		args := recordValues(&q, chunk)
 		q.WriteString(` ON CONFLICT (account_id) DO UPDATE SET score = excluded.score, level = excluded.level,
 			neglected = excluded.neglected, risk_value = excluded.risk_value, reasons = excluded.reasons,
-			computed_at = excluded.computed_at, level_since = excluded.level_since, flagged_since = excluded.flagged_since`)
+			computed_at = excluded.computed_at, level_since = excluded.level_since, flagged_since = excluded.flagged_since,
+			windows = excluded.windows`)
 		if _, err := tx.Statement.ConnPool.ExecContext(ctx, q.String(), args...); err != nil {
 			return err
 		}
@@ -144,19 +146,19 @@ func saveRecords(ctx context.Context, tx *gorm.DB, rows []record) error {
 }
 
 // recordColumns are account_health's columns in the order recordValues binds them.
-const recordColumns = "account_id, score, level, neglected, risk_value, reasons, computed_at, level_since, flagged_since"
+const recordColumns = "account_id, score, level, neglected, risk_value, reasons, computed_at, level_since, flagged_since, windows"
 
 // recordValues writes the placeholders of rows onto q, "(?, …), (?, …)", and returns
 // their values.
 func recordValues(q *strings.Builder, rows []record) []any {
-	args := make([]any, 0, len(rows)*9)
+	args := make([]any, 0, len(rows)*10)
 	for i, r := range rows {
 		if i > 0 {
 			q.WriteString(", ")
 		}
-		q.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?)")
+		q.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 		args = append(args, r.AccountID, r.Score, string(r.Level), r.Neglected, r.RiskValue, r.Reasons, r.ComputedAt,
-			r.LevelSince, r.FlaggedSince)
+			r.LevelSince, r.FlaggedSince, r.Windows)
 	}
 	return args
 }
@@ -203,7 +205,7 @@ func loadRecords(db *gorm.DB, ids []int64) (map[int64]record, error) {
 		var r record
 		var flagged sql.NullTime
 		if err := rows.Scan(&r.AccountID, &r.Score, &r.Level, &r.Neglected, &r.RiskValue, &r.Reasons, &r.ComputedAt,
-			&r.LevelSince, &flagged); err != nil {
+			&r.LevelSince, &flagged, &r.Windows); err != nil {
 			return err
 		}
 		if flagged.Valid {
@@ -218,8 +220,7 @@ func loadRecords(db *gorm.DB, ids []int64) (map[int64]record, error) {
 	return prev, nil
 }
 
-const recordSQL = `SELECT account_id, score, level, neglected, risk_value, reasons, computed_at, level_since, flagged_since
-	FROM account_health`
+const recordSQL = `SELECT ` + recordColumns + ` FROM account_health`
 
 // changes are what scoring found against the stored results: rows to write (new or
 // different), rows to drop (churned or deleted accounts) and the events of level changes.
@@ -251,7 +252,7 @@ func plan(subjects map[int64]*subject, prev map[int64]record, now time.Time) (ch
 		}
 		rec := record{AccountID: id, Score: r.Score, Level: r.Level, Neglected: neglected,
 			RiskValue: int64(MaxScore-r.Score) * sub.AnnualValue, Reasons: string(reasons), ComputedAt: now,
-			LevelSince: now}
+			LevelSince: now, Windows: windowsOf(&sub.Facts)}
 		old, had := prev[id]
 		if had {
 			rec.LevelSince, rec.FlaggedSince = old.LevelSince, old.FlaggedSince
@@ -287,7 +288,7 @@ func plan(subjects map[int64]*subject, prev map[int64]record, now time.Time) (ch
 
 // sameAs reports whether r stores what o stores, apart from computed_at.
 func (r record) sameAs(o record) bool {
-	return r.Score == o.Score && r.Level == o.Level && r.Neglected == o.Neglected && r.RiskValue == o.RiskValue &&
+	return r.Windows == o.Windows && r.Score == o.Score && r.Level == o.Level && r.Neglected == o.Neglected && r.RiskValue == o.RiskValue &&
 		r.Reasons == o.Reasons && r.LevelSince.Equal(o.LevelSince) &&
 		(r.FlaggedSince == nil) == (o.FlaggedSince == nil) &&
 		(r.FlaggedSince == nil || r.FlaggedSince.Equal(*o.FlaggedSince))

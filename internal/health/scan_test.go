@@ -1,0 +1,151 @@
+package health
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"gorm.io/gorm"
+
+	"keyhold/internal/demo"
+	"keyhold/internal/store"
+)
+
+// scanFixture is a demo organisation of 600 accounts with its first (full) scan done,
+// and a clock the test moves.
+func scanFixture(t *testing.T) (*Service, *store.DB, *time.Time) {
+	t.Helper()
+	ctx := context.Background()
+	db, err := store.Open(filepath.Join(t.TempDir(), "keyhold.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 3, 10, 9, 30, 0, 0, time.UTC)
+	if _, err := demo.Seed(ctx, db, demo.Options{Now: now, Seed: 7, Accounts: 600, PasswordHash: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	s := New(db, func() time.Time { return now })
+	res, err := s.Scan(ctx)
+	if err != nil || !res.Full || res.Accounts == 0 {
+		t.Fatalf("first scan: %+v %v, want a full scan", res, err)
+	}
+	return s, db, &now
+}
+
+// sameAsFromScratch fails unless every stored result is what scoring every account from
+// all its facts gives now.
+func sameAsFromScratch(t *testing.T, db *store.DB, now time.Time) {
+	t.Helper()
+	subjects, err := loadFacts(db.Read, now, nil, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _, err := plan(subjects, nil, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := loadRecords(db.Read, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(want.rows) {
+		t.Fatalf("%d stored results, want %d", len(got), len(want.rows))
+	}
+	bad := 0
+	for _, w := range want.rows {
+		g := got[w.AccountID]
+		if g.Score != w.Score || g.Level != w.Level || g.Neglected != w.Neglected || g.RiskValue != w.RiskValue ||
+			g.Reasons != w.Reasons || g.Windows != w.Windows {
+			if bad++; bad <= 3 {
+				t.Errorf("account %d at %s: stored %d %s %v %q %q, from scratch %d %s %v %q %q", w.AccountID, now,
+					g.Score, g.Level, g.Neglected, g.Windows, g.Reasons, w.Score, w.Level, w.Neglected, w.Windows, w.Reasons)
+			}
+		}
+	}
+	if bad > 0 {
+		t.Errorf("%d of %d stored results differ from scoring from scratch", bad, len(want.rows))
+	}
+}
+
+// A scan that recounts only the windows interactions crossed stores what a scan counting
+// everything would, as time passes and writes come between scans.
+func TestScanRecountsOnlyCrossedWindowsAndStoresWhatAFullScanWould(t *testing.T) {
+	ctx := context.Background()
+	s, db, now := scanFixture(t)
+	sameAsFromScratch(t, db, *now)
+
+	var accounts []int64
+	if err := db.Read.Raw(`SELECT id FROM accounts WHERE status = 'active' AND deleted_at IS NULL
+		ORDER BY id LIMIT 3`).Scan(&accounts).Error; err != nil || len(accounts) < 3 {
+		t.Fatalf("accounts: %v %v", accounts, err)
+	}
+	// log writes an interaction as a write does: the row, then its account rescored in the
+	// same transaction.
+	log := func(account int64, at time.Time) {
+		err := db.Write.Transaction(func(tx *gorm.DB) error {
+			if err := tx.Exec(`INSERT INTO interactions (account_id, author_id, kind, occurred_at, created_at)
+				VALUES (?, (SELECT id FROM users ORDER BY id LIMIT 1), 'call', ?, ?)`, account, at, *now).Error; err != nil {
+				return err
+			}
+			return s.Refresh(ctx, tx, account)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	incremental := 0
+	for i, step := range []time.Duration{6 * time.Hour, 8 * time.Hour, 9 * time.Hour, 9 * 24 * time.Hour, 20 * time.Hour} {
+		// A contact now, and one logged a few seconds ahead (as a clock slightly fast
+		// does): the second enters the windows only after its write, by time alone.
+		log(accounts[i%3], *now)
+		log(accounts[(i+1)%3], now.Add(30*time.Second))
+		*now = now.Add(step)
+		res, err := s.Scan(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !res.Full {
+			incremental++
+			if res.Recounted == 0 || res.Recounted >= res.Accounts {
+				t.Errorf("after %s: recounted %d of %d accounts", step, res.Recounted, res.Accounts)
+			}
+		}
+		sameAsFromScratch(t, db, *now)
+	}
+	if incremental != 4 {
+		t.Errorf("%d of 5 scans recounted some windows only, want all but the one a day after the full scan", incremental)
+	}
+}
+
+// Who counts as a leader decides a leader's touch for every account: a change of role
+// makes the next scan count every window again.
+func TestScanCountsEverythingAfterALeaderChanges(t *testing.T) {
+	ctx := context.Background()
+	s, db, now := scanFixture(t)
+	*now = now.Add(time.Hour)
+	if res, err := s.Scan(ctx); err != nil || res.Full {
+		t.Fatalf("a scan an hour later: %+v %v, want one that counts only crossed windows", res, err)
+	}
+	// The sales rep with the most interactions in the year becomes a manager.
+	if err := db.Write.Exec(`UPDATE users SET role = 'manager' WHERE id = (SELECT author_id FROM interactions i
+		JOIN users u ON u.id = i.author_id AND u.role = 'sales' GROUP BY author_id ORDER BY COUNT(*) DESC LIMIT 1)`).Error; err != nil {
+		t.Fatal(err)
+	}
+	*now = now.Add(time.Hour)
+	res, err := s.Scan(ctx)
+	if err != nil || !res.Full || res.Recounted != res.Accounts {
+		t.Fatalf("scan after a role change: %+v %v, want a full one", res, err)
+	}
+	sameAsFromScratch(t, db, *now)
+	// A day after the last full scan, the next is full again.
+	*now = now.Add(fullScanEvery)
+	if res, err := s.Scan(ctx); err != nil || !res.Full {
+		t.Fatalf("scan a day later: %+v %v, want a full one", res, err)
+	}
+}
