@@ -30,7 +30,7 @@ func (s *Service) Depart(ctx context.Context, actor staff.User, userID int64, fo
 		return staff.User{}, fault.Invalid(fault.Fields{"reason": "is required to force a departure"})
 	}
 	var out staff.User
-	err := s.db.Bulk(ctx, func(ctx context.Context, tx *gorm.DB) error {
+	err := s.bulk(ctx, func(ctx context.Context, tx *gorm.DB) error {
 		u, err := staff.LockTx(tx, userID)
 		if err != nil {
 			return err

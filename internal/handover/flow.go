@@ -13,6 +13,7 @@ import (
 	"keyhold/internal/accounts"
 	"keyhold/internal/audit"
 	"keyhold/internal/fault"
+	"keyhold/internal/health"
 	"keyhold/internal/opt"
 	"keyhold/internal/staff"
 )
@@ -23,6 +24,13 @@ type ItemPatch struct {
 	ToUserID opt.Field[int64]
 	NotePatch
 	CustomerNotified opt.Field[bool]
+}
+
+// bulk runs a handover's change as one transaction (store.DB.Bulk). A handover logs no
+// interactions: rescoring the thousands of accounts it may move keeps their stored
+// interaction counts (health.KeepingCounts).
+func (s *Service) bulk(ctx context.Context, fn func(ctx context.Context, tx *gorm.DB) error) error {
+	return s.db.Bulk(health.KeepingCounts(ctx), fn)
 }
 
 // openTx loads a handover that can still change.
@@ -53,7 +61,7 @@ func (s *Service) UpdateItem(ctx context.Context, actor staff.User, id, itemID i
 	if !actor.CanManage() && actor.Status != staff.StatusLeaving {
 		return Handover{}, fault.Forbidden("only managers, admins and the person leaving work on a handover")
 	}
-	err := s.db.Bulk(ctx, func(ctx context.Context, tx *gorm.DB) error {
+	err := s.bulk(ctx, func(ctx context.Context, tx *gorm.DB) error {
 		h, err := openTx(tx, id)
 		if err != nil {
 			return err
@@ -132,7 +140,7 @@ func (s *Service) Assign(ctx context.Context, actor staff.User, id int64, itemID
 	if to == 0 {
 		return Handover{}, res, fault.Invalid(fault.Fields{"to_user_id": "is required"})
 	}
-	err := s.db.Bulk(ctx, func(ctx context.Context, tx *gorm.DB) error {
+	err := s.bulk(ctx, func(ctx context.Context, tx *gorm.DB) error {
 		res = Assigned{}
 		h, err := openTx(tx, id)
 		if err != nil {
@@ -234,7 +242,7 @@ func (s *Service) Start(ctx context.Context, actor staff.User, id int64) (Handov
 	if err := requireManager(actor); err != nil {
 		return Handover{}, err
 	}
-	err := s.db.Bulk(ctx, func(ctx context.Context, tx *gorm.DB) error {
+	err := s.bulk(ctx, func(ctx context.Context, tx *gorm.DB) error {
 		h, err := load(tx, id)
 		if err != nil {
 			return err
@@ -311,7 +319,7 @@ func (s *Service) Complete(ctx context.Context, actor staff.User, id int64, forc
 	if force && reason == "" {
 		return Handover{}, fault.Invalid(fault.Fields{"reason": "is required to force a handover with gaps"})
 	}
-	err := s.db.Bulk(ctx, func(ctx context.Context, tx *gorm.DB) error {
+	err := s.bulk(ctx, func(ctx context.Context, tx *gorm.DB) error {
 		h, err := load(tx, id)
 		if err != nil {
 			return err
@@ -456,7 +464,7 @@ func (s *Service) Cancel(ctx context.Context, actor staff.User, id int64) (Hando
 	if err := requireManager(actor); err != nil {
 		return Handover{}, err
 	}
-	err := s.db.Bulk(ctx, func(ctx context.Context, tx *gorm.DB) error {
+	err := s.bulk(ctx, func(ctx context.Context, tx *gorm.DB) error {
 		h, err := openTx(tx, id)
 		if err != nil {
 			return err

@@ -63,7 +63,7 @@ func (s *Service) scan(ctx context.Context, full bool) (ScanResult, error) {
 	start := time.Now()
 	now := s.now().UTC()
 	db := s.db.Read.WithContext(ctx)
-	since, err := s.scannedAt(ctx)
+	since, leaders, err := s.countsSince(ctx, db, now)
 	if err != nil {
 		return ScanResult{}, fmt.Errorf("health scan: %w", err)
 	}
@@ -71,21 +71,12 @@ func (s *Service) scan(ctx context.Context, full bool) (ScanResult, error) {
 	if err != nil {
 		return ScanResult{}, fmt.Errorf("health scan: %w", err)
 	}
-	leaders, err := leaderIDs(db)
-	if err != nil {
-		return ScanResult{}, fmt.Errorf("health scan: %w", err)
-	}
-	was, err := s.db.Setting(ctx, leadersKey)
-	if err != nil {
-		return ScanResult{}, fmt.Errorf("health scan: %w", err)
-	}
-	full = full || since.IsZero() || since.After(now) || lastFull.IsZero() || now.Sub(lastFull) >= fullScanEvery ||
-		was != leaders
+	full = full || since.IsZero() || lastFull.IsZero() || now.Sub(lastFull) >= fullScanEvery
 	prev, err := loadRecords(db, nil)
 	if err != nil {
 		return ScanResult{}, fmt.Errorf("health scan: %w", err)
 	}
-	subjects, recounted, full, err := scanFacts(db, now, prev, since, full)
+	subjects, recounted, full, err := loadCounted(db, now, nil, prev, since, full, true)
 	if err != nil {
 		return ScanResult{}, fmt.Errorf("health scan: %w", err)
 	}
@@ -160,6 +151,28 @@ func (s *Service) timeSetting(ctx context.Context, key string) (time.Time, error
 	return time.Parse(time.RFC3339Nano, v)
 }
 
+// countsSince is the time from which the stored window counts hold, but for the
+// interactions that crossed a window's edge since (zero: they cannot be trusted, before
+// the first scan or since a change of leaders), and who the leaders are now.
+func (s *Service) countsSince(ctx context.Context, db *gorm.DB, now time.Time) (time.Time, string, error) {
+	since, err := s.scannedAt(ctx)
+	if err != nil {
+		return time.Time{}, "", err
+	}
+	leaders, err := leaderIDs(db)
+	if err != nil {
+		return time.Time{}, "", err
+	}
+	was, err := s.db.Setting(ctx, leadersKey)
+	if err != nil {
+		return time.Time{}, "", err
+	}
+	if was != leaders || since.After(now) {
+		since = time.Time{}
+	}
+	return since, leaders, nil
+}
+
 // leaderIDs lists the managers and admins, whose contacts count as a leader's touch.
 func leaderIDs(db *gorm.DB) (string, error) {
 	var ids []int64
@@ -171,65 +184,6 @@ func leaderIDs(db *gorm.DB) (string, error) {
 		parts[i] = strconv.FormatInt(id, 10)
 	}
 	return strings.Join(parts, ","), nil
-}
-
-// scanFacts reads every live account's facts. The window counts are counted again for
-// every account when full, or when many accounts need it anyway (wasFull); otherwise only
-// for the accounts whose interactions crossed a window's edge since the previous scan
-// and those stored without counts, and taken from the stored results for the others.
-// recounted is how many accounts' windows were counted when not all were. prev must have
-// been read before: a row that changed since is one a write rescored from newer facts.
-func scanFacts(db *gorm.DB, now time.Time, prev map[int64]record, since time.Time, full bool) (
-	subjects map[int64]*subject, recounted int, wasFull bool, err error) {
-	l, err := newFactLoader(db, now, true, len(prev))
-	if err != nil {
-		return nil, 0, false, err
-	}
-	steps := l.accountSteps(nil)
-	crossed := map[int64]bool{}
-	if full {
-		// The longest first: two of the window counts take half the scan.
-		steps = append(l.windowSteps(nil), steps...)
-	} else {
-		// One step writes crossed; it is read once every step has ended.
-		steps = append(steps, l.crossingStep(since.Add(-crossedSlack), func(id int64) { crossed[id] = true }))
-	}
-	if err := l.run(steps); err != nil {
-		return nil, 0, false, err
-	}
-	subjects = l.subjects()
-	if full {
-		return subjects, 0, true, nil
-	}
-	var recount []int64
-	for id, sub := range subjects {
-		if !sub.Facts.Churned && (crossed[id] || prev[id].Windows == "") {
-			recount = append(recount, id)
-		}
-	}
-	// Past a quarter of the accounts, one pass over the windows beats looking each up.
-	if len(recount) > len(subjects)/4 {
-		if err := l.run(l.windowSteps(nil)); err != nil {
-			return nil, 0, false, err
-		}
-		return l.subjects(), 0, true, nil
-	}
-	for id, sub := range subjects {
-		if sub.Facts.Churned || crossed[id] || prev[id].Windows == "" {
-			continue
-		}
-		if err := setWindows(&sub.Facts, prev[id].Windows); err != nil {
-			return nil, 0, false, fmt.Errorf("account %d: %w", id, err)
-		}
-	}
-	if len(recount) > 0 {
-		slices.Sort(recount)
-		if err := l.run(l.windowSteps(recount)); err != nil {
-			return nil, 0, false, err
-		}
-		subjects = l.subjects()
-	}
-	return subjects, len(recount), false, nil
 }
 
 // writeGuarded writes the scan's results for rows and gone, each only where the stored

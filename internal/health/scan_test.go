@@ -41,7 +41,13 @@ func scanFixture(t *testing.T) (*Service, *store.DB, *time.Time) {
 // all its facts gives now.
 func sameAsFromScratch(t *testing.T, db *store.DB, now time.Time) {
 	t.Helper()
-	subjects, err := loadFacts(db.Read, now, nil, false)
+	sameAsFromScratchFor(t, db, now, nil)
+}
+
+// sameAsFromScratchFor is sameAsFromScratch for the given accounts (all when ids is nil).
+func sameAsFromScratchFor(t *testing.T, db *store.DB, now time.Time, ids []int64) {
+	t.Helper()
+	subjects, err := loadFacts(db.Read, now, ids, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +55,7 @@ func sameAsFromScratch(t *testing.T, db *store.DB, now time.Time) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := loadRecords(db.Read, nil)
+	got, err := loadRecords(db.Read, ids)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,5 +153,32 @@ func TestScanCountsEverythingAfterALeaderChanges(t *testing.T) {
 	*now = now.Add(fullScanEvery)
 	if res, err := s.Scan(ctx); err != nil || !res.Full {
 		t.Fatalf("scan a day later: %+v %v, want a full one", res, err)
+	}
+}
+
+// A write that logs no interaction (a handover) rescores its accounts with their stored
+// window counts, but where interactions crossed a window's edge: the results are the
+// same as counting everything.
+func TestRescoreKeepingCountsStoresWhatCountingEverythingWould(t *testing.T) {
+	ctx := context.Background()
+	s, db, now := scanFixture(t)
+	var ids []int64
+	if err := db.Read.Raw("SELECT id FROM accounts WHERE deleted_at IS NULL ORDER BY id").Scan(&ids).Error; err != nil {
+		t.Fatal(err)
+	}
+	for _, step := range []time.Duration{7 * time.Hour, 30 * time.Hour} {
+		*now = now.Add(step)
+		// Every account changes hands to the first sales rep, without a scan in between.
+		err := db.Write.Transaction(func(tx *gorm.DB) error {
+			if err := tx.Exec(`UPDATE accounts SET owner_id = (SELECT id FROM users WHERE role = 'sales' ORDER BY id LIMIT 1)
+				WHERE deleted_at IS NULL`).Error; err != nil {
+				return err
+			}
+			return s.Refresh(KeepingCounts(ctx), tx, ids...)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sameAsFromScratchFor(t, db, *now, ids)
 	}
 }

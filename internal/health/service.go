@@ -69,6 +69,16 @@ func (s *Service) Refresh(ctx context.Context, tx *gorm.DB, ids ...int64) error 
 	return s.update(ctx, tx.WithContext(ctx), ids)
 }
 
+// KeepingCounts marks ctx for a write that logs no interaction (a handover moving
+// thousands of accounts): rescoring the accounts it changes takes their interaction
+// window counts from their stored results, but where an interaction has crossed a
+// window's edge since the last scan.
+func KeepingCounts(ctx context.Context) context.Context {
+	return context.WithValue(ctx, keepCountsKey{}, true)
+}
+
+type keepCountsKey struct{}
+
 // refreshChunk bounds the accounts rescored per pass, so that the id lists stay well
 // under SQLite's limit of bound variables per statement (a cadence change can touch every
 // account of a tier).
@@ -90,8 +100,21 @@ func (s *Service) update(ctx context.Context, tx *gorm.DB, ids []int64) error {
 // each change of level or of the neglected flag.
 func (s *Service) apply(ctx context.Context, tx *gorm.DB, ids []int64) error {
 	now := s.now().UTC()
-	subjects, prev, err := load(tx, now, ids)
+	prev, err := loadRecords(tx, ids)
 	if err != nil {
+		return err
+	}
+	var subjects map[int64]*subject
+	if ctx.Value(keepCountsKey{}) != nil {
+		since, _, err := s.countsSince(ctx, tx, now)
+		if err != nil {
+			return err
+		}
+		subjects, _, _, err = loadCounted(tx, now, ids, prev, since, false, false)
+		if err != nil {
+			return err
+		}
+	} else if subjects, err = loadFacts(tx, now, ids, false); err != nil {
 		return err
 	}
 	p, _, err := plan(subjects, prev, now)
@@ -181,16 +204,6 @@ func saveEvents(ctx context.Context, tx *gorm.DB, events []event) error {
 		}
 	}
 	return nil
-}
-
-// load reads the facts of the accounts and their stored results inside tx.
-func load(tx *gorm.DB, now time.Time, ids []int64) (map[int64]*subject, map[int64]record, error) {
-	subjects, err := loadFacts(tx, now, ids, false)
-	if err != nil {
-		return nil, nil, err
-	}
-	prev, err := loadRecords(tx, ids)
-	return subjects, prev, err
 }
 
 // loadRecords reads the stored results of the accounts (all when ids is nil), row by row:

@@ -3,9 +3,12 @@ package health
 import (
 	"database/sql"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"gorm.io/gorm"
 )
 
 // The facts counted over the interaction windows (Contacts30 … ExecutiveTouch365) are
@@ -68,13 +71,15 @@ const crossedSlack = 5 * time.Minute
 // [since−w, now−w) for each window w) or entered one by time alone (in (since, now],
 // logged with a time ahead of the clock). An interaction logged at or before its writing
 // entered the counts at once: the write rescored its account.
-func (l *factLoader) crossingStep(since time.Time, found func(int64)) step {
+// With ids, only among those accounts.
+func (l *factLoader) crossingStep(ids []int64, since time.Time, found func(int64)) step {
+	where, in := scope("account_id", ids)
 	q := `SELECT account_id FROM interactions WHERE kind <> 'note' AND occurred_at > ? AND occurred_at <= ?
-		AND occurred_at > created_at`
-	args := []any{since, l.now}
+		AND occurred_at > created_at` + where
+	args := append([]any{since, l.now}, in...)
 	for _, d := range windowDays {
-		q += ` UNION SELECT account_id FROM interactions WHERE kind <> 'note' AND occurred_at >= ? AND occurred_at < ?`
-		args = append(args, since.AddDate(0, 0, -d), l.ago(d))
+		q += ` UNION SELECT account_id FROM interactions WHERE kind <> 'note' AND occurred_at >= ? AND occurred_at < ?` + where
+		args = append(append(args, since.AddDate(0, 0, -d), l.ago(d)), in...)
 	}
 	return step{"window crossings", q, args, func(r *sql.Rows) error {
 		var id int64
@@ -84,4 +89,65 @@ func (l *factLoader) crossingStep(since time.Time, found func(int64)) step {
 		found(id)
 		return nil
 	}}
+}
+
+// loadCounted reads the facts of the live accounts with the given ids (every one when
+// ids is nil), like loadFacts, but counts the interaction windows again only where they
+// can have changed since since: for the accounts whose interactions crossed a window's
+// edge and those whose stored result (prev, read first) has no counts; the others' are
+// taken from prev. With full, or a zero since, or when a quarter of every account needs
+// counting anyway, every window is counted (all). recounted is how many accounts' windows
+// were counted otherwise.
+func loadCounted(db *gorm.DB, now time.Time, ids []int64, prev map[int64]record, since time.Time, full, parallel bool) (
+	subjects map[int64]*subject, recounted int, all bool, err error) {
+	l, err := newFactLoader(db, now, parallel, max(len(ids), len(prev)))
+	if err != nil {
+		return nil, 0, false, err
+	}
+	full = full || since.IsZero()
+	steps := l.accountSteps(ids)
+	crossed := map[int64]bool{}
+	if full {
+		// The longest first: two of the window counts take half a scan.
+		steps = append(l.windowSteps(ids), steps...)
+	} else {
+		// One step writes crossed; it is read once every step has ended.
+		steps = append(steps, l.crossingStep(ids, since.Add(-crossedSlack), func(id int64) { crossed[id] = true }))
+	}
+	if err := l.run(steps); err != nil {
+		return nil, 0, false, err
+	}
+	subjects = l.subjects()
+	if full {
+		return subjects, 0, true, nil
+	}
+	var recount []int64
+	for id, sub := range subjects {
+		if !sub.Facts.Churned && (crossed[id] || prev[id].Windows == "") {
+			recount = append(recount, id)
+		}
+	}
+	// Past a quarter of every account, one pass over the windows beats looking each up.
+	if ids == nil && len(recount) > len(subjects)/4 {
+		if err := l.run(l.windowSteps(nil)); err != nil {
+			return nil, 0, false, err
+		}
+		return l.subjects(), 0, true, nil
+	}
+	for id, sub := range subjects {
+		if sub.Facts.Churned || crossed[id] || prev[id].Windows == "" {
+			continue
+		}
+		if err := setWindows(&sub.Facts, prev[id].Windows); err != nil {
+			return nil, 0, false, fmt.Errorf("account %d: %w", id, err)
+		}
+	}
+	if len(recount) > 0 {
+		slices.Sort(recount)
+		if err := l.run(l.windowSteps(recount)); err != nil {
+			return nil, 0, false, err
+		}
+		subjects = l.subjects()
+	}
+	return subjects, len(recount), false, nil
 }
