@@ -40,23 +40,26 @@ const freshChunk = 5000
 // (keyhold scan) or on several instances at once.
 //
 // The interaction windows are counted again only where they can have changed since the
-// previous scan (see windows.go), except in a full scan: the first one, one a day, and
-// the first after a change of who the managers and admins are (a leader's touch counts
-// by role).
+// previous scan (see windows.go), and for a slice of the accounts in turn, so that every
+// account's are counted afresh once in recountCycle scans (once a day at the default
+// interval), whatever may have slipped past the rules of windows.go. A full scan counts
+// every account's: the first one, the first after a change of who the managers and
+// admins are (a leader's touch counts by role), and keyhold scan --full.
 func (s *Service) Scan(ctx context.Context) (ScanResult, error) { return s.scan(ctx, false) }
 
 // FullScan is Scan counting every account's interaction windows again.
 func (s *Service) FullScan(ctx context.Context) (ScanResult, error) { return s.scan(ctx, true) }
 
-// fullScanEvery bounds how long window counts are carried from scan to scan.
-const fullScanEvery = 24 * time.Hour
+// recountCycle is the number of scans over which every account's window counts are
+// counted afresh, a slice of the account ids in each.
+const recountCycle = 96
 
-// The settings a scan keeps: when the last scan confirmed every score, when the last full
-// scan was, and who the leaders were then.
+// The settings a scan keeps: when the last scan confirmed every score, who the leaders
+// were then, and the last account id of the slice it counted afresh.
 const (
 	scannedAtKey = "health_scanned_at"
-	fullScanKey  = "health_full_scan_at"
 	leadersKey   = "health_leaders"
+	recountKey   = "health_recount_cursor"
 )
 
 func (s *Service) scan(ctx context.Context, full bool) (ScanResult, error) {
@@ -67,16 +70,17 @@ func (s *Service) scan(ctx context.Context, full bool) (ScanResult, error) {
 	if err != nil {
 		return ScanResult{}, fmt.Errorf("health scan: %w", err)
 	}
-	lastFull, err := s.timeSetting(ctx, fullScanKey)
+	cursor, err := s.db.Setting(ctx, recountKey)
 	if err != nil {
 		return ScanResult{}, fmt.Errorf("health scan: %w", err)
 	}
-	full = full || since.IsZero() || lastFull.IsZero() || now.Sub(lastFull) >= fullScanEvery
 	prev, err := loadRecords(db, nil)
 	if err != nil {
 		return ScanResult{}, fmt.Errorf("health scan: %w", err)
 	}
-	subjects, recounted, full, err := loadCounted(db, now, nil, prev, since, full, true)
+	lo, hi := recountSlice(cursor, prev)
+	inSlice := func(id int64) bool { return id > lo && id <= hi }
+	subjects, recounted, full, err := loadCounted(db, now, nil, prev, since, inSlice, full, true)
 	if err != nil {
 		return ScanResult{}, fmt.Errorf("health scan: %w", err)
 	}
@@ -100,9 +104,14 @@ func (s *Service) scan(ctx context.Context, full bool) (ScanResult, error) {
 			fresh = append(fresh, r)
 		}
 	}
+	// Changed counts the level changes written: one found here for an account a write
+	// has rescored meanwhile is that write's.
+	res.Changed = 0
 	write := func(rows []record, gone []int64) error {
 		return s.db.Write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-			return writeGuarded(tx, rows, gone, prev, events)
+			n, err := writeGuarded(tx, rows, gone, prev, events)
+			res.Changed += n
+			return err
 		})
 	}
 	for rows := range slices.Chunk(fresh, freshChunk) {
@@ -122,17 +131,11 @@ func (s *Service) scan(ctx context.Context, full bool) (ScanResult, error) {
 		return res, fmt.Errorf("health scan: %w", err)
 	}
 	// Every score was confirmed now, though only the changed rows were written.
-	stamp := now.Format(time.RFC3339Nano)
-	if full {
-		if err := s.db.SetSetting(ctx, fullScanKey, stamp); err != nil {
+	for _, kv := range [][2]string{{leadersKey, leaders}, {recountKey, strconv.FormatInt(hi, 10)},
+		{scannedAtKey, now.Format(time.RFC3339Nano)}} {
+		if err := s.db.SetSetting(ctx, kv[0], kv[1]); err != nil {
 			return res, fmt.Errorf("health scan: %w", err)
 		}
-	}
-	if err := s.db.SetSetting(ctx, leadersKey, leaders); err != nil {
-		return res, fmt.Errorf("health scan: %w", err)
-	}
-	if err := s.db.SetSetting(ctx, scannedAtKey, stamp); err != nil {
-		return res, fmt.Errorf("health scan: %w", err)
 	}
 	res.Took = time.Since(start)
 	return res, nil
@@ -149,6 +152,20 @@ func (s *Service) timeSetting(ctx context.Context, key string) (time.Time, error
 		return time.Time{}, err
 	}
 	return time.Parse(time.RFC3339Nano, v)
+}
+
+// recountSlice is the slice of account ids (lo, hi] a scan counts afresh: the one after
+// the stored cursor, a recountCycle-th of the id range.
+func recountSlice(cursor string, prev map[int64]record) (lo, hi int64) {
+	var top int64
+	for id := range prev {
+		top = max(top, id)
+	}
+	lo, _ = strconv.ParseInt(cursor, 10, 64)
+	if lo >= top || lo < 0 {
+		lo = 0
+	}
+	return lo, lo + top/recountCycle + 1
 }
 
 // countsSince is the time from which the stored window counts hold, but for the
@@ -187,13 +204,14 @@ func leaderIDs(db *gorm.DB) (string, error) {
 }
 
 // writeGuarded writes the scan's results for rows and gone, each only where the stored
-// row is still the one that was read first (same computed_at), with its level event.
+// row is still the one that was read first (same computed_at), with its level event; it
+// returns the number of events written.
 // Rows that were not stored at all (a first scan writes tens of thousands) go in batches,
 // each only for an account still active and not scored by a write meanwhile.
-func writeGuarded(tx *gorm.DB, rows []record, gone []int64, prev map[int64]record, events map[int64]event) error {
+func writeGuarded(tx *gorm.DB, rows []record, gone []int64, prev map[int64]record, events map[int64]event) (int, error) {
 	for _, id := range gone {
 		if err := tx.Where("account_id = ? AND computed_at = ?", id, prev[id].ComputedAt).Delete(&record{}).Error; err != nil {
-			return err
+			return 0, err
 		}
 	}
 	var fresh []record
@@ -207,7 +225,7 @@ func writeGuarded(tx *gorm.DB, rows []record, gone []int64, prev map[int64]recor
 		q := tx.Model(&record{}).Where("account_id = ? AND computed_at = ?", r.AccountID, old.ComputedAt).
 			Select("*").Updates(&r)
 		if q.Error != nil {
-			return fmt.Errorf("save health of account %d: %w", r.AccountID, q.Error)
+			return 0, fmt.Errorf("save health of account %d: %w", r.AccountID, q.Error)
 		}
 		if e, ok := events[r.AccountID]; ok && q.RowsAffected > 0 {
 			written = append(written, e)
@@ -216,7 +234,7 @@ func writeGuarded(tx *gorm.DB, rows []record, gone []int64, prev map[int64]recor
 	for chunk := range slices.Chunk(fresh, 500) {
 		inserted, err := insertFresh(tx, chunk)
 		if err != nil {
-			return fmt.Errorf("save health: %w", err)
+			return 0, fmt.Errorf("save health: %w", err)
 		}
 		for _, id := range inserted {
 			if e, ok := events[id]; ok {
@@ -224,7 +242,7 @@ func writeGuarded(tx *gorm.DB, rows []record, gone []int64, prev map[int64]recor
 			}
 		}
 	}
-	return saveEvents(tx.Statement.Context, tx, written)
+	return len(written), saveEvents(tx.Statement.Context, tx, written)
 }
 
 // insertFresh inserts results for accounts that had none, skipping an account churned or

@@ -110,7 +110,7 @@ func (s *Service) apply(ctx context.Context, tx *gorm.DB, ids []int64) error {
 		if err != nil {
 			return err
 		}
-		subjects, _, _, err = loadCounted(tx, now, ids, prev, since, false, false)
+		subjects, _, _, err = loadCounted(tx, now, ids, prev, since, nil, false, false)
 		if err != nil {
 			return err
 		}

@@ -94,12 +94,12 @@ func (l *factLoader) crossingStep(ids []int64, since time.Time, found func(int64
 // loadCounted reads the facts of the live accounts with the given ids (every one when
 // ids is nil), like loadFacts, but counts the interaction windows again only where they
 // can have changed since since: for the accounts whose interactions crossed a window's
-// edge and those whose stored result (prev, read first) has no counts; the others' are
-// taken from prev. With full, or a zero since, or when a quarter of every account needs
-// counting anyway, every window is counted (all). recounted is how many accounts' windows
-// were counted otherwise.
-func loadCounted(db *gorm.DB, now time.Time, ids []int64, prev map[int64]record, since time.Time, full, parallel bool) (
-	subjects map[int64]*subject, recounted int, all bool, err error) {
+// edge, those whose stored result (prev, read first) has no counts and those also says
+// (nil: none); the others' are taken from prev. With full, or a zero since, or when a
+// quarter of every account needs counting anyway, every window is counted (all).
+// recounted is how many accounts' windows were counted otherwise.
+func loadCounted(db *gorm.DB, now time.Time, ids []int64, prev map[int64]record, since time.Time,
+	also func(int64) bool, full, parallel bool) (subjects map[int64]*subject, recounted int, all bool, err error) {
 	l, err := newFactLoader(db, now, parallel, max(len(ids), len(prev)))
 	if err != nil {
 		return nil, 0, false, err
@@ -121,9 +121,10 @@ func loadCounted(db *gorm.DB, now time.Time, ids []int64, prev map[int64]record,
 	if full {
 		return subjects, 0, true, nil
 	}
+	stale := func(id int64) bool { return crossed[id] || prev[id].Windows == "" || (also != nil && also(id)) }
 	var recount []int64
 	for id, sub := range subjects {
-		if !sub.Facts.Churned && (crossed[id] || prev[id].Windows == "") {
+		if !sub.Facts.Churned && stale(id) {
 			recount = append(recount, id)
 		}
 	}
@@ -135,7 +136,7 @@ func loadCounted(db *gorm.DB, now time.Time, ids []int64, prev map[int64]record,
 		return l.subjects(), 0, true, nil
 	}
 	for id, sub := range subjects {
-		if sub.Facts.Churned || crossed[id] || prev[id].Windows == "" {
+		if sub.Facts.Churned || stale(id) {
 			continue
 		}
 		if err := setWindows(&sub.Facts, prev[id].Windows); err != nil {
