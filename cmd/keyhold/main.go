@@ -92,14 +92,20 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		if err := fs.Parse(args[1:]); err != nil {
 			return err
 		}
-		a, err := app.Open(ctx, cfg, app.Options{})
+		// The database and the health service only: a scan beside a busy server should
+		// not first build the web layer it never uses.
+		db, err := store.Open(cfg.DB)
 		if err != nil {
 			return err
 		}
-		defer a.Close()
-		scan := a.Health.Scan
+		defer db.Close()
+		if err := db.Migrate(ctx); err != nil {
+			return err
+		}
+		h := health.New(db, func() time.Time { return time.Now().UTC() })
+		scan := h.Scan
 		if *full {
-			scan = a.Health.FullScan
+			scan = h.FullScan
 		}
 		res, err := scan(ctx)
 		if err != nil {
