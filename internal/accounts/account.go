@@ -114,16 +114,20 @@ func (TeamMember) TableName() string { return "account_team" }
 // finish fills the derived fields that depend on the clock and the cadence policy.
 func (a *Account) finish(now time.Time, c cadence) {
 	a.CadenceDays = a.effectiveCadence(c)
+	a.Overdue = a.Status == StatusActive && Overdue(a.NextContactDue, now)
 	if a.NextContactDue == nil {
-		// Never contacted: due now, and overdue — a customer nobody has called yet
-		// needs a first contact.
 		n := now
 		a.NextContactDue = &n
-		a.Overdue = a.Status == StatusActive
-		return
 	}
-	a.Overdue = a.Status == StatusActive && a.NextContactDue.Before(now)
 }
+
+// Overdue is the one rule of when an account is overdue for contact: past its due date
+// (DueAfter), or never contacted at all — a customer nobody has called yet needs a first
+// contact now. OverdueSQL says the same in SQL.
+func Overdue(due *time.Time, now time.Time) bool { return due == nil || due.Before(now) }
+
+// OverdueSQL is Overdue over the accounts row aliased a, with now as its one parameter.
+const OverdueSQL = "(a.next_contact_due IS NULL OR a.next_contact_due < ?)"
 
 func (a *Account) effectiveCadence(c cadence) int {
 	if a.CadenceOverride != nil {
@@ -132,8 +136,9 @@ func (a *Account) effectiveCadence(c cadence) int {
 	return c.of(a.Tier)
 }
 
-// dueAfter is when an account last contacted at t, with cadence days, is next due.
-func dueAfter(t *time.Time, days int) *time.Time {
+// DueAfter is when an account last contacted at t (nil: never) is next due for contact
+// with a cadence of days (nil: at once).
+func DueAfter(t *time.Time, days int) *time.Time {
 	if t == nil {
 		return nil
 	}

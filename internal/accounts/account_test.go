@@ -28,7 +28,7 @@ func TestCadenceAndOverdue(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			a := c.a
-			a.NextContactDue = dueAfter(a.LastContactedAt, a.effectiveCadence(cadence{}))
+			a.NextContactDue = DueAfter(a.LastContactedAt, a.effectiveCadence(cadence{}))
 			a.finish(now, cadence{})
 			if a.CadenceDays != c.wantCadence || a.Overdue != c.wantOverdue || !a.NextContactDue.Equal(c.wantDue) {
 				t.Fatalf("cadence %d overdue %v due %v; want %d %v %v", a.CadenceDays, a.Overdue, a.NextContactDue,

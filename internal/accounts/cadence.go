@@ -136,7 +136,7 @@ func (s *Service) redue(tx *gorm.DB, tier Tier, days int) ([]int64, error) {
 		if r.LastContactedAt == nil {
 			continue
 		}
-		if err := tx.Exec("UPDATE accounts SET next_contact_due = ? WHERE id = ?", *dueAfter(r.LastContactedAt, days), r.ID).Error; err != nil {
+		if err := tx.Exec("UPDATE accounts SET next_contact_due = ? WHERE id = ?", *DueAfter(r.LastContactedAt, days), r.ID).Error; err != nil {
 			return nil, err
 		}
 	}

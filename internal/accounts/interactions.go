@@ -150,7 +150,7 @@ func (s *Service) LogInteraction(ctx context.Context, actor staff.User, accountI
 			if err != nil {
 				return err
 			}
-			due := dueAfter(&at, a.effectiveCadence(c))
+			due := DueAfter(&at, a.effectiveCadence(c))
 			if err := tx.Model(&Account{}).Where("id = ?", a.ID).
 				Updates(map[string]any{"last_contacted_at": at, "next_contact_due": *due}).Error; err != nil {
 				return err

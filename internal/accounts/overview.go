@@ -32,8 +32,8 @@ func (s *Service) TeamOverview(ctx context.Context, managerID int64) ([]OwnerLoa
 		Select(`users.id AS user_id, users.name, users.status,
 			COUNT(a.id) AS accounts,
 			COALESCE(SUM(CASE WHEN a.tier = 'key' THEN 1 ELSE 0 END), 0) AS key_accounts,
-			COALESCE(SUM(CASE WHEN a.next_contact_due IS NULL OR a.next_contact_due < ? THEN 1 ELSE 0 END), 0) AS overdue,
-			COALESCE(SUM(CASE WHEN a.tier = 'key' AND (a.next_contact_due IS NULL OR a.next_contact_due < ?) THEN 1 ELSE 0 END), 0) AS key_overdue`, now, now).
+			COALESCE(SUM(CASE WHEN `+OverdueSQL+` THEN 1 ELSE 0 END), 0) AS overdue,
+			COALESCE(SUM(CASE WHEN a.tier = 'key' AND `+OverdueSQL+` THEN 1 ELSE 0 END), 0) AS key_overdue`, now, now).
 		Joins("LEFT JOIN accounts a ON a.owner_id = users.id AND a.deleted_at IS NULL AND a.status = ?", StatusActive).
 		Where("users.status <> 'departed'").
 		Group("users.id, users.name, users.status").

@@ -200,7 +200,7 @@ func (s *Service) Update(ctx context.Context, actor staff.User, id int64, p Patc
 		if err != nil {
 			return err
 		}
-		a.NextContactDue = dueAfter(a.LastContactedAt, a.effectiveCadence(c))
+		a.NextContactDue = DueAfter(a.LastContactedAt, a.effectiveCadence(c))
 		a.UpdatedAt = now
 		err = tx.Model(&a).Select("name", "tier", "industry", "region", "channel", "annual_value", "currency",
 			"customer_since", "renewal_date", "cadence_days", "next_contact_due", "updated_at").Updates(&a).Error

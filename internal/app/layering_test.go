@@ -2,59 +2,73 @@ package app_test
 
 import (
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 )
 
 // Dependencies point one way: web → domain packages → store. Domain packages never know
-// about HTTP; the web layer never writes SQL.
+// about HTTP or the web layer; the web layer never writes SQL.
 func TestLayering(t *testing.T) {
-	out, err := exec.Command("go", "list", "-deps", "-f", "{{.ImportPath}}", "keyhold/internal/web").Output()
-	if err != nil {
-		t.Skipf("go list unavailable: %v", err)
+	all := goList(t, "-f", "{{.ImportPath}}", "keyhold/...")
+	var domain []string
+	for _, pkg := range all {
+		rest, ok := strings.CutPrefix(pkg, "keyhold/internal/")
+		if !ok || rest == "app" || rest == "web" || strings.HasPrefix(rest, "web/") {
+			continue
+		}
+		domain = append(domain, pkg)
 	}
-	if !strings.Contains(string(out), "keyhold/internal/accounts") {
-		t.Fatalf("go list gave no useful answer: %s", out)
+	// The packages the domain must have: a package moved or renamed must be moved here too.
+	for _, want := range []string{"accounts", "audit", "auth", "config", "demo", "fault", "handover", "health",
+		"i18n", "money", "opt", "retention", "staff", "store"} {
+		if !slices.Contains(domain, "keyhold/internal/"+want) {
+			t.Errorf("no domain package keyhold/internal/%s", want)
+		}
 	}
-	domain := []string{"fault", "staff", "auth", "accounts", "audit", "store", "opt", "config", "money"}
+	// Every banned package must exist, or banning it proves nothing.
+	deps := map[string]bool{}
+	for _, p := range goList(t, "-deps", "-f", "{{.ImportPath}}", "keyhold/...") {
+		deps[p] = true
+	}
+	webBans := []string{"gorm.io/gorm", "database/sql", "github.com/mattn/go-sqlite3"}
+	domainBans := []string{"github.com/gin-gonic/gin", "net/http", "keyhold/internal/web", "keyhold/internal/app"}
+	for _, banned := range slices.Concat(webBans, domainBans) {
+		if !deps[banned] {
+			t.Errorf("%s is banned somewhere but the module does not use it", banned)
+		}
+	}
 	for _, pkg := range domain {
-		deps := listDeps(t, "keyhold/internal/"+pkg)
-		for _, banned := range []string{"github.com/gin-gonic/gin", "net/http", "keyhold/internal/web"} {
-			if deps[banned] {
+		imported := map[string]bool{}
+		for _, p := range goList(t, "-deps", "-f", "{{.ImportPath}}", pkg) {
+			imported[p] = true
+		}
+		for _, banned := range domainBans {
+			if imported[banned] {
 				t.Errorf("domain package %s imports %s", pkg, banned)
 			}
 		}
 	}
-	web := listImports(t, "keyhold/internal/web")
-	for _, banned := range []string{"gorm.io/gorm", "database/sql", "keyhold/internal/store/sql"} {
-		if web[banned] {
-			t.Errorf("web imports %s: SQL belongs in the domain packages", banned)
+	for _, pkg := range all {
+		if pkg != "keyhold/internal/web" && !strings.HasPrefix(pkg, "keyhold/internal/web/") {
+			continue
+		}
+		imports := goList(t, "-f", `{{join .Imports "\n"}}`, pkg)
+		for _, banned := range webBans {
+			if slices.Contains(imports, banned) {
+				t.Errorf("%s imports %s: SQL belongs in the domain packages", pkg, banned)
+			}
 		}
 	}
 }
 
-func listDeps(t *testing.T, pkg string) map[string]bool {
+// goList runs go list with args and returns its output's lines; the test fails if it
+// cannot run, rather than passing without having looked.
+func goList(t *testing.T, args ...string) []string {
 	t.Helper()
-	out, err := exec.Command("go", "list", "-deps", "-f", "{{.ImportPath}}", pkg).Output()
+	out, err := exec.Command("go", append([]string{"list"}, args...)...).Output()
 	if err != nil {
-		t.Fatalf("go list %s: %v", pkg, err)
+		t.Fatalf("go list %s: %v", strings.Join(args, " "), err)
 	}
-	m := map[string]bool{}
-	for _, l := range strings.Fields(string(out)) {
-		m[l] = true
-	}
-	return m
-}
-
-func listImports(t *testing.T, pkg string) map[string]bool {
-	t.Helper()
-	out, err := exec.Command("go", "list", "-f", `{{join .Imports "\n"}}`, pkg).Output()
-	if err != nil {
-		t.Fatalf("go list %s: %v", pkg, err)
-	}
-	m := map[string]bool{}
-	for _, l := range strings.Fields(string(out)) {
-		m[l] = true
-	}
-	return m
+	return strings.Fields(string(out))
 }

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"keyhold/internal/accounts"
 )
 
 var (
@@ -59,7 +61,7 @@ func (g *gen) account(i int) {
 		}
 		renewal = date(next)
 	}
-	cadence := tierCadence[p.tier]
+	cadence := accounts.DefaultCadence[accounts.Tier(tierNames[p.tier])]
 	var override any
 	if p.tier == tierKey && g.chance(0.06) {
 		cadence = 7

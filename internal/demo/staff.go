@@ -78,9 +78,8 @@ const (
 )
 
 var (
-	tierNames   = [3]string{"key", "growth", "standard"}
-	tierCadence = [3]int{14, 30, 90} // the default cadence policy, in days
-	tierWeight  = [3]float64{3, 1, 0.5}
+	tierNames  = [3]string{"key", "growth", "standard"}
+	tierWeight = [3]float64{3, 1, 0.5}
 )
 
 // plan is what is decided about an account before it is generated, so that the

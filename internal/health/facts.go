@@ -11,6 +11,7 @@ import (
 	"golang.org/x/sync/errgroup"
 	"gorm.io/gorm"
 
+	"keyhold/internal/accounts"
 	"keyhold/internal/money"
 	"keyhold/internal/store"
 )
@@ -68,7 +69,10 @@ func newFactLoader(db *gorm.DB, now time.Time, parallel bool, n int) (*factLoade
 	if err := db.Raw("SELECT tier, interval_days FROM cadence_policies").Scan(&policies).Error; err != nil {
 		return nil, fmt.Errorf("health facts: cadence: %w", err)
 	}
-	cadence := map[string]int{"key": 14, "growth": 30, "standard": 90}
+	cadence := map[string]int{}
+	for t, days := range accounts.DefaultCadence {
+		cadence[string(t)] = days
+	}
 	for _, p := range policies {
 		cadence[p.Tier] = p.IntervalDays
 	}

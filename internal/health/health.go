@@ -6,7 +6,11 @@
 // rules.go.
 package health
 
-import "time"
+import (
+	"time"
+
+	"keyhold/internal/accounts"
+)
 
 // Facts are what the rules need to know about one account at one moment; a set-based
 // query fills them for many accounts at once. Counts over a window use the window
@@ -82,10 +86,7 @@ func Score(f Facts, now time.Time) (r Result, ok bool) {
 // cadence since the last contact interaction, or never contacted. It looks only at
 // contact and cadence (a churned account can be overdue; see Neglected).
 func Overdue(f Facts, now time.Time) bool {
-	if f.LastContactAt == nil {
-		return true
-	}
-	return now.Sub(*f.LastContactAt) > time.Duration(effectiveCadence(f.CadenceDays))*day
+	return accounts.Overdue(accounts.DueAfter(f.LastContactAt, effectiveCadence(f.CadenceDays)), now)
 }
 
 // Neglected reports whether it is a neglected key account: a key account that is

@@ -75,8 +75,14 @@ func parseDate(s string) (time.Time, bool) {
 	return d, err == nil && d.Format(dateLayout) == s
 }
 
+// CanRecordChurn says who may record the loss of an account: its owner, managers and
+// admins.
+func CanRecordChurn(actor staff.User, a accounts.Account) bool {
+	return actor.CanManage() || a.OwnerID == actor.ID
+}
+
 // Churn records the loss of an account: it leaves the flag lists and becomes read-only
-// but for a win-back. Its owner, managers and admins may.
+// but for a win-back. Those CanRecordChurn names may.
 func (s *Service) Churn(ctx context.Context, actor staff.User, accountID int64, in NewChurn) (ChurnRecord, error) {
 	now := s.now().UTC()
 	today := now.Format(dateLayout)
@@ -116,7 +122,7 @@ func (s *Service) Churn(ctx context.Context, actor staff.User, accountID int64, 
 		if err != nil {
 			return err
 		}
-		if !actor.CanManage() && a.OwnerID != actor.ID {
+		if !CanRecordChurn(actor, a) {
 			return fault.Forbidden("only the owner, managers and admins record a loss")
 		}
 		if a.Status == accounts.StatusChurned {

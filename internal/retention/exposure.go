@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 
+	"keyhold/internal/accounts"
 	"keyhold/internal/staff"
 )
 
@@ -149,10 +150,10 @@ func (s *Service) CadenceCompliance(ctx context.Context, actor staff.User) (Comp
 	var rows []ComplianceRow
 	err := s.db.Read.WithContext(ctx).Raw(`SELECT u.id AS user_id, u.name,
 			SUM(CASE WHEN a.tier = 'key' THEN 1 ELSE 0 END) AS key_accounts,
-			SUM(CASE WHEN a.tier = 'key' AND a.next_contact_due >= ? THEN 1 ELSE 0 END) AS key_within,
-			SUM(CASE WHEN a.tier = 'key' AND (a.next_contact_due IS NULL OR a.next_contact_due < ?) THEN 1 ELSE 0 END) AS key_overdue,
+			SUM(CASE WHEN a.tier = 'key' AND NOT `+accounts.OverdueSQL+` THEN 1 ELSE 0 END) AS key_within,
+			SUM(CASE WHEN a.tier = 'key' AND `+accounts.OverdueSQL+` THEN 1 ELSE 0 END) AS key_overdue,
 			COUNT(*) AS accounts,
-			SUM(CASE WHEN a.next_contact_due IS NULL OR a.next_contact_due < ? THEN 1 ELSE 0 END) AS overdue
+			SUM(CASE WHEN `+accounts.OverdueSQL+` THEN 1 ELSE 0 END) AS overdue
 		FROM accounts a JOIN users u ON u.id = a.owner_id
 		WHERE a.deleted_at IS NULL AND a.status = 'active'
 		GROUP BY u.id, u.name`, now, now, now).Scan(&rows).Error

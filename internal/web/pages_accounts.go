@@ -237,7 +237,7 @@ func (s *server) loadAccountView(c *gin.Context) (accountView, error) {
 		return v, err
 	}
 	v.Reasons, v.Severities = retention.Reasons, retention.Severities
-	v.CanChurn = currentUser(c).CanManage() || v.Account.OwnerID == currentUser(c).ID
+	v.CanChurn = retention.CanRecordChurn(currentUser(c), v.Account)
 	v.Staff, err = s.staffPicker(c)
 	return v, err
 }
