@@ -13,17 +13,33 @@ import (
 	"keyhold/internal/staff"
 )
 
+// mayDepart says whether actor may mark the user departed: managers and admins may,
+// anyone but themselves.
+func mayDepart(actor staff.User, userID int64) error {
+	if err := requireManager(actor); err != nil {
+		return err
+	}
+	if userID == actor.ID {
+		return fault.Invalid(fault.Fields{"user_id": "you cannot mark yourself departed"})
+	}
+	return nil
+}
+
+// CanDepart says whether a handover's page offers actor to mark its person departed:
+// once it is completed, while they have not departed, to those mayDepart lets.
+func CanDepart(actor staff.User, h Handover) bool {
+	return h.Status == Completed && h.Departing != nil && h.Departing.Status != staff.StatusDeparted &&
+		mayDepart(actor, h.DepartingUserID) == nil
+}
+
 // Depart marks a user departed: every session and token of theirs ends at once. It is
 // refused while they own accounts — no orphans — unless forced, and then each account
 // goes to their manager (to the caller when they have no active manager), audited with
 // the reason. The departed user leaves every team. An open handover is cancelled first
 // only when forced.
 func (s *Service) Depart(ctx context.Context, actor staff.User, userID int64, force bool, reason string) (staff.User, error) {
-	if err := requireManager(actor); err != nil {
+	if err := mayDepart(actor, userID); err != nil {
 		return staff.User{}, err
-	}
-	if userID == actor.ID {
-		return staff.User{}, fault.Invalid(fault.Fields{"user_id": "you cannot mark yourself departed"})
 	}
 	reason = strings.TrimSpace(reason)
 	if force && reason == "" {

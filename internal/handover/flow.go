@@ -80,7 +80,7 @@ func (s *Service) UpdateItem(ctx context.Context, actor staff.User, id, itemID i
 		}
 		noteWas := it.Note
 		if p.NotePatch.set() {
-			if it.Status != "open" {
+			if !it.Open() {
 				return fault.Conflict("this item is closed and its note can no longer change", nil)
 			}
 			if err := p.NotePatch.apply(tx, it.AccountID, &it.Note); err != nil {

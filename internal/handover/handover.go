@@ -47,6 +47,14 @@ type Handover struct {
 // Open reports whether the handover can still change.
 func (h Handover) Open() bool { return h.Status == Draft || h.Status == InProgress }
 
+// Editable says whether an item of h can still change: its note, successor and
+// introduction. A closed handover's items, and items already done, ended or skipped,
+// cannot.
+func (h Handover) Editable(it Item) bool { return h.Open() && it.Open() }
+
+// Open says whether the item still waits for the handover's completion.
+func (it Item) Open() bool { return it.Status == "open" }
+
 // Item is one account in a handover.
 type Item struct {
 	ID               int64             `json:"id"`
@@ -178,8 +186,9 @@ func New(db *store.DB, now func() time.Time, acc *accounts.Service, m *money.Ser
 func (Handover) TableName() string { return "handovers" }
 func (Item) TableName() string     { return "handover_items" }
 
-// ByImportance orders items as every view of a handover lists them: key accounts first,
-// then the most valuable first, in the base currency (the accounts a manager worries about lead).
+// ByImportance orders items as every view of a handover lists them (Get gives them in
+// this order): key accounts first, then the most valuable first, in the base currency
+// (the accounts a manager worries about lead).
 func ByImportance(a, b Item) int {
 	if a.key() != b.key() {
 		if a.key() {

@@ -72,7 +72,7 @@ func (s *Service) LogIntro(ctx context.Context, actor staff.User, id, itemID int
 		return accounts.Interaction{}, fault.NotFound("handover item", itemID)
 	}
 	it := h.Items[i]
-	if !h.Open() || it.Status != "open" {
+	if !h.Editable(it) {
 		return accounts.Interaction{}, fault.Conflict("this handover is closed and can no longer change", nil)
 	}
 	if it.Successor == nil {

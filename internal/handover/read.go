@@ -3,6 +3,7 @@ package handover
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -199,6 +200,7 @@ func (h *Handover) fill(items []Item, people map[int64]accounts.UserRef, accts m
 	if boxes > 0 {
 		h.Progress.PercentChecked = ticked * 100 / boxes
 	}
+	slices.SortStableFunc(items, ByImportance)
 	h.Progress.ReadyToFinish = h.Status == InProgress && h.Progress.KeyItemsOpen == 0
 	if items == nil {
 		items = []Item{}

@@ -167,8 +167,6 @@ func (s *Service) Report(ctx context.Context, actor staff.User, id int64) (Repor
 	if m, ok := refs[signer]; ok {
 		r.Manager = &m
 	}
-	// Most valuable first: the accounts a manager worries about lead.
-	slices.SortStableFunc(r.Items, func(a, b ReportItem) int { return ByImportance(a.Item, b.Item) })
 	events, err := s.noticeEvents(ctx, h)
 	if err != nil {
 		return Report{}, err

@@ -921,3 +921,27 @@ func TestStructuredTransferNote(t *testing.T) {
 		t.Fatalf("the account's history shows %d changes of the note, want 2", notes)
 	}
 }
+
+// Every view of a handover lists its items key accounts first, the most valuable first,
+// by their value now, not by when they were added: the API as the pages.
+func TestHandoverItemsComeMostImportantFirst(t *testing.T) {
+	ts := newTestServer(t)
+	tm := newTeam(t, ts)
+	create := func(name, tier string, value int) int64 {
+		return ts.mustCreateAccount(tm.leaver.Token, map[string]any{"name": name, "tier": tier, "annual_value": value})
+	}
+	standard := create("Standard", "standard", 5000)
+	grown := create("Grown Key", "key", 50)
+	big := create("Big Key", "key", 900)
+	growth := create("Growth", "growth", 100)
+	h := ts.must(201, "POST", "/api/v1/handovers", tm.mgr.Token, map[string]any{"departing_user_id": tm.leaver.ID, "last_day": "2026-03-31"})
+	ts.must(200, "PATCH", path("/api/v1/accounts/%d", grown), tm.mgr.Token, map[string]any{"annual_value": 2000})
+	got := ts.must(200, "GET", path("/api/v1/handovers/%d", int64(h["id"].(float64))), tm.mgr.Token, nil)
+	var order []int64
+	for _, it := range items(got) {
+		order = append(order, int64(it["account_id"].(float64)))
+	}
+	if want := []int64{grown, big, standard, growth}; !slices.Equal(order, want) {
+		t.Errorf("items in the order of accounts %v, want %v (key first, most valuable first)", order, want)
+	}
+}

@@ -176,10 +176,8 @@ func (s *server) showMyHandover(c *gin.Context, status int, d pageData, saved in
 		s.pageError(c, err)
 		return
 	}
-	// Every item on one page: the person writes them all. Key accounts first, the most
-	// valuable first.
-	all := slices.Clone(h.Items)
-	slices.SortStableFunc(all, handover.ByImportance)
+	// Every item on one page, in the handover's order: the person writes them all.
+	all := h.Items
 	contacts, err := s.Accounts.ContactsOf(c.Request.Context(), handoverAccounts(all))
 	if err != nil {
 		s.pageError(c, err)

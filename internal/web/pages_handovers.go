@@ -270,7 +270,7 @@ func (s *server) loadHandoverView(c *gin.Context, id int64, d *pageData, f hando
 		v.Name = departing
 		v.Departed = h.Departing.Status == staff.StatusDeparted
 	}
-	v.CanDepart = h.Status == handover.Completed && h.Departing != nil && !v.Departed
+	v.CanDepart = handover.CanDepart(currentUser(c), h)
 	for _, it := range h.Items {
 		if it.Successor != nil && it.Status != "skipped" {
 			i := slices.IndexFunc(v.Team, func(t candidateRow) bool { return t.UserID == it.Successor.ID })
@@ -290,7 +290,7 @@ func (s *server) loadHandoverView(c *gin.Context, id int64, d *pageData, f hando
 				}
 			}
 		}
-		r := itemRow{Item: it, CSRF: c.GetString(csrfKey), Editable: h.Open() && it.Status == "open",
+		r := itemRow{Item: it, CSRF: c.GetString(csrfKey), Editable: h.Editable(it),
 			Choices: v.Choices, Departing: departing,
 			Checked: slices.Contains(f.Checked, it.ID)}
 		if it.Account != nil {
@@ -326,8 +326,6 @@ func (s *server) loadHandoverView(c *gin.Context, id int64, d *pageData, f hando
 		}
 		v.Rows = append(v.Rows, r)
 	}
-	// Key accounts first, most valuable first: where the checklist matters most.
-	slices.SortStableFunc(v.Rows, func(a, b itemRow) int { return handover.ByImportance(a.Item, b.Item) })
 	for _, r := range v.Rows {
 		if len(r.Gaps) > 0 {
 			v.Gaps = append(v.Gaps, r)
