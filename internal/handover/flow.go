@@ -250,7 +250,7 @@ func (s *Service) Start(ctx context.Context, actor staff.User, id int64) (Handov
 		if err := runs(actor, h); err != nil {
 			return err
 		}
-		if h.Status != Draft {
+		if !h.CanStart() {
 			return fault.Conflict("only a draft handover can start", nil)
 		}
 		var items []Item
@@ -327,7 +327,7 @@ func (s *Service) Complete(ctx context.Context, actor staff.User, id int64, forc
 		if err := runs(actor, h); err != nil {
 			return err
 		}
-		if h.Status != InProgress {
+		if !h.CanComplete() {
 			return fault.Conflict("only a handover in progress can complete", nil)
 		}
 		if err := s.decorate(tx, &h); err != nil {

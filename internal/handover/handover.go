@@ -24,6 +24,10 @@ const (
 	Cancelled  Status = "cancelled"
 )
 
+// Open says whether a handover in this status can still change: a draft or one in
+// progress.
+func (s Status) Open() bool { return s == Draft || s == InProgress }
+
 // Handover is the offboarding of one departing user.
 type Handover struct {
 	ID              int64      `json:"id"`
@@ -45,7 +49,13 @@ type Handover struct {
 }
 
 // Open reports whether the handover can still change.
-func (h Handover) Open() bool { return h.Status == Draft || h.Status == InProgress }
+func (h Handover) Open() bool { return h.Status.Open() }
+
+// CanStart says whether h can start: only a draft can.
+func (h Handover) CanStart() bool { return h.Status == Draft }
+
+// CanComplete says whether h can complete: only one in progress can.
+func (h Handover) CanComplete() bool { return h.Status == InProgress }
 
 // Editable says whether an item of h can still change: its note, successor and
 // introduction. A closed handover's items, and items already done, ended or skipped,

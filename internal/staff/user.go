@@ -28,6 +28,9 @@ const (
 	StatusDeparted Status = "departed"
 )
 
+// Departed says whether the user has left: no sign-in, no accounts.
+func (s Status) Departed() bool { return s == StatusDeparted }
+
 // User is a member of staff.
 type User struct {
 	ID            int64     `json:"id"`

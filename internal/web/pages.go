@@ -44,6 +44,17 @@ func funcsFor(l i18n.Lang) template.FuncMap {
 		// label translates a code such as a tier or a role: label "tier" "key".
 		"label": func(group string, code any) string { return l.T(group + "." + fmt.Sprint(code)) },
 		"msg":   l.Text,
+		// same compares two values as text: an id with a form's string, a typed code
+		// with a plain one.
+		"same": same,
+		// selected marks an option chosen when its value is the chosen one:
+		// <option value="{{.}}" {{selected . $.Form.tier}}>.
+		"selected": func(value, chosen any) template.HTMLAttr {
+			if same(value, chosen) {
+				return "selected"
+			}
+			return ""
+		},
 		// currency names a currency code for the reader: "USD", or "美元" in Chinese.
 		"currency": l.Currency,
 		"rate":     money.FormatRate,
@@ -232,3 +243,6 @@ func pagePath(c *gin.Context) string {
 	}
 	return "/"
 }
+
+// same reports whether a and b print the same.
+func same(a, b any) bool { return fmt.Sprint(a) == fmt.Sprint(b) }
