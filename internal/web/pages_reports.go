@@ -91,6 +91,33 @@ type reportsView struct {
 	TopAlone  *retention.OwnerExposure // who holds the most key value alone
 	Charts    map[string]chart         // by section: retention, reasons, concentration, compliance
 	CSV       map[string]string        // download links by report name
+	Sections  map[string]reportSection // what each section opens with, by its chart's name
+}
+
+// reportSection is what every section of the reports page opens with: a heading with
+// the CSV download, an explanation, and a chart (templates "report-head", "report-chart").
+type reportSection struct {
+	Name, Title, Explain, ChartLabel string
+	CSV                              string
+	Chart                            chart
+}
+
+// reportSections names and explains the sections; export is each one's CSV report.
+func reportSections(l i18n.Lang, v reportsView) map[string]reportSection {
+	section := func(name, export, title, explain, chartLabel string) reportSection {
+		return reportSection{Name: name, Title: title, Explain: explain, ChartLabel: chartLabel, CSV: v.CSV[export],
+			Chart: v.Charts[name]}
+	}
+	return map[string]reportSection{
+		"retention": section("retention", "retention", l.T("reports.retention"), l.T("reports.retention_explain"),
+			l.T("reports.chart_retention")),
+		"reasons": section("reasons", "churn-reasons", l.T("reports.reasons"), l.T("reports.reasons_explain"),
+			l.T("reports.chart_reasons")),
+		"concentration": section("concentration", "concentration", l.T("reports.concentration"),
+			l.T("reports.concentration_explain"), l.T("reports.chart_concentration")),
+		"compliance": section("compliance", "cadence-compliance", l.T("reports.compliance"),
+			l.T("reports.compliance_explain"), l.T("reports.chart_compliance")),
+	}
 }
 
 // Pct shows a fraction as a percentage: 0.5 → "50%", 2/3 → "66.7%".
@@ -171,6 +198,7 @@ func (s *server) reportsPage(c *gin.Context) {
 		}
 	}
 	v.Charts = reportCharts(l, v)
+	v.Sections = reportSections(l, v)
 	s.render(c, "reports", pageData{Nav: "reports", Form: form, Data: v})
 }
 
