@@ -1,6 +1,9 @@
 package accounts
 
-import "keyhold/internal/staff"
+import (
+	"keyhold/internal/fault"
+	"keyhold/internal/staff"
+)
 
 // Permissions say what an actor may do with one account, for showing only the controls
 // that will work. The domain methods enforce the same rules.
@@ -10,6 +13,10 @@ type Permissions struct {
 	Transfer   bool // change the owner: managers, admins
 	Delete     bool // managers, admins
 }
+
+// ErrCannotEdit refuses a change of an account's details to someone not allowed
+// (Permissions.Edit).
+var ErrCannotEdit = fault.Forbidden("only the account's team, managers and admins may change it")
 
 // PermissionsOf computes an actor's permissions on an account loaded with its team.
 func PermissionsOf(actor staff.User, a Account) Permissions {

@@ -130,7 +130,7 @@ func (s *Service) Update(ctx context.Context, actor staff.User, id int64, p Patc
 		if ok, err := canEdit(tx, actor, id); err != nil {
 			return err
 		} else if !ok {
-			return fault.Forbidden("only the account's team, managers and admins may change it")
+			return ErrCannotEdit
 		}
 		before := a
 		bad := fault.Collect{}

@@ -15,7 +15,8 @@ import (
 	"keyhold/internal/staff"
 )
 
-func requireManager(actor staff.User) error {
+// RequireManager refuses anyone but managers and admins, who alone run handovers.
+func RequireManager(actor staff.User) error {
 	if !actor.CanManage() {
 		return fault.Forbidden("only managers and admins run handovers")
 	}
@@ -25,7 +26,7 @@ func requireManager(actor staff.User) error {
 // runs checks that actor may run the handover h: a manager or admin, and not the person
 // leaving — a leaving manager works in their own handover as anyone leaving does.
 func runs(actor staff.User, h Handover) error {
-	if err := requireManager(actor); err != nil {
+	if err := RequireManager(actor); err != nil {
 		return err
 	}
 	if actor.ID == h.DepartingUserID {
@@ -38,7 +39,7 @@ func runs(actor staff.User, h Handover) error {
 // leaving (their tokens stop working), and every account they own or help with becomes an
 // item with a proposed successor.
 func (s *Service) Create(ctx context.Context, actor staff.User, departingID int64, lastDay string) (Handover, error) {
-	if err := requireManager(actor); err != nil {
+	if err := RequireManager(actor); err != nil {
 		return Handover{}, err
 	}
 	now := s.now().UTC()

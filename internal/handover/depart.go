@@ -16,7 +16,7 @@ import (
 // mayDepart says whether actor may mark the user departed: managers and admins may,
 // anyone but themselves.
 func mayDepart(actor staff.User, userID int64) error {
-	if err := requireManager(actor); err != nil {
+	if err := RequireManager(actor); err != nil {
 		return err
 	}
 	if userID == actor.ID {

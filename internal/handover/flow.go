@@ -131,7 +131,7 @@ type Assigned struct {
 // Assign gives many items one successor at once ("reassign in bulk").
 func (s *Service) Assign(ctx context.Context, actor staff.User, id int64, itemIDs []int64, to int64) (Handover, Assigned, error) {
 	var res Assigned
-	if err := requireManager(actor); err != nil {
+	if err := RequireManager(actor); err != nil {
 		return Handover{}, res, err
 	}
 	if len(itemIDs) == 0 {
@@ -239,7 +239,7 @@ func prepareRole(r accounts.TeamRole) accounts.TeamRole {
 // Start moves a draft handover in progress: every owned account needs a successor (the
 // proposal counts), and the successors join the account teams at once to prepare.
 func (s *Service) Start(ctx context.Context, actor staff.User, id int64) (Handover, error) {
-	if err := requireManager(actor); err != nil {
+	if err := RequireManager(actor); err != nil {
 		return Handover{}, err
 	}
 	err := s.bulk(ctx, func(ctx context.Context, tx *gorm.DB) error {
@@ -312,7 +312,7 @@ func (s *Service) Start(ctx context.Context, actor staff.User, id int64) (Handov
 // handover. Key-account items with gaps block completion unless the manager forces it
 // with a written reason, which is recorded on the handover and its items.
 func (s *Service) Complete(ctx context.Context, actor staff.User, id int64, force bool, reason string) (Handover, error) {
-	if err := requireManager(actor); err != nil {
+	if err := RequireManager(actor); err != nil {
 		return Handover{}, err
 	}
 	reason = strings.TrimSpace(reason)
@@ -461,7 +461,7 @@ type itemOutcome struct {
 // Cancel stops an open handover: the person is active again, and successors the
 // handover had put on teams leave them.
 func (s *Service) Cancel(ctx context.Context, actor staff.User, id int64) (Handover, error) {
-	if err := requireManager(actor); err != nil {
+	if err := RequireManager(actor); err != nil {
 		return Handover{}, err
 	}
 	err := s.bulk(ctx, func(ctx context.Context, tx *gorm.DB) error {

@@ -24,7 +24,7 @@ type SuccessorOutcome struct {
 // Outcomes reports churn after handovers by successor (PRODUCT.md, "Reports"), the
 // successors who lost the most first. Managers and admins only.
 func (s *Service) Outcomes(ctx context.Context, actor staff.User) ([]SuccessorOutcome, error) {
-	if err := requireManager(actor); err != nil {
+	if err := RequireManager(actor); err != nil {
 		return nil, err
 	}
 	var rows []struct {

@@ -42,7 +42,7 @@ type Filter struct {
 
 // List returns handovers newest first, without their items but with their progress.
 func (s *Service) List(ctx context.Context, actor staff.User, f Filter) ([]Handover, int64, error) {
-	if err := requireManager(actor); err != nil {
+	if err := RequireManager(actor); err != nil {
 		return nil, 0, err
 	}
 	if f.Status != "" && f.Status != Draft && f.Status != InProgress && f.Status != Completed && f.Status != Cancelled {

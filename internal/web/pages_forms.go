@@ -106,7 +106,7 @@ func (s *server) editAccountPage(c *gin.Context) {
 		return
 	}
 	if !accounts.PermissionsOf(currentUser(c), a).Edit {
-		s.pageError(c, fault.Forbidden("only the account's team, managers and admins may change it"))
+		s.pageError(c, accounts.ErrCannotEdit)
 		return
 	}
 	form := map[string]string{"name": a.Name, "tier": string(a.Tier), "industry": a.Industry, "region": a.Region,

@@ -60,8 +60,8 @@ func (s *server) newHandoverPage(c *gin.Context) {
 
 func (s *server) newHandoverForm(c *gin.Context, status int, d pageData) {
 	me := currentUser(c)
-	if !me.CanManage() {
-		s.pageError(c, fault.Forbidden("only managers and admins run handovers"))
+	if err := handover.RequireManager(me); err != nil {
+		s.pageError(c, err)
 		return
 	}
 	roster, err := s.Staff.Active(c.Request.Context())
