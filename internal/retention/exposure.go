@@ -54,17 +54,7 @@ func (s *Service) Concentration(ctx context.Context, actor staff.User, currency 
 	if err != nil {
 		return ConcentrationReport{}, err
 	}
-	var rows []struct {
-		ID          int64
-		Name        string
-		Tier        string
-		AnnualValue int64
-		Currency    string
-		OwnerID     int64
-		OwnerName   string
-		OwnerStatus string
-		TeamSize    int
-	}
+	var rows []ownedAccount
 	err = s.db.Read.WithContext(ctx).Raw(`SELECT a.id, a.name, a.tier, a.annual_value, a.currency, a.owner_id,
 			u.name AS owner_name, u.status AS owner_status,
 			(SELECT COUNT(*) FROM account_team t JOIN users tu ON tu.id = t.user_id AND tu.status = 'active'
@@ -74,6 +64,26 @@ func (s *Service) Concentration(ctx context.Context, actor staff.User, currency 
 	if err != nil {
 		return ConcentrationReport{}, fmt.Errorf("concentration: %w", err)
 	}
+	return concentration(p, rows), nil
+}
+
+// ownedAccount is an active account as the concentration report counts it.
+type ownedAccount struct {
+	ID          int64
+	Name        string
+	Tier        string
+	AnnualValue int64
+	Currency    string
+	OwnerID     int64
+	OwnerName   string
+	OwnerStatus string
+	TeamSize    int // active team members, the owner included
+}
+
+// concentration is the concentration report's arithmetic over the active accounts: key
+// value per owner and its share of all, and the single-threaded key accounts, the most
+// exposed first.
+func concentration(p Period, rows []ownedAccount) ConcentrationReport {
 	out := ConcentrationReport{Currency: p.Currency, Data: []OwnerExposure{}, SingleThreaded: []SingleThreadedAccount{}}
 	by := map[int64]*OwnerExposure{}
 	for _, r := range rows {
@@ -118,7 +128,7 @@ func (s *Service) Concentration(ctx context.Context, actor staff.User, currency 
 		}
 		return a.AccountID < b.AccountID
 	})
-	return out, nil
+	return out
 }
 
 // ComplianceRow is one person's contact cadence record.

@@ -184,6 +184,13 @@ func (s *Service) Retention(ctx context.Context, actor staff.User, p Period, gro
 		FROM churn_records WHERE churned_on <= ? ORDER BY churned_on, id`, p.To).Scan(&losses).Error; err != nil {
 		return RetentionReport{}, fmt.Errorf("retention losses: %w", err)
 	}
+	return retained(p, groupBy, subjects, losses), nil
+}
+
+// retained is the retention report's arithmetic (see Retention) over the accounts that
+// were customers by the period's start and every loss recorded by its end, in the order
+// they were recorded.
+func retained(p Period, groupBy string, subjects []subject, losses []loss) RetentionReport {
 	byAccount := map[int64][]loss{}
 	for _, l := range losses {
 		byAccount[l.AccountID] = append(byAccount[l.AccountID], l)
@@ -237,7 +244,7 @@ func (s *Service) Retention(ctx context.Context, actor staff.User, p Period, gro
 	}
 	total.rates()
 	out.Total = total
-	return out, nil
+	return out
 }
 
 func (r *RetentionRow) rates() {
@@ -276,19 +283,29 @@ func (s *Service) ChurnReasons(ctx context.Context, actor staff.User, p Period) 
 	if err != nil {
 		return ReasonsReport{}, err
 	}
-	var rows []struct {
-		Reason      string
-		Voluntary   bool
-		AnnualValue int64
-		Currency    string
-		Competitor  string
-		Tier        string
-	}
+	var rows []lossReason
 	if err := s.db.Read.WithContext(ctx).Raw(`SELECT c.reason, c.voluntary, c.annual_value, c.currency, c.competitor, a.tier
 		FROM churn_records c JOIN accounts a ON a.id = c.account_id AND a.deleted_at IS NULL
 		WHERE c.churned_on >= ? AND c.churned_on <= ?`, p.From, p.To).Scan(&rows).Error; err != nil {
 		return ReasonsReport{}, fmt.Errorf("churn reasons: %w", err)
 	}
+	return reasons(p, rows), nil
+}
+
+// lossReason is one loss as the reasons report counts it.
+type lossReason struct {
+	Reason      string
+	Voluntary   bool
+	AnnualValue int64
+	Currency    string
+	Competitor  string
+	Tier        string
+}
+
+// reasons is the reasons report's arithmetic over the losses of a period: counts, the
+// voluntary split, values (all and key accounts) and competitors by reason, costliest
+// first.
+func reasons(p Period, rows []lossReason) ReasonsReport {
 	by := map[string]*ReasonRow{}
 	total := ReasonRow{Reason: "total"}
 	for _, r := range rows {
@@ -345,5 +362,5 @@ func (s *Service) ChurnReasons(ctx context.Context, actor staff.User, p Period) 
 		}
 		return a.Reason < b.Reason
 	})
-	return out, nil
+	return out
 }
