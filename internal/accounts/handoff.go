@@ -67,8 +67,31 @@ func (s *Service) handOff(ctx context.Context, tx *gorm.DB, actor staff.User, fr
 	for i, m := range moves {
 		ids[i] = m.AccountID
 	}
-	// Deleted accounts too: a team role on one still ends with the handover (as LeaveTx
-	// does), while moving the ownership of one is refused (as TransferTx does).
+	ownerOf, team, err := holdings(tx, moves, ids)
+	if err != nil {
+		return err
+	}
+	p, err := planHandoff(ctx, handoffContext{actor: actor, from: from, reason: reason, handoverID: handoverID, now: now},
+		moves, ownerOf, team)
+	if err != nil {
+		return err
+	}
+	if err := activeUsers(tx, "to_user_id", p.taking); err != nil {
+		return err
+	}
+	if err := p.apply(tx, from, now); err != nil {
+		return err
+	}
+	if err := p.log.Write(ctx, tx); err != nil {
+		return err
+	}
+	return s.changed(ctx, tx, ids...)
+}
+
+// holdings reads, for the accounts moves name, their owners and team rows. Deleted
+// accounts too: a team role on one still ends with the handover (as LeaveTx does), while
+// moving the ownership of one is refused (as TransferTx does).
+func holdings(tx *gorm.DB, moves []Handoff, ids []int64) (map[int64]int64, map[member]TeamRole, error) {
 	var owners []struct {
 		ID      int64
 		OwnerID int64
@@ -76,7 +99,7 @@ func (s *Service) handOff(ctx context.Context, tx *gorm.DB, actor staff.User, fr
 	}
 	if err := tx.Table("accounts").Select("id, owner_id, deleted_at IS NOT NULL AS deleted").Where(store.InIDs("id"), store.IDs(ids)).
 		Scan(&owners).Error; err != nil {
-		return err
+		return nil, nil, err
 	}
 	ownerOf := make(map[int64]int64, len(owners))
 	deleted := map[int64]bool{}
@@ -86,121 +109,137 @@ func (s *Service) handOff(ctx context.Context, tx *gorm.DB, actor staff.User, fr
 	for _, m := range moves {
 		_, ok := ownerOf[m.AccountID]
 		if !ok || (deleted[m.AccountID] && m.Role == RoleOwner && m.To != 0) {
-			return fault.NotFound("account", m.AccountID)
+			return nil, nil, fault.NotFound("account", m.AccountID)
 		}
 	}
 	team, err := teamRoles(tx, ids)
-	if err != nil {
-		return err
-	}
+	return ownerOf, team, err
+}
 
-	var log audit.Batch
-	var taking []int64                  // successors who take on an account: they must be active
-	var demote []int64                  // accounts whose owner steps down to backup
-	var joins []TeamMember              // new team rows
-	promote := map[int64][]int64{}      // successor → accounts where their row becomes the owner's
-	moved := map[int64][]int64{}        // successor → accounts they now own
-	regroup := map[roleChange][]int64{} // successor and new role → accounts
+// handoffContext is who hands off whose accounts, why and when.
+type handoffContext struct {
+	actor      staff.User
+	from       int64
+	reason     string
+	handoverID *int64
+	now        time.Time
+}
+
+// handoffPlan is what a handoff changes, grouped into the few statements that do it.
+type handoffPlan struct {
+	log     audit.Batch
+	taking  []int64                // successors who take on an account: they must be active
+	demote  []int64                // accounts whose owner steps down to backup
+	joins   []TeamMember           // new team rows
+	promote map[int64][]int64      // successor → accounts where their row becomes the owner's
+	moved   map[int64][]int64      // successor → accounts they now own
+	regroup map[roleChange][]int64 // successor and new role → accounts
+	leave   []int64                // accounts whose team from leaves
+}
+
+// planHandoff decides, from the owners and team rows, what each move changes, with its
+// audit entry; team is updated as the moves go, so that later moves see earlier ones.
+func planHandoff(ctx context.Context, hc handoffContext, moves []Handoff, ownerOf map[int64]int64, team map[member]TeamRole) (*handoffPlan, error) {
+	p := &handoffPlan{promote: map[int64][]int64{}, moved: map[int64][]int64{}, regroup: map[roleChange][]int64{}}
+	actor, now, handoverID := hc.actor, hc.now, hc.handoverID
 	for _, m := range moves {
 		acc, to := m.AccountID, m.To
 		switch {
 		case m.Role == RoleOwner && to != 0 && ownerOf[acc] != to:
 			prev := ownerOf[acc]
-			taking = append(taking, to)
-			demote = append(demote, acc)
+			p.taking = append(p.taking, to)
+			p.demote = append(p.demote, acc)
 			team[member{acc, prev}] = RoleBackup
 			if _, ok := team[member{acc, to}]; ok {
-				promote[to] = append(promote[to], acc)
+				p.promote[to] = append(p.promote[to], acc)
 			} else {
-				joins = append(joins, TeamMember{AccountID: acc, UserID: to, Role: RoleOwner, Since: now})
+				p.joins = append(p.joins, TeamMember{AccountID: acc, UserID: to, Role: RoleOwner, Since: now})
 			}
 			team[member{acc, to}] = RoleOwner
-			moved[to] = append(moved[to], acc)
-			if err := log.Add(ctx, audit.Entry{At: now, ActorID: &actor.ID, Action: ActionTransferred,
+			p.moved[to] = append(p.moved[to], acc)
+			if err := p.log.Add(ctx, audit.Entry{At: now, ActorID: &actor.ID, Action: ActionTransferred,
 				Entity: "account", EntityID: acc, AccountID: &acc, FromUserID: &prev, ToUserID: &to,
-				Role: string(RoleOwner), Reason: reason, HandoverID: handoverID},
+				Role: string(RoleOwner), Reason: hc.reason, HandoverID: handoverID},
 				map[string]int64{"owner_id": prev}, map[string]int64{"owner_id": to}); err != nil {
-				return err
+				return nil, err
 			}
 		case m.Role != RoleOwner && to != 0:
 			had, ok := team[member{acc, to}]
 			switch {
 			case !ok:
-				taking = append(taking, to)
-				joins = append(joins, TeamMember{AccountID: acc, UserID: to, Role: m.Role, Since: now})
+				p.taking = append(p.taking, to)
+				p.joins = append(p.joins, TeamMember{AccountID: acc, UserID: to, Role: m.Role, Since: now})
 				team[member{acc, to}] = m.Role
-				if err := log.Add(ctx, teamEntry(actor, ActionTeamAdded, acc, 0, to, m.Role, handoverID, now), nil, nil); err != nil {
-					return err
+				if err := p.log.Add(ctx, teamEntry(actor, ActionTeamAdded, acc, 0, to, m.Role, handoverID, now), nil, nil); err != nil {
+					return nil, err
 				}
 			case had != m.Role && had != RoleOwner:
 				key := roleChange{to, m.Role}
-				regroup[key] = append(regroup[key], acc)
+				p.regroup[key] = append(p.regroup[key], acc)
 				team[member{acc, to}] = m.Role
-				if err := log.Add(ctx, teamEntry(actor, ActionTeamRole, acc, 0, to, m.Role, handoverID, now), nil, nil); err != nil {
-					return err
+				if err := p.log.Add(ctx, teamEntry(actor, ActionTeamRole, acc, 0, to, m.Role, handoverID, now), nil, nil); err != nil {
+					return nil, err
 				}
 			}
 		}
 	}
 	// from leaves every team; as owner only where the account did not move (a conflict,
 	// as with LeaveTx).
-	var leave []int64
 	for _, m := range moves {
-		role, ok := team[member{m.AccountID, from}]
+		role, ok := team[member{m.AccountID, hc.from}]
 		if !ok {
 			continue
 		}
 		if role == RoleOwner {
-			return fault.Conflict("the owner cannot leave the team; transfer the account first", nil)
+			return nil, fault.Conflict("the owner cannot leave the team; transfer the account first", nil)
 		}
-		leave = append(leave, m.AccountID)
-		if err := log.Add(ctx, teamEntry(actor, ActionTeamRemoved, m.AccountID, from, 0, role, handoverID, now), nil, nil); err != nil {
-			return err
+		p.leave = append(p.leave, m.AccountID)
+		if err := p.log.Add(ctx, teamEntry(actor, ActionTeamRemoved, m.AccountID, hc.from, 0, role, handoverID, now), nil, nil); err != nil {
+			return nil, err
 		}
 	}
-	if err := activeUsers(tx, "to_user_id", taking); err != nil {
-		return err
-	}
+	return p, nil
+}
 
+// apply runs the plan's statements: a fixed number per successor, whatever the number
+// of accounts.
+func (p *handoffPlan) apply(tx *gorm.DB, from int64, now time.Time) error {
 	// Demote first: the one-owner index allows a single owner row per account.
-	if len(demote) > 0 {
-		if err := tx.Model(&TeamMember{}).Where("role = ? AND "+store.InIDs("account_id"), RoleOwner, store.IDs(demote)).
+	if len(p.demote) > 0 {
+		if err := tx.Model(&TeamMember{}).Where("role = ? AND "+store.InIDs("account_id"), RoleOwner, store.IDs(p.demote)).
 			Update("role", RoleBackup).Error; err != nil {
 			return err
 		}
 	}
-	for _, to := range slices.Sorted(maps.Keys(promote)) {
-		if err := tx.Model(&TeamMember{}).Where("user_id = ? AND "+store.InIDs("account_id"), to, store.IDs(promote[to])).
+	for _, to := range slices.Sorted(maps.Keys(p.promote)) {
+		if err := tx.Model(&TeamMember{}).Where("user_id = ? AND "+store.InIDs("account_id"), to, store.IDs(p.promote[to])).
 			Update("role", RoleOwner).Error; err != nil {
 			return err
 		}
 	}
-	for _, key := range slices.SortedFunc(maps.Keys(regroup), roleChange.compare) {
-		if err := tx.Model(&TeamMember{}).Where("user_id = ? AND "+store.InIDs("account_id"), key.user, store.IDs(regroup[key])).
+	for _, key := range slices.SortedFunc(maps.Keys(p.regroup), roleChange.compare) {
+		if err := tx.Model(&TeamMember{}).Where("user_id = ? AND "+store.InIDs("account_id"), key.user, store.IDs(p.regroup[key])).
 			Update("role", key.role).Error; err != nil {
 			return err
 		}
 	}
-	if len(joins) > 0 {
-		if err := tx.Select("account_id", "user_id", "role", "since").CreateInBatches(joins, 500).Error; err != nil {
+	if len(p.joins) > 0 {
+		if err := tx.Select("account_id", "user_id", "role", "since").CreateInBatches(p.joins, 500).Error; err != nil {
 			return err
 		}
 	}
-	for _, to := range slices.Sorted(maps.Keys(moved)) {
-		if err := tx.Model(&Account{}).Where(store.InIDs("id"), store.IDs(moved[to])).
+	for _, to := range slices.Sorted(maps.Keys(p.moved)) {
+		if err := tx.Model(&Account{}).Where(store.InIDs("id"), store.IDs(p.moved[to])).
 			Updates(map[string]any{"owner_id": to, "updated_at": now}).Error; err != nil {
 			return err
 		}
 	}
-	if len(leave) > 0 {
-		if err := tx.Where("user_id = ? AND "+store.InIDs("account_id"), from, store.IDs(leave)).Delete(&TeamMember{}).Error; err != nil {
+	if len(p.leave) > 0 {
+		if err := tx.Where("user_id = ? AND "+store.InIDs("account_id"), from, store.IDs(p.leave)).Delete(&TeamMember{}).Error; err != nil {
 			return err
 		}
 	}
-	if err := log.Write(ctx, tx); err != nil {
-		return err
-	}
-	return s.changed(ctx, tx, ids...)
+	return nil
 }
 
 // roleChange is a successor taking a new role, for grouping the accounts where they do.

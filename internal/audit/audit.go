@@ -75,6 +75,9 @@ func (b *Batch) Add(ctx context.Context, e Entry, before, after any) error {
 	return nil
 }
 
+// Len is the number of entries gathered and not yet written.
+func (b *Batch) Len() int { return len(b.entries) }
+
 // prepare fills what every entry carries: the request it was made in, its time (now if
 // unset) and the states before and after as JSON.
 func prepare(ctx context.Context, e Entry, before, after any) (Entry, error) {
