@@ -16,8 +16,8 @@ func TestPlanHandoff(t *testing.T) {
 	ownerOf := map[int64]int64{10: leaver, 11: leaver, 12: 9, 13: 9}
 	team := map[member]TeamRole{
 		{10, leaver}: RoleOwner, {10, backup}: RoleBackup, // 10: the backup takes over
-		{11, leaver}: RoleOwner, // 11: someone new takes over
-		{12, 9}: RoleOwner, {12, leaver}: RoleSupport, // 12: the newcomer takes the leaver's support role
+		{11, leaver}: RoleOwner,                            // 11: someone new takes over
+		{12, 9}:      RoleOwner, {12, leaver}: RoleSupport, // 12: the newcomer takes the leaver's support role
 		{13, 9}: RoleOwner, {13, leaver}: RoleBackup, {13, backup}: RoleSupport, // 13: the backup moves up to backup
 	}
 	moves := []Handoff{{10, RoleOwner, backup}, {11, RoleOwner, newcomer}, {12, RoleSupport, newcomer}, {13, RoleBackup, backup}}
