@@ -339,73 +339,18 @@ func (s *Service) Complete(ctx context.Context, actor staff.User, id int64, forc
 		if err != nil {
 			return err
 		}
-		skip := map[int64]string{} // item → why it is skipped
-		for _, it := range h.Items {
-			if it.Status != "open" {
-				continue
-			}
-			now, ok := held[it.AccountID]
-			if why := it.stale(now, ok); why != "" {
-				skip[it.ID] = why
-			}
-		}
-		var blocking []map[string]any
-		for _, it := range h.Items {
-			if _, skipped := skip[it.ID]; skipped || it.Status != "open" {
-				continue
-			}
-			if len(it.Gaps) > 0 {
-				blocking = append(blocking, map[string]any{"item_id": it.ID, "account_id": it.AccountID,
-					"account": it.Account.Name, "missing": it.Gaps})
-			}
-		}
+		skip := staleItems(h.Items, held)
+		blocking := blockingGaps(h.Items, skip)
 		if len(blocking) > 0 && !force {
 			return fault.Conflict("some key accounts have gaps; close them or force completion with a reason", blocking)
 		}
 		now := s.now().UTC()
+		moves, outcomes, skipped, err := s.completionMoves(ctx, tx, actor, h, held, skip)
+		if err != nil {
+			return err
+		}
 		// Every account at once (accounts.HandOffTx), then the items' outcomes in a
 		// statement per kind of outcome.
-		var moves []accounts.Handoff
-		outcomes := map[itemOutcome][]int64{}
-		skipped := map[string][]int64{} // reason → items
-		for _, it := range h.Items {
-			if it.Status != "open" {
-				continue
-			}
-			if why, ok := skip[it.ID]; ok {
-				skipped[why] = append(skipped[why], it.ID)
-				// Still leaving: off the team where a role other than the owner's remains.
-				if now := held[it.AccountID]; now.Role != "" && now.Role != accounts.RoleOwner {
-					moves = append(moves, accounts.Handoff{AccountID: it.AccountID, Role: now.Role})
-				}
-				// A successor the handover put on the team leaves it, as on cancelling,
-				// unless the account has since become theirs.
-				if it.JoinedTeam && it.ToUserID != nil {
-					theirs, err := accounts.HoldingsTx(tx, *it.ToUserID, []int64{it.AccountID})
-					if err != nil {
-						return err
-					}
-					if r := theirs[it.AccountID].Role; r != "" && r != accounts.RoleOwner {
-						if err := s.accounts.LeaveTx(ctx, tx, actor, it.AccountID, *it.ToUserID, &h.ID); err != nil {
-							return err
-						}
-					}
-				}
-				continue
-			}
-			to := it.successor()
-			if it.Role == accounts.RoleOwner && to == nil { // only possible when forced past the gap
-				return fault.Conflict("an account cannot be left without an owner", []map[string]any{{"item_id": it.ID, "account_id": it.AccountID}})
-			}
-			o := itemOutcome{status: "done", forced: len(it.Gaps) > 0}
-			if to == nil {
-				o.status = "ended"
-			} else {
-				o.to = *to
-			}
-			moves = append(moves, accounts.Handoff{AccountID: it.AccountID, Role: it.Role, To: o.to})
-			outcomes[o] = append(outcomes[o], it.ID)
-		}
 		if err := s.accounts.HandOffTx(ctx, tx, actor, h.DepartingUserID, moves, fmt.Sprintf("handover #%d", h.ID), &h.ID); err != nil {
 			return err
 		}
@@ -437,6 +382,90 @@ func (s *Service) Complete(ctx context.Context, actor staff.User, id int64, forc
 		return Handover{}, fmt.Errorf("complete handover %d: %w", id, err)
 	}
 	return s.Get(ctx, actor, id)
+}
+
+// staleItems are the open items whose account the departing person no longer holds as
+// the item says (it changed hands while the handover was open), each with why: they are
+// skipped, left with whoever has the account now.
+func staleItems(items []Item, held map[int64]accounts.Holding) map[int64]string {
+	skip := map[int64]string{}
+	for _, it := range items {
+		if !it.Open() {
+			continue
+		}
+		now, ok := held[it.AccountID]
+		if why := it.stale(now, ok); why != "" {
+			skip[it.ID] = why
+		}
+	}
+	return skip
+}
+
+// blockingGaps are the open items not skipped whose key-account checklist has gaps: they
+// block completion unless forced.
+func blockingGaps(items []Item, skip map[int64]string) []map[string]any {
+	var blocking []map[string]any
+	for _, it := range items {
+		if _, skipped := skip[it.ID]; skipped || !it.Open() {
+			continue
+		}
+		if len(it.Gaps) > 0 {
+			blocking = append(blocking, map[string]any{"item_id": it.ID, "account_id": it.AccountID,
+				"account": it.Account.Name, "missing": it.Gaps})
+		}
+	}
+	return blocking
+}
+
+// completionMoves decides what completion does with each open item: the handoffs of the
+// items that go through, grouped by outcome, and for skipped ones (by reason) the
+// departing person still leaving the team and a successor the handover had put on it
+// leaving again.
+func (s *Service) completionMoves(ctx context.Context, tx *gorm.DB, actor staff.User, h Handover,
+	held map[int64]accounts.Holding, skip map[int64]string) ([]accounts.Handoff, map[itemOutcome][]int64, map[string][]int64, error) {
+	var moves []accounts.Handoff
+	outcomes := map[itemOutcome][]int64{}
+	skipped := map[string][]int64{} // reason → items
+	for _, it := range h.Items {
+		if !it.Open() {
+			continue
+		}
+		if why, ok := skip[it.ID]; ok {
+			skipped[why] = append(skipped[why], it.ID)
+			// Still leaving: off the team where a role other than the owner's remains.
+			if now := held[it.AccountID]; now.Role != "" && now.Role != accounts.RoleOwner {
+				moves = append(moves, accounts.Handoff{AccountID: it.AccountID, Role: now.Role})
+			}
+			// A successor the handover put on the team leaves it, as on cancelling,
+			// unless the account has since become theirs.
+			if it.JoinedTeam && it.ToUserID != nil {
+				theirs, err := accounts.HoldingsTx(tx, *it.ToUserID, []int64{it.AccountID})
+				if err != nil {
+					return nil, nil, nil, err
+				}
+				if r := theirs[it.AccountID].Role; r != "" && r != accounts.RoleOwner {
+					if err := s.accounts.LeaveTx(ctx, tx, actor, it.AccountID, *it.ToUserID, &h.ID); err != nil {
+						return nil, nil, nil, err
+					}
+				}
+			}
+			continue
+		}
+		to := it.successor()
+		if it.Role == accounts.RoleOwner && to == nil { // only possible when forced past the gap
+			return nil, nil, nil, fault.Conflict("an account cannot be left without an owner",
+				[]map[string]any{{"item_id": it.ID, "account_id": it.AccountID}})
+		}
+		o := itemOutcome{status: "done", forced: len(it.Gaps) > 0}
+		if to == nil {
+			o.status = "ended"
+		} else {
+			o.to = *to
+		}
+		moves = append(moves, accounts.Handoff{AccountID: it.AccountID, Role: it.Role, To: o.to})
+		outcomes[o] = append(outcomes[o], it.ID)
+	}
+	return moves, outcomes, skipped, nil
 }
 
 // updateItems sets the same columns on many items, a few thousand ids per statement
