@@ -1,0 +1,126 @@
+package staff
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"keyhold/internal/fault"
+	"keyhold/internal/opt"
+	"keyhold/internal/store"
+)
+
+// fixture is a migrated database with an admin and a manager.
+func fixture(t *testing.T) (*Service, User, User) {
+	t.Helper()
+	ctx := context.Background()
+	db, err := store.Open(filepath.Join(t.TempDir(), "keyhold.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	s := New(db, func() time.Time { return time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC) }, bcrypt.MinCost)
+	if _, err := s.Bootstrap(ctx, "Ada Admin", "ada@example.com", "correct horse"); err != nil {
+		t.Fatal(err)
+	}
+	admin, err := s.ByEmail(ctx, "ada@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mgr, err := s.Create(ctx, admin, NewUser{Name: "Max Manager", Email: "max@example.com", Password: "correct horse", Role: RoleManager})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, admin, mgr
+}
+
+// field is the message a validation error gives for a field ("" if none).
+func field(err error, name string) string {
+	var fe *fault.Error
+	if !errors.As(err, &fe) || fe.Kind != fault.KindInvalid {
+		return ""
+	}
+	return fe.Fields[name]
+}
+
+func TestCreateChecksEveryField(t *testing.T) {
+	s, admin, mgr := fixture(t)
+	ctx := context.Background()
+	rep := NewUser{Name: "Rita Rep", Email: "  Rita@Example.com ", Password: "correct horse", Role: RoleSales, ManagerID: &mgr.ID}
+	u, err := s.Create(ctx, admin, rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u.Email != "rita@example.com" || u.Status != StatusActive || u.ManagerID == nil || *u.ManagerID != mgr.ID {
+		t.Errorf("created %+v: want the e-mail normalised, active, managed by %d", u, mgr.ID)
+	}
+	if _, err := s.Create(ctx, mgr, rep); !fault.Is(err, fault.KindForbidden) {
+		t.Errorf("a manager created a user: %v", err)
+	}
+	if _, err := s.Create(ctx, admin, rep); !fault.Is(err, fault.KindConflict) {
+		t.Errorf("a second user with the same e-mail: %v, want a conflict", err)
+	}
+	bad := NewUser{Name: " ", Email: "nope", Password: "short", Role: "boss", ManagerID: &u.ID}
+	_, err = s.Create(ctx, admin, bad)
+	for _, f := range []string{"name", "email", "password", "role"} {
+		if field(err, f) == "" {
+			t.Errorf("a bad %s was not refused: %v", f, err)
+		}
+	}
+	ok := NewUser{Name: "Sam", Email: "sam@example.com", Password: "correct horse", Role: RoleSales, ManagerID: &u.ID}
+	if _, err := s.Create(ctx, admin, ok); field(err, "manager_id") == "" {
+		t.Errorf("a sales rep as manager: %v, want a manager_id error", err)
+	}
+}
+
+func TestUpdateRevokesSessionsOnRoleOrPasswordChange(t *testing.T) {
+	s, admin, mgr := fixture(t)
+	ctx := context.Background()
+	before := mgr.TokenVersion
+	u, err := s.Update(ctx, admin, mgr.ID, Patch{Name: opt.Of("Maxine Manager")})
+	if err != nil || u.TokenVersion != before {
+		t.Fatalf("a new name: %+v %v, want the sessions kept", u, err)
+	}
+	if u, err = s.Update(ctx, admin, mgr.ID, Patch{Role: opt.Of(RoleSales)}); err != nil || u.TokenVersion != before+1 {
+		t.Fatalf("a role change: %+v %v, want the sessions ended", u, err)
+	}
+	if _, err := s.Update(ctx, admin, admin.ID, Patch{Role: opt.Of(RoleSales)}); field(err, "role") == "" {
+		t.Errorf("an admin changed their own role: %v", err)
+	}
+	if _, err := s.Update(ctx, mgr, admin.ID, Patch{Name: opt.Of("X")}); !fault.Is(err, fault.KindForbidden) {
+		t.Errorf("a non-admin changed a user: %v", err)
+	}
+	if _, err := s.Update(ctx, admin, mgr.ID, Patch{ManagerID: opt.Of(mgr.ID)}); field(err, "manager_id") == "" {
+		t.Errorf("a user became their own manager: %v", err)
+	}
+	got, err := s.Get(ctx, mgr.ID)
+	if err != nil || got.Name != "Maxine Manager" || got.Role != RoleSales {
+		t.Errorf("stored %+v %v: the refused changes must have changed nothing", got, err)
+	}
+}
+
+func TestChangePasswordNeedsTheCurrentOne(t *testing.T) {
+	s, admin, _ := fixture(t)
+	ctx := context.Background()
+	if _, err := s.ChangePassword(ctx, admin, "wrong password", "another good one"); field(err, "current_password") == "" {
+		t.Errorf("a wrong current password: %v", err)
+	}
+	if _, err := s.ChangePassword(ctx, admin, "correct horse", "short"); field(err, "new_password") == "" {
+		t.Errorf("a short new password: %v", err)
+	}
+	u, err := s.ChangePassword(ctx, admin, "correct horse", "another good one")
+	if err != nil || u.TokenVersion != admin.TokenVersion+1 {
+		t.Fatalf("%+v %v: want the password changed and the sessions ended", u, err)
+	}
+	stored, _ := s.Get(ctx, admin.ID)
+	if bcrypt.CompareHashAndPassword([]byte(stored.PasswordHash), []byte("another good one")) != nil {
+		t.Error("the new password does not match the stored hash")
+	}
+}
