@@ -97,7 +97,7 @@ func TestUpdateRevokesSessionsOnRoleOrPasswordChange(t *testing.T) {
 	if _, err := s.Update(ctx, mgr, admin.ID, Patch{Name: opt.Of("X")}); !fault.Is(err, fault.KindForbidden) {
 		t.Errorf("a non-admin changed a user: %v", err)
 	}
-	if _, err := s.Update(ctx, admin, mgr.ID, Patch{ManagerID: opt.Of(mgr.ID)}); field(err, "manager_id") == "" {
+	if _, err := s.Update(ctx, admin, admin.ID, Patch{ManagerID: opt.Of(admin.ID)}); field(err, "manager_id") == "" {
 		t.Errorf("a user became their own manager: %v", err)
 	}
 	got, err := s.Get(ctx, mgr.ID)
