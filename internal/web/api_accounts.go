@@ -9,18 +9,19 @@ import (
 	"keyhold/internal/accounts"
 	"keyhold/internal/fault"
 	"keyhold/internal/opt"
+	"keyhold/internal/web/httpkit"
 )
 
 func (s *server) apiListAccounts(c *gin.Context) {
-	q := newQuery(c)
-	f := accounts.Filter{Q: q.str("q"), Tier: accounts.Tier(q.str("tier")), Status: q.str("status"),
-		OwnerID: q.int64("owner_id"), MemberID: q.int64("member_id"), Industry: q.str("industry"),
-		Region: q.str("region"), Overdue: q.boolean("overdue"), Sort: q.str("sort"), Page: q.page()}
-	if !q.ok() {
+	q := httpkit.NewQuery(c)
+	f := accounts.Filter{Q: q.Str("q"), Tier: accounts.Tier(q.Str("tier")), Status: q.Str("status"),
+		OwnerID: q.Int64("owner_id"), MemberID: q.Int64("member_id"), Industry: q.Str("industry"),
+		Region: q.Str("region"), Overdue: q.Bool("overdue"), Sort: q.Str("sort"), Page: q.Page()}
+	if !q.OK() {
 		return
 	}
 	list, total, err := s.Accounts.List(c.Request.Context(), f)
-	respondList(c, f.Page, list, total, err)
+	httpkit.RespondList(c, f.Page, list, total, err)
 }
 
 func (s *server) apiCreateAccount(c *gin.Context) {
@@ -37,27 +38,27 @@ func (s *server) apiCreateAccount(c *gin.Context) {
 		CadenceDays   *int          `json:"cadence_days"`
 		OwnerID       int64         `json:"owner_id"`
 	}
-	if !bindJSON(c, &in) {
+	if !httpkit.BindJSON(c, &in) {
 		return
 	}
-	a, err := s.Accounts.Create(c.Request.Context(), currentUser(c), accounts.NewAccount(in))
-	respond(c, http.StatusCreated, a, err)
+	a, err := s.Accounts.Create(c.Request.Context(), httpkit.CurrentUser(c), accounts.NewAccount(in))
+	httpkit.Respond(c, http.StatusCreated, a, err)
 }
 
 func (s *server) apiGetAccount(c *gin.Context) {
-	id, ok := pathID(c, "id")
+	id, ok := httpkit.PathID(c, "id")
 	if !ok {
 		return
 	}
 	a, err := s.Accounts.Get(c.Request.Context(), id)
 	if err == nil {
-		err = s.Handover.NoteView(c.Request.Context(), currentUser(c), id)
+		err = s.Handover.NoteView(c.Request.Context(), httpkit.CurrentUser(c), id)
 	}
-	respond(c, http.StatusOK, a, err)
+	httpkit.Respond(c, http.StatusOK, a, err)
 }
 
 func (s *server) apiUpdateAccount(c *gin.Context) {
-	id, ok := pathID(c, "id")
+	id, ok := httpkit.PathID(c, "id")
 	if !ok {
 		return
 	}
@@ -75,31 +76,31 @@ func (s *server) apiUpdateAccount(c *gin.Context) {
 		// Present only to refuse it clearly: the owner moves by transfer.
 		OwnerID json.RawMessage `json:"owner_id"`
 	}
-	if !bindJSON(c, &in) {
+	if !httpkit.BindJSON(c, &in) {
 		return
 	}
 	if in.OwnerID != nil {
-		abortJSON(c, fault.Invalid(fault.Fields{"owner_id": "cannot be changed here; transfer the account instead"}))
+		httpkit.AbortJSON(c, fault.Invalid(fault.Fields{"owner_id": "cannot be changed here; transfer the account instead"}))
 		return
 	}
-	a, err := s.Accounts.Update(c.Request.Context(), currentUser(c), id, accounts.Patch{
+	a, err := s.Accounts.Update(c.Request.Context(), httpkit.CurrentUser(c), id, accounts.Patch{
 		Name: in.Name, Tier: in.Tier, Industry: in.Industry, Region: in.Region, Channel: in.Channel,
 		AnnualValue: in.AnnualValue, Currency: in.Currency, CustomerSince: in.CustomerSince,
 		RenewalDate: in.RenewalDate, CadenceDays: in.CadenceDays})
-	respond(c, http.StatusOK, a, err)
+	httpkit.Respond(c, http.StatusOK, a, err)
 }
 
 func (s *server) apiDeleteAccount(c *gin.Context) {
-	id, ok := pathID(c, "id")
+	id, ok := httpkit.PathID(c, "id")
 	if !ok {
 		return
 	}
-	err := s.Accounts.Delete(c.Request.Context(), currentUser(c), id)
-	respond(c, http.StatusNoContent, nil, err)
+	err := s.Accounts.Delete(c.Request.Context(), httpkit.CurrentUser(c), id)
+	httpkit.Respond(c, http.StatusNoContent, nil, err)
 }
 
 func (s *server) apiTransferAccount(c *gin.Context) {
-	id, ok := pathID(c, "id")
+	id, ok := httpkit.PathID(c, "id")
 	if !ok {
 		return
 	}
@@ -107,59 +108,59 @@ func (s *server) apiTransferAccount(c *gin.Context) {
 		ToUserID int64  `json:"to_user_id"`
 		Reason   string `json:"reason"`
 	}
-	if !bindJSON(c, &in) {
+	if !httpkit.BindJSON(c, &in) {
 		return
 	}
-	a, err := s.Accounts.Transfer(c.Request.Context(), currentUser(c), id, in.ToUserID, in.Reason)
-	respond(c, http.StatusOK, a, err)
+	a, err := s.Accounts.Transfer(c.Request.Context(), httpkit.CurrentUser(c), id, in.ToUserID, in.Reason)
+	httpkit.Respond(c, http.StatusOK, a, err)
 }
 
 func (s *server) apiAccountHistory(c *gin.Context) {
-	id, ok := pathID(c, "id")
+	id, ok := httpkit.PathID(c, "id")
 	if !ok {
 		return
 	}
 	h, err := s.Accounts.History(c.Request.Context(), id)
-	respond(c, http.StatusOK, gin.H{"data": h}, err)
+	httpkit.Respond(c, http.StatusOK, gin.H{"data": h}, err)
 }
 
 func (s *server) apiTeam(c *gin.Context) {
-	id, ok := pathID(c, "id")
+	id, ok := httpkit.PathID(c, "id")
 	if !ok {
 		return
 	}
 	team, err := s.Accounts.Team(c.Request.Context(), id)
-	respond(c, http.StatusOK, team, err)
+	httpkit.Respond(c, http.StatusOK, team, err)
 }
 
 func (s *server) apiSetTeamMember(c *gin.Context) {
-	id, ok := pathID(c, "id")
+	id, ok := httpkit.PathID(c, "id")
 	if !ok {
 		return
 	}
-	userID, ok := pathID(c, "user_id")
+	userID, ok := httpkit.PathID(c, "user_id")
 	if !ok {
 		return
 	}
 	var in struct {
 		Role accounts.TeamRole `json:"role"`
 	}
-	if !bindJSON(c, &in) {
+	if !httpkit.BindJSON(c, &in) {
 		return
 	}
-	m, err := s.Accounts.SetMember(c.Request.Context(), currentUser(c), id, userID, in.Role)
-	respond(c, http.StatusOK, m, err)
+	m, err := s.Accounts.SetMember(c.Request.Context(), httpkit.CurrentUser(c), id, userID, in.Role)
+	httpkit.Respond(c, http.StatusOK, m, err)
 }
 
 func (s *server) apiRemoveTeamMember(c *gin.Context) {
-	id, ok := pathID(c, "id")
+	id, ok := httpkit.PathID(c, "id")
 	if !ok {
 		return
 	}
-	userID, ok := pathID(c, "user_id")
+	userID, ok := httpkit.PathID(c, "user_id")
 	if !ok {
 		return
 	}
-	err := s.Accounts.RemoveMember(c.Request.Context(), currentUser(c), id, userID)
-	respond(c, http.StatusNoContent, nil, err)
+	err := s.Accounts.RemoveMember(c.Request.Context(), httpkit.CurrentUser(c), id, userID)
+	httpkit.Respond(c, http.StatusNoContent, nil, err)
 }

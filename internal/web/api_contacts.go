@@ -9,20 +9,21 @@ import (
 	"keyhold/internal/accounts"
 	"keyhold/internal/fault"
 	"keyhold/internal/opt"
+	"keyhold/internal/web/httpkit"
 )
 
 func (s *server) apiListContacts(c *gin.Context) {
-	id, ok := pathID(c, "id")
+	id, ok := httpkit.PathID(c, "id")
 	if !ok {
 		return
 	}
 	// An account has a handful of contacts: one page holds them all.
 	list, err := s.Accounts.Contacts(c.Request.Context(), id)
-	respond(c, http.StatusOK, listBody{Data: list, Page: 1, PerPage: len(list), Total: int64(len(list))}, err)
+	httpkit.Respond(c, http.StatusOK, httpkit.ListBody{Data: list, Page: 1, PerPage: len(list), Total: int64(len(list))}, err)
 }
 
 func (s *server) apiCreateContact(c *gin.Context) {
-	id, ok := pathID(c, "id")
+	id, ok := httpkit.PathID(c, "id")
 	if !ok {
 		return
 	}
@@ -33,15 +34,15 @@ func (s *server) apiCreateContact(c *gin.Context) {
 		Phone         string `json:"phone"`
 		DecisionMaker bool   `json:"decision_maker"`
 	}
-	if !bindJSON(c, &in) {
+	if !httpkit.BindJSON(c, &in) {
 		return
 	}
-	ct, err := s.Accounts.AddContact(c.Request.Context(), currentUser(c), id, accounts.ContactInput(in))
-	respond(c, http.StatusCreated, ct, err)
+	ct, err := s.Accounts.AddContact(c.Request.Context(), httpkit.CurrentUser(c), id, accounts.ContactInput(in))
+	httpkit.Respond(c, http.StatusCreated, ct, err)
 }
 
 func (s *server) apiUpdateContact(c *gin.Context) {
-	id, ok := pathID(c, "id")
+	id, ok := httpkit.PathID(c, "id")
 	if !ok {
 		return
 	}
@@ -52,37 +53,37 @@ func (s *server) apiUpdateContact(c *gin.Context) {
 		Phone         opt.Field[string] `json:"phone"`
 		DecisionMaker opt.Field[bool]   `json:"decision_maker"`
 	}
-	if !bindJSON(c, &in) {
+	if !httpkit.BindJSON(c, &in) {
 		return
 	}
-	ct, err := s.Accounts.UpdateContact(c.Request.Context(), currentUser(c), id, accounts.ContactPatch(in))
-	respond(c, http.StatusOK, ct, err)
+	ct, err := s.Accounts.UpdateContact(c.Request.Context(), httpkit.CurrentUser(c), id, accounts.ContactPatch(in))
+	httpkit.Respond(c, http.StatusOK, ct, err)
 }
 
 func (s *server) apiDeleteContact(c *gin.Context) {
-	id, ok := pathID(c, "id")
+	id, ok := httpkit.PathID(c, "id")
 	if !ok {
 		return
 	}
-	respond(c, http.StatusNoContent, nil, s.Accounts.DeleteContact(c.Request.Context(), currentUser(c), id))
+	httpkit.Respond(c, http.StatusNoContent, nil, s.Accounts.DeleteContact(c.Request.Context(), httpkit.CurrentUser(c), id))
 }
 
 func (s *server) apiListInteractions(c *gin.Context) {
-	id, ok := pathID(c, "id")
+	id, ok := httpkit.PathID(c, "id")
 	if !ok {
 		return
 	}
-	q := newQuery(c)
-	p := q.page()
-	if !q.ok() {
+	q := httpkit.NewQuery(c)
+	p := q.Page()
+	if !q.OK() {
 		return
 	}
 	list, total, err := s.Accounts.Interactions(c.Request.Context(), id, p)
-	respondList(c, p, list, total, err)
+	httpkit.RespondList(c, p, list, total, err)
 }
 
 func (s *server) apiLogInteraction(c *gin.Context) {
-	id, ok := pathID(c, "id")
+	id, ok := httpkit.PathID(c, "id")
 	if !ok {
 		return
 	}
@@ -95,18 +96,18 @@ func (s *server) apiLogInteraction(c *gin.Context) {
 		NextStep       string        `json:"next_step"`
 		NextStepDue    string        `json:"next_step_due"`
 	}
-	if !bindJSON(c, &in) {
+	if !httpkit.BindJSON(c, &in) {
 		return
 	}
 	at, err := parseTime(in.OccurredAt)
 	if err != nil {
-		abortJSON(c, fault.Invalid(fault.Fields{"occurred_at": "must be a time in RFC 3339 form, e.g. 2026-03-01T09:30:00Z"}))
+		httpkit.AbortJSON(c, fault.Invalid(fault.Fields{"occurred_at": "must be a time in RFC 3339 form, e.g. 2026-03-01T09:30:00Z"}))
 		return
 	}
-	it, err := s.Accounts.LogInteraction(c.Request.Context(), currentUser(c), id, accounts.NewInteraction{
+	it, err := s.Accounts.LogInteraction(c.Request.Context(), httpkit.CurrentUser(c), id, accounts.NewInteraction{
 		Kind: in.Kind, OccurredAt: at, Summary: in.Summary, ContactIDs: in.ContactIDs,
 		ParticipantIDs: in.ParticipantIDs, NextStep: in.NextStep, NextStepDue: in.NextStepDue})
-	respond(c, http.StatusCreated, it, err)
+	httpkit.Respond(c, http.StatusCreated, it, err)
 }
 
 // parseTime reads an optional RFC 3339 time; empty means "not given".

@@ -11,6 +11,7 @@ import (
 	"keyhold/internal/accounts"
 	"keyhold/internal/handover"
 	"keyhold/internal/opt"
+	"keyhold/internal/web/httpkit"
 )
 
 func (s *server) apiCreateHandover(c *gin.Context) {
@@ -18,35 +19,35 @@ func (s *server) apiCreateHandover(c *gin.Context) {
 		DepartingUserID int64  `json:"departing_user_id"`
 		LastDay         string `json:"last_day"`
 	}
-	if !bindJSON(c, &in) {
+	if !httpkit.BindJSON(c, &in) {
 		return
 	}
-	h, err := s.Handover.Create(c.Request.Context(), currentUser(c), in.DepartingUserID, in.LastDay)
+	h, err := s.Handover.Create(c.Request.Context(), httpkit.CurrentUser(c), in.DepartingUserID, in.LastDay)
 	respondHandover(c, http.StatusCreated, h, err)
 }
 
 func (s *server) apiListHandovers(c *gin.Context) {
-	q := newQuery(c)
-	f := handover.Filter{Status: handover.Status(q.str("status")), Page: q.page()}
-	if !q.ok() {
+	q := httpkit.NewQuery(c)
+	f := handover.Filter{Status: handover.Status(q.Str("status")), Page: q.Page()}
+	if !q.OK() {
 		return
 	}
-	list, total, err := s.Handover.List(c.Request.Context(), currentUser(c), f)
-	respondList(c, f.Page, list, total, err)
+	list, total, err := s.Handover.List(c.Request.Context(), httpkit.CurrentUser(c), f)
+	httpkit.RespondList(c, f.Page, list, total, err)
 }
 
 func (s *server) apiGetHandover(c *gin.Context) {
-	id, ok := pathID(c, "id")
+	id, ok := httpkit.PathID(c, "id")
 	if !ok {
 		return
 	}
-	h, err := s.Handover.Get(c.Request.Context(), currentUser(c), id)
+	h, err := s.Handover.Get(c.Request.Context(), httpkit.CurrentUser(c), id)
 	respondHandover(c, http.StatusOK, h, err)
 }
 
 // apiMyHandover answers the open handover of the person leaving, who writes its notes.
 func (s *server) apiMyHandover(c *gin.Context) {
-	h, err := s.Handover.Mine(c.Request.Context(), currentUser(c))
+	h, err := s.Handover.Mine(c.Request.Context(), httpkit.CurrentUser(c))
 	respondHandover(c, http.StatusOK, h, err)
 }
 
@@ -54,37 +55,37 @@ func (s *server) apiMyHandover(c *gin.Context) {
 // last 90 days, with their transfer notes and first contacts, a page at a time like every
 // list (the most urgent first).
 func (s *server) apiInherited(c *gin.Context) {
-	q := newQuery(c)
-	p := q.page().Normalized()
-	if !q.ok() {
+	q := httpkit.NewQuery(c)
+	p := q.Page().Normalized()
+	if !q.OK() {
 		return
 	}
-	list, err := s.Handover.Inbox(c.Request.Context(), currentUser(c))
+	list, err := s.Handover.Inbox(c.Request.Context(), httpkit.CurrentUser(c))
 	total := int64(len(list))
 	from := min(p.Offset(), len(list))
-	respondList(c, p, list[from:min(from+p.Size, len(list))], total, err)
+	httpkit.RespondList(c, p, list[from:min(from+p.Size, len(list))], total, err)
 }
 
 func (s *server) apiHandoverCandidates(c *gin.Context) {
-	id, ok := pathID(c, "id")
+	id, ok := httpkit.PathID(c, "id")
 	if !ok {
 		return
 	}
-	h, err := s.Handover.Get(c.Request.Context(), currentUser(c), id)
+	h, err := s.Handover.Get(c.Request.Context(), httpkit.CurrentUser(c), id)
 	if err != nil {
-		abortJSON(c, err)
+		httpkit.AbortJSON(c, err)
 		return
 	}
-	loads, err := s.Handover.Loads(c.Request.Context(), currentUser(c), h)
-	respond(c, http.StatusOK, gin.H{"data": loads}, err)
+	loads, err := s.Handover.Loads(c.Request.Context(), httpkit.CurrentUser(c), h)
+	httpkit.Respond(c, http.StatusOK, gin.H{"data": loads}, err)
 }
 
 func (s *server) apiUpdateHandoverItem(c *gin.Context) {
-	id, ok := pathID(c, "id")
+	id, ok := httpkit.PathID(c, "id")
 	if !ok {
 		return
 	}
-	itemID, ok := pathID(c, "item_id")
+	itemID, ok := httpkit.PathID(c, "item_id")
 	if !ok {
 		return
 	}
@@ -96,10 +97,10 @@ func (s *server) apiUpdateHandoverItem(c *gin.Context) {
 		Agreements       opt.Field[string]  `json:"agreements"`
 		CustomerNotified opt.Field[bool]    `json:"customer_notified"`
 	}
-	if !bindJSON(c, &in) {
+	if !httpkit.BindJSON(c, &in) {
 		return
 	}
-	h, err := s.Handover.UpdateItem(c.Request.Context(), currentUser(c), id, itemID, handover.ItemPatch{
+	h, err := s.Handover.UpdateItem(c.Request.Context(), httpkit.CurrentUser(c), id, itemID, handover.ItemPatch{
 		ToUserID: in.ToUserID, CustomerNotified: in.CustomerNotified,
 		NotePatch: handover.NotePatch{TransferNote: in.TransferNote, KeyContactIDs: in.KeyContactIDs,
 			OpenIssues: in.OpenIssues, Agreements: in.Agreements}})
@@ -107,7 +108,7 @@ func (s *server) apiUpdateHandoverItem(c *gin.Context) {
 }
 
 func (s *server) apiAssignHandoverItems(c *gin.Context) {
-	id, ok := pathID(c, "id")
+	id, ok := httpkit.PathID(c, "id")
 	if !ok {
 		return
 	}
@@ -115,24 +116,24 @@ func (s *server) apiAssignHandoverItems(c *gin.Context) {
 		ItemIDs  []int64 `json:"item_ids"`
 		ToUserID int64   `json:"to_user_id"`
 	}
-	if !bindJSON(c, &in) {
+	if !httpkit.BindJSON(c, &in) {
 		return
 	}
-	h, _, err := s.Handover.Assign(c.Request.Context(), currentUser(c), id, in.ItemIDs, in.ToUserID)
+	h, _, err := s.Handover.Assign(c.Request.Context(), httpkit.CurrentUser(c), id, in.ItemIDs, in.ToUserID)
 	respondHandover(c, http.StatusOK, h, err)
 }
 
 func (s *server) apiStartHandover(c *gin.Context) {
-	id, ok := pathID(c, "id")
+	id, ok := httpkit.PathID(c, "id")
 	if !ok {
 		return
 	}
-	h, err := s.Handover.Start(c.Request.Context(), currentUser(c), id)
+	h, err := s.Handover.Start(c.Request.Context(), httpkit.CurrentUser(c), id)
 	respondHandover(c, http.StatusOK, h, err)
 }
 
 func (s *server) apiCompleteHandover(c *gin.Context) {
-	id, ok := pathID(c, "id")
+	id, ok := httpkit.PathID(c, "id")
 	if !ok {
 		return
 	}
@@ -140,24 +141,24 @@ func (s *server) apiCompleteHandover(c *gin.Context) {
 		Force  bool   `json:"force"`
 		Reason string `json:"reason"`
 	}
-	if c.Request.ContentLength != 0 && !bindJSON(c, &in) {
+	if c.Request.ContentLength != 0 && !httpkit.BindJSON(c, &in) {
 		return
 	}
-	h, err := s.Handover.Complete(c.Request.Context(), currentUser(c), id, in.Force, in.Reason)
+	h, err := s.Handover.Complete(c.Request.Context(), httpkit.CurrentUser(c), id, in.Force, in.Reason)
 	respondHandover(c, http.StatusOK, h, err)
 }
 
 func (s *server) apiCancelHandover(c *gin.Context) {
-	id, ok := pathID(c, "id")
+	id, ok := httpkit.PathID(c, "id")
 	if !ok {
 		return
 	}
-	h, err := s.Handover.Cancel(c.Request.Context(), currentUser(c), id)
+	h, err := s.Handover.Cancel(c.Request.Context(), httpkit.CurrentUser(c), id)
 	respondHandover(c, http.StatusOK, h, err)
 }
 
 func (s *server) apiDepart(c *gin.Context) {
-	id, ok := pathID(c, "id")
+	id, ok := httpkit.PathID(c, "id")
 	if !ok {
 		return
 	}
@@ -165,44 +166,44 @@ func (s *server) apiDepart(c *gin.Context) {
 		Force  bool   `json:"force"`
 		Reason string `json:"reason"`
 	}
-	if c.Request.ContentLength != 0 && !bindJSON(c, &in) {
+	if c.Request.ContentLength != 0 && !httpkit.BindJSON(c, &in) {
 		return
 	}
-	u, err := s.Handover.Depart(c.Request.Context(), currentUser(c), id, in.Force, in.Reason)
-	respond(c, http.StatusOK, u, err)
+	u, err := s.Handover.Depart(c.Request.Context(), httpkit.CurrentUser(c), id, in.Force, in.Reason)
+	httpkit.Respond(c, http.StatusOK, u, err)
 }
 
 func (s *server) apiHandoverReport(c *gin.Context) {
-	id, ok := pathID(c, "id")
+	id, ok := httpkit.PathID(c, "id")
 	if !ok {
 		return
 	}
-	ctx, actor := c.Request.Context(), currentUser(c)
+	ctx, actor := c.Request.Context(), httpkit.CurrentUser(c)
 	format := c.Query("format")
 	if format == "csv" {
 		// A leaving person's attempt is refused and recorded before anything else.
 		if err := s.Handover.GuardExport(ctx, actor, fmt.Sprintf("handover report %d", id)); err != nil {
-			abortJSON(c, err)
+			httpkit.AbortJSON(c, err)
 			return
 		}
 	}
 	r, err := s.Handover.Report(ctx, actor, id)
 	if err != nil {
-		abortJSON(c, err)
+		httpkit.AbortJSON(c, err)
 		return
 	}
 	switch format {
 	case "", "json":
-		writeJSON(c, http.StatusOK, r)
+		httpkit.WriteJSON(c, http.StatusOK, r)
 	case "csv":
 		header, rows := handoverCSV(r)
 		if err := s.Handover.Export(ctx, actor, fmt.Sprintf("handover report %d", id), len(rows)); err != nil {
-			abortJSON(c, err)
+			httpkit.AbortJSON(c, err)
 			return
 		}
 		writeCSV(c, fmt.Sprintf("handover-%d.csv", id), header, rows)
 	default:
-		c.AbortWithStatusJSON(http.StatusUnprocessableEntity, gin.H{"error": apiError{Code: "validation_failed",
+		c.AbortWithStatusJSON(http.StatusUnprocessableEntity, gin.H{"error": httpkit.APIError{Code: "validation_failed",
 			Message: "some fields are invalid", Fields: map[string]string{"format": "must be json or csv"}}})
 	}
 }
@@ -255,17 +256,17 @@ type handoverBody struct {
 
 func respondHandover(c *gin.Context, status int, h handover.Handover, err error) {
 	if err != nil {
-		abortJSON(c, err)
+		httpkit.AbortJSON(c, err)
 		return
 	}
-	q := newQuery(c)
-	page := max(int(q.int64("items_page")), 1)
-	if !q.ok() {
+	q := httpkit.NewQuery(c)
+	page := max(int(q.Int64("items_page")), 1)
+	if !q.OK() {
 		return
 	}
 	from := min((page-1)*handoverItemsPerPage, len(h.Items))
 	to := min(from+handoverItemsPerPage, len(h.Items))
-	writeJSON(c, status, handoverBody{Handover: h, Items: h.Items[from:to], ItemsTotal: len(h.Items), ItemsPage: page,
+	httpkit.WriteJSON(c, status, handoverBody{Handover: h, Items: h.Items[from:to], ItemsTotal: len(h.Items), ItemsPage: page,
 		ItemsPerPage: handoverItemsPerPage})
 }
 

@@ -10,6 +10,7 @@ import (
 	"keyhold/internal/handover"
 	"keyhold/internal/health"
 	"keyhold/internal/i18n"
+	"keyhold/internal/web/httpkit"
 )
 
 // apiReason is a health reason as the API shows it: with a message in the reader's
@@ -44,40 +45,40 @@ func toAPIHealth(l i18n.Lang, r health.Report) apiHealth {
 }
 
 func (s *server) apiAccountHealth(c *gin.Context) {
-	id, ok := pathID(c, "id")
+	id, ok := httpkit.PathID(c, "id")
 	if !ok {
 		return
 	}
 	r, err := s.Health.Get(c.Request.Context(), id)
 	if err != nil {
-		abortJSON(c, err)
+		httpkit.AbortJSON(c, err)
 		return
 	}
-	writeJSON(c, http.StatusOK, toAPIHealth(langOf(c), r))
+	httpkit.WriteJSON(c, http.StatusOK, toAPIHealth(langOf(c), r))
 }
 
 func (s *server) apiFlags(c *gin.Context) {
-	q := newQuery(c)
-	f := health.FlagFilter{Tier: accounts.Tier(q.str("tier")), OwnerID: q.int64("owner_id"),
-		Level: health.Level(q.str("level")), Neglected: q.boolean("neglected"), Page: q.page()}
-	if !q.ok() {
+	q := httpkit.NewQuery(c)
+	f := health.FlagFilter{Tier: accounts.Tier(q.Str("tier")), OwnerID: q.Int64("owner_id"),
+		Level: health.Level(q.Str("level")), Neglected: q.Bool("neglected"), Page: q.Page()}
+	if !q.OK() {
 		return
 	}
 	flags, total, err := s.Health.Flags(c.Request.Context(), s.Accounts, f)
 	if err != nil {
-		abortJSON(c, err)
+		httpkit.AbortJSON(c, err)
 		return
 	}
 	l := langOf(c)
-	w := newListWriter()
-	defer w.free()
+	w := httpkit.NewListWriter()
+	defer w.Free()
 	for _, fl := range flags {
 		if err := s.writeFlag(w, l, fl); err != nil {
-			abortJSON(c, err)
+			httpkit.AbortJSON(c, err)
 			return
 		}
 	}
-	w.respond(c, f.Page, total)
+	w.Respond(c, f.Page, total)
 }
 
 // flagHealth is the part of a flag after its account: value and health.
@@ -98,7 +99,7 @@ type flagKey struct {
 // on it follow the clock and other tables), its health part from s.flagParts while the
 // flag's state is the same. The reasons' messages and data were half of a flag list's
 // encoding.
-func (s *server) writeFlag(w *listWriter, l i18n.Lang, fl health.Flag) error {
+func (s *server) writeFlag(w *httpkit.ListWriter, l i18n.Lang, fl health.Flag) error {
 	key := flagKey{fl.Account.ID, fl.State, l}
 	tail, ok := s.flagParts.Get(key, nil)
 	if !ok {
@@ -108,13 +109,13 @@ func (s *server) writeFlag(w *listWriter, l i18n.Lang, fl health.Flag) error {
 		}
 		s.flagParts.Put(key, nil, tail)
 	}
-	w.item()
-	w.raw(`{"account":`)
-	if err := w.encode(fl.Account); err != nil {
+	w.Item()
+	w.Raw(`{"account":`)
+	if err := w.Encode(fl.Account); err != nil {
 		return err
 	}
-	w.raw(",")
-	w.buf.Write(tail[1:]) // the health part without its opening brace
+	w.Raw(",")
+	w.RawBytes(tail[1:]) // the health part without its opening brace
 	return nil
 }
 
@@ -126,25 +127,25 @@ func (s *server) apiAgenda(c *gin.Context) {
 		FirstContacts []handover.Received `json:"first_contacts"`
 	}
 	var err error
-	out.Agenda, err = s.Accounts.AgendaOf(c.Request.Context(), currentUser(c).ID)
+	out.Agenda, err = s.Accounts.AgendaOf(c.Request.Context(), httpkit.CurrentUser(c).ID)
 	if err == nil {
-		out.FirstContacts, err = s.Handover.AwaitingFirstContact(c.Request.Context(), currentUser(c))
+		out.FirstContacts, err = s.Handover.AwaitingFirstContact(c.Request.Context(), httpkit.CurrentUser(c))
 	}
-	respond(c, http.StatusOK, out, err)
+	httpkit.Respond(c, http.StatusOK, out, err)
 }
 
 func (s *server) apiPolicies(c *gin.Context) {
 	ps, err := s.Accounts.Policies(c.Request.Context())
-	respond(c, http.StatusOK, ps, err)
+	httpkit.Respond(c, http.StatusOK, ps, err)
 }
 
 func (s *server) apiSetPolicy(c *gin.Context) {
 	var in struct {
 		IntervalDays int `json:"interval_days"`
 	}
-	if !bindJSON(c, &in) {
+	if !httpkit.BindJSON(c, &in) {
 		return
 	}
-	p, err := s.Accounts.SetPolicy(c.Request.Context(), currentUser(c), accounts.Tier(c.Param("tier")), in.IntervalDays)
-	respond(c, http.StatusOK, p, err)
+	p, err := s.Accounts.SetPolicy(c.Request.Context(), httpkit.CurrentUser(c), accounts.Tier(c.Param("tier")), in.IntervalDays)
+	httpkit.Respond(c, http.StatusOK, p, err)
 }

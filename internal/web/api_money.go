@@ -7,6 +7,7 @@ import (
 
 	"keyhold/internal/money"
 	"keyhold/internal/opt"
+	"keyhold/internal/web/httpkit"
 )
 
 // currenciesBody answers the currency list: which is the base, and every currency.
@@ -23,12 +24,12 @@ func (s *server) apiCurrencies(c *gin.Context) {
 			body.Base = x.Code
 		}
 	}
-	respond(c, http.StatusOK, body, err)
+	httpkit.Respond(c, http.StatusOK, body, err)
 }
 
 func (s *server) apiCurrency(c *gin.Context) {
 	cur, err := s.Money.Get(c.Request.Context(), c.Param("code"))
-	respond(c, http.StatusOK, cur, err)
+	httpkit.Respond(c, http.StatusOK, cur, err)
 }
 
 func (s *server) apiSetCurrency(c *gin.Context) {
@@ -36,17 +37,17 @@ func (s *server) apiSetCurrency(c *gin.Context) {
 		RateToBase opt.Field[float64] `json:"rate_to_base"`
 		Base       opt.Field[bool]    `json:"base"`
 	}
-	if !bindJSON(c, &in) {
+	if !httpkit.BindJSON(c, &in) {
 		return
 	}
-	cur, err := s.Money.Set(c.Request.Context(), currentUser(c), c.Param("code"),
+	cur, err := s.Money.Set(c.Request.Context(), httpkit.CurrentUser(c), c.Param("code"),
 		money.Change{RateToBase: in.RateToBase, Base: in.Base})
-	respond(c, http.StatusOK, cur, err)
+	httpkit.Respond(c, http.StatusOK, cur, err)
 }
 
 func (s *server) apiDeleteCurrency(c *gin.Context) {
-	if err := s.Money.Delete(c.Request.Context(), currentUser(c), c.Param("code")); err != nil {
-		abortJSON(c, err)
+	if err := s.Money.Delete(c.Request.Context(), httpkit.CurrentUser(c), c.Param("code")); err != nil {
+		httpkit.AbortJSON(c, err)
 		return
 	}
 	c.Status(http.StatusNoContent)

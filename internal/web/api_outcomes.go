@@ -1,6 +1,7 @@
 package web
 
 import (
+	"keyhold/internal/web/httpkit"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -13,9 +14,9 @@ func (s *server) apiHandoverOutcomes(c *gin.Context) {
 	if !ok {
 		return
 	}
-	list, err := s.Handover.Outcomes(c.Request.Context(), currentUser(c))
+	list, err := s.Handover.Outcomes(c.Request.Context(), httpkit.CurrentUser(c))
 	if err != nil || !csv {
-		respond(c, http.StatusOK, gin.H{"data": list}, err)
+		httpkit.Respond(c, http.StatusOK, gin.H{"data": list}, err)
 		return
 	}
 	var rows [][]string

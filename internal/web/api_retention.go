@@ -10,10 +10,11 @@ import (
 	"keyhold/internal/fault"
 	"keyhold/internal/opt"
 	"keyhold/internal/retention"
+	"keyhold/internal/web/httpkit"
 )
 
 func (s *server) apiChurn(c *gin.Context) {
-	id, ok := pathID(c, "id")
+	id, ok := httpkit.PathID(c, "id")
 	if !ok {
 		return
 	}
@@ -24,28 +25,28 @@ func (s *server) apiChurn(c *gin.Context) {
 		Competitor string `json:"competitor"`
 		Notes      string `json:"notes"`
 	}
-	if !bindJSON(c, &in) {
+	if !httpkit.BindJSON(c, &in) {
 		return
 	}
-	rec, err := s.Retention.Churn(c.Request.Context(), currentUser(c), id, retention.NewChurn(in))
-	respond(c, http.StatusCreated, rec, err)
+	rec, err := s.Retention.Churn(c.Request.Context(), httpkit.CurrentUser(c), id, retention.NewChurn(in))
+	httpkit.Respond(c, http.StatusCreated, rec, err)
 }
 
 func (s *server) apiChurnRecords(c *gin.Context) {
-	id, ok := pathID(c, "id")
+	id, ok := httpkit.PathID(c, "id")
 	if !ok {
 		return
 	}
 	if _, err := s.Accounts.Get(c.Request.Context(), id); err != nil {
-		abortJSON(c, err)
+		httpkit.AbortJSON(c, err)
 		return
 	}
 	list, err := s.Retention.ChurnRecords(c.Request.Context(), id)
-	respond(c, http.StatusOK, gin.H{"data": list}, err)
+	httpkit.Respond(c, http.StatusOK, gin.H{"data": list}, err)
 }
 
 func (s *server) apiReactivate(c *gin.Context) {
-	id, ok := pathID(c, "id")
+	id, ok := httpkit.PathID(c, "id")
 	if !ok {
 		return
 	}
@@ -53,24 +54,24 @@ func (s *server) apiReactivate(c *gin.Context) {
 		ReactivatedAt string `json:"reactivated_at"`
 		Note          string `json:"note"`
 	}
-	if c.Request.ContentLength != 0 && !bindJSON(c, &in) {
+	if c.Request.ContentLength != 0 && !httpkit.BindJSON(c, &in) {
 		return
 	}
-	rec, err := s.Retention.Reactivate(c.Request.Context(), currentUser(c), id, in.ReactivatedAt, in.Note)
-	respond(c, http.StatusOK, rec, err)
+	rec, err := s.Retention.Reactivate(c.Request.Context(), httpkit.CurrentUser(c), id, in.ReactivatedAt, in.Note)
+	httpkit.Respond(c, http.StatusOK, rec, err)
 }
 
 func (s *server) apiComplaints(c *gin.Context) {
-	id, ok := pathID(c, "id")
+	id, ok := httpkit.PathID(c, "id")
 	if !ok {
 		return
 	}
 	list, err := s.Retention.Complaints(c.Request.Context(), id)
-	respond(c, http.StatusOK, listBody{Data: list, Page: 1, PerPage: len(list), Total: int64(len(list))}, err)
+	httpkit.Respond(c, http.StatusOK, httpkit.ListBody{Data: list, Page: 1, PerPage: len(list), Total: int64(len(list))}, err)
 }
 
 func (s *server) apiOpenComplaint(c *gin.Context) {
-	id, ok := pathID(c, "id")
+	id, ok := httpkit.PathID(c, "id")
 	if !ok {
 		return
 	}
@@ -79,21 +80,21 @@ func (s *server) apiOpenComplaint(c *gin.Context) {
 		Summary  string `json:"summary"`
 		OpenedAt string `json:"opened_at"`
 	}
-	if !bindJSON(c, &in) {
+	if !httpkit.BindJSON(c, &in) {
 		return
 	}
 	at, err := parseTime(in.OpenedAt)
 	if err != nil {
-		abortJSON(c, fault.Invalid(fault.Fields{"opened_at": "must be a time in RFC 3339 form, e.g. 2026-03-01T09:30:00Z"}))
+		httpkit.AbortJSON(c, fault.Invalid(fault.Fields{"opened_at": "must be a time in RFC 3339 form, e.g. 2026-03-01T09:30:00Z"}))
 		return
 	}
-	cp, err := s.Retention.OpenComplaint(c.Request.Context(), currentUser(c), id, retention.NewComplaint{
+	cp, err := s.Retention.OpenComplaint(c.Request.Context(), httpkit.CurrentUser(c), id, retention.NewComplaint{
 		Severity: in.Severity, Summary: in.Summary, OpenedAt: at})
-	respond(c, http.StatusCreated, cp, err)
+	httpkit.Respond(c, http.StatusCreated, cp, err)
 }
 
 func (s *server) apiUpdateComplaint(c *gin.Context) {
-	id, ok := pathID(c, "id")
+	id, ok := httpkit.PathID(c, "id")
 	if !ok {
 		return
 	}
@@ -103,11 +104,11 @@ func (s *server) apiUpdateComplaint(c *gin.Context) {
 		Status     opt.Field[string] `json:"status"`
 		Resolution opt.Field[string] `json:"resolution"`
 	}
-	if !bindJSON(c, &in) {
+	if !httpkit.BindJSON(c, &in) {
 		return
 	}
-	cp, err := s.Retention.UpdateComplaint(c.Request.Context(), currentUser(c), id, retention.ComplaintPatch(in))
-	respond(c, http.StatusOK, cp, err)
+	cp, err := s.Retention.UpdateComplaint(c.Request.Context(), httpkit.CurrentUser(c), id, retention.ComplaintPatch(in))
+	httpkit.Respond(c, http.StatusOK, cp, err)
 }
 
 // reportPeriod reads from, to and currency.
@@ -122,20 +123,20 @@ func (s *server) csvRequested(c *gin.Context, what string) (bool, bool) {
 	case "", "json":
 		return false, true
 	case "csv":
-		if err := s.Handover.GuardExport(c.Request.Context(), currentUser(c), what); err != nil {
-			abortJSON(c, err)
+		if err := s.Handover.GuardExport(c.Request.Context(), httpkit.CurrentUser(c), what); err != nil {
+			httpkit.AbortJSON(c, err)
 			return false, false
 		}
 		return true, true
 	}
-	abortJSON(c, fault.Invalid(fault.Fields{"format": "must be json or csv"}))
+	httpkit.AbortJSON(c, fault.Invalid(fault.Fields{"format": "must be json or csv"}))
 	return false, false
 }
 
 // sendCSV audits an export and writes it.
 func (s *server) sendCSV(c *gin.Context, what, filename string, header []string, rows [][]string) {
-	if err := s.Handover.Export(c.Request.Context(), currentUser(c), what, len(rows)); err != nil {
-		abortJSON(c, err)
+	if err := s.Handover.Export(c.Request.Context(), httpkit.CurrentUser(c), what, len(rows)); err != nil {
+		httpkit.AbortJSON(c, err)
 		return
 	}
 	writeCSV(c, filename, header, rows)
@@ -166,22 +167,22 @@ type reportExport struct {
 var reportExports = map[string]reportExport{
 	"retention": {What: "retention report",
 		load: func(s *server, c *gin.Context) (any, error) {
-			return s.Retention.Retention(c.Request.Context(), currentUser(c), reportPeriod(c), c.Query("group_by"))
+			return s.Retention.Retention(c.Request.Context(), httpkit.CurrentUser(c), reportPeriod(c), c.Query("group_by"))
 		},
 		table: func(v any) csvTable { return retentionCSV(v.(retention.RetentionReport)) }},
 	"churn-reasons": {What: "churn reasons report",
 		load: func(s *server, c *gin.Context) (any, error) {
-			return s.Retention.ChurnReasons(c.Request.Context(), currentUser(c), reportPeriod(c))
+			return s.Retention.ChurnReasons(c.Request.Context(), httpkit.CurrentUser(c), reportPeriod(c))
 		},
 		table: func(v any) csvTable { return reasonsCSV(v.(retention.ReasonsReport)) }},
 	"concentration": {What: "concentration report",
 		load: func(s *server, c *gin.Context) (any, error) {
-			return s.Retention.Concentration(c.Request.Context(), currentUser(c), c.Query("currency"))
+			return s.Retention.Concentration(c.Request.Context(), httpkit.CurrentUser(c), c.Query("currency"))
 		},
 		table: func(v any) csvTable { return concentrationCSV(v.(retention.ConcentrationReport)) }},
 	"cadence-compliance": {What: "cadence compliance report",
 		load: func(s *server, c *gin.Context) (any, error) {
-			return s.Retention.CadenceCompliance(c.Request.Context(), currentUser(c))
+			return s.Retention.CadenceCompliance(c.Request.Context(), httpkit.CurrentUser(c))
 		},
 		table: func(v any) csvTable { return complianceCSV(v.(retention.ComplianceReport)) }},
 }
@@ -195,7 +196,7 @@ func (s *server) apiReport(c *gin.Context, name string) {
 	}
 	r, err := x.load(s, c)
 	if err != nil || !csv {
-		respond(c, http.StatusOK, r, err)
+		httpkit.Respond(c, http.StatusOK, r, err)
 		return
 	}
 	t := x.table(r)
@@ -207,7 +208,7 @@ func (s *server) apiReport(c *gin.Context, name string) {
 // computed, then computed (the domain refuses non-managers), audited (who, what, how many
 // rows) and written. An error is left to the caller to answer.
 func (s *server) downloadReport(c *gin.Context, x reportExport) error {
-	ctx, actor := c.Request.Context(), currentUser(c)
+	ctx, actor := c.Request.Context(), httpkit.CurrentUser(c)
 	if err := s.Handover.GuardExport(ctx, actor, x.What); err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 
 	"keyhold/internal/opt"
 	"keyhold/internal/staff"
+	"keyhold/internal/web/httpkit"
 )
 
 func (s *server) apiLogin(c *gin.Context) {
@@ -14,26 +15,26 @@ func (s *server) apiLogin(c *gin.Context) {
 		Email    string `json:"email"`
 		Password string `json:"password"`
 	}
-	if !bindJSON(c, &in) {
+	if !httpkit.BindJSON(c, &in) {
 		return
 	}
 	sess, err := s.Auth.Login(c.Request.Context(), in.Email, in.Password, c.ClientIP())
-	respond(c, http.StatusOK, sess, err)
+	httpkit.Respond(c, http.StatusOK, sess, err)
 }
 
 func (s *server) apiMe(c *gin.Context) {
-	writeJSON(c, http.StatusOK, currentUser(c))
+	httpkit.WriteJSON(c, http.StatusOK, httpkit.CurrentUser(c))
 }
 
 func (s *server) apiListUsers(c *gin.Context) {
-	q := newQuery(c)
-	f := staff.Filter{Role: staff.Role(q.str("role")), Status: staff.Status(q.str("status")),
-		ManagerID: q.int64("manager_id"), Page: q.page()}
-	if !q.ok() {
+	q := httpkit.NewQuery(c)
+	f := staff.Filter{Role: staff.Role(q.Str("role")), Status: staff.Status(q.Str("status")),
+		ManagerID: q.Int64("manager_id"), Page: q.Page()}
+	if !q.OK() {
 		return
 	}
 	users, total, err := s.Staff.List(c.Request.Context(), f)
-	respondList(c, f.Page, users, total, err)
+	httpkit.RespondList(c, f.Page, users, total, err)
 }
 
 func (s *server) apiCreateUser(c *gin.Context) {
@@ -44,25 +45,25 @@ func (s *server) apiCreateUser(c *gin.Context) {
 		Role      staff.Role `json:"role"`
 		ManagerID *int64     `json:"manager_id"`
 	}
-	if !bindJSON(c, &in) {
+	if !httpkit.BindJSON(c, &in) {
 		return
 	}
-	u, err := s.Staff.Create(c.Request.Context(), currentUser(c), staff.NewUser{Name: in.Name, Email: in.Email,
+	u, err := s.Staff.Create(c.Request.Context(), httpkit.CurrentUser(c), staff.NewUser{Name: in.Name, Email: in.Email,
 		Password: in.Password, Role: in.Role, ManagerID: in.ManagerID})
-	respond(c, http.StatusCreated, u, err)
+	httpkit.Respond(c, http.StatusCreated, u, err)
 }
 
 func (s *server) apiGetUser(c *gin.Context) {
-	id, ok := pathID(c, "id")
+	id, ok := httpkit.PathID(c, "id")
 	if !ok {
 		return
 	}
 	u, err := s.Staff.Get(c.Request.Context(), id)
-	respond(c, http.StatusOK, u, err)
+	httpkit.Respond(c, http.StatusOK, u, err)
 }
 
 func (s *server) apiUpdateUser(c *gin.Context) {
-	id, ok := pathID(c, "id")
+	id, ok := httpkit.PathID(c, "id")
 	if !ok {
 		return
 	}
@@ -74,11 +75,11 @@ func (s *server) apiUpdateUser(c *gin.Context) {
 		Password  opt.Field[string]     `json:"password"`
 		Language  opt.Field[string]     `json:"language"`
 	}
-	if !bindJSON(c, &in) {
+	if !httpkit.BindJSON(c, &in) {
 		return
 	}
-	u, err := s.Staff.Update(c.Request.Context(), currentUser(c), id, staff.Patch(in))
-	respond(c, http.StatusOK, u, err)
+	u, err := s.Staff.Update(c.Request.Context(), httpkit.CurrentUser(c), id, staff.Patch(in))
+	httpkit.Respond(c, http.StatusOK, u, err)
 }
 
 // apiUpdateMe changes the caller's own preferences: for now, the language.
@@ -86,11 +87,11 @@ func (s *server) apiUpdateMe(c *gin.Context) {
 	var in struct {
 		Language string `json:"language"`
 	}
-	if !bindJSON(c, &in) {
+	if !httpkit.BindJSON(c, &in) {
 		return
 	}
-	u, err := s.Staff.SetLanguage(c.Request.Context(), currentUser(c), in.Language)
-	respond(c, http.StatusOK, u, err)
+	u, err := s.Staff.SetLanguage(c.Request.Context(), httpkit.CurrentUser(c), in.Language)
+	httpkit.Respond(c, http.StatusOK, u, err)
 }
 
 // apiChangePassword changes the caller's password; every token they hold stops working,
@@ -100,14 +101,14 @@ func (s *server) apiChangePassword(c *gin.Context) {
 		CurrentPassword string `json:"current_password"`
 		NewPassword     string `json:"new_password"`
 	}
-	if !bindJSON(c, &in) {
+	if !httpkit.BindJSON(c, &in) {
 		return
 	}
-	u, err := s.Staff.ChangePassword(c.Request.Context(), currentUser(c), in.CurrentPassword, in.NewPassword)
+	u, err := s.Staff.ChangePassword(c.Request.Context(), httpkit.CurrentUser(c), in.CurrentPassword, in.NewPassword)
 	if err != nil {
-		abortJSON(c, err)
+		httpkit.AbortJSON(c, err)
 		return
 	}
 	sess, err := s.Auth.Issue(u)
-	respond(c, http.StatusOK, sess, err)
+	httpkit.Respond(c, http.StatusOK, sess, err)
 }

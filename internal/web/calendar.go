@@ -13,6 +13,7 @@ import (
 
 	"keyhold/internal/fault"
 	"keyhold/internal/i18n"
+	"keyhold/internal/web/httpkit"
 )
 
 // The calendar feed: an iCalendar file of the contact due dates of a user's accounts,
@@ -23,31 +24,31 @@ func (s *server) feedURL(token string) string {
 }
 
 func (s *server) apiCalendar(c *gin.Context) {
-	tok, err := s.Staff.CalendarToken(c.Request.Context(), currentUser(c))
-	respond(c, http.StatusOK, gin.H{"url": s.feedURL(tok)}, err)
+	tok, err := s.Staff.CalendarToken(c.Request.Context(), httpkit.CurrentUser(c))
+	httpkit.Respond(c, http.StatusOK, gin.H{"url": s.feedURL(tok)}, err)
 }
 
 func (s *server) apiRotateCalendar(c *gin.Context) {
-	tok, err := s.Staff.RotateCalendarToken(c.Request.Context(), currentUser(c))
-	respond(c, http.StatusOK, gin.H{"url": s.feedURL(tok)}, err)
+	tok, err := s.Staff.RotateCalendarToken(c.Request.Context(), httpkit.CurrentUser(c))
+	httpkit.Respond(c, http.StatusOK, gin.H{"url": s.feedURL(tok)}, err)
 }
 
 // calendarFeed serves GET /calendar/:file where file is TOKEN.ics.
 func (s *server) calendarFeed(c *gin.Context) {
 	token, ok := strings.CutSuffix(c.Param("file"), ".ics")
 	if !ok {
-		abortJSON(c, fault.NotFound("calendar", "feed"))
+		httpkit.AbortJSON(c, fault.NotFound("calendar", "feed"))
 		return
 	}
 	ctx := c.Request.Context()
 	u, err := s.Staff.ByCalendarToken(ctx, token)
 	if err != nil {
-		abortJSON(c, err)
+		httpkit.AbortJSON(c, err)
 		return
 	}
 	due, err := s.Accounts.DueDates(ctx, u.ID)
 	if err != nil {
-		abortJSON(c, err)
+		httpkit.AbortJSON(c, err)
 		return
 	}
 	l := i18n.English
@@ -84,7 +85,7 @@ func (s *server) calendarFeed(c *gin.Context) {
 	}
 	var buf bytes.Buffer
 	if err := ical.NewEncoder(&buf).Encode(cal); err != nil {
-		abortJSON(c, err)
+		httpkit.AbortJSON(c, err)
 		return
 	}
 	c.Header("Cache-Control", "private, max-age=300")

@@ -18,6 +18,7 @@ import (
 	"keyhold/internal/i18n"
 	"keyhold/internal/money"
 	"keyhold/internal/staff"
+	"keyhold/internal/web/httpkit"
 	"keyhold/templates"
 )
 
@@ -182,7 +183,7 @@ func (s *server) renderBlock(c *gin.Context, status int, page, block string, d p
 // wrong in the reader's language; anything else is a plain "internal error" (logged with
 // the request id).
 func (s *server) pageError(c *gin.Context, err error) {
-	status, body := errorStatus(c, err)
+	status, body := httpkit.ErrorStatus(c, err)
 	if status == http.StatusNotFound {
 		s.renderBlock(c, status, "notfound", "layout", pageData{})
 		c.Abort()

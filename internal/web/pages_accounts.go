@@ -16,6 +16,7 @@ import (
 	"keyhold/internal/retention"
 	"keyhold/internal/staff"
 	"keyhold/internal/store"
+	"keyhold/internal/web/httpkit"
 )
 
 const homeListSize = 20
@@ -51,7 +52,7 @@ const homeInboxOpen = 10
 // homePage: a rep sees their own accounts by next contact due — overdue, due this week,
 // then the whole book; a manager sees their team's load and the overdue key accounts.
 func (s *server) homePage(c *gin.Context) {
-	u := currentUser(c)
+	u := httpkit.CurrentUser(c)
 	ctx := c.Request.Context()
 	page := store.Page{Number: 1, Size: homeListSize}
 	var v homeView
@@ -125,15 +126,15 @@ type accountsView struct {
 }
 
 func (s *server) accountsPage(c *gin.Context) {
-	q := newQuery(c)
-	f := accounts.Filter{Q: strings.TrimSpace(q.str("q")), Tier: accounts.Tier(q.str("tier")), Status: q.str("status"),
-		OwnerID: q.int64("owner_id"), MemberID: q.int64("member_id"), Industry: q.str("industry"),
-		Region: q.str("region"), Overdue: q.boolean("overdue"), Sort: q.str("sort"), Page: q.page()}
+	q := httpkit.NewQuery(c)
+	f := accounts.Filter{Q: strings.TrimSpace(q.Str("q")), Tier: accounts.Tier(q.Str("tier")), Status: q.Str("status"),
+		OwnerID: q.Int64("owner_id"), MemberID: q.Int64("member_id"), Industry: q.Str("industry"),
+		Region: q.Str("region"), Overdue: q.Bool("overdue"), Sort: q.Str("sort"), Page: q.Page()}
 	if f.Sort == "" {
 		f.Sort = "name"
 	}
 	f.Page = f.Page.Normalized()
-	if err := q.bad.Err(); err != nil {
+	if err := q.Err(); err != nil {
 		s.pageError(c, err)
 		return
 	}
@@ -209,8 +210,8 @@ func (s *server) loadAccountView(c *gin.Context) (accountView, error) {
 	if v.Account, err = s.Accounts.Get(ctx, id); err != nil {
 		return v, err
 	}
-	v.Perms = accounts.PermissionsOf(currentUser(c), v.Account)
-	if err := s.Handover.NoteView(ctx, currentUser(c), id); err != nil {
+	v.Perms = accounts.PermissionsOf(httpkit.CurrentUser(c), v.Account)
+	if err := s.Handover.NoteView(ctx, httpkit.CurrentUser(c), id); err != nil {
 		return v, err
 	}
 	if h, err := s.Health.Get(ctx, id); err == nil {
@@ -237,7 +238,7 @@ func (s *server) loadAccountView(c *gin.Context) (accountView, error) {
 		return v, err
 	}
 	v.Reasons, v.Severities = retention.Reasons, retention.Severities
-	v.CanChurn = retention.CanRecordChurn(currentUser(c), v.Account)
+	v.CanChurn = retention.CanRecordChurn(httpkit.CurrentUser(c), v.Account)
 	v.Staff, err = s.staffPicker(c)
 	return v, err
 }
@@ -261,7 +262,7 @@ func (s *server) accountAction(c *gin.Context, form map[string]string, err error
 		fields, msg, ok := formErrors(c, err)
 		if !ok {
 			if e, isDomain := fault.As(err); isDomain && (e.Kind == fault.KindConflict || e.Kind == fault.KindForbidden) {
-				s.showAccount(c, statusOf[e.Kind], pageData{Form: map[string]string{"kind": "call"}, Message: langOf(c).Text(e.Message)})
+				s.showAccount(c, httpkit.StatusOf[e.Kind], pageData{Form: map[string]string{"kind": "call"}, Message: langOf(c).Text(e.Message)})
 				return
 			}
 			s.pageError(c, err)
@@ -280,7 +281,7 @@ func (s *server) transferSubmit(c *gin.Context) {
 	id, _ := strconv.ParseInt(c.Param("id"), 10, 64)
 	form := formValues(c, "to_user_id", "reason")
 	to, _ := strconv.ParseInt(form["to_user_id"], 10, 64)
-	_, err := s.Accounts.Transfer(c.Request.Context(), currentUser(c), id, to, form["reason"])
+	_, err := s.Accounts.Transfer(c.Request.Context(), httpkit.CurrentUser(c), id, to, form["reason"])
 	s.accountAction(c, form, err, "#history")
 }
 
@@ -288,13 +289,13 @@ func (s *server) teamAddSubmit(c *gin.Context) {
 	id, _ := strconv.ParseInt(c.Param("id"), 10, 64)
 	form := formValues(c, "user_id", "role")
 	userID, _ := strconv.ParseInt(form["user_id"], 10, 64)
-	_, err := s.Accounts.SetMember(c.Request.Context(), currentUser(c), id, userID, accounts.TeamRole(form["role"]))
+	_, err := s.Accounts.SetMember(c.Request.Context(), httpkit.CurrentUser(c), id, userID, accounts.TeamRole(form["role"]))
 	s.accountAction(c, form, err, "#history")
 }
 
 func (s *server) teamRemoveSubmit(c *gin.Context) {
 	id, _ := strconv.ParseInt(c.Param("id"), 10, 64)
 	userID, _ := strconv.ParseInt(c.Param("user_id"), 10, 64)
-	err := s.Accounts.RemoveMember(c.Request.Context(), currentUser(c), id, userID)
+	err := s.Accounts.RemoveMember(c.Request.Context(), httpkit.CurrentUser(c), id, userID)
 	s.accountAction(c, map[string]string{}, err, "#team-heading")
 }

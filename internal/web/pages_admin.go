@@ -10,6 +10,7 @@ import (
 	"keyhold/internal/opt"
 	"keyhold/internal/staff"
 	"keyhold/internal/store"
+	"keyhold/internal/web/httpkit"
 )
 
 type usersView struct {
@@ -21,9 +22,9 @@ type usersView struct {
 }
 
 func (s *server) usersPage(c *gin.Context) {
-	q := newQuery(c)
-	p := q.page()
-	if err := q.bad.Err(); err != nil {
+	q := httpkit.NewQuery(c)
+	p := q.Page()
+	if err := q.Err(); err != nil {
 		s.pageError(c, err)
 		return
 	}
@@ -99,7 +100,7 @@ func managerID(form map[string]string) *int64 {
 
 func (s *server) createUserSubmit(c *gin.Context) {
 	form := formValues(c, userFields...)
-	_, err := s.Staff.Create(c.Request.Context(), currentUser(c), staff.NewUser{Name: form["name"], Email: form["email"],
+	_, err := s.Staff.Create(c.Request.Context(), httpkit.CurrentUser(c), staff.NewUser{Name: form["name"], Email: form["email"],
 		Password: c.PostForm("password"), Role: staff.Role(form["role"]), ManagerID: managerID(form)})
 	if err != nil {
 		s.userFormError(c, userFormView{Action: "/admin/users"}, form, err)
@@ -143,7 +144,7 @@ func (s *server) editUserSubmit(c *gin.Context) {
 	if pw := c.PostForm("password"); pw != "" {
 		p.Password = opt.Of(pw)
 	}
-	if _, err := s.Staff.Update(c.Request.Context(), currentUser(c), id, p); err != nil {
+	if _, err := s.Staff.Update(c.Request.Context(), httpkit.CurrentUser(c), id, p); err != nil {
 		s.userFormError(c, userFormView{Editing: true, Action: fmt.Sprintf("/admin/users/%d", id)}, form, err)
 		return
 	}

@@ -9,6 +9,7 @@ import (
 	"keyhold/internal/auth"
 	"keyhold/internal/fault"
 	"keyhold/internal/i18n"
+	"keyhold/internal/web/httpkit"
 	"keyhold/static"
 )
 
@@ -80,7 +81,7 @@ func (s *server) pageRoutes(r *gin.Engine) {
 // requireAdmin keeps the admin pages to admins.
 func (s *server) requireAdmin() gin.HandlerFunc {
 	return func(c *gin.Context) {
-		if !currentUser(c).IsAdmin() {
+		if !httpkit.CurrentUser(c).IsAdmin() {
 			s.pageError(c, fault.Forbidden("only admins may open the admin pages"))
 			return
 		}
@@ -112,7 +113,7 @@ func (s *server) loginSubmit(c *gin.Context) {
 	email, next := c.PostForm("email"), safeNext(c.PostForm("next"))
 	sess, err := s.Auth.Login(c.Request.Context(), email, c.PostForm("password"), c.ClientIP())
 	if err != nil {
-		status, _ := errorStatus(c, err)
+		status, _ := httpkit.ErrorStatus(c, err)
 		if status == http.StatusInternalServerError {
 			s.pageError(c, err)
 			return
@@ -133,18 +134,18 @@ func (s *server) loginSubmit(c *gin.Context) {
 // startSession puts a session token in the browser, with a fresh CSRF token.
 func (s *server) startSession(c *gin.Context, sess auth.Session) {
 	s.setCookie(c, sessionCookie, sess.Token, int(auth.TokenTTL.Seconds()))
-	s.setCookie(c, csrfCookie, randomToken(), 0)
+	s.setCookie(c, csrfCookie, httpkit.RandomToken(), 0)
 }
 
 func (s *server) logout(c *gin.Context) {
-	if claims, ok := c.Get(claimsKey); ok {
+	if claims, ok := c.Get(httpkit.ClaimsKey); ok {
 		if err := s.Auth.Revoke(c.Request.Context(), claims.(auth.Claims)); err != nil {
 			s.pageError(c, err)
 			return
 		}
 	}
 	s.setCookie(c, sessionCookie, "", -1)
-	s.setCookie(c, csrfCookie, randomToken(), 0)
+	s.setCookie(c, csrfCookie, httpkit.RandomToken(), 0)
 	c.Redirect(http.StatusSeeOther, "/login")
 }
 

@@ -10,6 +10,7 @@ import (
 	"keyhold/internal/accounts"
 	"keyhold/internal/fault"
 	"keyhold/internal/opt"
+	"keyhold/internal/web/httpkit"
 )
 
 type contactFormView struct {
@@ -42,7 +43,7 @@ func (s *server) newContactPage(c *gin.Context) {
 func (s *server) createContactSubmit(c *gin.Context) {
 	id, _ := strconv.ParseInt(c.Param("id"), 10, 64)
 	form := formValues(c, contactFields...)
-	_, err := s.Accounts.AddContact(c.Request.Context(), currentUser(c), id, contactInput(form))
+	_, err := s.Accounts.AddContact(c.Request.Context(), httpkit.CurrentUser(c), id, contactInput(form))
 	if err != nil {
 		a, aerr := s.Accounts.Get(c.Request.Context(), id)
 		if aerr != nil {
@@ -78,7 +79,7 @@ func (s *server) editContactView(c *gin.Context) (contactFormView, accounts.Cont
 	}
 	a, err := s.Accounts.Get(c.Request.Context(), ct.AccountID)
 	return contactFormView{Editing: true, Action: fmt.Sprintf("/contacts/%d", id), AccountID: a.ID, AccountName: a.Name,
-		ContactID: id, CanDelete: currentUser(c).CanManage()}, ct, err
+		ContactID: id, CanDelete: httpkit.CurrentUser(c).CanManage()}, ct, err
 }
 
 func (s *server) editContactPage(c *gin.Context) {
@@ -100,7 +101,7 @@ func (s *server) editContactSubmit(c *gin.Context) {
 	}
 	form := formValues(c, contactFields...)
 	in := contactInput(form)
-	_, err = s.Accounts.UpdateContact(c.Request.Context(), currentUser(c), v.ContactID, accounts.ContactPatch{
+	_, err = s.Accounts.UpdateContact(c.Request.Context(), httpkit.CurrentUser(c), v.ContactID, accounts.ContactPatch{
 		Name: opt.Of(in.Name), Title: opt.Of(in.Title), Email: opt.Of(in.Email), Phone: opt.Of(in.Phone),
 		DecisionMaker: opt.Of(in.DecisionMaker)})
 	if err != nil {
@@ -113,7 +114,7 @@ func (s *server) editContactSubmit(c *gin.Context) {
 func (s *server) deleteContactSubmit(c *gin.Context) {
 	v, _, err := s.editContactView(c)
 	if err == nil {
-		err = s.Accounts.DeleteContact(c.Request.Context(), currentUser(c), v.ContactID)
+		err = s.Accounts.DeleteContact(c.Request.Context(), httpkit.CurrentUser(c), v.ContactID)
 	}
 	if err != nil {
 		s.pageError(c, err)

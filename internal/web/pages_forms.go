@@ -12,6 +12,7 @@ import (
 	"keyhold/internal/accounts"
 	"keyhold/internal/fault"
 	"keyhold/internal/opt"
+	"keyhold/internal/web/httpkit"
 )
 
 // parsed collects the problems of form fields that are not even of the right type, so
@@ -77,9 +78,9 @@ func (s *server) createAccountSubmit(c *gin.Context) {
 		in.CadenceDays = &d
 	}
 	var a accounts.Account
-	err := p.merge(in.Validate(currentUser(c), s.Now()))
+	err := p.merge(in.Validate(httpkit.CurrentUser(c), s.Now()))
 	if err == nil {
-		a, err = s.Accounts.Create(c.Request.Context(), currentUser(c), in)
+		a, err = s.Accounts.Create(c.Request.Context(), httpkit.CurrentUser(c), in)
 	}
 	if err != nil {
 		s.accountFormError(c, accountFormView{Action: "/accounts", Cancel: "/accounts", Tiers: accounts.Tiers}, form, err)
@@ -105,7 +106,7 @@ func (s *server) editAccountPage(c *gin.Context) {
 		s.pageError(c, err)
 		return
 	}
-	if !accounts.PermissionsOf(currentUser(c), a).Edit {
+	if !accounts.PermissionsOf(httpkit.CurrentUser(c), a).Edit {
 		s.pageError(c, accounts.ErrCannotEdit)
 		return
 	}
@@ -150,7 +151,7 @@ func (s *server) editAccountSubmit(c *gin.Context) {
 	if len(p) > 0 {
 		err = p.merge(nil)
 	} else {
-		_, err = s.Accounts.Update(c.Request.Context(), currentUser(c), id, patch)
+		_, err = s.Accounts.Update(c.Request.Context(), httpkit.CurrentUser(c), id, patch)
 	}
 	if err != nil {
 		s.accountFormError(c, editAccountView(id), form, err)
@@ -185,7 +186,7 @@ func (s *server) logInteractionSubmit(c *gin.Context) {
 	}
 	err = p.merge(in.Validate(s.Now()))
 	if err == nil {
-		_, err = s.Accounts.LogInteraction(c.Request.Context(), currentUser(c), id, in)
+		_, err = s.Accounts.LogInteraction(c.Request.Context(), httpkit.CurrentUser(c), id, in)
 	}
 	if !isHTMX(c) {
 		s.accountAction(c, form, err, "#timeline")

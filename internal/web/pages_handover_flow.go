@@ -11,6 +11,7 @@ import (
 	"keyhold/internal/fault"
 	"keyhold/internal/handover"
 	"keyhold/internal/i18n"
+	"keyhold/internal/web/httpkit"
 )
 
 // The steps of a whole handover — start, complete, cancel, the departure that follows —
@@ -18,7 +19,7 @@ import (
 
 func (s *server) handoverStartSubmit(c *gin.Context) {
 	if id, ok := s.handoverID(c, "id"); ok {
-		_, err := s.Handover.Start(c.Request.Context(), currentUser(c), id)
+		_, err := s.Handover.Start(c.Request.Context(), httpkit.CurrentUser(c), id)
 		s.handoverAction(c, id, map[string]string{}, handoverFocus{}, err, "")
 	}
 }
@@ -34,7 +35,7 @@ func (s *server) handoverCompleteSubmit(c *gin.Context) {
 	force := form["force"] == "true"
 	err := confirmed(form)
 	if err == nil {
-		_, err = s.Handover.Complete(c.Request.Context(), currentUser(c), id, force, form["reason"])
+		_, err = s.Handover.Complete(c.Request.Context(), httpkit.CurrentUser(c), id, force, form["reason"])
 	}
 	s.handoverAction(c, id, form, handoverFocus{}, err, "")
 }
@@ -46,7 +47,7 @@ func (s *server) handoverCancelSubmit(c *gin.Context) {
 		form := formValues(c, "confirm_cancel")
 		err := confirmedField(form, "confirm_cancel")
 		if err == nil {
-			_, err = s.Handover.Cancel(c.Request.Context(), currentUser(c), id)
+			_, err = s.Handover.Cancel(c.Request.Context(), httpkit.CurrentUser(c), id)
 		}
 		s.handoverAction(c, id, form, handoverFocus{}, err, "")
 	}
@@ -71,7 +72,7 @@ func (s *server) departSubmit(c *gin.Context) {
 	if !ok {
 		return
 	}
-	_, err := s.Handover.Depart(c.Request.Context(), currentUser(c), userID, false, "")
+	_, err := s.Handover.Depart(c.Request.Context(), httpkit.CurrentUser(c), userID, false, "")
 	hid, perr := strconv.ParseInt(c.PostForm("handover_id"), 10, 64)
 	if perr != nil || hid <= 0 {
 		if err != nil {
@@ -119,7 +120,7 @@ func (s *server) handoverReportPage(c *gin.Context) {
 	if !ok {
 		return
 	}
-	r, err := s.Handover.Report(c.Request.Context(), currentUser(c), id)
+	r, err := s.Handover.Report(c.Request.Context(), httpkit.CurrentUser(c), id)
 	if err != nil {
 		s.pageError(c, err)
 		return
@@ -154,7 +155,7 @@ func (s *server) handoverReportCSV(c *gin.Context) {
 	if !ok {
 		return
 	}
-	ctx, actor := c.Request.Context(), currentUser(c)
+	ctx, actor := c.Request.Context(), httpkit.CurrentUser(c)
 	what := fmt.Sprintf("handover report %d", id)
 	if err := s.Handover.GuardExport(ctx, actor, what); err != nil {
 		s.pageError(c, err)

@@ -14,6 +14,7 @@ import (
 	"keyhold/internal/fault"
 	"keyhold/internal/handover"
 	"keyhold/internal/opt"
+	"keyhold/internal/web/httpkit"
 )
 
 // The wizard's forms for items: one item's successor, transfer note and "customer
@@ -73,7 +74,7 @@ func (s *server) handoverItemSubmit(c *gin.Context) {
 	}
 	err := p.merge(nil)
 	if err == nil {
-		_, err = s.Handover.UpdateItem(c.Request.Context(), currentUser(c), id, itemID, patch)
+		_, err = s.Handover.UpdateItem(c.Request.Context(), httpkit.CurrentUser(c), id, itemID, patch)
 	}
 	s.itemAction(c, id, itemID, form, err)
 }
@@ -93,7 +94,7 @@ func (s *server) handoverIntroSubmit(c *gin.Context) {
 	form := formValues(c, "summary", "occurred_at", "tz_offset")
 	at, err := introTime(form)
 	if err == nil {
-		_, err = s.Handover.LogIntro(c.Request.Context(), currentUser(c), id, itemID, form["summary"], at)
+		_, err = s.Handover.LogIntro(c.Request.Context(), httpkit.CurrentUser(c), id, itemID, form["summary"], at)
 	}
 	s.itemAction(c, id, itemID, form, err)
 }
@@ -117,7 +118,7 @@ func (s *server) handoverAssignSubmit(c *gin.Context) {
 	if !ok {
 		return
 	}
-	ctx, actor := c.Request.Context(), currentUser(c)
+	ctx, actor := c.Request.Context(), httpkit.CurrentUser(c)
 	form := formValues(c, "to_user_id")
 	p := parsed{}
 	to := p.int64(form, "to_user_id")

@@ -14,6 +14,7 @@ import (
 	"keyhold/internal/handover"
 	"keyhold/internal/retention"
 	"keyhold/internal/store"
+	"keyhold/internal/web/httpkit"
 )
 
 // The person leaving writes down, account by account, what their successors need to
@@ -39,7 +40,7 @@ type myItemRow struct {
 
 // myHandover loads the actor's open handover, nil when they have none.
 func (s *server) myHandover(c *gin.Context) (*handover.Handover, error) {
-	h, err := s.Handover.Mine(c.Request.Context(), currentUser(c))
+	h, err := s.Handover.Mine(c.Request.Context(), httpkit.CurrentUser(c))
 	if fault.Is(err, fault.KindNotFound) {
 		return nil, nil
 	}
@@ -53,7 +54,7 @@ func (s *server) myHandover(c *gin.Context) (*handover.Handover, error) {
 func (s *server) mustMyHandover(c *gin.Context) (handover.Handover, error) {
 	h, err := s.myHandover(c)
 	if err == nil && h == nil {
-		err = fault.NotFound("open handover of user", currentUser(c).ID)
+		err = fault.NotFound("open handover of user", httpkit.CurrentUser(c).ID)
 	}
 	if err != nil {
 		return handover.Handover{}, err
@@ -222,7 +223,7 @@ func (s *server) myNoteSubmit(c *gin.Context) {
 		if err := p.merge(nil); err != nil {
 			return err
 		}
-		_, err := s.Handover.UpdateItem(c.Request.Context(), currentUser(c), h.ID, itemID, patch)
+		_, err := s.Handover.UpdateItem(c.Request.Context(), httpkit.CurrentUser(c), h.ID, itemID, patch)
 		return err
 	})
 }
@@ -232,7 +233,7 @@ func (s *server) myIntroSubmit(c *gin.Context) {
 	s.myItemForm(c, "intro", []string{"summary", "occurred_at", "tz_offset"}, func(h handover.Handover, itemID int64, form map[string]string) error {
 		at, err := introTime(form)
 		if err == nil {
-			_, err = s.Handover.LogIntro(c.Request.Context(), currentUser(c), h.ID, itemID, form["summary"], at)
+			_, err = s.Handover.LogIntro(c.Request.Context(), httpkit.CurrentUser(c), h.ID, itemID, form["summary"], at)
 		}
 		return err
 	})

@@ -13,6 +13,7 @@ import (
 	"keyhold/internal/handover"
 	"keyhold/internal/i18n"
 	"keyhold/internal/staff"
+	"keyhold/internal/web/httpkit"
 )
 
 // The handover pages: the list, the first step (who leaves, and when), and the wizard that
@@ -34,14 +35,14 @@ var handoverStatuses = []handover.Status{handover.Draft, handover.InProgress, ha
 
 // handoversPage lists handovers, newest first, with their progress.
 func (s *server) handoversPage(c *gin.Context) {
-	q := newQuery(c)
-	f := handover.Filter{Status: handover.Status(q.str("status")), Page: q.page()}
+	q := httpkit.NewQuery(c)
+	f := handover.Filter{Status: handover.Status(q.Str("status")), Page: q.Page()}
 	f.Page = f.Page.Normalized()
-	if err := q.bad.Err(); err != nil {
+	if err := q.Err(); err != nil {
 		s.pageError(c, err)
 		return
 	}
-	list, total, err := s.Handover.List(c.Request.Context(), currentUser(c), f)
+	list, total, err := s.Handover.List(c.Request.Context(), httpkit.CurrentUser(c), f)
 	if err != nil {
 		s.pageError(c, err)
 		return
@@ -59,7 +60,7 @@ func (s *server) newHandoverPage(c *gin.Context) {
 }
 
 func (s *server) newHandoverForm(c *gin.Context, status int, d pageData) {
-	me := currentUser(c)
+	me := httpkit.CurrentUser(c)
 	if err := handover.RequireManager(me); err != nil {
 		s.pageError(c, err)
 		return
@@ -81,7 +82,7 @@ func (s *server) createHandoverSubmit(c *gin.Context) {
 	var h handover.Handover
 	err := p.merge(nil)
 	if err == nil {
-		h, err = s.Handover.Create(c.Request.Context(), currentUser(c), who, form["last_day"])
+		h, err = s.Handover.Create(c.Request.Context(), httpkit.CurrentUser(c), who, form["last_day"])
 	}
 	if err != nil {
 		d, status, ok := formFailure(c, form, err)
@@ -239,7 +240,7 @@ type handoverFocus struct {
 }
 
 func (s *server) loadHandoverView(c *gin.Context, id int64, d *pageData, f handoverFocus) (handoverView, error) {
-	ctx, actor := c.Request.Context(), currentUser(c)
+	ctx, actor := c.Request.Context(), httpkit.CurrentUser(c)
 	h, err := s.Handover.Get(ctx, actor, id)
 	if err != nil {
 		return handoverView{}, err
@@ -270,7 +271,7 @@ func (s *server) loadHandoverView(c *gin.Context, id int64, d *pageData, f hando
 		v.Name = departing
 		v.Departed = h.Departing.Status == staff.StatusDeparted
 	}
-	v.CanDepart = handover.CanDepart(currentUser(c), h)
+	v.CanDepart = handover.CanDepart(httpkit.CurrentUser(c), h)
 	for _, it := range h.Items {
 		if it.Successor != nil && it.Status != "skipped" {
 			i := slices.IndexFunc(v.Team, func(t candidateRow) bool { return t.UserID == it.Successor.ID })

@@ -8,6 +8,7 @@ import (
 
 	"keyhold/internal/accounts"
 	"keyhold/internal/health"
+	"keyhold/internal/web/httpkit"
 )
 
 // flagRow is one flagged account as the pages show it.
@@ -58,10 +59,10 @@ type flagsView struct {
 // flagsPage: neglected and at-risk accounts, worst first (risk × value), key accounts
 // unless the reader asks for every tier.
 func (s *server) flagsPage(c *gin.Context) {
-	q := newQuery(c)
-	f := health.FlagFilter{Tier: accounts.TierKey, OwnerID: q.int64("owner_id"), Level: health.Level(q.str("level")),
-		Neglected: q.boolean("neglected"), Page: q.page()}
-	switch t := q.str("tier"); t {
+	q := httpkit.NewQuery(c)
+	f := health.FlagFilter{Tier: accounts.TierKey, OwnerID: q.Int64("owner_id"), Level: health.Level(q.Str("level")),
+		Neglected: q.Bool("neglected"), Page: q.Page()}
+	switch t := q.Str("tier"); t {
 	case "":
 	case "all":
 		f.Tier = ""
@@ -69,7 +70,7 @@ func (s *server) flagsPage(c *gin.Context) {
 		f.Tier = accounts.Tier(t)
 	}
 	f.Page = f.Page.Normalized()
-	if err := q.bad.Err(); err != nil {
+	if err := q.Err(); err != nil {
 		s.pageError(c, err)
 		return
 	}
@@ -115,7 +116,7 @@ func (s *server) cadenceSubmit(c *gin.Context) {
 	if perr != nil {
 		days = 0 // refused below as out of range
 	}
-	if _, err := s.Accounts.SetPolicy(c.Request.Context(), currentUser(c), accounts.Tier(tier), days); err != nil {
+	if _, err := s.Accounts.SetPolicy(c.Request.Context(), httpkit.CurrentUser(c), accounts.Tier(tier), days); err != nil {
 		fields, msg, ok := formErrors(c, err)
 		if !ok {
 			s.pageError(c, err)

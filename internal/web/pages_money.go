@@ -9,6 +9,7 @@ import (
 
 	"keyhold/internal/money"
 	"keyhold/internal/opt"
+	"keyhold/internal/web/httpkit"
 )
 
 // The admin's currency page: the base currency, every currency with its rate and the
@@ -51,7 +52,7 @@ func (s *server) currencySubmit(c *gin.Context) {
 		ch.RateToBase = opt.Of(r)
 	}
 	s.currencyChange(c, form, func() error {
-		_, err := s.Money.Set(c.Request.Context(), currentUser(c), form["code"], ch)
+		_, err := s.Money.Set(c.Request.Context(), httpkit.CurrentUser(c), form["code"], ch)
 		return err
 	}, "currencies.saved")
 }
@@ -59,7 +60,7 @@ func (s *server) currencySubmit(c *gin.Context) {
 // baseCurrencySubmit makes a currency the base.
 func (s *server) baseCurrencySubmit(c *gin.Context) {
 	s.currencyChange(c, map[string]string{"code": c.Param("code")}, func() error {
-		_, err := s.Money.Set(c.Request.Context(), currentUser(c), c.Param("code"), money.Change{Base: opt.Of(true)})
+		_, err := s.Money.Set(c.Request.Context(), httpkit.CurrentUser(c), c.Param("code"), money.Change{Base: opt.Of(true)})
 		return err
 	}, "currencies.rebased")
 }
@@ -67,7 +68,7 @@ func (s *server) baseCurrencySubmit(c *gin.Context) {
 // deleteCurrencySubmit removes a currency nothing uses.
 func (s *server) deleteCurrencySubmit(c *gin.Context) {
 	s.currencyChange(c, map[string]string{"code": c.Param("code")}, func() error {
-		return s.Money.Delete(c.Request.Context(), currentUser(c), c.Param("code"))
+		return s.Money.Delete(c.Request.Context(), httpkit.CurrentUser(c), c.Param("code"))
 	}, "currencies.deleted")
 }
 

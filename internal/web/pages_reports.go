@@ -14,6 +14,7 @@ import (
 	"keyhold/internal/i18n"
 	"keyhold/internal/money"
 	"keyhold/internal/retention"
+	"keyhold/internal/web/httpkit"
 )
 
 // The Reports page: retention and churn, churn reasons, coverage and concentration, and
@@ -134,7 +135,7 @@ func percent(v float64) float64 { return math.Round(v*1000) / 10 }
 // domain refuses everyone else (403 page). A malformed period or grouping shows the
 // pickers again with the problems (422).
 func (s *server) reportsPage(c *gin.Context) {
-	ctx, actor, l := c.Request.Context(), currentUser(c), langOf(c)
+	ctx, actor, l := c.Request.Context(), httpkit.CurrentUser(c), langOf(c)
 	in := reportPeriod(c)
 	groupBy := c.Query("group_by")
 	ret, err := s.Retention.Retention(ctx, actor, in, groupBy)

@@ -7,6 +7,7 @@ import (
 
 	"keyhold/internal/opt"
 	"keyhold/internal/retention"
+	"keyhold/internal/web/httpkit"
 )
 
 // Forms on the account page for losses, win-backs and complaints. Each answers like the
@@ -21,21 +22,21 @@ func (s *server) churnSubmit(c *gin.Context) {
 		v := form["voluntary"] == "true"
 		in.Voluntary = &v
 	}
-	_, err := s.Retention.Churn(c.Request.Context(), currentUser(c), id, in)
+	_, err := s.Retention.Churn(c.Request.Context(), httpkit.CurrentUser(c), id, in)
 	s.accountAction(c, form, err, "#retention")
 }
 
 func (s *server) reactivateSubmit(c *gin.Context) {
 	id, _ := strconv.ParseInt(c.Param("id"), 10, 64)
 	form := formValues(c, "reactivated_at", "note")
-	_, err := s.Retention.Reactivate(c.Request.Context(), currentUser(c), id, form["reactivated_at"], form["note"])
+	_, err := s.Retention.Reactivate(c.Request.Context(), httpkit.CurrentUser(c), id, form["reactivated_at"], form["note"])
 	s.accountAction(c, form, err, "#retention")
 }
 
 func (s *server) complaintSubmit(c *gin.Context) {
 	id, _ := strconv.ParseInt(c.Param("id"), 10, 64)
 	form := formValues(c, "severity", "summary")
-	_, err := s.Retention.OpenComplaint(c.Request.Context(), currentUser(c), id,
+	_, err := s.Retention.OpenComplaint(c.Request.Context(), httpkit.CurrentUser(c), id,
 		retention.NewComplaint{Severity: form["severity"], Summary: form["summary"]})
 	s.accountAction(c, form, err, "#complaints")
 }
@@ -43,7 +44,7 @@ func (s *server) complaintSubmit(c *gin.Context) {
 func (s *server) resolveComplaintSubmit(c *gin.Context) {
 	cid, _ := strconv.ParseInt(c.Param("complaint_id"), 10, 64)
 	form := formValues(c, "resolution")
-	_, err := s.Retention.UpdateComplaint(c.Request.Context(), currentUser(c), cid, retention.ComplaintPatch{
+	_, err := s.Retention.UpdateComplaint(c.Request.Context(), httpkit.CurrentUser(c), cid, retention.ComplaintPatch{
 		Status: opt.Of(retention.ComplaintResolved), Resolution: opt.Of(form["resolution"])})
 	form["resolve_id"] = c.Param("complaint_id")
 	s.accountAction(c, form, err, "#complaints")

@@ -6,6 +6,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"keyhold/internal/i18n"
+	"keyhold/internal/web/httpkit"
 )
 
 type settingsView struct{ Languages []i18n.Lang }
@@ -21,7 +22,7 @@ func (s *server) settingsPage(c *gin.Context) {
 // passwordSubmit changes the user's own password; every other session of theirs ends,
 // and this browser continues with a fresh token.
 func (s *server) passwordSubmit(c *gin.Context) {
-	u, err := s.Staff.ChangePassword(c.Request.Context(), currentUser(c), c.PostForm("current_password"), c.PostForm("new_password"))
+	u, err := s.Staff.ChangePassword(c.Request.Context(), httpkit.CurrentUser(c), c.PostForm("current_password"), c.PostForm("new_password"))
 	if err != nil {
 		fields, msg, ok := formErrors(c, err)
 		if !ok {

@@ -1,3 +1,7 @@
+// Package web is Keyhold's HTTP face: the Gin router, the JSON API under /api/v1 and
+// the server-rendered pages. Handlers are thin: they read the request, call the domain
+// packages, and render the answer. What the API and the pages share about HTTP (the
+// request's context, the error mapping, JSON answers, parameters) is in web/httpkit.
 package web
 
 import (
@@ -19,6 +23,7 @@ import (
 	"keyhold/internal/retention"
 	"keyhold/internal/staff"
 	"keyhold/internal/store"
+	"keyhold/internal/web/httpkit"
 )
 
 // Deps are what the web layer serves.
@@ -61,9 +66,9 @@ func New(d Deps) (http.Handler, error) {
 	}
 	r.HandleMethodNotAllowed = false
 	r.Use(gin.CustomRecovery(func(c *gin.Context, rec any) {
-		abortJSON(c, panicError{rec})
+		httpkit.AbortJSON(c, panicError{rec})
 	}))
-	r.Use(requestContext(), securityHeaders(), limitBody(), readQueue(d.Readers))
+	r.Use(httpkit.RequestContext(), httpkit.SecurityHeaders(), httpkit.LimitBody(), httpkit.ReadQueue(d.Readers))
 	r.NoRoute(s.notFound)
 
 	r.GET("/healthz", s.healthz)
@@ -84,7 +89,7 @@ func (s *server) crossOriginDenied(w http.ResponseWriter, r *http.Request) {
 	if strings.HasPrefix(r.URL.Path, "/api/") {
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
 		w.WriteHeader(http.StatusForbidden)
-		_ = json.NewEncoder(w).Encode(gin.H{"error": apiError{Code: "forbidden", Message: crossOriginMessage}})
+		_ = json.NewEncoder(w).Encode(gin.H{"error": httpkit.APIError{Code: "forbidden", Message: crossOriginMessage}})
 		return
 	}
 	c, _ := gin.CreateTestContext(w) // a context to reuse the page rendering; nothing else
@@ -108,7 +113,7 @@ func (s *server) healthz(c *gin.Context) {
 
 func (s *server) notFound(c *gin.Context) {
 	if isAPI(c) {
-		c.AbortWithStatusJSON(http.StatusNotFound, gin.H{"error": apiError{Code: "not_found", Message: "no such route"}})
+		c.AbortWithStatusJSON(http.StatusNotFound, gin.H{"error": httpkit.APIError{Code: "not_found", Message: "no such route"}})
 		return
 	}
 	s.renderStatus(c, http.StatusNotFound, "notfound", pageData{})

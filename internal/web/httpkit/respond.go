@@ -1,7 +1,8 @@
-// Package web is Keyhold's HTTP face: the Gin router, middleware, the JSON API under
-// /api/v1 and the server-rendered pages. Handlers are thin: they read the request, call
-// the domain packages, and render the answer.
-package web
+// Package httpkit is what the JSON API and the pages share about HTTP: the request's
+// context (its id, the signed-in user, the read queue, the security headers and body
+// limit), the one mapping of domain errors to statuses, JSON answers and lists, and the
+// reading of path and Query parameters.
+package httpkit
 
 import (
 	"context"
@@ -18,19 +19,19 @@ import (
 	"keyhold/internal/store"
 )
 
-// apiError is the body of every JSON error, as API.md describes.
-type apiError struct {
+// APIError is the body of every JSON error, as API.md describes.
+type APIError struct {
 	Code    string       `json:"code"`
 	Message string       `json:"message"`
 	Fields  fault.Fields `json:"fields,omitempty"`
 	Details any          `json:"details,omitempty"`
 }
 
-// statusClientClosed is the status logged for a request whose client went away (nginx's
+// StatusClientClosed is the status logged for a request whose client went away (nginx's
 // 499); the client never sees it.
-const statusClientClosed = 499
+const StatusClientClosed = 499
 
-var statusOf = map[fault.Kind]int{
+var StatusOf = map[fault.Kind]int{
 	fault.KindInvalid:      http.StatusUnprocessableEntity,
 	fault.KindNotFound:     http.StatusNotFound,
 	fault.KindConflict:     http.StatusConflict,
@@ -42,57 +43,57 @@ var statusOf = map[fault.Kind]int{
 // errorStatus maps an error to its HTTP status and JSON body. It is the one place that
 // decides a status code; anything that is not a domain error is a 500 that says nothing
 // of its cause (the cause is logged with the request id).
-func errorStatus(c *gin.Context, err error) (int, apiError) {
+func ErrorStatus(c *gin.Context, err error) (int, APIError) {
 	if e, ok := fault.As(err); ok {
-		return statusOf[e.Kind], apiError{Code: string(e.Kind), Message: e.Message, Fields: e.Fields, Details: e.Details}
+		return StatusOf[e.Kind], APIError{Code: string(e.Kind), Message: e.Message, Fields: e.Fields, Details: e.Details}
 	}
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
-		return http.StatusRequestEntityTooLarge, apiError{Code: "too_large", Message: "request body is too large"}
+		return http.StatusRequestEntityTooLarge, APIError{Code: "too_large", Message: "request body is too large"}
 	}
 	if c.Request.Context().Err() != nil && errors.Is(err, context.Canceled) {
 		// The client went away mid-request: nobody reads the answer, and it is no bug.
-		slog.Debug("client went away", "request_id", c.GetString(requestIDKey), "path", c.FullPath())
-		return statusClientClosed, apiError{Code: "client_closed", Message: "the client closed the request"}
+		slog.Debug("client went away", "request_id", c.GetString(RequestIDKey), "path", c.FullPath())
+		return StatusClientClosed, APIError{Code: "client_closed", Message: "the client closed the request"}
 	}
-	slog.Error("internal error", "request_id", c.GetString(requestIDKey), "method", c.Request.Method,
+	slog.Error("internal error", "request_id", c.GetString(RequestIDKey), "method", c.Request.Method,
 		"path", c.FullPath(), "err", err)
-	return http.StatusInternalServerError, apiError{Code: "internal", Message: "internal error"}
+	return http.StatusInternalServerError, APIError{Code: "internal", Message: "internal error"}
 }
 
-func abortJSON(c *gin.Context, err error) {
-	status, body := errorStatus(c, err)
+func AbortJSON(c *gin.Context, err error) {
+	status, body := ErrorStatus(c, err)
 	c.AbortWithStatusJSON(status, gin.H{"error": body})
 }
 
 // respond writes v with status, or the error.
-func respond(c *gin.Context, status int, v any, err error) {
+func Respond(c *gin.Context, status int, v any, err error) {
 	if err != nil {
-		abortJSON(c, err)
+		AbortJSON(c, err)
 		return
 	}
 	if status == http.StatusNoContent {
 		c.Status(status)
 		return
 	}
-	writeJSON(c, status, v)
+	WriteJSON(c, status, v)
 }
 
-// listBody is the shape of every paged list.
-type listBody struct {
+// ListBody is the shape of every paged list.
+type ListBody struct {
 	Data    any   `json:"data"`
 	Page    int   `json:"page"`
 	PerPage int   `json:"per_page"`
 	Total   int64 `json:"total"`
 }
 
-func respondList(c *gin.Context, p store.Page, data any, total int64, err error) {
+func RespondList(c *gin.Context, p store.Page, data any, total int64, err error) {
 	p = p.Normalized()
-	respond(c, http.StatusOK, listBody{Data: data, Page: p.Number, PerPage: p.Size, Total: total}, err)
+	Respond(c, http.StatusOK, ListBody{Data: data, Page: p.Number, PerPage: p.Size, Total: total}, err)
 }
 
 // bindJSON decodes the body into v. Malformed JSON or wrong types answer 400 invalid_json.
-func bindJSON(c *gin.Context, v any) bool {
+func BindJSON(c *gin.Context, v any) bool {
 	dec := json.NewDecoder(c.Request.Body)
 	err := dec.Decode(v)
 	if err == nil {
@@ -103,7 +104,7 @@ func bindJSON(c *gin.Context, v any) bool {
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			abortJSON(c, err)
+			AbortJSON(c, err)
 			return false
 		}
 		msg := "body is not valid JSON"
@@ -111,33 +112,33 @@ func bindJSON(c *gin.Context, v any) bool {
 		if errors.As(err, &typeErr) && typeErr.Field != "" {
 			msg = "field " + typeErr.Field + " has the wrong type"
 		}
-		c.AbortWithStatusJSON(http.StatusBadRequest, gin.H{"error": apiError{Code: "invalid_json", Message: msg}})
+		c.AbortWithStatusJSON(http.StatusBadRequest, gin.H{"error": APIError{Code: "invalid_json", Message: msg}})
 		return false
 	}
 	return true
 }
 
 // pathID reads an integer path parameter; a malformed one is answered 404.
-func pathID(c *gin.Context, name string) (int64, bool) {
+func PathID(c *gin.Context, name string) (int64, bool) {
 	id, err := strconv.ParseInt(c.Param(name), 10, 64)
 	if err != nil || id <= 0 {
-		abortJSON(c, fault.NotFound(name, c.Param(name)))
+		AbortJSON(c, fault.NotFound(name, c.Param(name)))
 		return 0, false
 	}
 	return id, true
 }
 
-// query reads list parameters. Malformed numbers are a 422 on that field.
-type query struct {
+// Query reads list parameters. Malformed numbers are a 422 on that field.
+type Query struct {
 	c   *gin.Context
 	bad fault.Collect
 }
 
-func newQuery(c *gin.Context) *query { return &query{c: c, bad: fault.Collect{}} }
+func NewQuery(c *gin.Context) *Query { return &Query{c: c, bad: fault.Collect{}} }
 
-func (q *query) str(name string) string { return q.c.Query(name) }
+func (q *Query) Str(name string) string { return q.c.Query(name) }
 
-func (q *query) int64(name string) int64 {
+func (q *Query) Int64(name string) int64 {
 	v := q.c.Query(name)
 	if v == "" {
 		return 0
@@ -149,7 +150,7 @@ func (q *query) int64(name string) int64 {
 	return n
 }
 
-func (q *query) boolean(name string) bool {
+func (q *Query) Bool(name string) bool {
 	switch q.c.Query(name) {
 	case "", "false", "0":
 		return false
@@ -160,14 +161,18 @@ func (q *query) boolean(name string) bool {
 	return false
 }
 
-func (q *query) page() store.Page {
-	return store.Page{Number: int(q.int64("page")), Size: int(q.int64("per_page"))}
+func (q *Query) Page() store.Page {
+	return store.Page{Number: int(q.Int64("page")), Size: int(q.Int64("per_page"))}
 }
 
-// ok reports whether every parameter parsed, answering 422 if not.
-func (q *query) ok() bool {
+// Err is the parameters' problems so far, nil if none (for pages, which answer them
+// their own way).
+func (q *Query) Err() error { return q.bad.Err() }
+
+// OK reports whether every parameter parsed, answering 422 if not.
+func (q *Query) OK() bool {
 	if err := q.bad.Err(); err != nil {
-		abortJSON(q.c, err)
+		AbortJSON(q.c, err)
 		return false
 	}
 	return true

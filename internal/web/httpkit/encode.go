@@ -1,4 +1,4 @@
-package web
+package httpkit
 
 import (
 	"bytes"
@@ -35,42 +35,45 @@ func putBuffer(b *bytes.Buffer) {
 const jsonType = "application/json; charset=utf-8"
 
 // writeJSON writes v with status, encoded as the API's codec does (jsoncodec.go).
-func writeJSON(c *gin.Context, status int, v any) {
+func WriteJSON(c *gin.Context, status int, v any) {
 	b := getBuffer()
 	defer putBuffer(b)
 	if err := gojson.NewEncoder(b).Encode(v); err != nil {
-		abortJSON(c, err)
+		AbortJSON(c, err)
 		return
 	}
 	c.Data(status, jsonType, b.Bytes()[:b.Len()-1]) // Encode ends the value with a newline
 }
 
-// listWriter writes a paged list in the shape of listBody item by item, so that items
+// ListWriter writes a paged list in the shape of ListBody item by item, so that items
 // can be put together from parts encoded earlier (writeFlag).
-type listWriter struct {
+type ListWriter struct {
 	buf   *bytes.Buffer
 	enc   *gojson.Encoder
 	items int
 }
 
-func newListWriter() *listWriter {
+func NewListWriter() *ListWriter {
 	b := getBuffer()
 	b.WriteString(`{"data":[`)
-	return &listWriter{buf: b, enc: gojson.NewEncoder(b)}
+	return &ListWriter{buf: b, enc: gojson.NewEncoder(b)}
 }
 
 // item starts the next item.
-func (w *listWriter) item() {
+func (w *ListWriter) Item() {
 	if w.items > 0 {
 		w.buf.WriteByte(',')
 	}
 	w.items++
 }
 
-func (w *listWriter) raw(s string) { w.buf.WriteString(s) }
+func (w *ListWriter) Raw(s string) { w.buf.WriteString(s) }
+
+// RawBytes appends b as it is.
+func (w *ListWriter) RawBytes(b []byte) { w.buf.Write(b) }
 
 // encode writes v as JSON, as the API's codec does (HTML characters escaped).
-func (w *listWriter) encode(v any) error {
+func (w *ListWriter) Encode(v any) error {
 	if err := w.enc.Encode(v); err != nil {
 		return err
 	}
@@ -79,7 +82,7 @@ func (w *listWriter) encode(v any) error {
 }
 
 // respond ends the list and writes it.
-func (w *listWriter) respond(c *gin.Context, p store.Page, total int64) {
+func (w *ListWriter) Respond(c *gin.Context, p store.Page, total int64) {
 	p = p.Normalized()
 	b := w.buf.AvailableBuffer()
 	b = append(b, `],"page":`...)
@@ -93,7 +96,7 @@ func (w *listWriter) respond(c *gin.Context, p store.Page, total int64) {
 }
 
 // free returns the buffer to the pool; the answer is written by then.
-func (w *listWriter) free() {
+func (w *ListWriter) Free() {
 	putBuffer(w.buf)
 	w.buf = nil
 }

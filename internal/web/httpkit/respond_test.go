@@ -1,4 +1,4 @@
-package web
+package httpkit
 
 import (
 	"bytes"
@@ -27,7 +27,7 @@ func TestClientGoneIsNotAnInternalError(t *testing.T) {
 	cancel()
 	c, _ := gin.CreateTestContext(httptest.NewRecorder())
 	c.Request = httptest.NewRequest("GET", "/api/v1/accounts", nil).WithContext(gone)
-	if status, _ := errorStatus(c, failed); status != statusClientClosed {
+	if status, _ := ErrorStatus(c, failed); status != StatusClientClosed {
 		t.Errorf("client gone: status %d", status)
 	}
 	if strings.Contains(logged.String(), "internal error") {
@@ -36,31 +36,31 @@ func TestClientGoneIsNotAnInternalError(t *testing.T) {
 
 	c, _ = gin.CreateTestContext(httptest.NewRecorder())
 	c.Request = httptest.NewRequest("GET", "/api/v1/accounts", nil)
-	if status, _ := errorStatus(c, failed); status != 500 || !strings.Contains(logged.String(), "internal error") {
+	if status, _ := ErrorStatus(c, failed); status != 500 || !strings.Contains(logged.String(), "internal error") {
 		t.Errorf("a cancellation with the client still there: status %d, log %q", status, logged.String())
 	}
 }
 
-// A list written item by item (listWriter) is byte for byte the list respondList
-// encodes: the envelope is written by hand and must not drift from listBody.
+// A list written item by item (ListWriter) is byte for byte the list RespondList
+// encodes: the envelope is written by hand and must not drift from ListBody.
 func TestListWriterWritesWhatRespondListWrites(t *testing.T) {
 	items := []map[string]any{{"name": "<Acme> & Co"}, {"name": "北京"}}
 	page := store.Page{Number: 2, Size: 2}
 	whole := httptest.NewRecorder()
 	c, _ := gin.CreateTestContext(whole)
-	respondList(c, page, items, 7, nil)
+	RespondList(c, page, items, 7, nil)
 
 	parts := httptest.NewRecorder()
 	c, _ = gin.CreateTestContext(parts)
-	w := newListWriter()
+	w := NewListWriter()
 	for _, it := range items {
-		w.item()
-		if err := w.encode(it); err != nil {
+		w.Item()
+		if err := w.Encode(it); err != nil {
 			t.Fatal(err)
 		}
 	}
-	w.respond(c, page, 7)
-	w.free()
+	w.Respond(c, page, 7)
+	w.Free()
 	if whole.Body.String() != parts.Body.String() || whole.Header().Get("Content-Type") != parts.Header().Get("Content-Type") {
 		t.Errorf("respondList: %s %q\nlistWriter:  %s %q", whole.Body, whole.Header().Get("Content-Type"),
 			parts.Body, parts.Header().Get("Content-Type"))

@@ -1,4 +1,4 @@
-package web
+package httpkit
 
 import (
 	stdjson "encoding/json"

@@ -1,4 +1,4 @@
-package web
+package httpkit
 
 import (
 	"context"
@@ -19,7 +19,7 @@ func TestReadQueue(t *testing.T) {
 	var inside, most atomic.Int32
 	release := make(chan struct{})
 	r := gin.New()
-	r.Use(readQueue(2))
+	r.Use(ReadQueue(2))
 	work := func(c *gin.Context) {
 		n := inside.Add(1)
 		for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
@@ -50,7 +50,7 @@ func TestReadQueue(t *testing.T) {
 	}
 	gone, cancel := context.WithCancel(context.Background())
 	cancel()
-	if code := serve(httptest.NewRequest("GET", "/read", nil).WithContext(gone)); code != statusClientClosed {
+	if code := serve(httptest.NewRequest("GET", "/read", nil).WithContext(gone)); code != StatusClientClosed {
 		t.Errorf("a reader who left while queued: status %d", code)
 	}
 	close(release)
@@ -65,7 +65,7 @@ func TestReadQueue(t *testing.T) {
 func TestReadQueueReleasesAtTheFirstByte(t *testing.T) {
 	gin.SetMode(gin.TestMode)
 	r := gin.New()
-	r.Use(readQueue(1))
+	r.Use(ReadQueue(1))
 	answering, finish := make(chan struct{}), make(chan struct{})
 	r.GET("/slow", func(c *gin.Context) {
 		c.Writer.WriteString("first bytes")
