@@ -7,8 +7,8 @@ import (
 	"testing"
 )
 
-// Dependencies point one way: web → domain packages → store. Domain packages never know
-// about HTTP or the web layer; the web layer never writes SQL.
+// Dependencies point one way: web → web/api → web/httpkit → domain packages → store.
+// Domain packages never know about HTTP or the web layer; the web layer never writes SQL.
 func TestLayering(t *testing.T) {
 	all := goList(t, "-f", "{{.ImportPath}}", "keyhold/...")
 	var domain []string
@@ -46,6 +46,22 @@ func TestLayering(t *testing.T) {
 		for _, banned := range domainBans {
 			if imported[banned] {
 				t.Errorf("domain package %s imports %s", pkg, banned)
+			}
+		}
+	}
+	// Inside the web layer: the pages and the router (web) use the API and the shared
+	// kit; the API uses the kit only; the kit neither.
+	for pkg, banned := range map[string][]string{
+		"keyhold/internal/web/api":     {"keyhold/internal/web"},
+		"keyhold/internal/web/httpkit": {"keyhold/internal/web", "keyhold/internal/web/api"},
+	} {
+		imported := map[string]bool{}
+		for _, p := range goList(t, "-deps", "-f", "{{.ImportPath}}", pkg) {
+			imported[p] = true
+		}
+		for _, b := range banned {
+			if imported[b] {
+				t.Errorf("%s imports %s", pkg, b)
 			}
 		}
 	}

@@ -2,6 +2,7 @@ package i18n_test
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -117,7 +118,9 @@ func TestEveryKeyUsedIsInBothCatalogs(t *testing.T) {
 			used[m[1]] = true
 		}
 	}
-	for _, src := range readAll(t, "internal/web/*.go") {
+	web := readAll(t, "internal/web/*.go")
+	maps.Copy(web, readAll(t, "internal/web/*/*.go"))
+	for _, src := range web {
 		for _, m := range goTKey.FindAllStringSubmatch(src, -1) {
 			if !strings.HasSuffix(m[1], ".") { // a prefix completed at run time: listed below
 				used[m[1]] = true

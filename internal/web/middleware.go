@@ -3,7 +3,6 @@ package web
 import (
 	"crypto/subtle"
 	"net/http"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -19,25 +18,6 @@ const (
 	csrfField     = "csrf_token"
 	csrfHeader    = "X-CSRF-Token"
 )
-
-// apiAuth requires a valid bearer token.
-func (s *server) apiAuth() gin.HandlerFunc {
-	return func(c *gin.Context) {
-		h := c.GetHeader("Authorization")
-		token, ok := strings.CutPrefix(h, "Bearer ")
-		if !ok {
-			httpkit.AbortJSON(c, fault.Unauthorized("send Authorization: Bearer TOKEN"))
-			return
-		}
-		u, claims, err := s.Auth.Authenticate(c.Request.Context(), strings.TrimSpace(token))
-		if err != nil {
-			httpkit.AbortJSON(c, err)
-			return
-		}
-		httpkit.SignIn(c, u, claims)
-		c.Next()
-	}
-}
 
 // pageAuth requires a valid session cookie; without one the browser goes to sign in and
 // comes back to the page it asked for.

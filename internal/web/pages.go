@@ -22,8 +22,6 @@ import (
 	"keyhold/templates"
 )
 
-const langCookie = "keyhold_lang"
-
 // pageData is what every page template receives.
 type pageData struct {
 	Nav     string
@@ -130,22 +128,6 @@ func loadPages() (pageSets, error) {
 	return sets, nil
 }
 
-// langOf is the reader's language: the signed-in user's choice, else the language cookie
-// (set by the switcher before signing in), else the browser's Accept-Language.
-func langOf(c *gin.Context) i18n.Lang {
-	if u, ok := staff.ActorFrom(c.Request.Context()); ok && u.Language != "" {
-		if l, ok := i18n.Parse(u.Language); ok {
-			return l
-		}
-	}
-	if v, err := c.Cookie(langCookie); err == nil {
-		if l, ok := i18n.Parse(v); ok {
-			return l
-		}
-	}
-	return i18n.Negotiate(c.GetHeader("Accept-Language"))
-}
-
 // renderStatus writes a page (or, with block set, one named template of it) through a
 // buffer, so that a template error never leaves half a page on the wire.
 func (s *server) renderStatus(c *gin.Context, status int, page string, d pageData) {
@@ -157,7 +139,7 @@ func (s *server) render(c *gin.Context, page string, d pageData) {
 }
 
 func (s *server) renderBlock(c *gin.Context, status int, page, block string, d pageData) {
-	t, ok := s.pages[langOf(c)][page]
+	t, ok := s.pages[httpkit.Lang(c)][page]
 	if !ok {
 		s.pageError(c, fmt.Errorf("no page %q", page))
 		return
@@ -189,7 +171,7 @@ func (s *server) pageError(c *gin.Context, err error) {
 		c.Abort()
 		return
 	}
-	l := langOf(c)
+	l := httpkit.Lang(c)
 	msg := ""
 	if status != http.StatusInternalServerError {
 		msg = l.Text(body.Message)
@@ -215,7 +197,7 @@ func formErrors(c *gin.Context, err error) (fault.Fields, string, bool) {
 	if !ok || e.Kind != fault.KindInvalid {
 		return nil, "", false
 	}
-	return e.Fields, langOf(c).T("form.has_errors"), true
+	return e.Fields, httpkit.Lang(c).T("form.has_errors"), true
 }
 
 // formValues reads the named form fields, as typed, for the domain call and to show again.

@@ -217,7 +217,7 @@ func (s *server) loadAccountView(c *gin.Context) (accountView, error) {
 	if h, err := s.Health.Get(ctx, id); err == nil {
 		v.Health = &h
 		for _, r := range h.Reasons {
-			v.HealthReasons = append(v.HealthReasons, reasonMessage(langOf(c), r))
+			v.HealthReasons = append(v.HealthReasons, httpkit.ReasonMessage(httpkit.Lang(c), r))
 		}
 	} else if !errors.Is(err, health.ErrNotScored) {
 		return v, err
@@ -262,7 +262,7 @@ func (s *server) accountAction(c *gin.Context, form map[string]string, err error
 		fields, msg, ok := formErrors(c, err)
 		if !ok {
 			if e, isDomain := fault.As(err); isDomain && (e.Kind == fault.KindConflict || e.Kind == fault.KindForbidden) {
-				s.showAccount(c, httpkit.StatusOf[e.Kind], pageData{Form: map[string]string{"kind": "call"}, Message: langOf(c).Text(e.Message)})
+				s.showAccount(c, httpkit.StatusOf[e.Kind], pageData{Form: map[string]string{"kind": "call"}, Message: httpkit.Lang(c).Text(e.Message)})
 				return
 			}
 			s.pageError(c, err)

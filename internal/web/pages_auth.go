@@ -118,9 +118,9 @@ func (s *server) loginSubmit(c *gin.Context) {
 			s.pageError(c, err)
 			return
 		}
-		msg := langOf(c).T("login.failed")
+		msg := httpkit.Lang(c).T("login.failed")
 		if fault.Is(err, fault.KindRateLimited) {
-			msg = langOf(c).T("login.limited")
+			msg = httpkit.Lang(c).T("login.limited")
 		} else {
 			status = http.StatusUnprocessableEntity
 		}
@@ -165,6 +165,6 @@ func (s *server) languageSubmit(c *gin.Context) {
 			}
 		}
 	}
-	s.setCookie(c, langCookie, string(l), 365*24*3600)
+	s.setCookie(c, httpkit.LangCookie, string(l), 365*24*3600)
 	c.Redirect(http.StatusSeeOther, safeNext(c.PostForm("next")))
 }

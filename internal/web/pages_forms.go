@@ -202,7 +202,7 @@ func (s *server) logInteractionSubmit(c *gin.Context) {
 		}
 		d, status = pageData{Form: form, Errors: fields, Message: msg}, http.StatusUnprocessableEntity
 	} else {
-		d.Message, d.Notice = langOf(c).T("interaction.logged"), true
+		d.Message, d.Notice = httpkit.Lang(c).T("interaction.logged"), true
 	}
 	v, err := s.loadAccountView(c)
 	if err != nil {

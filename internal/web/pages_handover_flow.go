@@ -11,6 +11,7 @@ import (
 	"keyhold/internal/fault"
 	"keyhold/internal/handover"
 	"keyhold/internal/i18n"
+	"keyhold/internal/web/api"
 	"keyhold/internal/web/httpkit"
 )
 
@@ -140,7 +141,7 @@ func (s *server) handoverReportPage(c *gin.Context) {
 			v.Forced = append(v.Forced, it)
 		}
 	}
-	l := langOf(c)
+	l := httpkit.Lang(c)
 	for _, e := range r.Exports {
 		v.Exports = append(v.Exports, exportRow{NoticeEvent: e, What: exportWhat(l, e.Detail)})
 	}
@@ -166,10 +167,10 @@ func (s *server) handoverReportCSV(c *gin.Context) {
 		s.pageError(c, err)
 		return
 	}
-	header, rows := handoverCSV(r)
+	header, rows := api.HandoverCSV(r)
 	if err := s.Handover.Export(ctx, actor, what, len(rows)); err != nil {
 		s.pageError(c, err)
 		return
 	}
-	writeCSV(c, fmt.Sprintf("handover-%d.csv", id), header, rows)
+	httpkit.WriteCSV(c, fmt.Sprintf("handover-%d.csv", id), header, rows)
 }

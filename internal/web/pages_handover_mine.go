@@ -92,7 +92,7 @@ func (s *server) draftNote(c *gin.Context, itemID int64) (map[string]string, err
 	if i < 0 {
 		return nil, fault.NotFound("handover item", itemID)
 	}
-	ctx, acc, l := c.Request.Context(), h.Items[i].AccountID, langOf(c)
+	ctx, acc, l := c.Request.Context(), h.Items[i].AccountID, httpkit.Lang(c)
 	a, err := s.Accounts.Get(ctx, acc)
 	if err != nil {
 		return nil, err

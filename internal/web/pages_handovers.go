@@ -104,7 +104,7 @@ func formFailure(c *gin.Context, form map[string]string, err error) (pageData, i
 		return pageData{Form: form, Errors: fields, Message: msg}, http.StatusUnprocessableEntity, true
 	}
 	if e, ok := fault.As(err); ok && e.Kind == fault.KindConflict {
-		return pageData{Form: form, Message: langOf(c).Text(e.Message)}, http.StatusConflict, true
+		return pageData{Form: form, Message: httpkit.Lang(c).Text(e.Message)}, http.StatusConflict, true
 	}
 	return pageData{}, 0, false
 }
@@ -254,7 +254,7 @@ func (s *server) loadHandoverView(c *gin.Context, id int64, d *pageData, f hando
 		return handoverView{}, err
 	}
 	v := handoverView{H: h, Choices: &candidates{Base: rates.Base}}
-	l := langOf(c)
+	l := httpkit.Lang(c)
 	names := map[int64]string{}
 	for _, l := range loads {
 		names[l.UserID] = l.Name
@@ -352,7 +352,7 @@ func (s *server) showHandover(c *gin.Context, id int64, status int, d pageData, 
 	if f.AssignedTo != 0 {
 		for _, l := range slices.Concat(v.Choices.Team, v.Choices.Others) {
 			if l.UserID == f.AssignedTo {
-				d.Message, d.Notice = assignedMessage(langOf(c), f.Assigned, f.Already, l.Name), true
+				d.Message, d.Notice = assignedMessage(httpkit.Lang(c), f.Assigned, f.Already, l.Name), true
 			}
 		}
 	}

@@ -29,7 +29,7 @@ func (s *server) flagRows(c *gin.Context, flags []health.Flag) (flagTable, error
 	if err != nil {
 		return flagTable{}, err
 	}
-	l := langOf(c)
+	l := httpkit.Lang(c)
 	now := s.Now().UTC()
 	rows := make([]flagRow, len(flags))
 	for i, f := range flags {
@@ -38,7 +38,7 @@ func (s *server) flagRows(c *gin.Context, flags []health.Flag) (flagTable, error
 			r.DaysOverdue = int(now.Sub(*f.Account.NextContactDue).Hours() / 24)
 		}
 		for _, reason := range f.Reasons {
-			r.Messages = append(r.Messages, reasonMessage(l, reason))
+			r.Messages = append(r.Messages, httpkit.ReasonMessage(l, reason))
 		}
 		rows[i] = r
 	}
@@ -125,5 +125,5 @@ func (s *server) cadenceSubmit(c *gin.Context) {
 		s.cadenceForm(c, http.StatusUnprocessableEntity, pageData{Form: form, Errors: fields, Message: msg})
 		return
 	}
-	s.cadenceForm(c, http.StatusOK, pageData{Message: langOf(c).T("cadence.saved"), Notice: true})
+	s.cadenceForm(c, http.StatusOK, pageData{Message: httpkit.Lang(c).T("cadence.saved"), Notice: true})
 }

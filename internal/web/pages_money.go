@@ -85,5 +85,5 @@ func (s *server) currencyChange(c *gin.Context, form map[string]string, do func(
 		return
 	}
 	code, _ := money.NormalizeCode(form["code"])
-	s.showCurrencies(c, http.StatusOK, pageData{Message: langOf(c).T(done, code), Notice: true})
+	s.showCurrencies(c, http.StatusOK, pageData{Message: httpkit.Lang(c).T(done, code), Notice: true})
 }

@@ -14,27 +14,27 @@ import (
 	"keyhold/internal/i18n"
 	"keyhold/internal/money"
 	"keyhold/internal/retention"
+	"keyhold/internal/web/api"
 	"keyhold/internal/web/httpkit"
 )
 
 // The Reports page: retention and churn, churn reasons, coverage and concentration, and
 // cadence compliance, each a table (complete without JavaScript), a chart drawn by
 // static/charts.js from JSON the page carries, and a CSV download. The CSV links answer
-// exactly as the API's ?format=csv does (downloadReport).
+// exactly as the API's ?format=csv does (api.DownloadReport).
 
 // reportRoutes adds the Reports page and its downloads to the signed-in pages.
 func (s *server) reportRoutes(p gin.IRoutes) {
 	p.GET("/reports", s.reportsPage)
-	for name := range reportExports {
+	for _, name := range api.Reports() {
 		p.GET("/reports/"+name+".csv", s.reportCSV(name))
 	}
 }
 
 // reportCSV downloads one report; a refusal or bad parameters answer as a page.
 func (s *server) reportCSV(name string) gin.HandlerFunc {
-	x := reportExports[name]
 	return func(c *gin.Context) {
-		if err := s.downloadReport(c, x); err != nil {
+		if err := s.api.DownloadReport(c, name); err != nil {
 			s.pageError(c, err)
 		}
 	}
@@ -135,8 +135,8 @@ func percent(v float64) float64 { return math.Round(v*1000) / 10 }
 // domain refuses everyone else (403 page). A malformed period or grouping shows the
 // pickers again with the problems (422).
 func (s *server) reportsPage(c *gin.Context) {
-	ctx, actor, l := c.Request.Context(), httpkit.CurrentUser(c), langOf(c)
-	in := reportPeriod(c)
+	ctx, actor, l := c.Request.Context(), httpkit.CurrentUser(c), httpkit.Lang(c)
+	in := api.ReportPeriod(c)
 	groupBy := c.Query("group_by")
 	ret, err := s.Retention.Retention(ctx, actor, in, groupBy)
 	if err != nil {
@@ -181,7 +181,7 @@ func (s *server) reportsPage(c *gin.Context) {
 	}
 	v.Quick = s.quickPeriods(l, ret.Period, form)
 	v.CSV = map[string]string{}
-	for name := range reportExports {
+	for _, name := range api.Reports() {
 		v.CSV[name] = reportURL("/reports/"+name+".csv", form)
 	}
 

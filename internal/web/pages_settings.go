@@ -14,7 +14,7 @@ type settingsView struct{ Languages []i18n.Lang }
 func (s *server) settingsPage(c *gin.Context) {
 	d := pageData{Nav: "settings", Data: settingsView{i18n.Supported}}
 	if c.Query("changed") == "password" {
-		d.Message, d.Notice = langOf(c).T("settings.password_changed"), true
+		d.Message, d.Notice = httpkit.Lang(c).T("settings.password_changed"), true
 	}
 	s.render(c, "settings", d)
 }

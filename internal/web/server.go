@@ -5,49 +5,26 @@
 package web
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
-	"keyhold/internal/accounts"
-	"keyhold/internal/auth"
 	"keyhold/internal/fault"
-	"keyhold/internal/handover"
-	"keyhold/internal/health"
-	"keyhold/internal/money"
-	"keyhold/internal/retention"
-	"keyhold/internal/staff"
-	"keyhold/internal/store"
+	"keyhold/internal/web/api"
 	"keyhold/internal/web/httpkit"
 )
 
 // Deps are what the web layer serves.
-type Deps struct {
-	Staff     *staff.Service
-	Auth      *auth.Service
-	Accounts  *accounts.Service
-	Health    *health.Service
-	Handover  *handover.Service
-	Retention *retention.Service
-	Money     *money.Service
-	Ping      func(context.Context) error // answers whether the database is reachable
-	Readers   int                         // reads the database serves at once (0: no limit)
-	Now       func() time.Time
-	BaseURL   string // absolute links (calendar feeds)
-}
+type Deps = httpkit.Deps
 
 type server struct {
 	Deps
+	api     *api.API // the JSON API, whose report downloads the pages offer too
 	pages   pageSets
 	pickers pickers
-	// flagParts holds encoded health parts of flags (flagJSON): the flagged accounts in
-	// both languages, a few MB at most.
-	flagParts *store.Cache[flagKey, []byte]
 }
 
 // New returns the HTTP handler for the whole application.
@@ -57,7 +34,8 @@ func New(d Deps) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &server{Deps: d, pages: pages, flagParts: store.NewCache[flagKey, []byte](4096)}
+	jsonAPI := api.New(d)
+	s := &server{Deps: d, api: jsonAPI, pages: pages}
 	r := gin.New()
 	// Only the socket's address counts: X-Forwarded-For is not trusted, so the login rate
 	// limit cannot be dodged by inventing addresses.
@@ -72,8 +50,8 @@ func New(d Deps) (http.Handler, error) {
 	r.NoRoute(s.notFound)
 
 	r.GET("/healthz", s.healthz)
-	r.GET("/calendar/:file", s.calendarFeed)
-	s.apiRoutes(r.Group("/api/v1"))
+	r.GET("/calendar/:file", jsonAPI.CalendarFeed)
+	jsonAPI.Routes(r.Group("/api/v1"))
 	s.pageRoutes(r)
 
 	// Browsers say where a request came from; refuse cross-origin state changes outright,

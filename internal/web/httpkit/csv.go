@@ -1,4 +1,4 @@
-package web
+package httpkit
 
 import (
 	"bytes"
@@ -20,9 +20,9 @@ func csvCell(v string) string {
 	return v
 }
 
-// writeCSV answers a CSV download: UTF-8 with a byte-order mark so that Excel shows
+// WriteCSV answers a CSV download: UTF-8 with a byte-order mark so that Excel shows
 // Chinese names correctly, every cell made safe.
-func writeCSV(c *gin.Context, filename string, header []string, rows [][]string) {
+func WriteCSV(c *gin.Context, filename string, header []string, rows [][]string) {
 	var buf bytes.Buffer
 	buf.WriteString("\uFEFF")
 	w := csv.NewWriter(&buf)

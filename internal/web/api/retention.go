@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"fmt"
@@ -111,8 +111,8 @@ func (s *server) apiUpdateComplaint(c *gin.Context) {
 	httpkit.Respond(c, http.StatusOK, cp, err)
 }
 
-// reportPeriod reads from, to and currency.
-func reportPeriod(c *gin.Context) retention.Period {
+// ReportPeriod reads from, to and currency.
+func ReportPeriod(c *gin.Context) retention.Period {
 	return retention.Period{From: c.Query("from"), To: c.Query("to"), Currency: c.Query("currency")}
 }
 
@@ -139,7 +139,7 @@ func (s *server) sendCSV(c *gin.Context, what, filename string, header []string,
 		httpkit.AbortJSON(c, err)
 		return
 	}
-	writeCSV(c, filename, header, rows)
+	httpkit.WriteCSV(c, filename, header, rows)
 }
 
 func i64(v int64) string    { return strconv.FormatInt(v, 10) }
@@ -167,12 +167,12 @@ type reportExport struct {
 var reportExports = map[string]reportExport{
 	"retention": {What: "retention report",
 		load: func(s *server, c *gin.Context) (any, error) {
-			return s.Retention.Retention(c.Request.Context(), httpkit.CurrentUser(c), reportPeriod(c), c.Query("group_by"))
+			return s.Retention.Retention(c.Request.Context(), httpkit.CurrentUser(c), ReportPeriod(c), c.Query("group_by"))
 		},
 		table: func(v any) csvTable { return retentionCSV(v.(retention.RetentionReport)) }},
 	"churn-reasons": {What: "churn reasons report",
 		load: func(s *server, c *gin.Context) (any, error) {
-			return s.Retention.ChurnReasons(c.Request.Context(), httpkit.CurrentUser(c), reportPeriod(c))
+			return s.Retention.ChurnReasons(c.Request.Context(), httpkit.CurrentUser(c), ReportPeriod(c))
 		},
 		table: func(v any) csvTable { return reasonsCSV(v.(retention.ReasonsReport)) }},
 	"concentration": {What: "concentration report",
@@ -220,7 +220,7 @@ func (s *server) downloadReport(c *gin.Context, x reportExport) error {
 	if err := s.Handover.Export(ctx, actor, x.What, len(t.Rows)); err != nil {
 		return err
 	}
-	writeCSV(c, t.Filename, t.Header, t.Rows)
+	httpkit.WriteCSV(c, t.Filename, t.Header, t.Rows)
 	return nil
 }
 

@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"net/http"
@@ -25,7 +25,7 @@ type apiReason struct {
 func explain(l i18n.Lang, rs []health.Reason) []apiReason {
 	out := make([]apiReason, len(rs))
 	for i, r := range rs {
-		out[i] = apiReason{Code: r.Code, Message: reasonMessage(l, r), Deduction: r.Deduction, Data: r.Data}
+		out[i] = apiReason{Code: r.Code, Message: httpkit.ReasonMessage(l, r), Deduction: r.Deduction, Data: r.Data}
 	}
 	return out
 }
@@ -54,7 +54,7 @@ func (s *server) apiAccountHealth(c *gin.Context) {
 		httpkit.AbortJSON(c, err)
 		return
 	}
-	httpkit.WriteJSON(c, http.StatusOK, toAPIHealth(langOf(c), r))
+	httpkit.WriteJSON(c, http.StatusOK, toAPIHealth(httpkit.Lang(c), r))
 }
 
 func (s *server) apiFlags(c *gin.Context) {
@@ -69,7 +69,7 @@ func (s *server) apiFlags(c *gin.Context) {
 		httpkit.AbortJSON(c, err)
 		return
 	}
-	l := langOf(c)
+	l := httpkit.Lang(c)
 	w := httpkit.NewListWriter()
 	defer w.Free()
 	for _, fl := range flags {

@@ -1,13 +1,13 @@
-package web
+package httpkit
 
 import (
 	"keyhold/internal/health"
 	"keyhold/internal/i18n"
 )
 
-// reasonMessage says a health reason in words, with its numbers: "No contact for 41 days;
+// ReasonMessage says a health reason in words, with its numbers: "No contact for 41 days;
 // the cadence is 14 days."
-func reasonMessage(l i18n.Lang, r health.Reason) string {
+func ReasonMessage(l i18n.Lang, r health.Reason) string {
 	// Stored reasons come back from JSON with float64 numbers; the messages want ints.
 	n := func(k string) int {
 		switch v := r.Data[k].(type) {

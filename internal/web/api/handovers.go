@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"fmt"
@@ -196,20 +196,20 @@ func (s *server) apiHandoverReport(c *gin.Context) {
 	case "", "json":
 		httpkit.WriteJSON(c, http.StatusOK, r)
 	case "csv":
-		header, rows := handoverCSV(r)
+		header, rows := HandoverCSV(r)
 		if err := s.Handover.Export(ctx, actor, fmt.Sprintf("handover report %d", id), len(rows)); err != nil {
 			httpkit.AbortJSON(c, err)
 			return
 		}
-		writeCSV(c, fmt.Sprintf("handover-%d.csv", id), header, rows)
+		httpkit.WriteCSV(c, fmt.Sprintf("handover-%d.csv", id), header, rows)
 	default:
 		c.AbortWithStatusJSON(http.StatusUnprocessableEntity, gin.H{"error": httpkit.APIError{Code: "validation_failed",
 			Message: "some fields are invalid", Fields: map[string]string{"format": "must be json or csv"}}})
 	}
 }
 
-// handoverCSV is one row per account handed over.
-func handoverCSV(r handover.Report) ([]string, [][]string) {
+// HandoverCSV is one row per account handed over.
+func HandoverCSV(r handover.Report) ([]string, [][]string) {
 	header := []string{"account_id", "account", "tier", "annual_value", "currency", "role", "from_user", "successor_id",
 		"successor", "transfer_note", "key_contacts", "open_issues", "agreements", "intro_logged", "customer_notified", "status", "forced", "gaps", "health_score",
 		"health_level", "successor_first_contact_at", "days_to_first_contact", "outcome_30", "outcome_60", "outcome_90"}

@@ -1,0 +1,56 @@
+// Package api is Keyhold's JSON API under /api/v1 (API.md) and the calendar feeds:
+// handlers that read the request, call the domain packages and answer JSON (or CSV and
+// iCalendar where asked), through web/httpkit's one error mapping.
+package api
+
+import (
+	"slices"
+
+	"github.com/gin-gonic/gin"
+
+	"keyhold/internal/fault"
+	"keyhold/internal/store"
+	"keyhold/internal/web/httpkit"
+)
+
+// API serves the JSON API.
+type API struct{ s *server }
+
+type server struct {
+	httpkit.Deps
+	// flagParts holds encoded health parts of flags (flagJSON): the flagged accounts in
+	// both languages, a few MB at most.
+	flagParts *store.Cache[flagKey, []byte]
+}
+
+// New returns the API over the domain services.
+func New(d httpkit.Deps) *API {
+	return &API{s: &server{Deps: d, flagParts: store.NewCache[flagKey, []byte](4096)}}
+}
+
+// Routes mounts the API on g (/api/v1).
+func (a *API) Routes(g *gin.RouterGroup) { a.s.apiRoutes(g) }
+
+// CalendarFeed answers GET /calendar/:file, a signed-in user's iCalendar feed.
+func (a *API) CalendarFeed(c *gin.Context) { a.s.calendarFeed(c) }
+
+// Reports are the names of the reports that can be downloaded (GET /api/v1/reports/NAME,
+// and the pages' /reports/NAME.csv), in order.
+func Reports() []string {
+	names := make([]string, 0, len(reportExports))
+	for name := range reportExports {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// DownloadReport writes the named report as CSV for the pages' download links, as the
+// API's ?format=csv does (downloadReport). An error is left to the caller to answer.
+func (a *API) DownloadReport(c *gin.Context, name string) error {
+	x, ok := reportExports[name]
+	if !ok {
+		return fault.NotFound("report", name)
+	}
+	return a.s.downloadReport(c, x)
+}
