@@ -7,7 +7,8 @@ import (
 	"testing"
 )
 
-// Dependencies point one way: web → web/api → web/httpkit → domain packages → store.
+// Dependencies point one way: web → web/ui → web/api → web/httpkit → domain packages →
+// store.
 // Domain packages never know about HTTP or the web layer; the web layer never writes SQL.
 func TestLayering(t *testing.T) {
 	all := goList(t, "-f", "{{.ImportPath}}", "keyhold/...")
@@ -49,11 +50,13 @@ func TestLayering(t *testing.T) {
 			}
 		}
 	}
-	// Inside the web layer: the pages and the router (web) use the API and the shared
-	// kit; the API uses the kit only; the kit neither.
+	// Inside the web layer: the router (web) mounts the pages (ui) and the API; the pages
+	// use the API's report downloads and the shared kit; the API uses the kit only; the
+	// kit neither.
 	for pkg, banned := range map[string][]string{
-		"keyhold/internal/web/api":     {"keyhold/internal/web"},
-		"keyhold/internal/web/httpkit": {"keyhold/internal/web", "keyhold/internal/web/api"},
+		"keyhold/internal/web/ui":      {"keyhold/internal/web"},
+		"keyhold/internal/web/api":     {"keyhold/internal/web", "keyhold/internal/web/ui"},
+		"keyhold/internal/web/httpkit": {"keyhold/internal/web", "keyhold/internal/web/api", "keyhold/internal/web/ui"},
 	} {
 		imported := map[string]bool{}
 		for _, p := range goList(t, "-deps", "-f", "{{.ImportPath}}", pkg) {

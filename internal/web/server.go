@@ -1,13 +1,12 @@
-// Package web is Keyhold's HTTP face: the Gin router, the JSON API under /api/v1 and
-// the server-rendered pages. Handlers are thin: they read the request, call the domain
-// packages, and render the answer. What the API and the pages share about HTTP (the
-// request's context, the error mapping, JSON answers, parameters) is in web/httpkit.
+// Package web is Keyhold's HTTP face: the Gin router, which mounts the JSON API
+// (web/api) under /api/v1 and the server-rendered pages (web/ui), behind the middleware
+// they share (web/httpkit). Handlers are thin: they read the request, call the domain
+// packages, and render the answer.
 package web
 
 import (
 	"encoding/json"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -15,27 +14,20 @@ import (
 	"keyhold/internal/fault"
 	"keyhold/internal/web/api"
 	"keyhold/internal/web/httpkit"
+	"keyhold/internal/web/ui"
 )
 
 // Deps are what the web layer serves.
 type Deps = httpkit.Deps
 
-type server struct {
-	Deps
-	api     *api.API // the JSON API, whose report downloads the pages offer too
-	pages   pageSets
-	pickers pickers
-}
-
 // New returns the HTTP handler for the whole application.
 func New(d Deps) (http.Handler, error) {
 	gin.SetMode(gin.ReleaseMode)
-	pages, err := loadPages()
+	jsonAPI := api.New(d)
+	pages, err := ui.New(d, jsonAPI)
 	if err != nil {
 		return nil, err
 	}
-	jsonAPI := api.New(d)
-	s := &server{Deps: d, api: jsonAPI, pages: pages}
 	r := gin.New()
 	// Only the socket's address counts: X-Forwarded-For is not trusted, so the login rate
 	// limit cannot be dodged by inventing addresses.
@@ -47,32 +39,35 @@ func New(d Deps) (http.Handler, error) {
 		httpkit.AbortJSON(c, panicError{rec})
 	}))
 	r.Use(httpkit.RequestContext(), httpkit.SecurityHeaders(), httpkit.LimitBody(), httpkit.ReadQueue(d.Readers))
-	r.NoRoute(s.notFound)
+	r.NoRoute(func(c *gin.Context) {
+		if isAPI(c) {
+			c.AbortWithStatusJSON(http.StatusNotFound, gin.H{"error": httpkit.APIError{Code: "not_found", Message: "no such route"}})
+			return
+		}
+		pages.NotFound(c)
+	})
 
-	r.GET("/healthz", s.healthz)
+	r.GET("/healthz", healthz(d))
 	r.GET("/calendar/:file", jsonAPI.CalendarFeed)
 	jsonAPI.Routes(r.Group("/api/v1"))
-	s.pageRoutes(r)
+	pages.Routes(r)
 
 	// Browsers say where a request came from; refuse cross-origin state changes outright,
-	// on top of the CSRF token.
+	// on top of the CSRF token: JSON for the API, the Forbidden page, in the reader's
+	// language, for the browser.
 	cop := http.NewCrossOriginProtection()
-	cop.SetDenyHandler(http.HandlerFunc(s.crossOriginDenied))
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			w.Header().Set("Content-Type", "application/json; charset=utf-8")
+			w.WriteHeader(http.StatusForbidden)
+			_ = json.NewEncoder(w).Encode(gin.H{"error": httpkit.APIError{Code: "forbidden", Message: crossOriginMessage}})
+			return
+		}
+		c, _ := gin.CreateTestContext(w) // a context to reuse the page rendering; nothing else
+		c.Request = r
+		pages.Refuse(c, fault.Forbidden(crossOriginMessage))
+	}))
 	return cop.Handler(r), nil
-}
-
-// crossOriginDenied answers a state change that came from another site: JSON for the
-// API, the Forbidden page, in the reader's language, for the browser.
-func (s *server) crossOriginDenied(w http.ResponseWriter, r *http.Request) {
-	if strings.HasPrefix(r.URL.Path, "/api/") {
-		w.Header().Set("Content-Type", "application/json; charset=utf-8")
-		w.WriteHeader(http.StatusForbidden)
-		_ = json.NewEncoder(w).Encode(gin.H{"error": httpkit.APIError{Code: "forbidden", Message: crossOriginMessage}})
-		return
-	}
-	c, _ := gin.CreateTestContext(w) // a context to reuse the page rendering; nothing else
-	c.Request = r
-	s.pageError(c, fault.Forbidden(crossOriginMessage))
 }
 
 const crossOriginMessage = "the request came from another site and was refused"
@@ -81,25 +76,18 @@ type panicError struct{ v any }
 
 func (p panicError) Error() string { return "panic" }
 
-func (s *server) healthz(c *gin.Context) {
-	if err := s.Ping(c.Request.Context()); err != nil {
-		c.JSON(http.StatusServiceUnavailable, gin.H{"status": "unavailable"})
-		return
+// healthz answers whether the database is reachable.
+func healthz(d Deps) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if err := d.Ping(c.Request.Context()); err != nil {
+			c.JSON(http.StatusServiceUnavailable, gin.H{"status": "unavailable"})
+			return
+		}
+		c.JSON(http.StatusOK, gin.H{"status": "ok"})
 	}
-	c.JSON(http.StatusOK, gin.H{"status": "ok"})
-}
-
-func (s *server) notFound(c *gin.Context) {
-	if isAPI(c) {
-		c.AbortWithStatusJSON(http.StatusNotFound, gin.H{"error": httpkit.APIError{Code: "not_found", Message: "no such route"}})
-		return
-	}
-	s.renderStatus(c, http.StatusNotFound, "notfound", pageData{})
 }
 
 func isAPI(c *gin.Context) bool {
 	p := c.Request.URL.Path
 	return len(p) >= 7 && p[:7] == "/api/v1"
 }
-
-func urlQueryEscape(s string) string { return url.QueryEscape(s) }

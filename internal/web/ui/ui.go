@@ -1,0 +1,47 @@
+// Package ui is Keyhold's server-rendered pages: sign-in, accounts, flags, handovers,
+// reports and settings in Chinese and English, each form with its CSRF token and field
+// errors, view models built in Go (rows.go renders the busiest rows) and the templates of
+// /templates.
+package ui
+
+import (
+	"net/http"
+	"net/url"
+
+	"github.com/gin-gonic/gin"
+
+	"keyhold/internal/web/api"
+	"keyhold/internal/web/httpkit"
+)
+
+// UI serves the pages.
+type UI struct{ s *server }
+
+type server struct {
+	httpkit.Deps
+	api     *api.API // the JSON API, whose report downloads the pages offer too
+	pages   pageSets
+	pickers pickers
+}
+
+// New parses the templates and returns the pages over the domain services.
+func New(d httpkit.Deps, a *api.API) (*UI, error) {
+	pages, err := loadPages()
+	if err != nil {
+		return nil, err
+	}
+	return &UI{s: &server{Deps: d, api: a, pages: pages}}, nil
+}
+
+// Routes mounts the pages and their forms.
+func (u *UI) Routes(r *gin.Engine) { u.s.pageRoutes(r) }
+
+// NotFound answers a page that does not exist.
+func (u *UI) NotFound(c *gin.Context) {
+	u.s.renderStatus(c, http.StatusNotFound, "notfound", pageData{})
+}
+
+// Refuse answers err as a page (its status, in the reader's language).
+func (u *UI) Refuse(c *gin.Context, err error) { u.s.pageError(c, err) }
+
+func urlQueryEscape(s string) string { return url.QueryEscape(s) }
