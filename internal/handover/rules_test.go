@@ -1,7 +1,9 @@
 package handover
 
 import (
+	"slices"
 	"testing"
+	"time"
 
 	"keyhold/internal/accounts"
 	"keyhold/internal/staff"
@@ -44,5 +46,28 @@ func TestEditable(t *testing.T) {
 		if got := (Handover{Status: c.h}).Editable(Item{Status: c.item}); got != c.want {
 			t.Errorf("a %s item of a %s handover: Editable = %v, want %v", c.item, c.h, got, c.want)
 		}
+	}
+}
+
+// A successor's inbox: the first contacts still owed, soonest due first; then handovers
+// under way; then first contacts made; key accounts first within each.
+func TestInboxOrder(t *testing.T) {
+	day := func(d int) *time.Time { t := time.Date(2026, 3, d, 0, 0, 0, 0, time.UTC); return &t }
+	key := ItemAccount{Tier: accounts.TierKey}
+	list := []Received{
+		{ItemID: 1, Status: Completed, FirstContactDue: day(20), FirstContactAt: day(5)}, // made
+		{ItemID: 2, Status: InProgress},                                                                // under way
+		{ItemID: 3, Status: Completed, FirstContactDue: day(12)},                                       // owed, later
+		{ItemID: 4, Status: InProgress, Account: key},                                                  // under way, key
+		{ItemID: 5, Status: Completed, FirstContactDue: day(9)},                                        // owed, sooner
+		{ItemID: 6, Status: Completed, FirstContactDue: day(20), FirstContactAt: day(6), Account: key}, // made, key
+	}
+	slices.SortStableFunc(list, inboxOrder)
+	var got []int64
+	for _, r := range list {
+		got = append(got, r.ItemID)
+	}
+	if want := []int64{5, 3, 4, 2, 6, 1}; !slices.Equal(got, want) {
+		t.Errorf("inbox order %v, want %v", got, want)
 	}
 }

@@ -138,34 +138,39 @@ func (s *Service) Inbox(ctx context.Context, actor staff.User) ([]Received, erro
 	if err := keyContacts(db, notes); err != nil {
 		return nil, fmt.Errorf("inbox: %w", err)
 	}
-	waiting := func(r Received) bool { return r.Status == Completed && r.FirstContactAt == nil }
-	slices.SortStableFunc(out, func(a, b Received) int {
-		switch {
-		case waiting(a) != waiting(b):
-			if waiting(a) {
-				return -1
-			}
-			return 1
-		case waiting(a):
-			return a.FirstContactDue.Compare(*b.FirstContactDue)
-		case a.Status != b.Status:
-			if a.Status == InProgress {
-				return -1
-			}
-			return 1
-		}
-		// Key accounts first, the most valuable first.
-		ka, kb := a.Account.Tier == accounts.TierKey, b.Account.Tier == accounts.TierKey
-		if ka != kb {
-			if ka {
-				return -1
-			}
-			return 1
-		}
-		return cmp.Or(cmp.Compare(b.HandoverID, a.HandoverID), cmp.Compare(b.Account.baseValue(), a.Account.baseValue()),
-			cmp.Compare(a.Account.Name, b.Account.Name))
-	})
+	slices.SortStableFunc(out, inboxOrder)
 	return out, nil
+}
+
+// inboxOrder lists a successor's inbox: first the accounts waiting for their first
+// contact, soonest due first; then handovers under way; key accounts first within each,
+// the newest handover and the most valuable account first.
+func inboxOrder(a, b Received) int {
+	waiting := func(r Received) bool { return r.Status == Completed && r.FirstContactAt == nil }
+	switch {
+	case waiting(a) != waiting(b):
+		if waiting(a) {
+			return -1
+		}
+		return 1
+	case waiting(a):
+		return a.FirstContactDue.Compare(*b.FirstContactDue)
+	case a.Status != b.Status:
+		if a.Status == InProgress {
+			return -1
+		}
+		return 1
+	}
+	// Key accounts first, the most valuable first.
+	ka, kb := a.Account.Tier == accounts.TierKey, b.Account.Tier == accounts.TierKey
+	if ka != kb {
+		if ka {
+			return -1
+		}
+		return 1
+	}
+	return cmp.Or(cmp.Compare(b.HandoverID, a.HandoverID), cmp.Compare(b.Account.baseValue(), a.Account.baseValue()),
+		cmp.Compare(a.Account.Name, b.Account.Name))
 }
 
 // everReceived reports whether a handover ever named the user as a successor, from the
