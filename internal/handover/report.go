@@ -10,6 +10,7 @@ import (
 	"keyhold/internal/accounts"
 	"keyhold/internal/money"
 	"keyhold/internal/staff"
+	"keyhold/internal/store"
 )
 
 // Report is a handover as its manager reads it: who left, what was handed over, how far
@@ -59,53 +60,24 @@ type ReportItem struct {
 	Level string `json:"health_level"`
 }
 
-// Report builds the report of one handover.
-func (s *Service) Report(ctx context.Context, actor staff.User, id int64) (Report, error) {
-	h, err := s.Get(ctx, actor, id)
-	if err != nil {
-		return Report{}, err
+// accountScore is an item's account health as the report shows it.
+type accountScore struct {
+	AccountID int64
+	Score     int
+	Level     string
+}
+
+// tally adds up the items: every one listed with its account's health; those handed over
+// counted with their value (as recorded and in the base currency), their 90-day outcome
+// and first contact, and by successor, the busiest successor first.
+func (r *Report) tally(items []Item, scores []accountScore, rates money.Rates) {
+	byAccount := make(map[int64]accountScore, len(scores))
+	for _, sc := range scores {
+		byAccount[sc.AccountID] = sc
 	}
-	// The report is the manager's: it records what the person leaving did meanwhile.
-	if err := runs(actor, h); err != nil {
-		return Report{}, err
-	}
-	rates, err := s.money.Rates(ctx)
-	if err != nil {
-		return Report{}, err
-	}
-	r := Report{HandoverID: h.ID, Status: h.Status, Departing: h.Departing, LastDay: h.LastDay, CreatedAt: h.CreatedAt, StartedAt: h.StartedAt,
-		CompletedAt: h.CompletedAt, Checklist: h.Progress, Forced: h.Forced, ForceReason: h.ForceReason,
-		Value: map[string]int64{}, KeyValue: map[string]int64{}, ValueBase: money.Total{Currency: rates.Base},
-		KeyValueBase: money.Total{Currency: rates.Base}, GeneratedAt: s.now().UTC(), Items: []ReportItem{},
-		Views: []NoticeEvent{}, Exports: []NoticeEvent{}}
-	ids := make([]int64, len(h.Items))
-	for i, it := range h.Items {
-		ids[i] = it.AccountID
-	}
-	scores := map[int64]struct {
-		Score int
-		Level string
-	}{}
-	if len(ids) > 0 {
-		var rows []struct {
-			AccountID int64
-			Score     int
-			Level     string
-		}
-		if err := s.db.Read.WithContext(ctx).Table("account_health").Select("account_id, score, level").
-			Where("account_id IN ?", ids).Scan(&rows).Error; err != nil {
-			return Report{}, fmt.Errorf("handover report health: %w", err)
-		}
-		for _, row := range rows {
-			scores[row.AccountID] = struct {
-				Score int
-				Level string
-			}{row.Score, row.Level}
-		}
-	}
-	for _, it := range h.Items {
+	for _, it := range items {
 		ri := ReportItem{Item: it}
-		if sc, ok := scores[it.AccountID]; ok {
+		if sc, ok := byAccount[it.AccountID]; ok {
 			v := sc.Score
 			ri.Score, ri.Level = &v, sc.Level
 		}
@@ -155,6 +127,37 @@ func (s *Service) Report(ctx context.Context, actor staff.User, id int64) (Repor
 	if r.Successors == nil {
 		r.Successors = []SuccessorShare{}
 	}
+}
+
+// Report builds the report of one handover.
+func (s *Service) Report(ctx context.Context, actor staff.User, id int64) (Report, error) {
+	h, err := s.Get(ctx, actor, id)
+	if err != nil {
+		return Report{}, err
+	}
+	// The report is the manager's: it records what the person leaving did meanwhile.
+	if err := runs(actor, h); err != nil {
+		return Report{}, err
+	}
+	rates, err := s.money.Rates(ctx)
+	if err != nil {
+		return Report{}, err
+	}
+	r := Report{HandoverID: h.ID, Status: h.Status, Departing: h.Departing, LastDay: h.LastDay, CreatedAt: h.CreatedAt, StartedAt: h.StartedAt,
+		CompletedAt: h.CompletedAt, Checklist: h.Progress, Forced: h.Forced, ForceReason: h.ForceReason,
+		Value: map[string]int64{}, KeyValue: map[string]int64{}, ValueBase: money.Total{Currency: rates.Base},
+		KeyValueBase: money.Total{Currency: rates.Base}, GeneratedAt: s.now().UTC(), Items: []ReportItem{},
+		Views: []NoticeEvent{}, Exports: []NoticeEvent{}}
+	ids := make([]int64, len(h.Items))
+	for i, it := range h.Items {
+		ids[i] = it.AccountID
+	}
+	var scores []accountScore
+	if err := s.db.Read.WithContext(ctx).Table("account_health").Select("account_id, score, level").
+		Where(store.InIDs("account_id"), store.IDs(ids)).Scan(&scores).Error; err != nil {
+		return Report{}, fmt.Errorf("handover report health: %w", err)
+	}
+	r.tally(h.Items, scores, rates)
 	// The manager who signs: whoever completed it, else whoever created it.
 	signer := h.CreatedBy
 	if h.CompletedBy != nil {
