@@ -117,11 +117,44 @@ func (l *factLoader) count(what, query string, args []any, set func(*Facts, int)
 // accountSteps read what the account's own row, its team, contacts, transfers,
 // complaints and handovers say: everything but the interaction windows.
 func (l *factLoader) accountSteps(ids []int64) []step {
-	var steps []step
-	// The currencies are joined once rather than looked up per account (a full scan reads
-	// 50,000).
+	steps := []step{l.accountRow(ids)}
+	// CROSS JOIN keeps the team rows outer, read in account order: left to itself SQLite
+	// starts from the active users and probes every account for each (200 ms for a
+	// handover of 2,500 accounts instead of 12 ms).
+	where, args := scope("t.account_id", ids)
+	steps = append(steps, l.count("team", `SELECT t.account_id, COUNT(*) AS n FROM account_team t
+		CROSS JOIN users u ON u.id = t.user_id AND u.status = 'active' WHERE 1 = 1`+where+` GROUP BY t.account_id`,
+		args, func(f *Facts, n int) { f.ActiveTeamMembers = n }))
+	where, args = scope("account_id", ids)
+	steps = append(steps, l.count("contacts", `SELECT account_id, COUNT(*) AS n FROM contacts
+		WHERE deleted_at IS NULL`+where+` GROUP BY account_id`,
+		args, func(f *Facts, n int) { f.Contacts = n }))
+	where, args = scope("account_id", ids)
+	steps = append(steps, l.count("owner changes", `SELECT account_id, COUNT(*) AS n FROM audit_entries
+		WHERE action = 'account.transfer' AND at >= ?`+where+` GROUP BY account_id`,
+		append([]any{l.ago(OwnerChangeWindowDays)}, args...), func(f *Facts, n int) { f.OwnerChanges365 = n }))
+	where, args = scope("account_id", ids)
+	steps = append(steps, step{"complaints", `SELECT account_id, opened_at FROM complaints WHERE status = 'open'` + where,
+		args, func(r *sql.Rows) error {
+			var id int64
+			var opened time.Time
+			if err := r.Scan(&id, &opened); err != nil {
+				return err
+			}
+			s := l.sub(id)
+			s.Facts.OpenComplaintDays = append(s.Facts.OpenComplaintDays, int(l.now.Sub(opened)/(24*time.Hour)))
+			return nil
+		}})
+
+	return append(steps, l.handoverFirstContact(ids))
+}
+
+// accountRow reads the account's own row: tier, status, cadence, last contact, renewal,
+// value in the base currency and the owner's status. The currencies are joined once
+// rather than looked up per account (a full scan reads 50,000).
+func (l *factLoader) accountRow(ids []int64) step {
 	where, args := scope("a.id", ids)
-	steps = append(steps, step{"accounts", `SELECT a.id, a.tier, a.status, a.cadence_days, a.last_contacted_at, a.renewal_date,
+	return step{"accounts", `SELECT a.id, a.tier, a.status, a.cadence_days, a.last_contacted_at, a.renewal_date,
 			COALESCE(` + money.ConvertedSQL("a", "cur") + `, 0), u.status AS owner_status
 		FROM accounts a LEFT JOIN users u ON u.id = a.owner_id LEFT JOIN currencies cur ON cur.code = a.currency
 		WHERE a.deleted_at IS NULL` + where, args, func(r *sql.Rows) error {
@@ -153,39 +186,15 @@ func (l *factLoader) accountSteps(ids []int64) []step {
 		l.live[id] = true
 		l.mu.Unlock()
 		return nil
-	}})
-	// CROSS JOIN keeps the team rows outer, read in account order: left to itself SQLite
-	// starts from the active users and probes every account for each (200 ms for a
-	// handover of 2,500 accounts instead of 12 ms).
-	where, args = scope("t.account_id", ids)
-	steps = append(steps, l.count("team", `SELECT t.account_id, COUNT(*) AS n FROM account_team t
-		CROSS JOIN users u ON u.id = t.user_id AND u.status = 'active' WHERE 1 = 1`+where+` GROUP BY t.account_id`,
-		args, func(f *Facts, n int) { f.ActiveTeamMembers = n }))
-	where, args = scope("account_id", ids)
-	steps = append(steps, l.count("contacts", `SELECT account_id, COUNT(*) AS n FROM contacts
-		WHERE deleted_at IS NULL`+where+` GROUP BY account_id`,
-		args, func(f *Facts, n int) { f.Contacts = n }))
-	where, args = scope("account_id", ids)
-	steps = append(steps, l.count("owner changes", `SELECT account_id, COUNT(*) AS n FROM audit_entries
-		WHERE action = 'account.transfer' AND at >= ?`+where+` GROUP BY account_id`,
-		append([]any{l.ago(OwnerChangeWindowDays)}, args...), func(f *Facts, n int) { f.OwnerChanges365 = n }))
-	where, args = scope("account_id", ids)
-	steps = append(steps, step{"complaints", `SELECT account_id, opened_at FROM complaints WHERE status = 'open'` + where,
-		args, func(r *sql.Rows) error {
-			var id int64
-			var opened time.Time
-			if err := r.Scan(&id, &opened); err != nil {
-				return err
-			}
-			s := l.sub(id)
-			s.Facts.OpenComplaintDays = append(s.Facts.OpenComplaintDays, int(l.now.Sub(opened)/(24*time.Hour)))
-			return nil
-		}})
+	}}
+}
 
-	// Accounts that came to their owner in a handover completed in the follow-up window,
-	// and whether that owner has made a contact since (author or participant).
-	where, args = scope("i.account_id", ids)
-	steps = append(steps, step{"handover first contact", `SELECT i.account_id, h.completed_at,
+// handoverFirstContact finds the accounts that came to their owner in a handover
+// completed in the follow-up window, and whether that owner has made a contact since
+// (author or participant).
+func (l *factLoader) handoverFirstContact(ids []int64) step {
+	where, args := scope("i.account_id", ids)
+	return step{"handover first contact", `SELECT i.account_id, h.completed_at,
 			EXISTS (SELECT 1 FROM interactions x WHERE x.account_id = i.account_id AND x.kind <> 'note'
 				AND x.occurred_at >= h.completed_at
 				AND (x.author_id = i.to_user_id OR EXISTS (SELECT 1 FROM interaction_participants p
@@ -206,8 +215,7 @@ func (l *factLoader) accountSteps(ids []int64) []step {
 				s.Facts.HandoverAt, s.Facts.SuccessorContacted = &at, contacted
 			}
 			return nil
-		}})
-	return steps
+		}}
 }
 
 // windowSteps count the contact interactions in the windows the rules look at (the
