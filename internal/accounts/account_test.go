@@ -1,6 +1,8 @@
 package accounts
 
 import (
+	"keyhold/internal/fault"
+	"keyhold/internal/opt"
 	"testing"
 	"time"
 )
@@ -65,5 +67,26 @@ func TestDedupe(t *testing.T) {
 	want := []int64{3, 1}
 	if len(got) != len(want) || got[0] != 3 || got[1] != 1 {
 		t.Fatalf("dedupe: %v", got)
+	}
+}
+
+// A patch sets only what it carries, checks every field it sets, and reports them all.
+func TestPatchApply(t *testing.T) {
+	day := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
+	a := Account{Name: "Acme", Tier: TierGrowth, Currency: "CNY", CustomerSince: "2020-01-01"}
+	err := Patch{Tier: opt.Of(TierKey), AnnualValue: opt.Of[int64](500), CadenceDays: opt.Of(7)}.apply(&a, day)
+	if err != nil || a.Name != "Acme" || a.Tier != TierKey || a.AnnualValue != 500 || a.CadenceOverride == nil || *a.CadenceOverride != 7 {
+		t.Fatalf("%+v %v: want only tier, value and cadence changed", a, err)
+	}
+	err = Patch{Name: opt.Of(" "), Tier: opt.Of(Tier("gold")), AnnualValue: opt.Of[int64](-1),
+		CustomerSince: opt.Of("2030-01-01")}.apply(&a, day)
+	for _, f := range []string{"name", "tier", "annual_value", "customer_since"} {
+		if fe, ok := fault.As(err); !ok || fe.Fields[f] == "" {
+			t.Errorf("a bad %s was not refused: %v", f, err)
+		}
+	}
+	clear := Patch{CadenceDays: opt.Field[int]{Set: true, Null: true}, RenewalDate: opt.Field[string]{Set: true, Null: true}}
+	if err := clear.apply(&a, day); err != nil || a.CadenceOverride != nil || a.RenewalDate != nil {
+		t.Errorf("null clears the cadence override and the renewal: %+v %v", a, err)
 	}
 }

@@ -118,6 +118,67 @@ type Patch struct {
 	CadenceDays   opt.Field[int]
 }
 
+// apply sets the fields p sets on a, checking each (day is today, the latest a customer
+// may have started); the error lists every field refused.
+func (p Patch) apply(a *Account, day time.Time) error {
+	bad := fault.Collect{}
+	if p.Name.Set {
+		a.Name = p.Name.Value
+		checkText(bad, "name", &a.Name, 200, true)
+	}
+	if p.Tier.Set {
+		a.Tier = p.Tier.Value
+		if !a.Tier.Valid() {
+			bad.Add("tier", "must be key, growth or standard")
+		}
+	}
+	if p.Industry.Set {
+		a.Industry = p.Industry.Value
+		checkText(bad, "industry", &a.Industry, 100, false)
+	}
+	if p.Region.Set {
+		a.Region = p.Region.Value
+		checkText(bad, "region", &a.Region, 100, false)
+	}
+	if p.Channel.Set {
+		a.Channel = p.Channel.Value
+		checkText(bad, "channel", &a.Channel, 100, false)
+	}
+	if p.AnnualValue.Set {
+		a.AnnualValue = p.AnnualValue.Value
+		if a.AnnualValue < 0 {
+			bad.Add("annual_value", "may not be negative")
+		}
+	}
+	if p.Currency.Set {
+		a.Currency = p.Currency.Value
+		checkCurrency(bad, &a.Currency)
+	}
+	if p.CustomerSince.Set {
+		a.CustomerSince = p.CustomerSince.Value
+		checkDate(bad, "customer_since", a.CustomerSince, &day)
+	}
+	if p.RenewalDate.Set {
+		if p.RenewalDate.Null || p.RenewalDate.Value == "" {
+			a.RenewalDate = nil
+		} else {
+			v := p.RenewalDate.Value
+			a.RenewalDate = &v
+			checkDate(bad, "renewal_date", v, nil)
+		}
+	}
+	if p.CadenceDays.Set {
+		if p.CadenceDays.Null || p.CadenceDays.Value == 0 {
+			a.CadenceOverride = nil
+		} else {
+			v := p.CadenceDays.Value
+			a.CadenceOverride = &v
+			checkCadence(bad, v)
+		}
+	}
+	return bad.Err()
+}
+
 // Update changes an account's details. Its team, managers and admins may.
 func (s *Service) Update(ctx context.Context, actor staff.User, id int64, p Patch) (Account, error) {
 	now := s.now().UTC()
@@ -133,62 +194,7 @@ func (s *Service) Update(ctx context.Context, actor staff.User, id int64, p Patc
 			return ErrCannotEdit
 		}
 		before := a
-		bad := fault.Collect{}
-		if p.Name.Set {
-			a.Name = p.Name.Value
-			checkText(bad, "name", &a.Name, 200, true)
-		}
-		if p.Tier.Set {
-			a.Tier = p.Tier.Value
-			if !a.Tier.Valid() {
-				bad.Add("tier", "must be key, growth or standard")
-			}
-		}
-		if p.Industry.Set {
-			a.Industry = p.Industry.Value
-			checkText(bad, "industry", &a.Industry, 100, false)
-		}
-		if p.Region.Set {
-			a.Region = p.Region.Value
-			checkText(bad, "region", &a.Region, 100, false)
-		}
-		if p.Channel.Set {
-			a.Channel = p.Channel.Value
-			checkText(bad, "channel", &a.Channel, 100, false)
-		}
-		if p.AnnualValue.Set {
-			a.AnnualValue = p.AnnualValue.Value
-			if a.AnnualValue < 0 {
-				bad.Add("annual_value", "may not be negative")
-			}
-		}
-		if p.Currency.Set {
-			a.Currency = p.Currency.Value
-			checkCurrency(bad, &a.Currency)
-		}
-		if p.CustomerSince.Set {
-			a.CustomerSince = p.CustomerSince.Value
-			checkDate(bad, "customer_since", a.CustomerSince, &day)
-		}
-		if p.RenewalDate.Set {
-			if p.RenewalDate.Null || p.RenewalDate.Value == "" {
-				a.RenewalDate = nil
-			} else {
-				v := p.RenewalDate.Value
-				a.RenewalDate = &v
-				checkDate(bad, "renewal_date", v, nil)
-			}
-		}
-		if p.CadenceDays.Set {
-			if p.CadenceDays.Null || p.CadenceDays.Value == 0 {
-				a.CadenceOverride = nil
-			} else {
-				v := p.CadenceDays.Value
-				a.CadenceOverride = &v
-				checkCadence(bad, v)
-			}
-		}
-		if err := bad.Err(); err != nil {
+		if err := p.apply(&a, day); err != nil {
 			return err
 		}
 		if a.Currency != before.Currency {
