@@ -253,10 +253,39 @@ func (s *server) loadHandoverView(c *gin.Context, id int64, d *pageData, f hando
 	if err != nil {
 		return handoverView{}, err
 	}
-	v := handoverView{H: h, Choices: &candidates{Base: rates.Base}}
-	l := httpkit.Lang(c)
+	v := handoverViewOf(handoverInput{H: h, Loads: loads, Base: rates.Base, Actor: actor, Lang: httpkit.Lang(c),
+		CSRF: c.GetString(csrfKey), Focus: f, Form: d.Form, Errors: d.Errors})
+	v.pageItems(c, f.Item)
+	if f.Item != 0 { // the item's form has the errors; the page-wide forms do not
+		d.Form, d.Errors = nil, nil
+	}
+	v.Bulk = candidatePick{C: v.Choices}
+	v.Bulk.Selected, _ = strconv.ParseInt(d.Form["to_user_id"], 10, 64)
+	return v, nil
+}
+
+// handoverInput is what the wizard's page is made of: the handover, the candidates'
+// books, the base currency, who reads it in which language, and the form that came back.
+type handoverInput struct {
+	H      handover.Handover
+	Loads  []handover.Load
+	Base   string
+	Actor  staff.User
+	Lang   i18n.Lang
+	CSRF   string
+	Focus  handoverFocus
+	Form   map[string]string // what was typed in the focused item's form
+	Errors fault.Fields
+}
+
+// handoverViewOf builds the wizard's view: the candidates (teammates first), each
+// teammate's share of the items, a row per item in the handover's order with its forms'
+// values, and the items whose gaps block completion. Paging is left to pageItems.
+func handoverViewOf(in handoverInput) handoverView {
+	h, f := in.H, in.Focus
+	v := handoverView{H: h, Choices: &candidates{Base: in.Base}}
 	names := map[int64]string{}
-	for _, l := range loads {
+	for _, l := range in.Loads {
 		names[l.UserID] = l.Name
 		if l.InTeam {
 			v.Choices.Team = append(v.Choices.Team, l)
@@ -269,30 +298,12 @@ func (s *server) loadHandoverView(c *gin.Context, id int64, d *pageData, f hando
 	if h.Departing != nil {
 		departing = h.Departing.Name
 		v.Name = departing
-		v.Departed = h.Departing.Status == staff.StatusDeparted
+		v.Departed = h.Departing.Status.Departed()
 	}
-	v.CanDepart = handover.CanDepart(httpkit.CurrentUser(c), h)
+	v.CanDepart = handover.CanDepart(in.Actor, h)
 	for _, it := range h.Items {
-		if it.Successor != nil && it.Status != "skipped" {
-			i := slices.IndexFunc(v.Team, func(t candidateRow) bool { return t.UserID == it.Successor.ID })
-			if i < 0 { // someone from another team: listed too, after the teammates
-				if j := slices.IndexFunc(v.Choices.Others, func(l handover.Load) bool { return l.UserID == it.Successor.ID }); j >= 0 {
-					v.Team = append(v.Team, candidateRow{Load: v.Choices.Others[j]})
-					i = len(v.Team) - 1
-				}
-			}
-			if i >= 0 {
-				v.Team[i].Items++
-				if it.Role == accounts.RoleOwner {
-					v.Team[i].Owned++
-					if it.Account != nil && it.Account.Tier == accounts.TierKey {
-						v.Team[i].Keys++
-					}
-				}
-			}
-		}
-		r := itemRow{Item: it, CSRF: c.GetString(csrfKey), Editable: h.Editable(it),
-			Choices: v.Choices, Departing: departing,
+		v.countSuccessor(it)
+		r := itemRow{Item: it, CSRF: in.CSRF, Editable: h.Editable(it), Choices: v.Choices, Departing: departing,
 			Checked: slices.Contains(f.Checked, it.ID)}
 		if it.Account != nil {
 			r.Name = it.Account.Name
@@ -314,14 +325,14 @@ func (s *server) loadHandoverView(c *gin.Context, id int64, d *pageData, f hando
 		r.Form = map[string]string{"transfer_note": it.TransferNote, "open_issues": it.OpenIssues, "agreements": it.Agreements,
 			"customer_notified": strconv.FormatBool(it.CustomerNotified)}
 		if it.Successor != nil {
-			r.Form["summary"] = l.T("handover.intro_summary", departing, it.Successor.Name)
+			r.Form["summary"] = in.Lang.T("handover.intro_summary", departing, it.Successor.Name)
 		}
 		if it.ID == f.Item && f.Item != 0 {
-			r.Expanded, r.Saved, r.Message, r.Errors = true, f.Saved, f.Message, d.Errors
-			for k, val := range d.Form {
+			r.Expanded, r.Saved, r.Message, r.Errors = true, f.Saved, f.Message, in.Errors
+			for k, val := range in.Form {
 				r.Form[k] = val
 			}
-			if to, ok := d.Form["to_user_id"]; ok {
+			if to, ok := in.Form["to_user_id"]; ok {
 				r.Chosen, _ = strconv.ParseInt(to, 10, 64)
 			}
 		}
@@ -332,13 +343,31 @@ func (s *server) loadHandoverView(c *gin.Context, id int64, d *pageData, f hando
 			v.Gaps = append(v.Gaps, r)
 		}
 	}
-	v.pageItems(c, f.Item)
-	if f.Item != 0 { // the item's form has the errors; the page-wide forms do not
-		d.Form, d.Errors = nil, nil
+	return v
+}
+
+// countSuccessor counts an item on its successor's row of the team: someone from another
+// team is listed too, after the teammates. A skipped item's successor never took it.
+func (v *handoverView) countSuccessor(it handover.Item) {
+	if it.Successor == nil || it.Status == "skipped" {
+		return
 	}
-	v.Bulk = candidatePick{C: v.Choices}
-	v.Bulk.Selected, _ = strconv.ParseInt(d.Form["to_user_id"], 10, 64)
-	return v, nil
+	i := slices.IndexFunc(v.Team, func(t candidateRow) bool { return t.UserID == it.Successor.ID })
+	if i < 0 {
+		j := slices.IndexFunc(v.Choices.Others, func(l handover.Load) bool { return l.UserID == it.Successor.ID })
+		if j < 0 {
+			return
+		}
+		v.Team = append(v.Team, candidateRow{Load: v.Choices.Others[j]})
+		i = len(v.Team) - 1
+	}
+	v.Team[i].Items++
+	if it.Role == accounts.RoleOwner {
+		v.Team[i].Owned++
+		if it.Account != nil && it.Account.Tier == accounts.TierKey {
+			v.Team[i].Keys++
+		}
+	}
 }
 
 // showHandover renders the wizard, or — for an item's form sent by htmx — just that item
