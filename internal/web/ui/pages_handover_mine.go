@@ -6,12 +6,14 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"keyhold/internal/accounts"
 	"keyhold/internal/fault"
 	"keyhold/internal/handover"
+	"keyhold/internal/i18n"
 	"keyhold/internal/retention"
 	"keyhold/internal/store"
 	"keyhold/internal/web/httpkit"
@@ -109,6 +111,16 @@ func (s *server) draftNote(c *gin.Context, itemID int64) (map[string]string, err
 	if err != nil {
 		return nil, err
 	}
+	return noteDraft(l, s.Now().UTC(), a, contacts, recent, complaints, h.Items[i].Note), nil
+}
+
+// noteDraft drafts a transfer note from the account's record, in the reader's language:
+// the decision makers (else the first three contacts) as key contacts; every next step
+// still written down and every open complaint as open issues; the renewal and the value
+// as agreements; the latest contacts and notes as the note. What the person already wrote
+// (saved) stays: the draft fills only the parts still empty.
+func noteDraft(l i18n.Lang, now time.Time, a accounts.Account, contacts []accounts.Contact, recent []accounts.Interaction,
+	complaints []retention.Complaint, saved handover.Note) map[string]string {
 	var keys []int64
 	for _, ct := range contacts {
 		if ct.DecisionMaker {
@@ -121,7 +133,7 @@ func (s *server) draftNote(c *gin.Context, itemID int64) (map[string]string, err
 		}
 	}
 	var issues, agreements, latest, notes []string
-	today := s.Now().UTC().Format("2006-01-02")
+	today := now.Format("2006-01-02")
 	for _, it := range recent {
 		// Every next step still written down, an overdue one most of all: a promise the
 		// customer is waiting for.
@@ -159,7 +171,6 @@ func (s *server) draftNote(c *gin.Context, itemID int64) (map[string]string, err
 		text = append(text, l.T("draft.notes")+"\n"+strings.Join(notes, "\n"))
 	}
 	// What the person already wrote stays: the draft fills only the parts still empty.
-	saved := h.Items[i].Note
 	draft := map[string]string{"key_contact_ids": joinIDs(keys), "open_issues": strings.Join(issues, "\n"),
 		"agreements": strings.Join(agreements, "\n"), "transfer_note": strings.Join(text, "\n\n")}
 	for k, v := range map[string]string{"key_contact_ids": joinIDs(saved.KeyContactIDs), "open_issues": saved.OpenIssues,
@@ -168,7 +179,7 @@ func (s *server) draftNote(c *gin.Context, itemID int64) (map[string]string, err
 			draft[k] = v
 		}
 	}
-	return draft, nil
+	return draft
 }
 
 func (s *server) showMyHandover(c *gin.Context, status int, d pageData, saved int64) {
