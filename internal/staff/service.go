@@ -242,6 +242,47 @@ type Patch struct {
 	Language  opt.Field[string]
 }
 
+// apply sets the fields p sets on u, checking each: actor may not change their own role.
+// revoke says whether u's sessions must end (a new role; a new password, checked here and
+// hashed by the caller).
+func (p Patch) apply(u *User, actor User) (revoke bool, err error) {
+	bad := fault.Collect{}
+	if p.Name.Set {
+		u.Name = strings.TrimSpace(p.Name.Value)
+		checkName(bad, u.Name)
+	}
+	if p.Email.Set {
+		u.Email = normalizeEmail(p.Email.Value)
+		checkEmail(bad, u.Email)
+	}
+	if p.Role.Set {
+		if !p.Role.Value.Valid() {
+			bad.Add("role", "must be admin, manager or sales")
+		} else if p.Role.Value != u.Role {
+			if u.ID == actor.ID {
+				bad.Add("role", "you cannot change your own role")
+			}
+			u.Role, revoke = p.Role.Value, true
+		}
+	}
+	if p.ManagerID.Set {
+		if p.ManagerID.Null || p.ManagerID.Value == 0 {
+			u.ManagerID = nil
+		} else {
+			m := p.ManagerID.Value
+			u.ManagerID = &m
+		}
+	}
+	if p.Language.Set {
+		u.Language = p.Language.Value
+		checkLanguage(bad, u.Language)
+	}
+	if p.Password.Set {
+		checkPassword(bad, p.Password.Value)
+	}
+	return revoke, bad.Err()
+}
+
 // Update changes a user. Only admins update users; a new password or a role change ends
 // the user's sessions, since both change what the old tokens stand for.
 func (s *Service) Update(ctx context.Context, actor User, id int64, p Patch) (User, error) {
@@ -258,42 +299,8 @@ func (s *Service) Update(ctx context.Context, actor User, id int64, p Patch) (Us
 			return err
 		}
 		before := u
-		bad := fault.Collect{}
-		revoke := false
-		if p.Name.Set {
-			u.Name = strings.TrimSpace(p.Name.Value)
-			checkName(bad, u.Name)
-		}
-		if p.Email.Set {
-			u.Email = normalizeEmail(p.Email.Value)
-			checkEmail(bad, u.Email)
-		}
-		if p.Role.Set {
-			if !p.Role.Value.Valid() {
-				bad.Add("role", "must be admin, manager or sales")
-			} else if p.Role.Value != u.Role {
-				if u.ID == actor.ID {
-					bad.Add("role", "you cannot change your own role")
-				}
-				u.Role, revoke = p.Role.Value, true
-			}
-		}
-		if p.ManagerID.Set {
-			if p.ManagerID.Null || p.ManagerID.Value == 0 {
-				u.ManagerID = nil
-			} else {
-				m := p.ManagerID.Value
-				u.ManagerID = &m
-			}
-		}
-		if p.Language.Set {
-			u.Language = p.Language.Value
-			checkLanguage(bad, u.Language)
-		}
-		if p.Password.Set {
-			checkPassword(bad, p.Password.Value)
-		}
-		if err := bad.Err(); err != nil {
+		revoke, err := p.apply(&u, actor)
+		if err != nil {
 			return err
 		}
 		if p.Password.Set {
