@@ -146,13 +146,9 @@ func FormatRate(r float64) string {
 // refusal's message says the same number).
 const MaxRate = 1e6
 
-// Set adds a currency or changes it (admins only). Making a currency the base rebases
-// every rate on it in the same transaction, so that every converted value stays the same
-// amount of money.
-func (s *Service) Set(ctx context.Context, actor staff.User, code string, ch Change) (Currency, error) {
-	if !actor.IsAdmin() {
-		return Currency{}, fault.Forbidden("only admins maintain currencies and rates")
-	}
+// check checks a change of the currency code before anything is read: the code's form
+// and the rate's range, and that it says something. It returns the code normalised.
+func (ch Change) check(code string) (string, error) {
 	code, ok := NormalizeCode(code)
 	bad := fault.Collect{}
 	if !ok {
@@ -170,11 +166,38 @@ func (s *Service) Set(ctx context.Context, actor staff.User, code string, ch Cha
 	if !ch.RateToBase.Set && !ch.Base.Set {
 		bad.Add("rate_to_base", "is required")
 	}
-	if err := bad.Err(); err != nil {
+	return code, bad.Err()
+}
+
+// rebase makes code, worth r units of the old base, the new base: every other rate
+// divides by r (a few rows).
+func rebase(tx *gorm.DB, code string, r float64, actor staff.User, now time.Time) error {
+	var others []Currency
+	if err := tx.Where("code <> ? AND rate_to_base IS NOT NULL", code).Find(&others).Error; err != nil {
+		return err
+	}
+	for _, o := range others {
+		if err := tx.Model(&o).Updates(map[string]any{"base": false, "rate_to_base": *o.RateToBase / r,
+			"updated_at": now, "updated_by": actor.ID}).Error; err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Set adds a currency or changes it (admins only). Making a currency the base rebases
+// every rate on it in the same transaction, so that every converted value stays the same
+// amount of money.
+func (s *Service) Set(ctx context.Context, actor staff.User, code string, ch Change) (Currency, error) {
+	if !actor.IsAdmin() {
+		return Currency{}, fault.Forbidden("only admins maintain currencies and rates")
+	}
+	code, err := ch.check(code)
+	if err != nil {
 		return Currency{}, err
 	}
 	now := s.now().UTC()
-	err := s.db.Write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.db.Write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var before Currency
 		err := tx.Take(&before, "code = ?", code).Error
 		exists := err == nil
@@ -195,17 +218,8 @@ func (s *Service) Set(ctx context.Context, actor staff.User, code string, ch Cha
 		}
 		changed := []string{code}
 		if ch.Base.Set && !before.Base {
-			// The new base is worth r old base units: every rate divides by r (a few rows).
-			r := *after.RateToBase
-			var others []Currency
-			if err := tx.Where("code <> ? AND rate_to_base IS NOT NULL", code).Find(&others).Error; err != nil {
+			if err := rebase(tx, code, *after.RateToBase, actor, now); err != nil {
 				return err
-			}
-			for _, o := range others {
-				if err := tx.Model(&o).Updates(map[string]any{"base": false, "rate_to_base": *o.RateToBase / r,
-					"updated_at": now, "updated_by": actor.ID}).Error; err != nil {
-					return err
-				}
 			}
 			one := 1.0
 			after.RateToBase, after.Base, changed = &one, true, nil
