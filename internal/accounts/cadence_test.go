@@ -1,24 +1,14 @@
 package accounts
 
 import (
-	"context"
-	"path/filepath"
+	"keyhold/internal/store/storetest"
 	"testing"
-
-	"keyhold/internal/store"
 )
 
 // The first migration stores the default cadence in SQL; it must be DefaultCadence, the
 // one the rest of the code falls back on.
 func TestMigrationsStoreTheDefaultCadence(t *testing.T) {
-	db, err := store.Open(filepath.Join(t.TempDir(), "keyhold.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if err := db.Migrate(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	db := storetest.Open(t)
 	stored, err := loadCadence(db.Read)
 	if err != nil {
 		t.Fatal(err)

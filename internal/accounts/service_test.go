@@ -3,7 +3,6 @@ package accounts
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -12,7 +11,7 @@ import (
 	"keyhold/internal/fault"
 	"keyhold/internal/opt"
 	"keyhold/internal/staff"
-	"keyhold/internal/store"
+	"keyhold/internal/store/storetest"
 )
 
 // serviceFixture is a migrated database with an admin, a manager and two reps, and a
@@ -26,14 +25,7 @@ type serviceFixture struct {
 func newServiceFixture(t *testing.T) serviceFixture {
 	t.Helper()
 	ctx := context.Background()
-	db, err := store.Open(filepath.Join(t.TempDir(), "keyhold.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := storetest.Open(t)
 	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	clock := func() time.Time { return now }
 	st := staff.New(db, clock, bcrypt.MinCost)
@@ -41,9 +33,11 @@ func newServiceFixture(t *testing.T) serviceFixture {
 		t.Fatal(err)
 	}
 	f := serviceFixture{s: New(db, clock, st), now: &now}
-	if f.admin, err = st.ByEmail(ctx, "ada@example.com"); err != nil {
+	admin, err := st.ByEmail(ctx, "ada@example.com")
+	if err != nil {
 		t.Fatal(err)
 	}
+	f.admin = admin
 	user := func(name, email string, role staff.Role) staff.User {
 		u, err := st.Create(ctx, f.admin, staff.NewUser{Name: name, Email: email, Password: "correct horse", Role: role})
 		if err != nil {

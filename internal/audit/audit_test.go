@@ -2,26 +2,18 @@ package audit_test
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"keyhold/internal/audit"
-	"keyhold/internal/store"
+	"keyhold/internal/store/storetest"
 )
 
 // A batch writes its entries straight to the connection; each row must be the one Record
 // writes through GORM for the same entry, every column alike.
 func TestBatchWritesWhatRecordWrites(t *testing.T) {
-	db, err := store.Open(filepath.Join(t.TempDir(), "k.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := storetest.Open(t)
 	ctx := context.Background()
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
 	at := time.Date(2026, 3, 4, 5, 6, 7, 890, time.UTC)
 	entry := func(i int64) audit.Entry {
 		return audit.Entry{At: at.Add(time.Duration(i) * time.Second), Action: "account.transfer", Entity: "account",

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"os"
-	"path/filepath"
 	"testing"
 	"time"
 	"unicode"
@@ -12,6 +11,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"keyhold/internal/store"
+	"keyhold/internal/store/storetest"
 )
 
 var testNow = time.Date(2025, 6, 18, 3, 30, 0, 0, time.UTC)
@@ -25,18 +25,7 @@ var testHash = func() string {
 	return string(h)
 }()
 
-func openDB(tb testing.TB) *store.DB {
-	tb.Helper()
-	db, err := store.Open(filepath.Join(tb.TempDir(), "demo.db"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	if err := db.Migrate(context.Background()); err != nil {
-		tb.Fatal(err)
-	}
-	return db
-}
+func openDB(tb testing.TB) *store.DB { return storetest.Open(tb) }
 
 func seeded(t *testing.T) (*store.DB, Summary) {
 	t.Helper()

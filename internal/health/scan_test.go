@@ -2,7 +2,6 @@ package health
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -10,6 +9,7 @@ import (
 
 	"keyhold/internal/demo"
 	"keyhold/internal/store"
+	"keyhold/internal/store/storetest"
 )
 
 // scanFixture is a demo organisation of 600 accounts with its first (full) scan done,
@@ -17,14 +17,7 @@ import (
 func scanFixture(t *testing.T) (*Service, *store.DB, *time.Time) {
 	t.Helper()
 	ctx := context.Background()
-	db, err := store.Open(filepath.Join(t.TempDir(), "keyhold.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := storetest.Open(t)
 	now := time.Date(2026, 3, 10, 9, 30, 0, 0, time.UTC)
 	if _, err := demo.Seed(ctx, db, demo.Options{Now: now, Seed: 7, Accounts: 600, PasswordHash: "x"}); err != nil {
 		t.Fatal(err)

@@ -3,7 +3,6 @@ package staff
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -11,21 +10,14 @@ import (
 
 	"keyhold/internal/fault"
 	"keyhold/internal/opt"
-	"keyhold/internal/store"
+	"keyhold/internal/store/storetest"
 )
 
 // fixture is a migrated database with an admin and a manager.
 func fixture(t *testing.T) (*Service, User, User) {
 	t.Helper()
 	ctx := context.Background()
-	db, err := store.Open(filepath.Join(t.TempDir(), "keyhold.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := storetest.Open(t)
 	s := New(db, func() time.Time { return time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC) }, bcrypt.MinCost)
 	if _, err := s.Bootstrap(ctx, "Ada Admin", "ada@example.com", "correct horse"); err != nil {
 		t.Fatal(err)
