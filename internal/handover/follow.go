@@ -72,7 +72,7 @@ func (s *Service) followThrough(db *gorm.DB, h Handover, items []Item) (map[int6
 	now := s.now().UTC()
 	for _, it := range items {
 		var ft FollowThrough
-		if it.ToUserID != nil && it.Status != "skipped" { // a skipped item's successor never took it
+		if it.ToUserID != nil && !it.Skipped() {
 			if t, ok := first[[2]int64{it.AccountID, *it.ToUserID}]; ok {
 				ft.SuccessorFirstContactAt = &t
 				days := int(t.Sub(done).Hours() / 24)

@@ -81,7 +81,7 @@ func (r *Report) tally(items []Item, scores []accountScore, rates money.Rates) {
 			v := sc.Score
 			ri.Score, ri.Level = &v, sc.Level
 		}
-		if it.Status == "skipped" { // listed, with why, but not handed over by this handover
+		if it.Skipped() { // listed, with why, but not handed over by this handover
 			r.Items = append(r.Items, ri)
 			continue
 		}

@@ -10,7 +10,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"keyhold/internal/accounts"
 	"keyhold/internal/fault"
 	"keyhold/internal/handover"
 	"keyhold/internal/opt"
@@ -134,12 +133,7 @@ func (s *server) handoverAssignSubmit(c *gin.Context) {
 			s.pageError(c, err)
 			return
 		}
-		ids = nil
-		for _, it := range h.Items {
-			if it.Status == "open" && it.Role == accounts.RoleOwner {
-				ids = append(ids, it.ID)
-			}
-		}
+		ids = h.OwnedOpen()
 	}
 	err := p.merge(nil)
 	var done handover.Assigned

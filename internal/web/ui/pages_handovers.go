@@ -349,7 +349,7 @@ func handoverViewOf(in handoverInput) handoverView {
 // countSuccessor counts an item on its successor's row of the team: someone from another
 // team is listed too, after the teammates. A skipped item's successor never took it.
 func (v *handoverView) countSuccessor(it handover.Item) {
-	if it.Successor == nil || it.Status == "skipped" {
+	if it.Successor == nil || it.Skipped() {
 		return
 	}
 	i := slices.IndexFunc(v.Team, func(t candidateRow) bool { return t.UserID == it.Successor.ID })
