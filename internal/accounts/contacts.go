@@ -158,9 +158,12 @@ func (s *Service) UpdateContact(ctx context.Context, actor staff.User, id int64,
 	return c, nil
 }
 
-// DeleteContact soft-deletes a contact. Managers and admins only.
+// CanDeleteContact says who may delete a contact: managers and admins.
+func CanDeleteContact(actor staff.User) bool { return actor.CanManage() }
+
+// DeleteContact soft-deletes a contact; those CanDeleteContact names may.
 func (s *Service) DeleteContact(ctx context.Context, actor staff.User, id int64) error {
-	if !actor.CanManage() {
+	if !CanDeleteContact(actor) {
 		return fault.Forbidden("only managers and admins delete contacts")
 	}
 	now := s.now().UTC()

@@ -79,7 +79,7 @@ func (s *server) editContactView(c *gin.Context) (contactFormView, accounts.Cont
 	}
 	a, err := s.Accounts.Get(c.Request.Context(), ct.AccountID)
 	return contactFormView{Editing: true, Action: fmt.Sprintf("/contacts/%d", id), AccountID: a.ID, AccountName: a.Name,
-		ContactID: id, CanDelete: httpkit.CurrentUser(c).CanManage()}, ct, err
+		ContactID: id, CanDelete: accounts.CanDeleteContact(httpkit.CurrentUser(c))}, ct, err
 }
 
 func (s *server) editContactPage(c *gin.Context) {
