@@ -71,11 +71,26 @@ func (g *gen) account(i int) {
 		override = cadence
 	}
 
-	// The team: an owner, usually a backup from the same sales team, and for some key
-	// accounts the team's manager as executive sponsor.
-	owner := g.reps[g.r.IntN(len(g.reps))]
+	owner, backup, exec := g.accountTeam(id, p, ageDays)
+	g.makeContacts(id, p, reg, english, domain)
+	last := g.makeInteractions(id, p, !english, owner, backup, exec)
+	var lastAt, due any
+	if last != nil {
+		lastAt, due = *last, last.Add(time.Duration(cadence)*day)
+	}
+	g.tAccounts.add(id, name, tierNames[p.tier], "active", ind.name, reg.name,
+		channels[weighted(g.r, channelWeights, 100)], annual, currency, date(since), renewal, override,
+		owner, lastAt, due, g.now, g.now)
+}
+
+// accountTeam makes an account's team: an owner, usually a backup from the same sales
+// team, and for some key accounts the team's manager as executive sponsor; a few accounts
+// changed hands (the backup used to own them). It returns the owner, the backup (0 if
+// none) and the leader who makes the executive contacts (the sponsor, else the manager).
+func (g *gen) accountTeam(id int64, p *plan, ageDays int) (owner, backup, exec int64) {
+	owner = g.reps[g.r.IntN(len(g.reps))]
 	t := &g.teams[g.teamOf[owner]]
-	var backup, sponsor int64
+	var sponsor int64
 	if !p.single && len(t.reps) > 1 && (p.tier == tierKey || g.chance(0.75)) {
 		for backup == 0 || backup == owner {
 			backup = t.reps[g.r.IntN(len(t.reps))]
@@ -108,19 +123,11 @@ func (g *gen) account(i int) {
 		g.audit(t.manager, "account.transfer", id, first, owner, "owner", transferReasons[g.r.IntN(len(transferReasons))])
 	}
 
-	g.makeContacts(id, p, reg, english, domain)
-	exec := sponsor
+	exec = sponsor
 	if exec == 0 {
 		exec = t.manager
 	}
-	last := g.makeInteractions(id, p, !english, owner, backup, exec)
-	var lastAt, due any
-	if last != nil {
-		lastAt, due = *last, last.Add(time.Duration(cadence)*day)
-	}
-	g.tAccounts.add(id, name, tierNames[p.tier], "active", ind.name, reg.name,
-		channels[weighted(g.r, channelWeights, 100)], annual, currency, date(since), renewal, override,
-		owner, lastAt, due, g.now, g.now)
+	return owner, backup, exec
 }
 
 func (g *gen) daysAgo(n int) time.Time { return g.now.Add(-time.Duration(n) * day) }
