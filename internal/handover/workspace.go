@@ -12,6 +12,8 @@ import (
 	"keyhold/internal/health"
 	"keyhold/internal/money"
 	"keyhold/internal/staff"
+
+	"gorm.io/gorm"
 )
 
 // ActionNote is the audit action of a change of a transfer note; every version of a note
@@ -61,45 +63,14 @@ type Received struct {
 func (s *Service) Inbox(ctx context.Context, actor staff.User) ([]Received, error) {
 	db := s.db.Read.WithContext(ctx)
 	now := s.now().UTC()
-	// Most people were never anyone's successor, and every agenda asks: the query below
-	// costs 60 µs even when it finds nothing.
+	// Most people were never anyone's successor, and every agenda asks: the inbox query
+	// costs 60 µs even when it finds nothing (inboxRows).
 	if ok, err := s.everReceived(ctx, actor.ID); err != nil || !ok {
 		return []Received{}, err
 	}
-	var rows []struct {
-		Received
-		AccountID       int64
-		AccountName     string
-		Tier            accounts.Tier
-		AccountStatus   string
-		AnnualValue     int64
-		Currency        string
-		BaseValue       *int64
-		OwnerID         int64
-		DepartingUserID int64
-		FirstAt         *string // MIN() comes back as text
-	}
-	// Only what the successor still holds: an account since moved on, or a team they
-	// have left, is no longer theirs to contact. The first contact since completion is
-	// looked up per item (author or participant), one indexed probe each.
-	err := db.Raw(`SELECT i.id AS item_id, i.handover_id, h.status, i.role, i.transfer_note, i.key_contact_ids, i.open_issues, i.agreements, h.completed_at,
-			h.departing_user_id, a.id AS account_id, a.name AS account_name, a.tier, a.status AS account_status,
-			a.annual_value, a.currency, `+money.BaseValueSQL("a")+` AS base_value, a.owner_id,
-			CASE WHEN h.status = 'completed' THEN (SELECT MIN(x.occurred_at) FROM interactions x
-				WHERE x.account_id = i.account_id AND x.kind <> 'note' AND x.occurred_at >= h.completed_at
-				  AND (x.author_id = i.to_user_id OR EXISTS (SELECT 1 FROM interaction_participants p
-				       WHERE p.interaction_id = x.id AND p.user_id = i.to_user_id))) END AS first_at
-		FROM handover_items i
-		JOIN handovers h ON h.id = i.handover_id
-		JOIN accounts a ON a.id = i.account_id AND a.deleted_at IS NULL
-		JOIN account_team t ON t.account_id = i.account_id AND t.user_id = i.to_user_id
-		WHERE i.to_user_id = ?
-		  AND ((h.status = 'in_progress' AND i.status = 'open')
-		    OR (h.status = 'completed' AND i.status = 'done' AND h.completed_at >= ?
-		        AND (i.role <> 'owner' OR a.owner_id = i.to_user_id)))`,
-		actor.ID, now.AddDate(0, 0, -InboxDays)).Scan(&rows).Error
+	rows, err := inboxRows(db, actor.ID, now)
 	if err != nil {
-		return nil, fmt.Errorf("inbox: %w", err)
+		return nil, err
 	}
 	out := make([]Received, 0, len(rows))
 	if len(rows) == 0 {
@@ -171,6 +142,50 @@ func inboxOrder(a, b Received) int {
 	}
 	return cmp.Or(cmp.Compare(b.HandoverID, a.HandoverID), cmp.Compare(b.Account.baseValue(), a.Account.baseValue()),
 		cmp.Compare(a.Account.Name, b.Account.Name))
+}
+
+// inboxRow is one item handed to a successor, with its account and the successor's first
+// contact since completion.
+type inboxRow struct {
+	Received
+	AccountID       int64
+	AccountName     string
+	Tier            accounts.Tier
+	AccountStatus   string
+	AnnualValue     int64
+	Currency        string
+	BaseValue       *int64
+	OwnerID         int64
+	DepartingUserID int64
+	FirstAt         *string // MIN() comes back as text
+}
+
+// inboxRows reads the items handed to userID that they still hold.
+func inboxRows(db *gorm.DB, userID int64, now time.Time) ([]inboxRow, error) {
+	var rows []inboxRow
+	// Only what the successor still holds: an account since moved on, or a team they
+	// have left, is no longer theirs to contact. The first contact since completion is
+	// looked up per item (author or participant), one indexed probe each.
+	err := db.Raw(`SELECT i.id AS item_id, i.handover_id, h.status, i.role, i.transfer_note, i.key_contact_ids, i.open_issues, i.agreements, h.completed_at,
+			h.departing_user_id, a.id AS account_id, a.name AS account_name, a.tier, a.status AS account_status,
+			a.annual_value, a.currency, `+money.BaseValueSQL("a")+` AS base_value, a.owner_id,
+			CASE WHEN h.status = 'completed' THEN (SELECT MIN(x.occurred_at) FROM interactions x
+				WHERE x.account_id = i.account_id AND x.kind <> 'note' AND x.occurred_at >= h.completed_at
+				  AND (x.author_id = i.to_user_id OR EXISTS (SELECT 1 FROM interaction_participants p
+				       WHERE p.interaction_id = x.id AND p.user_id = i.to_user_id))) END AS first_at
+		FROM handover_items i
+		JOIN handovers h ON h.id = i.handover_id
+		JOIN accounts a ON a.id = i.account_id AND a.deleted_at IS NULL
+		JOIN account_team t ON t.account_id = i.account_id AND t.user_id = i.to_user_id
+		WHERE i.to_user_id = ?
+		  AND ((h.status = 'in_progress' AND i.status = 'open')
+		    OR (h.status = 'completed' AND i.status = 'done' AND h.completed_at >= ?
+		        AND (i.role <> 'owner' OR a.owner_id = i.to_user_id)))`,
+		userID, now.AddDate(0, 0, -InboxDays)).Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("inbox: %w", err)
+	}
+	return rows, nil
 }
 
 // everReceived reports whether a handover ever named the user as a successor, from the
