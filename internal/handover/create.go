@@ -66,6 +66,9 @@ func (s *Service) Create(ctx context.Context, actor staff.User, departingID int6
 		if err != nil {
 			return err
 		}
+		if err := staff.MayActOn(actor, u); err != nil {
+			return err
+		}
 		if u.Status != staff.StatusActive {
 			return fault.Conflict("this user is already leaving or departed", nil)
 		}

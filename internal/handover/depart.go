@@ -51,6 +51,9 @@ func (s *Service) Depart(ctx context.Context, actor staff.User, userID int64, fo
 		if err != nil {
 			return err
 		}
+		if err := staff.MayActOn(actor, u); err != nil {
+			return err
+		}
 		if u.Status == staff.StatusDeparted {
 			return fault.Conflict("this user has already departed", nil)
 		}

@@ -46,10 +46,47 @@ func setStatus(ctx context.Context, tx *gorm.DB, actor User, u User, status Stat
 	return u, err
 }
 
-// MarkLeavingTx makes an active user leaving, with their last day.
+// MayActOn says whether actor may take target out of the organisation (start their
+// handover, mark them departed): managers act on sales staff and on their own reports;
+// only admins act on other managers and admins.
+func MayActOn(actor, target User) error {
+	if !actor.CanManage() {
+		return fault.Forbidden("only managers and admins run handovers and departures")
+	}
+	if actor.IsAdmin() || target.Role == RoleSales || (target.ManagerID != nil && *target.ManagerID == actor.ID) {
+		return nil
+	}
+	return fault.Forbidden("only an admin acts on managers and admins who do not report to you")
+}
+
+// keepAnAdmin refuses to take the last active admin out of action (leaving, departed or
+// demoted): nobody could manage users afterwards.
+func keepAnAdmin(tx *gorm.DB, target User) error {
+	if target.Role != RoleAdmin {
+		return nil
+	}
+	var others int64
+	if err := tx.Model(&User{}).Where("role = ? AND status = ? AND id <> ?", RoleAdmin, StatusActive, target.ID).
+		Count(&others).Error; err != nil {
+		return err
+	}
+	if others == 0 {
+		return fault.Conflict("this is the last active admin; make someone else an admin first", nil)
+	}
+	return nil
+}
+
+// MarkLeavingTx makes an active user leaving, with their last day: as MayActOn allows,
+// and never the last active admin.
 func MarkLeavingTx(ctx context.Context, tx *gorm.DB, actor User, u User, lastDay string, now time.Time) (User, error) {
+	if err := MayActOn(actor, u); err != nil {
+		return User{}, err
+	}
 	if u.Status != StatusActive {
 		return User{}, fault.Conflict("only an active user can start leaving", nil)
+	}
+	if err := keepAnAdmin(tx, u); err != nil {
+		return User{}, err
 	}
 	return setStatus(ctx, tx, actor, u, StatusLeaving, &lastDay, true, now)
 }
@@ -62,10 +99,17 @@ func ReactivateTx(ctx context.Context, tx *gorm.DB, actor User, u User, now time
 	return setStatus(ctx, tx, actor, u, StatusActive, nil, false, now)
 }
 
-// MarkDepartedTx makes a user departed; their last day is today unless set.
+// MarkDepartedTx makes a user departed; their last day is today unless set. As
+// MayActOn allows, and never the last active admin.
 func MarkDepartedTx(ctx context.Context, tx *gorm.DB, actor User, u User, now time.Time) (User, error) {
+	if err := MayActOn(actor, u); err != nil {
+		return User{}, err
+	}
 	if u.Status == StatusDeparted {
 		return User{}, fault.Conflict("this user has already departed", nil)
+	}
+	if err := keepAnAdmin(tx, u); err != nil {
+		return User{}, err
 	}
 	last := now.Format("2006-01-02")
 	if u.LastDay != nil {

@@ -303,6 +303,11 @@ func (s *Service) Update(ctx context.Context, actor User, id int64, p Patch) (Us
 		if err != nil {
 			return err
 		}
+		if before.Role == RoleAdmin && u.Role != RoleAdmin && before.Status == StatusActive {
+			if err := keepAnAdmin(tx, before); err != nil {
+				return err
+			}
+		}
 		if p.Password.Set {
 			hash, err := s.HashPassword(p.Password.Value)
 			if err != nil {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
+	"gorm.io/gorm"
 
 	"keyhold/internal/fault"
 	"keyhold/internal/opt"
@@ -114,5 +115,35 @@ func TestChangePasswordNeedsTheCurrentOne(t *testing.T) {
 	stored, _ := s.Get(ctx, admin.ID)
 	if bcrypt.CompareHashAndPassword([]byte(stored.PasswordHash), []byte("another good one")) != nil {
 		t.Error("the new password does not match the stored hash")
+	}
+}
+
+// Whoever acts, the last active admin is never taken out of action; managers act on sales
+// staff and their own reports only.
+func TestLifecycleKeepsAnAdminAndTheHierarchy(t *testing.T) {
+	s, admin, mgr := fixture(t)
+	ctx := context.Background()
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	err := s.db.Write.Transaction(func(tx *gorm.DB) error {
+		_, err := MarkLeavingTx(ctx, tx, admin, admin, "2026-03-31", now)
+		return err
+	})
+	if !fault.Is(err, fault.KindConflict) {
+		t.Errorf("the last admin started leaving: %v", err)
+	}
+	for _, c := range []struct {
+		actor, target User
+		ok            bool
+	}{
+		{mgr, User{ID: 50, Role: RoleSales}, true},
+		{mgr, User{ID: 51, Role: RoleManager, ManagerID: &mgr.ID}, true},
+		{mgr, User{ID: 52, Role: RoleManager}, false},
+		{mgr, admin, false},
+		{admin, User{ID: 53, Role: RoleManager}, true},
+		{User{ID: 54, Role: RoleSales}, User{ID: 55, Role: RoleSales}, false},
+	} {
+		if err := MayActOn(c.actor, c.target); (err == nil) != c.ok {
+			t.Errorf("%s %d on %s %d: %v, want allowed %v", c.actor.Role, c.actor.ID, c.target.Role, c.target.ID, err, c.ok)
+		}
 	}
 }

@@ -945,3 +945,53 @@ func TestHandoverItemsComeMostImportantFirst(t *testing.T) {
 		t.Errorf("items in the order of accounts %v, want %v (key first, most valuable first)", order, want)
 	}
 }
+
+// A manager acts on sales staff and on their own reports; only an admin on other managers
+// and admins; and nobody takes the last active admin out of action.
+func TestRoleHierarchyForHandoversAndDepartures(t *testing.T) {
+	ts := newTestServer(t)
+	admin := ts.adminToken()
+	boss := ts.mustCreateUser(admin, "Big Boss", "manager", 0)
+	report := ts.mustCreateUser(admin, "Team Lead", "manager", boss.ID) // a manager reporting to boss
+	peer := ts.mustCreateUser(admin, "Other Manager", "manager", 0)
+	rep := ts.mustCreateUser(admin, "Rita Rep", "sales", peer.ID)
+	second := ts.mustCreateUser(admin, "Second Admin", "admin", 0)
+	start := func(token string, who int64) int {
+		return ts.call("POST", "/api/v1/handovers", token, map[string]any{"departing_user_id": who, "last_day": "2026-03-31"}).Status
+	}
+	depart := func(token string, who int64) int {
+		return ts.call("POST", path("/api/v1/users/%d/depart", who), token, map[string]any{"force": true, "reason": "gone"}).Status
+	}
+	if s := depart(boss.Token, second.ID); s != 403 {
+		t.Errorf("a manager departed an admin: %d", s)
+	}
+	if s := start(boss.Token, peer.ID); s != 403 {
+		t.Errorf("a manager started the handover of a manager not reporting to them: %d", s)
+	}
+	if s := start(boss.Token, report.ID); s != 201 {
+		t.Errorf("a manager started the handover of their own report: %d", s)
+	}
+	if s := start(boss.Token, rep.ID); s != 201 {
+		t.Errorf("a manager started the handover of a sales rep: %d", s)
+	}
+	if s := depart(second.Token, peer.ID); s != 200 {
+		t.Errorf("an admin departed a manager: %d", s)
+	}
+	// The first admin demotes the second; the last admin can then be neither demoted nor
+	// taken out of action by anyone.
+	ts.must(200, "PATCH", path("/api/v1/users/%d", second.ID), admin, map[string]any{"role": "manager"})
+	var adminID int64
+	ts.App.DB.Read.Raw("SELECT id FROM users WHERE role = 'admin' AND status = 'active'").Scan(&adminID)
+	second = user{ID: second.ID, Email: second.Email, Token: ts.login(second.Email, testPassword)}
+	if s := depart(second.Token, adminID); s != 403 {
+		t.Errorf("a manager departed the last admin: %d", s)
+	}
+	if s := start(second.Token, adminID); s != 403 {
+		t.Errorf("a manager started the last admin's handover: %d", s)
+	}
+	var status string
+	ts.App.DB.Read.Raw("SELECT status FROM users WHERE id = ?", adminID).Scan(&status)
+	if status != "active" {
+		t.Errorf("the last admin is %s", status)
+	}
+}

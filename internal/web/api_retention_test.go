@@ -288,7 +288,7 @@ func TestReportCSVExports(t *testing.T) {
 		t.Fatalf("exports audited: %d", exports)
 	}
 	// A leaving manager: refused and recorded.
-	boss := ts.mustCreateUser(o.admin, "Big Boss", "manager", 0)
+	boss := ts.mustCreateUser(o.admin, "Big Boss", "admin", 0) // only an admin acts on another manager
 	ts.must(201, "POST", "/api/v1/handovers", boss.Token, map[string]any{"departing_user_id": o.mgr.ID, "last_day": "2026-03-31"})
 	leaving := ts.login(o.mgr.Email, testPassword)
 	if r := ts.call("GET", "/api/v1/reports/retention?format=csv", leaving, nil); r.Status != 403 {

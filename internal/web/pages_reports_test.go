@@ -306,7 +306,7 @@ func TestReportDownloads(t *testing.T) {
 	}
 
 	// A leaving manager still reads the page but downloads nothing; the attempt is recorded.
-	boss := ts.mustCreateUser(o.admin, "Big Boss", "manager", 0)
+	boss := ts.mustCreateUser(o.admin, "Big Boss", "admin", 0) // only an admin acts on another manager
 	ts.must(201, "POST", "/api/v1/handovers", boss.Token, map[string]any{"departing_user_id": o.mgr.ID, "last_day": "2026-03-31"})
 	b = ts.browser() // the change of status ended the manager's sessions
 	b.signIn(o.mgr.Email, testPassword)
