@@ -55,3 +55,17 @@ func checkCurrency(bad fault.Collect, c *string) {
 		bad.Add("currency", "must be a three-letter currency code such as CNY or USD")
 	}
 }
+
+// MaxAnnualValue bounds an account's annual value (a trillion in its currency): far above
+// any customer's, and low enough that the sum over millions of accounts stays within
+// 64-bit integers (5e18 on two accounts made every handover answer 500).
+const MaxAnnualValue = 1_000_000_000_000
+
+func checkAnnualValue(bad fault.Collect, v int64) {
+	switch {
+	case v < 0:
+		bad.Add("annual_value", "may not be negative")
+	case v > MaxAnnualValue:
+		bad.Add("annual_value", "may be at most 1000000000000")
+	}
+}

@@ -41,9 +41,7 @@ func (in *NewAccount) Validate(actor staff.User, now time.Time) error {
 	checkText(bad, "industry", &in.Industry, 100, false)
 	checkText(bad, "region", &in.Region, 100, false)
 	checkText(bad, "channel", &in.Channel, 100, false)
-	if in.AnnualValue < 0 {
-		bad.Add("annual_value", "may not be negative")
-	}
+	checkAnnualValue(bad, in.AnnualValue)
 	if in.Currency == "" {
 		in.Currency = "CNY"
 	}
@@ -146,9 +144,7 @@ func (p Patch) apply(a *Account, day time.Time) error {
 	}
 	if p.AnnualValue.Set {
 		a.AnnualValue = p.AnnualValue.Value
-		if a.AnnualValue < 0 {
-			bad.Add("annual_value", "may not be negative")
-		}
+		checkAnnualValue(bad, a.AnnualValue)
 	}
 	if p.Currency.Set {
 		a.Currency = p.Currency.Value

@@ -72,3 +72,30 @@ func TestAccountLifecycle(t *testing.T) {
 	}
 	_ = http.StatusOK
 }
+
+// An annual value is bounded (issue 12: 5e18 on two accounts made every handover and
+// report overflow), on create and on change alike.
+func TestAnnualValueIsBounded(t *testing.T) {
+	ts := newTestServer(t)
+	admin := ts.adminToken()
+	for _, c := range []struct {
+		value any
+		code  int
+	}{{5000000000000000000, 422}, {1000000000001, 422}, {-1, 422}, {1000000000000, 201}} {
+		r := ts.call("POST", "/api/v1/accounts", admin, map[string]any{"name": "Big", "tier": "key", "annual_value": c.value})
+		if r.Status != c.code {
+			t.Errorf("annual_value %v: %d, want %d: %s", c.value, r.Status, c.code, r.Body)
+		}
+	}
+	a := ts.mustCreateAccount(admin, map[string]any{"name": "Small", "tier": "growth", "annual_value": 10})
+	if r := ts.call("PATCH", path("/api/v1/accounts/%d", a), admin, map[string]any{"annual_value": 5000000000000000000}); r.Status != 422 {
+		t.Errorf("a patch to 5e18: %d", r.Status)
+	}
+	// With the largest values allowed, a handover of them still answers.
+	mgr := ts.mustCreateUser(admin, "Max Manager", "manager", 0)
+	rep := ts.mustCreateUser(admin, "Rita Rep", "sales", mgr.ID)
+	for range 2 {
+		ts.mustCreateAccount(rep.Token, map[string]any{"name": "Huge", "tier": "key", "annual_value": 1000000000000})
+	}
+	ts.must(201, "POST", "/api/v1/handovers", mgr.Token, map[string]any{"departing_user_id": rep.ID, "last_day": "2026-03-31"})
+}
