@@ -190,15 +190,21 @@ func (s *Service) countsSince(ctx context.Context, db *gorm.DB, now time.Time) (
 	return since, leaders, nil
 }
 
-// leaderIDs lists the managers and admins, whose contacts count as a leader's touch.
+// leaderIDs lists the managers and admins, whose contacts count as a leader's touch,
+// each with the time their row last changed: a leader demoted and promoted again between
+// two scans (counts stored meanwhile without their touch) changes the list too.
 func leaderIDs(db *gorm.DB) (string, error) {
-	var ids []int64
-	if err := db.Raw("SELECT id FROM users WHERE role IN ('manager', 'admin') ORDER BY id").Scan(&ids).Error; err != nil {
+	var rows []struct {
+		ID        int64
+		UpdatedAt time.Time
+	}
+	if err := db.Raw("SELECT id, updated_at FROM users WHERE role IN ('manager', 'admin') ORDER BY id").
+		Scan(&rows).Error; err != nil {
 		return "", fmt.Errorf("leaders: %w", err)
 	}
-	parts := make([]string, len(ids))
-	for i, id := range ids {
-		parts[i] = strconv.FormatInt(id, 10)
+	parts := make([]string, len(rows))
+	for i, r := range rows {
+		parts[i] = strconv.FormatInt(r.ID, 10) + "@" + strconv.FormatInt(r.UpdatedAt.UnixNano(), 36)
 	}
 	return strings.Join(parts, ","), nil
 }

@@ -202,3 +202,42 @@ func TestRescoreKeepingCountsStoresWhatCountingEverythingWould(t *testing.T) {
 		sameAsFromScratchFor(t, db, *now, ids)
 	}
 }
+
+// A leader demoted and promoted again between two scans: counts stored meanwhile miss
+// their touch, so the next scan counts everything again, though the leaders are the same.
+func TestScanCountsEverythingAfterALeaderComesBack(t *testing.T) {
+	ctx := context.Background()
+	s, db, now := scanFixture(t)
+	var leader int64
+	if err := db.Read.Raw("SELECT id FROM users WHERE role = 'manager' ORDER BY id LIMIT 1").Scan(&leader).Error; err != nil {
+		t.Fatal(err)
+	}
+	for _, role := range []string{"sales", "manager"} {
+		*now = now.Add(time.Minute)
+		if err := db.Write.Exec("UPDATE users SET role = ?, updated_at = ? WHERE id = ?", role, *now, leader).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	*now = now.Add(time.Hour)
+	if res, err := s.Scan(ctx); err != nil || !res.Full {
+		t.Fatalf("scan after a leader came back: %+v %v, want a full one", res, err)
+	}
+}
+
+// Stored counts that cannot be read (written by another version) are counted again; the
+// scan goes on.
+func TestScanRecountsUnreadableCounts(t *testing.T) {
+	ctx := context.Background()
+	s, db, now := scanFixture(t)
+	var id int64
+	db.Read.Raw("SELECT account_id FROM account_health ORDER BY account_id DESC LIMIT 1").Scan(&id)
+	if err := db.Write.Exec("UPDATE account_health SET windows = '1 2 3 4 5 6 7 8' WHERE account_id = ?", id).Error; err != nil {
+		t.Fatal(err)
+	}
+	*now = now.Add(time.Hour)
+	res, err := s.Scan(ctx)
+	if err != nil || res.Full || res.Recounted == 0 {
+		t.Fatalf("scan: %+v %v, want an incremental one that recounts the unreadable row", res, err)
+	}
+	sameAsFromScratch(t, db, *now)
+}

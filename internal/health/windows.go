@@ -2,7 +2,6 @@ package health
 
 import (
 	"database/sql"
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -31,24 +30,32 @@ func windowsOf(f *Facts) string {
 	return string(b)
 }
 
-// setWindows fills f's window counts from what windowsOf stored.
-func setWindows(f *Facts, stored string) error {
+// setWindows fills f's window counts from what windowsOf stored; false, leaving f as it
+// was, when stored is not seven numbers (never stored, or written by another version):
+// the counts are then counted again.
+func setWindows(f *Facts, stored string) bool {
 	parts := strings.Fields(stored)
 	if len(parts) != 7 {
-		return fmt.Errorf("stored window counts %q: want 7 numbers", stored)
+		return false
 	}
 	var n [7]int
 	for i, p := range parts {
 		v, err := strconv.Atoi(p)
-		if err != nil {
-			return fmt.Errorf("stored window counts %q: %w", stored, err)
+		if err != nil || v < 0 {
+			return false
 		}
 		n[i] = v
 	}
 	f.Contacts30, f.Contacts90, f.ContactsPrev90, f.Interactions180, f.TopStaffShare180, f.ContactsTouched180 =
 		n[0], n[1], n[2], n[3], n[4], n[5]
 	f.ExecutiveTouch365 = n[6] == 1
-	return nil
+	return true
+}
+
+// clearWindows zeroes f's window counts.
+func (f *Facts) clearWindows() {
+	f.Contacts30, f.Contacts90, f.ContactsPrev90, f.Interactions180, f.TopStaffShare180, f.ContactsTouched180 = 0, 0, 0, 0, 0, 0
+	f.ExecutiveTouch365 = false
 }
 
 func boolInt(b bool) int {
@@ -121,27 +128,26 @@ func loadCounted(db *gorm.DB, now time.Time, ids []int64, prev map[int64]record,
 	if full {
 		return subjects, 0, true, nil
 	}
-	stale := func(id int64) bool { return crossed[id] || prev[id].Windows == "" || (also != nil && also(id)) }
+	// Each account not due for counting takes its stored counts; one whose stored counts
+	// cannot be read is counted as well.
 	var recount []int64
 	for id, sub := range subjects {
-		if !sub.Facts.Churned && stale(id) {
+		if sub.Facts.Churned {
+			continue
+		}
+		if crossed[id] || (also != nil && also(id)) || !setWindows(&sub.Facts, prev[id].Windows) {
 			recount = append(recount, id)
 		}
 	}
 	// Past a quarter of every account, one pass over the windows beats looking each up.
 	if ids == nil && len(recount) > len(subjects)/4 {
+		for _, sub := range subjects {
+			sub.Facts.clearWindows() // counted afresh below, from zero
+		}
 		if err := l.run(l.windowSteps(nil)); err != nil {
 			return nil, 0, false, err
 		}
 		return l.subjects(), 0, true, nil
-	}
-	for id, sub := range subjects {
-		if sub.Facts.Churned || stale(id) {
-			continue
-		}
-		if err := setWindows(&sub.Facts, prev[id].Windows); err != nil {
-			return nil, 0, false, fmt.Errorf("account %d: %w", id, err)
-		}
 	}
 	if len(recount) > 0 {
 		slices.Sort(recount)
