@@ -143,11 +143,7 @@ func (s *Service) scan(ctx context.Context, full bool) (ScanResult, error) {
 
 // scannedAt is when the last scan confirmed every score (zero before the first).
 func (s *Service) scannedAt(ctx context.Context) (time.Time, error) {
-	return s.timeSetting(ctx, scannedAtKey)
-}
-
-func (s *Service) timeSetting(ctx context.Context, key string) (time.Time, error) {
-	v, err := s.db.Setting(ctx, key)
+	v, err := s.db.Setting(ctx, scannedAtKey)
 	if err != nil || v == "" {
 		return time.Time{}, err
 	}
