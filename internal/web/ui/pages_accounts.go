@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -13,6 +14,7 @@ import (
 	"keyhold/internal/fault"
 	"keyhold/internal/handover"
 	"keyhold/internal/health"
+	"keyhold/internal/i18n"
 	"keyhold/internal/retention"
 	"keyhold/internal/staff"
 	"keyhold/internal/store"
@@ -21,24 +23,46 @@ import (
 
 const homeListSize = 20
 
-type homeView struct {
+// homeData is what the home page loads: a manager's team and overdue key accounts, or a
+// rep's own book; for everyone, the accounts handed to them and their own open handover.
+type homeData struct {
 	Team         []accounts.OwnerLoad // a manager's people; nil for a rep
 	Overdue      []accounts.Account
 	OverdueTotal int64
-	OverdueLink  string
 	DueSoon      []accounts.Account
 	Mine         []accounts.Account
 	MineTotal    int64
-	MineLink     string
 	Flags        flagTable // a rep's own flagged accounts, worst first
 	FlagsTotal   int64
 	Renewals     []accounts.Renewal
 	Complaints   []retention.Complaint
 	MyHandover   *handover.Handover  // the person leaving: their open handover
-	Inbox        []handover.Received // accounts handed to this person, the first homeInboxSize
-	InboxFirst   []handover.Received // of them, the most urgent, shown open
-	InboxRest    []handover.Received // the others, behind "show more" (the agenda follows below)
-	InboxTotal   int
+	Inbox        []handover.Received // every account handed to this person, most urgent first
+}
+
+// homeView is the home page: what was loaded, the links to the whole lists, and the
+// accounts handed to the reader cut to what the page shows.
+type homeView struct {
+	homeData
+	OverdueLink string
+	MineLink    string
+	InboxFirst  []handover.Received // the most urgent, shown open
+	InboxRest   []handover.Received // the others, behind "show more" (the agenda follows below)
+	InboxTotal  int
+}
+
+// homeViewOf builds the home page for u from what was loaded.
+func homeViewOf(u staff.User, d homeData) homeView {
+	v := homeView{homeData: d, InboxTotal: len(d.Inbox)}
+	if u.CanManage() {
+		v.OverdueLink = "/accounts?overdue=true&tier=key&sort=next_contact_due"
+	} else {
+		v.OverdueLink = fmt.Sprintf("/accounts?overdue=true&owner_id=%d&sort=next_contact_due", u.ID)
+		v.MineLink = fmt.Sprintf("/accounts?owner_id=%d&sort=next_contact_due", u.ID)
+	}
+	v.Inbox = d.Inbox[:min(len(d.Inbox), homeInboxSize)]
+	v.InboxFirst, v.InboxRest = v.Inbox[:min(len(v.Inbox), homeInboxOpen)], v.Inbox[min(len(v.Inbox), homeInboxOpen):]
+	return v
 }
 
 // homeInboxSize bounds the accounts "Handed to you" shows on the home page (the most
@@ -51,82 +75,96 @@ const homeInboxOpen = 10
 
 // homePage: a rep sees their own accounts by next contact due — overdue, due this week,
 // then the whole book; a manager sees their team's load and the overdue key accounts.
-func (s *server) homePage(c *gin.Context) {
-	u := httpkit.CurrentUser(c)
-	ctx := c.Request.Context()
-	page := store.Page{Number: 1, Size: homeListSize}
-	var v homeView
-	var err error
-	if u.Status == staff.StatusLeaving {
-		if v.MyHandover, err = s.myHandover(c); err != nil {
-			s.pageError(c, err)
-			return
-		}
-	}
-	if v.Inbox, err = s.Handover.Inbox(ctx, u); err != nil {
+func (s accountPages) homePage(c *gin.Context) {
+	d, err := s.loadHome(c)
+	if err != nil {
 		s.pageError(c, err)
 		return
 	}
-	v.InboxTotal = len(v.Inbox)
-	v.Inbox = v.Inbox[:min(len(v.Inbox), homeInboxSize)]
-	v.InboxFirst, v.InboxRest = v.Inbox[:min(len(v.Inbox), homeInboxOpen)], v.Inbox[min(len(v.Inbox), homeInboxOpen):]
+	s.render(c, "home", pageData{Nav: "home", Data: homeViewOf(httpkit.CurrentUser(c), d)})
+}
+
+func (s accountPages) loadHome(c *gin.Context) (homeData, error) {
+	u := httpkit.CurrentUser(c)
+	ctx := c.Request.Context()
+	page := store.Page{Number: 1, Size: homeListSize}
+	var d homeData
+	var err error
+	if u.Status == staff.StatusLeaving {
+		if d.MyHandover, err = s.myHandover(c); err != nil {
+			return d, err
+		}
+	}
+	if d.Inbox, err = s.Handover.Inbox(ctx, u); err != nil {
+		return d, err
+	}
 	if u.CanManage() {
 		managerID := u.ID
 		if u.IsAdmin() {
 			managerID = 0 // an admin sees every rep
 		}
-		if v.Team, err = s.Accounts.TeamOverview(ctx, managerID); err == nil {
-			v.OverdueLink = "/accounts?overdue=true&tier=key&sort=next_contact_due"
-			v.Overdue, v.OverdueTotal, err = s.Accounts.List(ctx, accounts.Filter{Tier: accounts.TierKey,
-				Status: accounts.StatusActive, Overdue: true, Sort: "next_contact_due", Page: page})
+		if d.Team, err = s.Accounts.TeamOverview(ctx, managerID); err != nil {
+			return d, err
 		}
-	} else {
-		week := s.Now().UTC().AddDate(0, 0, 7)
-		v.OverdueLink = fmt.Sprintf("/accounts?overdue=true&owner_id=%d&sort=next_contact_due", u.ID)
-		v.MineLink = fmt.Sprintf("/accounts?owner_id=%d&sort=next_contact_due", u.ID)
-		v.Overdue, v.OverdueTotal, err = s.Accounts.List(ctx, accounts.Filter{OwnerID: u.ID, Overdue: true, Sort: "next_contact_due", Page: page})
-		if err == nil {
-			v.DueSoon, _, err = s.Accounts.List(ctx, accounts.Filter{OwnerID: u.ID, DueBy: &week, Sort: "next_contact_due", Page: page})
-		}
-		if err == nil {
-			v.Mine, v.MineTotal, err = s.Accounts.List(ctx, accounts.Filter{OwnerID: u.ID, Status: accounts.StatusActive, Sort: "next_contact_due", Page: page})
-		}
-		if err == nil {
-			v.Renewals, err = s.Accounts.Renewals(ctx, u.ID)
-		}
-		if err == nil {
-			v.Complaints, err = s.Retention.OpenComplaintsOf(ctx, u.ID)
-		}
-		if err == nil {
-			var flags []health.Flag
-			flags, v.FlagsTotal, err = s.Health.Flags(ctx, s.Accounts, health.FlagFilter{OwnerID: u.ID, Page: page})
-			if err == nil {
-				v.Flags, err = s.flagRows(c, flags)
-			}
-		}
+		d.Overdue, d.OverdueTotal, err = s.Accounts.List(ctx, accounts.Filter{Tier: accounts.TierKey,
+			Status: accounts.StatusActive, Overdue: true, Sort: "next_contact_due", Page: page})
+		return d, err
 	}
+	week := s.Now().UTC().AddDate(0, 0, 7)
+	mine := func(f accounts.Filter) accounts.Filter {
+		f.OwnerID, f.Sort, f.Page = u.ID, "next_contact_due", page
+		return f
+	}
+	if d.Overdue, d.OverdueTotal, err = s.Accounts.List(ctx, mine(accounts.Filter{Overdue: true})); err != nil {
+		return d, err
+	}
+	if d.DueSoon, _, err = s.Accounts.List(ctx, mine(accounts.Filter{DueBy: &week})); err != nil {
+		return d, err
+	}
+	if d.Mine, d.MineTotal, err = s.Accounts.List(ctx, mine(accounts.Filter{Status: accounts.StatusActive})); err != nil {
+		return d, err
+	}
+	if d.Renewals, err = s.Accounts.Renewals(ctx, u.ID); err != nil {
+		return d, err
+	}
+	if d.Complaints, err = s.Retention.OpenComplaintsOf(ctx, u.ID); err != nil {
+		return d, err
+	}
+	flags, total, err := s.Health.Flags(ctx, s.Accounts, health.FlagFilter{OwnerID: u.ID, Page: page})
 	if err != nil {
-		s.pageError(c, err)
-		return
+		return d, err
 	}
-	s.render(c, "home", pageData{Nav: "home", Data: v})
+	d.FlagsTotal = total
+	d.Flags, err = s.flagRows(c, flags)
+	return d, err
+}
+
+// accountsData is what the accounts list loads: one page of the filtered list, the staff
+// to filter by owner and the industries and regions to choose from.
+type accountsData struct {
+	Filter   accounts.Filter
+	Accounts []accounts.Account
+	Total    int64
+	Owners   picker
+	Facets   accounts.Facets
 }
 
 type accountsView struct {
-	Filter           accounts.Filter
-	Tiers            []accounts.Tier
-	Statuses         []string
-	Sorts            []string
-	Owners           picker
-	Facets           accounts.Facets
-	Accounts         []accounts.Account
-	Total            int64
-	Page, Pages      int
-	PrevURL, NextURL string
+	accountsData
+	Tiers    []accounts.Tier
+	Statuses []string
+	Sorts    []string
+	paging
 }
 
-func (s *server) accountsPage(c *gin.Context) {
-	q := httpkit.NewQuery(c)
+// accountsViewOf builds the accounts list at address at from what was loaded.
+func accountsViewOf(at *url.URL, d accountsData) accountsView {
+	return accountsView{accountsData: d, Tiers: accounts.Tiers, Statuses: []string{accounts.StatusActive, accounts.StatusChurned},
+		Sorts: accounts.Sorts, paging: pagingOf(at, d.Filter.Page, d.Total)}
+}
+
+// accountsFilterOf reads the list's filter from the query: by name unless sorted otherwise.
+func accountsFilterOf(q *httpkit.Query) accounts.Filter {
 	f := accounts.Filter{Q: strings.TrimSpace(q.Str("q")), Tier: accounts.Tier(q.Str("tier")), Status: q.Str("status"),
 		OwnerID: q.Int64("owner_id"), MemberID: q.Int64("member_id"), Industry: q.Str("industry"),
 		Region: q.Str("region"), Overdue: q.Bool("overdue"), Sort: q.Str("sort"), Page: q.Page()}
@@ -134,130 +172,153 @@ func (s *server) accountsPage(c *gin.Context) {
 		f.Sort = "name"
 	}
 	f.Page = f.Page.Normalized()
-	if err := q.Err(); err != nil {
-		s.pageError(c, err)
-		return
-	}
+	return f
+}
+
+func (s accountPages) accountsPage(c *gin.Context) {
+	q := httpkit.NewQuery(c)
+	d := accountsData{Filter: accountsFilterOf(q)}
+	err := q.Err()
 	ctx := c.Request.Context()
-	v := accountsView{Filter: f, Tiers: accounts.Tiers, Statuses: []string{accounts.StatusActive, accounts.StatusChurned},
-		Sorts: accounts.Sorts}
-	var err error
-	if v.Accounts, v.Total, err = s.Accounts.List(ctx, f); err == nil {
-		if v.Owners, err = s.staffPicker(c); err == nil {
-			v.Facets, err = s.Accounts.Facets(ctx)
-		}
+	if err == nil {
+		d.Accounts, d.Total, err = s.Accounts.List(ctx, d.Filter)
+	}
+	if err == nil {
+		d.Owners, err = s.staffPicker(c)
+	}
+	if err == nil {
+		d.Facets, err = s.Accounts.Facets(ctx)
 	}
 	if err != nil {
 		s.pageError(c, err)
 		return
 	}
-	v.Page, v.Pages, v.PrevURL, v.NextURL = pages(c, f.Page, v.Total)
-	s.render(c, "accounts", pageData{Nav: "accounts", Data: v})
+	s.render(c, "accounts", pageData{Nav: "accounts", Data: accountsViewOf(c.Request.URL, d)})
 }
 
-// pages works out page links that keep the current query.
-func pages(c *gin.Context, p store.Page, total int64) (page, count int, prev, next string) {
-	count = int((total + int64(p.Size) - 1) / int64(p.Size))
-	if count == 0 {
-		count = 1
+// paging is a list's place among its pages, with links to the pages either side.
+type paging struct {
+	Page, Pages      int
+	PrevURL, NextURL string
+}
+
+// pagingOf works out the page links of a list at address at, keeping its query.
+func pagingOf(at *url.URL, p store.Page, total int64) paging {
+	g := paging{Page: p.Number, Pages: int((total + int64(p.Size) - 1) / int64(p.Size))}
+	if g.Pages == 0 {
+		g.Pages = 1
 	}
 	link := func(n int) string {
-		vals := c.Request.URL.Query()
+		vals := at.Query()
 		vals.Set("page", strconv.Itoa(n))
-		return c.Request.URL.Path + "?" + vals.Encode()
+		return at.Path + "?" + vals.Encode()
 	}
 	if p.Number > 1 {
-		prev = link(p.Number - 1)
+		g.PrevURL = link(p.Number - 1)
 	}
-	if p.Number < count {
-		next = link(p.Number + 1)
+	if p.Number < g.Pages {
+		g.NextURL = link(p.Number + 1)
 	}
-	return p.Number, count, prev, next
+	return g
+}
+
+// accountData is what the account page loads.
+type accountData struct {
+	Account          accounts.Account
+	Health           *health.Report // nil for a churned account
+	Contacts         []accounts.Contact
+	Interactions     []accounts.Interaction // the latest 50
+	InteractionTotal int64
+	History          []accounts.HistoryEntry
+	Complaints       []retention.Complaint
+	Losses           []retention.ChurnRecord
+	Staff            picker
 }
 
 type accountView struct {
-	Account          accounts.Account
-	Health           *health.Report // nil for a churned account
-	HealthReasons    []string
-	Perms            accounts.Permissions
-	Contacts         []accounts.Contact
-	Interactions     []accounts.Interaction
-	InteractionTotal int64
-	History          []accounts.HistoryEntry
-	Staff            picker
-	Kinds            []accounts.Kind
-	TeamRoles        []accounts.TeamRole
-	Complaints       []retention.Complaint
-	Losses           []retention.ChurnRecord
-	Reasons          []string
-	Severities       []string
-	CanChurn         bool // the owner, managers and admins record a loss
+	accountData
+	HealthReasons []string
+	Perms         accounts.Permissions
+	CanChurn      bool // the owner, managers and admins record a loss
+	Kinds         []accounts.Kind
+	TeamRoles     []accounts.TeamRole
+	Reasons       []string
+	Severities    []string
 }
 
-func (s *server) accountPage(c *gin.Context) {
+// accountViewOf builds the account page for u, in language l, from what was loaded: what
+// u may do there and the health's reasons in words.
+func accountViewOf(u staff.User, l i18n.Lang, d accountData) accountView {
+	v := accountView{accountData: d, Perms: accounts.PermissionsOf(u, d.Account),
+		CanChurn: retention.CanRecordChurn(u, d.Account), Kinds: accounts.Kinds,
+		TeamRoles: []accounts.TeamRole{accounts.RoleBackup, accounts.RoleExecutiveSponsor, accounts.RoleSupport},
+		Reasons:   retention.Reasons, Severities: retention.Severities}
+	if d.Health != nil {
+		for _, r := range d.Health.Reasons {
+			v.HealthReasons = append(v.HealthReasons, httpkit.ReasonMessage(l, r))
+		}
+	}
+	return v
+}
+
+func (s accountPages) accountPage(c *gin.Context) {
 	s.showAccount(c, http.StatusOK, pageData{Form: map[string]string{"kind": "call"}})
 }
 
-// loadAccountView gathers everything the account page shows.
-func (s *server) loadAccountView(c *gin.Context) (accountView, error) {
+// loadAccount gathers everything the account page shows, and records that the reader
+// looked at it (a handover follows who reads a departing rep's accounts).
+func (s accountPages) loadAccount(c *gin.Context) (accountData, error) {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil {
-		return accountView{}, fault.NotFound("account", c.Param("id"))
+		return accountData{}, fault.NotFound("account", c.Param("id"))
 	}
 	ctx := c.Request.Context()
-	v := accountView{Kinds: accounts.Kinds,
-		TeamRoles: []accounts.TeamRole{accounts.RoleBackup, accounts.RoleExecutiveSponsor, accounts.RoleSupport}}
-	if v.Account, err = s.Accounts.Get(ctx, id); err != nil {
-		return v, err
+	var d accountData
+	if d.Account, err = s.Accounts.Get(ctx, id); err != nil {
+		return d, err
 	}
-	v.Perms = accounts.PermissionsOf(httpkit.CurrentUser(c), v.Account)
 	if err := s.Handover.NoteView(ctx, httpkit.CurrentUser(c), id); err != nil {
-		return v, err
+		return d, err
 	}
 	if h, err := s.Health.Get(ctx, id); err == nil {
-		v.Health = &h
-		for _, r := range h.Reasons {
-			v.HealthReasons = append(v.HealthReasons, httpkit.ReasonMessage(httpkit.Lang(c), r))
-		}
+		d.Health = &h
 	} else if !errors.Is(err, health.ErrNotScored) {
-		return v, err
+		return d, err
 	}
-	if v.Contacts, err = s.Accounts.Contacts(ctx, id); err != nil {
-		return v, err
+	if d.Contacts, err = s.Accounts.Contacts(ctx, id); err != nil {
+		return d, err
 	}
-	if v.Interactions, v.InteractionTotal, err = s.Accounts.Interactions(ctx, id, store.Page{Number: 1, Size: 50}); err != nil {
-		return v, err
+	if d.Interactions, d.InteractionTotal, err = s.Accounts.Interactions(ctx, id, store.Page{Number: 1, Size: 50}); err != nil {
+		return d, err
 	}
-	if v.History, err = s.Accounts.History(ctx, id); err != nil {
-		return v, err
+	if d.History, err = s.Accounts.History(ctx, id); err != nil {
+		return d, err
 	}
-	if v.Complaints, err = s.Retention.Complaints(ctx, id); err != nil {
-		return v, err
+	if d.Complaints, err = s.Retention.Complaints(ctx, id); err != nil {
+		return d, err
 	}
-	if v.Losses, err = s.Retention.ChurnRecords(ctx, id); err != nil {
-		return v, err
+	if d.Losses, err = s.Retention.ChurnRecords(ctx, id); err != nil {
+		return d, err
 	}
-	v.Reasons, v.Severities = retention.Reasons, retention.Severities
-	v.CanChurn = retention.CanRecordChurn(httpkit.CurrentUser(c), v.Account)
-	v.Staff, err = s.staffPicker(c)
-	return v, err
+	d.Staff, err = s.staffPicker(c)
+	return d, err
 }
 
 // showAccount renders an account page; d carries a form's input and errors when it is
 // shown again after a failed submit.
-func (s *server) showAccount(c *gin.Context, status int, d pageData) {
-	v, err := s.loadAccountView(c)
+func (s accountPages) showAccount(c *gin.Context, status int, d pageData) {
+	a, err := s.loadAccount(c)
 	if err != nil {
 		s.pageError(c, err)
 		return
 	}
-	d.Nav, d.Data = "accounts", v
+	d.Nav, d.Data = "accounts", accountViewOf(httpkit.CurrentUser(c), httpkit.Lang(c), a)
 	s.renderStatus(c, status, "account", d)
 }
 
 // accountAction answers a form posted from an account page: back to the page on success,
 // or the page again with the form's errors.
-func (s *server) accountAction(c *gin.Context, form map[string]string, err error, anchor string) {
+func (s accountPages) accountAction(c *gin.Context, form map[string]string, err error, anchor string) {
 	if err != nil {
 		fields, msg, ok := formErrors(c, err)
 		if !ok {
@@ -277,7 +338,7 @@ func (s *server) accountAction(c *gin.Context, form map[string]string, err error
 	c.Redirect(http.StatusSeeOther, "/accounts/"+c.Param("id")+anchor)
 }
 
-func (s *server) transferSubmit(c *gin.Context) {
+func (s accountPages) transferSubmit(c *gin.Context) {
 	id, _ := strconv.ParseInt(c.Param("id"), 10, 64)
 	form := formValues(c, "to_user_id", "reason")
 	to, _ := strconv.ParseInt(form["to_user_id"], 10, 64)
@@ -285,7 +346,7 @@ func (s *server) transferSubmit(c *gin.Context) {
 	s.accountAction(c, form, err, "#history")
 }
 
-func (s *server) teamAddSubmit(c *gin.Context) {
+func (s accountPages) teamAddSubmit(c *gin.Context) {
 	id, _ := strconv.ParseInt(c.Param("id"), 10, 64)
 	form := formValues(c, "user_id", "role")
 	userID, _ := strconv.ParseInt(form["user_id"], 10, 64)
@@ -293,7 +354,7 @@ func (s *server) teamAddSubmit(c *gin.Context) {
 	s.accountAction(c, form, err, "#history")
 }
 
-func (s *server) teamRemoveSubmit(c *gin.Context) {
+func (s accountPages) teamRemoveSubmit(c *gin.Context) {
 	id, _ := strconv.ParseInt(c.Param("id"), 10, 64)
 	userID, _ := strconv.ParseInt(c.Param("user_id"), 10, 64)
 	err := s.Accounts.RemoveMember(c.Request.Context(), httpkit.CurrentUser(c), id, userID)

@@ -14,14 +14,13 @@ import (
 )
 
 type usersView struct {
-	Users            []staff.User
-	ManagerOf        map[int64]string // user id → their manager's name
-	Total            int64
-	Page, Pages      int
-	PrevURL, NextURL string
+	Users     []staff.User
+	ManagerOf map[int64]string // user id → their manager's name
+	Total     int64
+	paging
 }
 
-func (s *server) usersPage(c *gin.Context) {
+func (s adminPages) usersPage(c *gin.Context) {
 	q := httpkit.NewQuery(c)
 	p := q.Page()
 	if err := q.Err(); err != nil {
@@ -49,12 +48,12 @@ func (s *server) usersPage(c *gin.Context) {
 			v.ManagerOf[u.ID] = names[*u.ManagerID]
 		}
 	}
-	v.Page, v.Pages, v.PrevURL, v.NextURL = pages(c, p, total)
+	v.paging = pagingOf(c.Request.URL, p, total)
 	s.render(c, "users", pageData{Nav: "users", Data: v})
 }
 
 // managerChoices lists the people who can lead a team: managers and admins.
-func (s *server) managerChoices(c *gin.Context) ([]staff.User, error) {
+func (s adminPages) managerChoices(c *gin.Context) ([]staff.User, error) {
 	var out []staff.User
 	for _, r := range []staff.Role{staff.RoleManager, staff.RoleAdmin} {
 		list, _, err := s.Staff.List(c.Request.Context(), staff.Filter{Role: r, Page: store.Page{Number: 1, Size: store.MaxPageSize}})
@@ -75,7 +74,7 @@ type userFormView struct {
 
 var userFields = []string{"name", "email", "role", "manager_id"}
 
-func (s *server) userForm(c *gin.Context, status int, v userFormView, d pageData) {
+func (s adminPages) userForm(c *gin.Context, status int, v userFormView, d pageData) {
 	managers, err := s.managerChoices(c)
 	if err != nil {
 		s.pageError(c, err)
@@ -86,7 +85,7 @@ func (s *server) userForm(c *gin.Context, status int, v userFormView, d pageData
 	s.renderStatus(c, status, "user_form", d)
 }
 
-func (s *server) newUserPage(c *gin.Context) {
+func (s adminPages) newUserPage(c *gin.Context) {
 	s.userForm(c, http.StatusOK, userFormView{Action: "/admin/users"}, pageData{Form: map[string]string{"role": "sales"}})
 }
 
@@ -98,7 +97,7 @@ func managerID(form map[string]string) *int64 {
 	return &id
 }
 
-func (s *server) createUserSubmit(c *gin.Context) {
+func (s adminPages) createUserSubmit(c *gin.Context) {
 	form := formValues(c, userFields...)
 	_, err := s.Staff.Create(c.Request.Context(), httpkit.CurrentUser(c), staff.NewUser{Name: form["name"], Email: form["email"],
 		Password: c.PostForm("password"), Role: staff.Role(form["role"]), ManagerID: managerID(form)})
@@ -109,7 +108,7 @@ func (s *server) createUserSubmit(c *gin.Context) {
 	c.Redirect(http.StatusSeeOther, "/admin/users")
 }
 
-func (s *server) userFormError(c *gin.Context, v userFormView, form map[string]string, err error) {
+func (s adminPages) userFormError(c *gin.Context, v userFormView, form map[string]string, err error) {
 	fields, msg, ok := formErrors(c, err)
 	if !ok {
 		s.pageError(c, err)
@@ -118,7 +117,7 @@ func (s *server) userFormError(c *gin.Context, v userFormView, form map[string]s
 	s.userForm(c, http.StatusUnprocessableEntity, v, pageData{Form: form, Errors: fields, Message: msg})
 }
 
-func (s *server) editUserPage(c *gin.Context) {
+func (s adminPages) editUserPage(c *gin.Context) {
 	id, _ := strconv.ParseInt(c.Param("id"), 10, 64)
 	u, err := s.Staff.Get(c.Request.Context(), id)
 	if err != nil {
@@ -132,7 +131,7 @@ func (s *server) editUserPage(c *gin.Context) {
 	s.userForm(c, http.StatusOK, userFormView{Editing: true, Action: fmt.Sprintf("/admin/users/%d", id)}, pageData{Form: form})
 }
 
-func (s *server) editUserSubmit(c *gin.Context) {
+func (s adminPages) editUserSubmit(c *gin.Context) {
 	id, _ := strconv.ParseInt(c.Param("id"), 10, 64)
 	form := formValues(c, userFields...)
 	p := staff.Patch{Name: opt.Of(form["name"]), Email: opt.Of(form["email"]), Role: opt.Of(staff.Role(form["role"]))}

@@ -29,7 +29,7 @@ func contactInput(form map[string]string) accounts.ContactInput {
 		Phone: form["phone"], DecisionMaker: form["decision_maker"] == "true"}
 }
 
-func (s *server) newContactPage(c *gin.Context) {
+func (s accountPages) newContactPage(c *gin.Context) {
 	id, _ := strconv.ParseInt(c.Param("id"), 10, 64)
 	a, err := s.Accounts.Get(c.Request.Context(), id)
 	if err != nil {
@@ -40,7 +40,7 @@ func (s *server) newContactPage(c *gin.Context) {
 		Action: fmt.Sprintf("/accounts/%d/contacts", id), AccountID: id, AccountName: a.Name}})
 }
 
-func (s *server) createContactSubmit(c *gin.Context) {
+func (s accountPages) createContactSubmit(c *gin.Context) {
 	id, _ := strconv.ParseInt(c.Param("id"), 10, 64)
 	form := formValues(c, contactFields...)
 	_, err := s.Accounts.AddContact(c.Request.Context(), httpkit.CurrentUser(c), id, contactInput(form))
@@ -57,7 +57,7 @@ func (s *server) createContactSubmit(c *gin.Context) {
 	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/accounts/%d", id))
 }
 
-func (s *server) contactFormError(c *gin.Context, v contactFormView, form map[string]string, err error) {
+func (s accountPages) contactFormError(c *gin.Context, v contactFormView, form map[string]string, err error) {
 	fields, msg, ok := formErrors(c, err)
 	if !ok {
 		s.pageError(c, err)
@@ -68,7 +68,7 @@ func (s *server) contactFormError(c *gin.Context, v contactFormView, form map[st
 }
 
 // editContactView loads the contact and its account for the edit form.
-func (s *server) editContactView(c *gin.Context) (contactFormView, accounts.Contact, error) {
+func (s accountPages) editContactView(c *gin.Context) (contactFormView, accounts.Contact, error) {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil {
 		return contactFormView{}, accounts.Contact{}, fault.NotFound("contact", c.Param("id"))
@@ -82,7 +82,7 @@ func (s *server) editContactView(c *gin.Context) (contactFormView, accounts.Cont
 		ContactID: id, CanDelete: accounts.CanDeleteContact(httpkit.CurrentUser(c))}, ct, err
 }
 
-func (s *server) editContactPage(c *gin.Context) {
+func (s accountPages) editContactPage(c *gin.Context) {
 	v, ct, err := s.editContactView(c)
 	if err != nil {
 		s.pageError(c, err)
@@ -93,7 +93,7 @@ func (s *server) editContactPage(c *gin.Context) {
 	s.render(c, "contact_form", pageData{Nav: "accounts", Data: v, Form: form})
 }
 
-func (s *server) editContactSubmit(c *gin.Context) {
+func (s accountPages) editContactSubmit(c *gin.Context) {
 	v, _, err := s.editContactView(c)
 	if err != nil {
 		s.pageError(c, err)
@@ -111,7 +111,7 @@ func (s *server) editContactSubmit(c *gin.Context) {
 	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/accounts/%d", v.AccountID))
 }
 
-func (s *server) deleteContactSubmit(c *gin.Context) {
+func (s accountPages) deleteContactSubmit(c *gin.Context) {
 	v, _, err := s.editContactView(c)
 	if err == nil {
 		err = s.Accounts.DeleteContact(c.Request.Context(), httpkit.CurrentUser(c), v.ContactID)

@@ -60,14 +60,14 @@ type accountFormView struct {
 var accountFields = []string{"name", "tier", "industry", "region", "channel", "annual_value", "currency",
 	"customer_since", "renewal_date", "cadence_days"}
 
-func (s *server) newAccountPage(c *gin.Context) {
+func (s accountPages) newAccountPage(c *gin.Context) {
 	s.render(c, "account_form", pageData{Nav: "accounts",
 		Data: s.withCodes(c, accountFormView{Action: "/accounts", Cancel: "/accounts", Tiers: accounts.Tiers}),
 		Form: map[string]string{"tier": string(accounts.TierStandard), "currency": "CNY",
 			"customer_since": s.Now().UTC().Format(accounts.DateLayout)}})
 }
 
-func (s *server) createAccountSubmit(c *gin.Context) {
+func (s accountPages) createAccountSubmit(c *gin.Context) {
 	form := formValues(c, accountFields...)
 	p := parsed{}
 	in := accounts.NewAccount{Name: form["name"], Tier: accounts.Tier(form["tier"]), Industry: form["industry"],
@@ -89,7 +89,7 @@ func (s *server) createAccountSubmit(c *gin.Context) {
 	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/accounts/%d", a.ID))
 }
 
-func (s *server) accountFormError(c *gin.Context, v accountFormView, form map[string]string, err error) {
+func (s accountPages) accountFormError(c *gin.Context, v accountFormView, form map[string]string, err error) {
 	fields, msg, ok := formErrors(c, err)
 	if !ok {
 		s.pageError(c, err)
@@ -99,7 +99,7 @@ func (s *server) accountFormError(c *gin.Context, v accountFormView, form map[st
 		Form: form, Errors: fields, Message: msg})
 }
 
-func (s *server) editAccountPage(c *gin.Context) {
+func (s accountPages) editAccountPage(c *gin.Context) {
 	id, _ := strconv.ParseInt(c.Param("id"), 10, 64)
 	a, err := s.Accounts.Get(c.Request.Context(), id)
 	if err != nil {
@@ -124,7 +124,7 @@ func (s *server) editAccountPage(c *gin.Context) {
 
 // withCodes adds the currencies to offer (none, if they cannot be read: the field still
 // takes a code, and the domain refuses one without a rate).
-func (s *server) withCodes(c *gin.Context, v accountFormView) accountFormView {
+func (s accountPages) withCodes(c *gin.Context, v accountFormView) accountFormView {
 	if rates, err := s.Money.Rates(c.Request.Context()); err == nil {
 		v.Codes = rates.Codes()
 	}
@@ -135,7 +135,7 @@ func editAccountView(id int64) accountFormView {
 	return accountFormView{Editing: true, Action: fmt.Sprintf("/accounts/%d", id), Cancel: fmt.Sprintf("/accounts/%d", id), Tiers: accounts.Tiers}
 }
 
-func (s *server) editAccountSubmit(c *gin.Context) {
+func (s accountPages) editAccountSubmit(c *gin.Context) {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil {
 		s.pageError(c, fault.NotFound("account", c.Param("id")))
@@ -162,7 +162,7 @@ func (s *server) editAccountSubmit(c *gin.Context) {
 
 // logInteractionSubmit logs from the account page. htmx gets the interaction panel back
 // (fresh form and timeline, or the form with its errors); a plain form post is redirected.
-func (s *server) logInteractionSubmit(c *gin.Context) {
+func (s accountPages) logInteractionSubmit(c *gin.Context) {
 	form := formValues(c, "kind", "occurred_at", "summary", "next_step", "next_step_due", "tz_offset")
 	p := parsed{}
 	in := accounts.NewInteraction{Kind: accounts.Kind(form["kind"]), Summary: form["summary"],
@@ -204,12 +204,12 @@ func (s *server) logInteractionSubmit(c *gin.Context) {
 	} else {
 		d.Message, d.Notice = httpkit.Lang(c).T("interaction.logged"), true
 	}
-	v, err := s.loadAccountView(c)
+	a, err := s.loadAccount(c)
 	if err != nil {
 		s.pageError(c, err)
 		return
 	}
-	d.Data = v
+	d.Data = accountViewOf(httpkit.CurrentUser(c), httpkit.Lang(c), a)
 	s.renderBlock(c, status, "account", "interaction-panel", d)
 }
 

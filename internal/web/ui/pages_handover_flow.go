@@ -18,7 +18,7 @@ import (
 // The steps of a whole handover — start, complete, cancel, the departure that follows —
 // and its report.
 
-func (s *server) handoverStartSubmit(c *gin.Context) {
+func (s handoverPages) handoverStartSubmit(c *gin.Context) {
 	if id, ok := s.handoverID(c, "id"); ok {
 		_, err := s.Handover.Start(c.Request.Context(), httpkit.CurrentUser(c), id)
 		s.handoverAction(c, id, map[string]string{}, handoverFocus{}, err, "")
@@ -27,7 +27,7 @@ func (s *server) handoverStartSubmit(c *gin.Context) {
 
 // handoverCompleteSubmit completes a handover; gaps on key accounts refuse it (409, the
 // page shows them again with the form to force it) unless forced with a written reason.
-func (s *server) handoverCompleteSubmit(c *gin.Context) {
+func (s handoverPages) handoverCompleteSubmit(c *gin.Context) {
 	id, ok := s.handoverID(c, "id")
 	if !ok {
 		return
@@ -43,7 +43,7 @@ func (s *server) handoverCompleteSubmit(c *gin.Context) {
 
 // handoverCancelSubmit cancels a handover once the box saying so is ticked: one stray
 // click must not undo a handover.
-func (s *server) handoverCancelSubmit(c *gin.Context) {
+func (s handoverPages) handoverCancelSubmit(c *gin.Context) {
 	if id, ok := s.handoverID(c, "id"); ok {
 		form := formValues(c, "confirm_cancel")
 		err := confirmedField(form, "confirm_cancel")
@@ -68,7 +68,7 @@ func confirmedField(form map[string]string, field string) error {
 // departSubmit marks a person departed once their handover is complete. The browser never
 // forces it: a person who still owns accounts is refused (409) and nothing changes. The
 // form names the handover it came from, to go back to.
-func (s *server) departSubmit(c *gin.Context) {
+func (s handoverPages) departSubmit(c *gin.Context) {
 	userID, ok := s.handoverID(c, "id")
 	if !ok {
 		return
@@ -116,7 +116,7 @@ func exportWhat(l i18n.Lang, what string) string {
 }
 
 // handoverReportPage is the manager's report, made to be printed.
-func (s *server) handoverReportPage(c *gin.Context) {
+func (s handoverPages) handoverReportPage(c *gin.Context) {
 	id, ok := s.handoverID(c, "id")
 	if !ok {
 		return
@@ -151,7 +151,7 @@ func (s *server) handoverReportPage(c *gin.Context) {
 // handoverReportCSV downloads the report as CSV from the browser, exactly as the API's
 // ?format=csv: a leaving person's attempt is refused and recorded before anything else,
 // and every export is audited.
-func (s *server) handoverReportCSV(c *gin.Context) {
+func (s handoverPages) handoverReportCSV(c *gin.Context) {
 	id, ok := s.handoverID(c, "id")
 	if !ok {
 		return

@@ -22,7 +22,7 @@ import (
 // itemAction answers an item's form. A plain post goes back to the item; htmx gets the
 // item back in place, saved or with its errors. htmx swaps only 2xx and 422 answers, so
 // a refusal (the handover closed meanwhile) is shown inside the item with 200.
-func (s *server) itemAction(c *gin.Context, id, itemID int64, form map[string]string, err error) {
+func (s handoverPages) itemAction(c *gin.Context, id, itemID int64, form map[string]string, err error) {
 	if !isHTMX(c) {
 		s.handoverAction(c, id, form, handoverFocus{Item: itemID}, err, fmt.Sprintf("#item-%d", itemID))
 		return
@@ -45,7 +45,7 @@ func (s *server) itemAction(c *gin.Context, id, itemID int64, form map[string]st
 
 // handoverItemSubmit saves an item: the successor, the transfer note and whether the
 // customer was told; only the fields the form sent change.
-func (s *server) handoverItemSubmit(c *gin.Context) {
+func (s handoverPages) handoverItemSubmit(c *gin.Context) {
 	id, ok := s.handoverID(c, "id")
 	if !ok {
 		return
@@ -81,7 +81,7 @@ func (s *server) handoverItemSubmit(c *gin.Context) {
 // handoverIntroSubmit logs an item's joint introduction: a handover_intro interaction on
 // the account, logged by the manager, with the departing person and the successor taking
 // part — what the checklist looks for.
-func (s *server) handoverIntroSubmit(c *gin.Context) {
+func (s handoverPages) handoverIntroSubmit(c *gin.Context) {
 	id, ok := s.handoverID(c, "id")
 	if !ok {
 		return
@@ -112,7 +112,7 @@ func introTime(form map[string]string) (*time.Time, error) {
 
 // handoverAssignSubmit gives the ticked items — or every account the person owns — one
 // successor.
-func (s *server) handoverAssignSubmit(c *gin.Context) {
+func (s handoverPages) handoverAssignSubmit(c *gin.Context) {
 	id, ok := s.handoverID(c, "id")
 	if !ok {
 		return

@@ -64,7 +64,7 @@ func (s *server) mustMyHandover(c *gin.Context) (handover.Handover, error) {
 	return *h, nil
 }
 
-func (s *server) myHandoverPage(c *gin.Context) {
+func (s handoverPages) myHandoverPage(c *gin.Context) {
 	saved, _ := strconv.ParseInt(c.Query("saved"), 10, 64)
 	d := pageData{}
 	if draft, _ := strconv.ParseInt(c.Query("draft"), 10, 64); draft != 0 {
@@ -85,7 +85,7 @@ func (s *server) myHandoverPage(c *gin.Context) {
 // complaints as open issues, the renewal and the value under agreements, the latest
 // contacts and notes as the free text. Parts already written are kept as they are.
 // Nothing is saved.
-func (s *server) draftNote(c *gin.Context, itemID int64) (map[string]string, error) {
+func (s handoverPages) draftNote(c *gin.Context, itemID int64) (map[string]string, error) {
 	h, err := s.mustMyHandover(c)
 	if err != nil {
 		return nil, err
@@ -182,7 +182,7 @@ func noteDraft(l i18n.Lang, now time.Time, a accounts.Account, contacts []accoun
 	return draft
 }
 
-func (s *server) showMyHandover(c *gin.Context, status int, d pageData, saved int64) {
+func (s handoverPages) showMyHandover(c *gin.Context, status int, d pageData, saved int64) {
 	h, err := s.mustMyHandover(c)
 	if err != nil {
 		s.pageError(c, err)
@@ -195,13 +195,22 @@ func (s *server) showMyHandover(c *gin.Context, status int, d pageData, saved in
 		s.pageError(c, err)
 		return
 	}
-	rows := make([]myItemRow, len(all))
-	for i, it := range all {
+	d.Nav = "home"
+	d.Data = myHandoverView{H: h, Items: myItemRows(all, contacts, d.Form), Saved: saved}
+	s.renderStatus(c, status, "my_handover", d)
+}
+
+// myItemRows gives each item its note's form: the note as saved, or, for the item whose
+// note form came back (form's item_id, what "note"), as typed or drafted; the key
+// contacts ticked from what the fields show.
+func myItemRows(items []handover.Item, contacts map[int64][]accounts.Contact, form map[string]string) []myItemRow {
+	rows := make([]myItemRow, len(items))
+	for i, it := range items {
 		r := myItemRow{Item: it, Contacts: contacts[it.AccountID], Keys: map[int64]bool{}, SavedKeys: joinIDs(it.KeyContactIDs),
 			Fields: map[string]string{"transfer_note": it.TransferNote, "open_issues": it.OpenIssues,
 				"agreements": it.Agreements, "key_contact_ids": joinIDs(it.KeyContactIDs)}}
-		if r.Mine = d.Form["item_id"] == strconv.FormatInt(it.ID, 10); r.Mine && d.Form["what"] == "note" {
-			for k, v := range d.Form {
+		if r.Mine = form["item_id"] == strconv.FormatInt(it.ID, 10); r.Mine && form["what"] == "note" {
+			for k, v := range form {
 				r.Fields[k] = v
 			}
 		}
@@ -212,9 +221,7 @@ func (s *server) showMyHandover(c *gin.Context, status int, d pageData, saved in
 		}
 		rows[i] = r
 	}
-	d.Nav = "home"
-	d.Data = myHandoverView{H: h, Items: rows, Saved: saved}
-	s.renderStatus(c, status, "my_handover", d)
+	return rows
 }
 
 // handoverAccounts lists the accounts of items.
@@ -227,7 +234,7 @@ func handoverAccounts(items []handover.Item) []int64 {
 }
 
 // myNoteSubmit saves the transfer note of one item of the actor's handover.
-func (s *server) myNoteSubmit(c *gin.Context) {
+func (s handoverPages) myNoteSubmit(c *gin.Context) {
 	s.myItemForm(c, "note", nil, func(h handover.Handover, itemID int64, form map[string]string) error {
 		p := parsed{}
 		patch := handover.ItemPatch{NotePatch: notePatch(c, form, p)}
@@ -240,7 +247,7 @@ func (s *server) myNoteSubmit(c *gin.Context) {
 }
 
 // myIntroSubmit logs the joint introduction of one item of the actor's handover.
-func (s *server) myIntroSubmit(c *gin.Context) {
+func (s handoverPages) myIntroSubmit(c *gin.Context) {
 	s.myItemForm(c, "intro", []string{"summary", "occurred_at", "tz_offset"}, func(h handover.Handover, itemID int64, form map[string]string) error {
 		at, err := introTime(form)
 		if err == nil {
@@ -253,7 +260,7 @@ func (s *server) myIntroSubmit(c *gin.Context) {
 // myItemForm runs one of the forms of an item of the actor's handover: back to the item
 // when it succeeds, or the page again with the form's errors on that item (what says
 // which of its forms).
-func (s *server) myItemForm(c *gin.Context, what string, fields []string, do func(h handover.Handover, itemID int64, form map[string]string) error) {
+func (s handoverPages) myItemForm(c *gin.Context, what string, fields []string, do func(h handover.Handover, itemID int64, form map[string]string) error) {
 	itemID, err := strconv.ParseInt(c.Param("item_id"), 10, 64)
 	if err != nil {
 		s.pageError(c, fault.NotFound("handover item", 0))

@@ -23,18 +23,17 @@ import (
 // pages_handover_flow.go.
 
 type handoversView struct {
-	Status           handover.Status
-	Statuses         []handover.Status
-	List             []handover.Handover
-	Total            int64
-	Page, Pages      int
-	PrevURL, NextURL string
+	Status   handover.Status
+	Statuses []handover.Status
+	List     []handover.Handover
+	Total    int64
+	paging
 }
 
 var handoverStatuses = []handover.Status{handover.Draft, handover.InProgress, handover.Completed, handover.Cancelled}
 
 // handoversPage lists handovers, newest first, with their progress.
-func (s *server) handoversPage(c *gin.Context) {
+func (s handoverPages) handoversPage(c *gin.Context) {
 	q := httpkit.NewQuery(c)
 	f := handover.Filter{Status: handover.Status(q.Str("status")), Page: q.Page()}
 	f.Page = f.Page.Normalized()
@@ -48,18 +47,18 @@ func (s *server) handoversPage(c *gin.Context) {
 		return
 	}
 	v := handoversView{Status: f.Status, Statuses: handoverStatuses, List: list, Total: total}
-	v.Page, v.Pages, v.PrevURL, v.NextURL = pages(c, f.Page, total)
+	v.paging = pagingOf(c.Request.URL, f.Page, total)
 	s.render(c, "handovers", pageData{Nav: "handovers", Data: v})
 }
 
 type newHandoverView struct{ People []staff.User }
 
 // newHandoverPage is the wizard's first step: the person leaving and their last day.
-func (s *server) newHandoverPage(c *gin.Context) {
+func (s handoverPages) newHandoverPage(c *gin.Context) {
 	s.newHandoverForm(c, http.StatusOK, pageData{})
 }
 
-func (s *server) newHandoverForm(c *gin.Context, status int, d pageData) {
+func (s handoverPages) newHandoverForm(c *gin.Context, status int, d pageData) {
 	me := httpkit.CurrentUser(c)
 	if err := handover.RequireManager(me); err != nil {
 		s.pageError(c, err)
@@ -75,7 +74,7 @@ func (s *server) newHandoverForm(c *gin.Context, status int, d pageData) {
 	s.renderStatus(c, status, "handover_new", d)
 }
 
-func (s *server) createHandoverSubmit(c *gin.Context) {
+func (s handoverPages) createHandoverSubmit(c *gin.Context) {
 	form := formValues(c, "departing_user_id", "last_day")
 	p := parsed{}
 	who := p.int64(form, "departing_user_id")
@@ -239,7 +238,7 @@ type handoverFocus struct {
 	AssignedTo        int64
 }
 
-func (s *server) loadHandoverView(c *gin.Context, id int64, d *pageData, f handoverFocus) (handoverView, error) {
+func (s handoverPages) loadHandoverView(c *gin.Context, id int64, d *pageData, f handoverFocus) (handoverView, error) {
 	ctx, actor := c.Request.Context(), httpkit.CurrentUser(c)
 	h, err := s.Handover.Get(ctx, actor, id)
 	if err != nil {
@@ -372,7 +371,7 @@ func (v *handoverView) countSuccessor(it handover.Item) {
 
 // showHandover renders the wizard, or — for an item's form sent by htmx — just that item
 // and the progress figures.
-func (s *server) showHandover(c *gin.Context, id int64, status int, d pageData, f handoverFocus) {
+func (s handoverPages) showHandover(c *gin.Context, id int64, status int, d pageData, f handoverFocus) {
 	v, err := s.loadHandoverView(c, id, &d, f)
 	if err != nil {
 		s.pageError(c, err)
@@ -406,7 +405,7 @@ func assignedMessage(l i18n.Lang, changed, already int, name string) string {
 }
 
 // handoverID reads the handover's id from the path; a malformed one is not found.
-func (s *server) handoverID(c *gin.Context, name string) (int64, bool) {
+func (s handoverPages) handoverID(c *gin.Context, name string) (int64, bool) {
 	id, err := strconv.ParseInt(c.Param(name), 10, 64)
 	if err != nil || id <= 0 {
 		s.pageError(c, fault.NotFound(name, c.Param(name)))
@@ -415,7 +414,7 @@ func (s *server) handoverID(c *gin.Context, name string) (int64, bool) {
 	return id, true
 }
 
-func (s *server) handoverPage(c *gin.Context) {
+func (s handoverPages) handoverPage(c *gin.Context) {
 	if id, ok := s.handoverID(c, "id"); ok {
 		// ?edit=ITEM: the item to work on, with its forms open (a large handover's rows
 		// carry none otherwise).
@@ -434,7 +433,7 @@ func (s *server) handoverPage(c *gin.Context) {
 // handoverAction answers a form posted from the wizard: back to the page (at anchor) on
 // success; otherwise the page again with the form's field errors (422) or the domain's
 // refusal (409), or the error page.
-func (s *server) handoverAction(c *gin.Context, id int64, form map[string]string, f handoverFocus, err error, anchor string) {
+func (s handoverPages) handoverAction(c *gin.Context, id int64, form map[string]string, f handoverFocus, err error, anchor string) {
 	if err == nil {
 		c.Redirect(http.StatusSeeOther, fmt.Sprintf("/handovers/%d%s", id, anchor))
 		return

@@ -21,11 +21,11 @@ type currenciesView struct {
 	Missing    int // currencies without a rate
 }
 
-func (s *server) currenciesPage(c *gin.Context) {
+func (s adminPages) currenciesPage(c *gin.Context) {
 	s.showCurrencies(c, http.StatusOK, pageData{})
 }
 
-func (s *server) showCurrencies(c *gin.Context, status int, d pageData) {
+func (s adminPages) showCurrencies(c *gin.Context, status int, d pageData) {
 	cs, err := s.Money.List(c.Request.Context())
 	if err != nil {
 		s.pageError(c, err)
@@ -45,7 +45,7 @@ func (s *server) showCurrencies(c *gin.Context, status int, d pageData) {
 }
 
 // currencySubmit adds a currency or changes its rate.
-func (s *server) currencySubmit(c *gin.Context) {
+func (s adminPages) currencySubmit(c *gin.Context) {
 	form := formValues(c, "code", "rate_to_base", "form") // form: "add" for the add form, else a row's
 	ch := money.Change{RateToBase: opt.Field[float64]{Set: true, Null: true}}
 	if r, err := strconv.ParseFloat(strings.TrimSpace(form["rate_to_base"]), 64); err == nil {
@@ -58,7 +58,7 @@ func (s *server) currencySubmit(c *gin.Context) {
 }
 
 // baseCurrencySubmit makes a currency the base.
-func (s *server) baseCurrencySubmit(c *gin.Context) {
+func (s adminPages) baseCurrencySubmit(c *gin.Context) {
 	s.currencyChange(c, map[string]string{"code": c.Param("code")}, func() error {
 		_, err := s.Money.Set(c.Request.Context(), httpkit.CurrentUser(c), c.Param("code"), money.Change{Base: opt.Of(true)})
 		return err
@@ -66,7 +66,7 @@ func (s *server) baseCurrencySubmit(c *gin.Context) {
 }
 
 // deleteCurrencySubmit removes a currency nothing uses.
-func (s *server) deleteCurrencySubmit(c *gin.Context) {
+func (s adminPages) deleteCurrencySubmit(c *gin.Context) {
 	s.currencyChange(c, map[string]string{"code": c.Param("code")}, func() error {
 		return s.Money.Delete(c.Request.Context(), httpkit.CurrentUser(c), c.Param("code"))
 	}, "currencies.deleted")
@@ -74,7 +74,7 @@ func (s *server) deleteCurrencySubmit(c *gin.Context) {
 
 // currencyChange runs one of the page's forms and shows the page again: with the form's
 // errors, or with what changed.
-func (s *server) currencyChange(c *gin.Context, form map[string]string, do func() error, done string) {
+func (s adminPages) currencyChange(c *gin.Context, form map[string]string, do func() error, done string) {
 	if err := do(); err != nil {
 		d, status, ok := formFailure(c, form, err)
 		if !ok {

@@ -24,7 +24,7 @@ import (
 // exactly as the API's ?format=csv does (api.DownloadReport).
 
 // reportRoutes adds the Reports page and its downloads to the signed-in pages.
-func (s *server) reportRoutes(p gin.IRoutes) {
+func (s reportPages) reportRoutes(p gin.IRoutes) {
 	p.GET("/reports", s.reportsPage)
 	for _, name := range api.Reports() {
 		p.GET("/reports/"+name+".csv", s.reportCSV(name))
@@ -32,7 +32,7 @@ func (s *server) reportRoutes(p gin.IRoutes) {
 }
 
 // reportCSV downloads one report; a refusal or bad parameters answer as a page.
-func (s *server) reportCSV(name string) gin.HandlerFunc {
+func (s reportPages) reportCSV(name string) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if err := s.api.DownloadReport(c, name); err != nil {
 			s.pageError(c, err)
@@ -134,7 +134,7 @@ func percent(v float64) float64 { return math.Round(v*1000) / 10 }
 // reportsPage: GET /reports?from=&to=&group_by=&currency= — managers and admins; the
 // domain refuses everyone else (403 page). A malformed period or grouping shows the
 // pickers again with the problems (422).
-func (s *server) reportsPage(c *gin.Context) {
+func (s reportPages) reportsPage(c *gin.Context) {
 	ctx, actor, l := c.Request.Context(), httpkit.CurrentUser(c), httpkit.Lang(c)
 	in := api.ReportPeriod(c)
 	groupBy := c.Query("group_by")
@@ -231,7 +231,7 @@ func reportURL(p string, params map[string]string) string {
 
 // quickPeriods are the last calendar quarter, this year so far and the last twelve
 // months, keeping the grouping and currency.
-func (s *server) quickPeriods(l i18n.Lang, cur retention.Period, form map[string]string) []quickPeriod {
+func (s reportPages) quickPeriods(l i18n.Lang, cur retention.Period, form map[string]string) []quickPeriod {
 	today := s.Now().UTC()
 	day := func(t time.Time) string { return t.Format("2006-01-02") }
 	y, m := today.Year(), int(today.Month())

@@ -13,7 +13,7 @@ import (
 // Forms on the account page for losses, win-backs and complaints. Each answers like the
 // other account-page forms: back to the page, or the page again with the errors.
 
-func (s *server) churnSubmit(c *gin.Context) {
+func (s accountPages) churnSubmit(c *gin.Context) {
 	id, _ := strconv.ParseInt(c.Param("id"), 10, 64)
 	form := formValues(c, "churned_at", "reason", "voluntary", "competitor", "notes")
 	in := retention.NewChurn{ChurnedAt: form["churned_at"], Reason: form["reason"], Competitor: form["competitor"], Notes: form["notes"]}
@@ -26,14 +26,14 @@ func (s *server) churnSubmit(c *gin.Context) {
 	s.accountAction(c, form, err, "#retention")
 }
 
-func (s *server) reactivateSubmit(c *gin.Context) {
+func (s accountPages) reactivateSubmit(c *gin.Context) {
 	id, _ := strconv.ParseInt(c.Param("id"), 10, 64)
 	form := formValues(c, "reactivated_at", "note")
 	_, err := s.Retention.Reactivate(c.Request.Context(), httpkit.CurrentUser(c), id, form["reactivated_at"], form["note"])
 	s.accountAction(c, form, err, "#retention")
 }
 
-func (s *server) complaintSubmit(c *gin.Context) {
+func (s accountPages) complaintSubmit(c *gin.Context) {
 	id, _ := strconv.ParseInt(c.Param("id"), 10, 64)
 	form := formValues(c, "severity", "summary")
 	_, err := s.Retention.OpenComplaint(c.Request.Context(), httpkit.CurrentUser(c), id,
@@ -41,7 +41,7 @@ func (s *server) complaintSubmit(c *gin.Context) {
 	s.accountAction(c, form, err, "#complaints")
 }
 
-func (s *server) resolveComplaintSubmit(c *gin.Context) {
+func (s accountPages) resolveComplaintSubmit(c *gin.Context) {
 	cid, _ := strconv.ParseInt(c.Param("complaint_id"), 10, 64)
 	form := formValues(c, "resolution")
 	_, err := s.Retention.UpdateComplaint(c.Request.Context(), httpkit.CurrentUser(c), cid, retention.ComplaintPatch{

@@ -11,7 +11,7 @@ import (
 
 type settingsView struct{ Languages []i18n.Lang }
 
-func (s *server) settingsPage(c *gin.Context) {
+func (s sessionPages) settingsPage(c *gin.Context) {
 	d := pageData{Nav: "settings", Data: settingsView{i18n.Supported}}
 	if c.Query("changed") == "password" {
 		d.Message, d.Notice = httpkit.Lang(c).T("settings.password_changed"), true
@@ -21,7 +21,7 @@ func (s *server) settingsPage(c *gin.Context) {
 
 // passwordSubmit changes the user's own password; every other session of theirs ends,
 // and this browser continues with a fresh token.
-func (s *server) passwordSubmit(c *gin.Context) {
+func (s sessionPages) passwordSubmit(c *gin.Context) {
 	u, err := s.Staff.ChangePassword(c.Request.Context(), httpkit.CurrentUser(c), c.PostForm("current_password"), c.PostForm("new_password"))
 	if err != nil {
 		fields, msg, ok := formErrors(c, err)

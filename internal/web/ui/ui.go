@@ -1,7 +1,7 @@
 // Package ui is Keyhold's server-rendered pages: sign-in, accounts, flags, handovers,
 // reports and settings in Chinese and English, each form with its CSRF token and field
 // errors, view models built in Go (rows.go renders the busiest rows) and the templates of
-// /templates.
+// /templates. routes.go lists every page and names the area type that serves it.
 package ui
 
 import (

@@ -1,0 +1,48 @@
+package ui
+
+import (
+	"keyhold/internal/accounts"
+	"keyhold/internal/web/httpkit"
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+)
+
+// The contact cadence per tier, set by admins: how often each account should be
+// contacted, from which the health's "overdue" is reckoned.
+
+type cadenceView struct{ Policies []accounts.Policy }
+
+func (s adminPages) cadencePage(c *gin.Context) {
+	s.cadenceForm(c, http.StatusOK, pageData{})
+}
+
+func (s adminPages) cadenceForm(c *gin.Context, status int, d pageData) {
+	ps, err := s.Accounts.Policies(c.Request.Context())
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	d.Nav, d.Data = "cadence", cadenceView{ps}
+	s.renderStatus(c, status, "cadence", d)
+}
+
+func (s adminPages) cadenceSubmit(c *gin.Context) {
+	tier := c.Param("tier")
+	form := map[string]string{"tier": tier, "interval_days": c.PostForm("interval_days")}
+	days, perr := strconv.Atoi(form["interval_days"])
+	if perr != nil {
+		days = 0 // refused below as out of range
+	}
+	if _, err := s.Accounts.SetPolicy(c.Request.Context(), httpkit.CurrentUser(c), accounts.Tier(tier), days); err != nil {
+		fields, msg, ok := formErrors(c, err)
+		if !ok {
+			s.pageError(c, err)
+			return
+		}
+		s.cadenceForm(c, http.StatusUnprocessableEntity, pageData{Form: form, Errors: fields, Message: msg})
+		return
+	}
+	s.cadenceForm(c, http.StatusOK, pageData{Message: httpkit.Lang(c).T("cadence.saved"), Notice: true})
+}
