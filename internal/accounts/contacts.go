@@ -11,6 +11,7 @@ import (
 	"gorm.io/gorm"
 
 	"keyhold/internal/audit"
+	"keyhold/internal/check"
 	"keyhold/internal/fault"
 	"keyhold/internal/opt"
 	"keyhold/internal/staff"
@@ -42,10 +43,10 @@ type ContactInput struct {
 
 func (in *ContactInput) check() error {
 	bad := fault.Collect{}
-	checkText(bad, "name", &in.Name, 100, true)
-	checkText(bad, "title", &in.Title, 100, false)
-	checkText(bad, "email", &in.Email, 254, false)
-	checkText(bad, "phone", &in.Phone, 50, false)
+	check.Line(bad, "name", &in.Name, 100, true)
+	check.Line(bad, "title", &in.Title, 100, false)
+	check.Line(bad, "email", &in.Email, 254, false)
+	check.Line(bad, "phone", &in.Phone, 50, false)
 	if in.Email != "" {
 		if a, err := mail.ParseAddress(in.Email); err != nil || a.Address != in.Email {
 			bad.Add("email", "is not a valid e-mail address")

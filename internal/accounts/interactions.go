@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm"
 
 	"keyhold/internal/audit"
+	"keyhold/internal/check"
 	"keyhold/internal/fault"
 	"keyhold/internal/staff"
 	"keyhold/internal/store"
@@ -79,11 +80,13 @@ func (in *NewInteraction) Validate(now time.Time) error {
 	if !in.Kind.Valid() {
 		bad.Add("kind", "must be one of call, visit, meeting, email, message, holiday_greeting, executive_visit, handover_intro, note")
 	}
-	if in.OccurredAt != nil && in.OccurredAt.After(now.Add(futureSlack)) {
+	if in.OccurredAt != nil && check.Time(bad, "occurred_at", *in.OccurredAt) && in.OccurredAt.After(now.Add(futureSlack)) {
 		bad.Add("occurred_at", "may not be in the future")
 	}
-	checkText(bad, "summary", &in.Summary, 5000, true)
-	checkText(bad, "next_step", &in.NextStep, 1000, false)
+	check.IDs(bad, "contact_ids", in.ContactIDs)
+	check.IDs(bad, "participant_ids", in.ParticipantIDs)
+	check.Text(bad, "summary", &in.Summary, 5000, true)
+	check.Line(bad, "next_step", &in.NextStep, 1000, false)
 	if in.NextStepDue != "" {
 		checkDate(bad, "next_step_due", in.NextStepDue, nil)
 		if in.NextStep == "" {

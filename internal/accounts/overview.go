@@ -3,6 +3,7 @@ package accounts
 import (
 	"context"
 	"fmt"
+	"keyhold/internal/money"
 )
 
 // OwnerLoad is one person's book of accounts, for a manager's overview.
@@ -59,7 +60,7 @@ func (s *Service) TeamOverview(ctx context.Context, managerID int64) ([]OwnerLoa
 		Currency string
 		Value    int64
 	}
-	if err := s.db.Read.WithContext(ctx).Model(&Account{}).Select("owner_id, currency, SUM(annual_value) AS value").
+	if err := s.db.Read.WithContext(ctx).Model(&Account{}).Select("owner_id, currency, "+money.SumSQL("annual_value")+" AS value").
 		Where("owner_id IN ? AND status = ?", ids, StatusActive).Group("owner_id, currency").Order("owner_id, value DESC").
 		Scan(&sums).Error; err != nil {
 		return nil, fmt.Errorf("team overview values: %w", err)

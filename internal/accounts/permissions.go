@@ -29,3 +29,12 @@ func PermissionsOf(actor staff.User, a Account) Permissions {
 	mgr := actor.CanManage()
 	return Permissions{Edit: mgr || member, ManageTeam: canManageTeam(actor, a), Transfer: mgr, Delete: mgr}
 }
+
+// ErrOwnOnly refuses a rep who names another owner for a new account: that would be a
+// transfer, which managers make (a rep could otherwise plant accounts on anyone's book).
+var ErrOwnOnly = fault.Forbidden("a sales rep creates accounts they own; only managers and admins name another owner")
+
+// MayCreateFor reports whether actor may create an account owned by ownerID.
+func MayCreateFor(actor staff.User, ownerID int64) bool {
+	return ownerID == actor.ID || actor.CanManage()
+}

@@ -10,6 +10,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"keyhold/internal/check"
 	"keyhold/internal/fault"
 	"keyhold/internal/staff"
 	"keyhold/internal/store"
@@ -192,6 +193,9 @@ func (s *Service) list(ctx context.Context, f Filter, withTotal bool) ([]Account
 	if f.Status != "" && f.Status != StatusActive && f.Status != StatusChurned {
 		bad.Add("status", "must be active or churned")
 	}
+	check.Query(bad, "q", &f.Q)
+	check.Line(bad, "industry", &f.Industry, 100, false)
+	check.Line(bad, "region", &f.Region, 100, false)
 	o, ok := orders[f.Sort]
 	if !ok {
 		bad.Add("sort", "must be one of name, -annual_value, next_contact_due, health, -health")

@@ -4,13 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"gorm.io/gorm"
 
 	"keyhold/internal/audit"
+	"keyhold/internal/check"
 	"keyhold/internal/fault"
 	"keyhold/internal/staff"
 )
@@ -38,13 +37,8 @@ func (s *Service) Transfer(ctx context.Context, actor staff.User, id, to int64, 
 	if !actor.CanManage() {
 		return Account{}, fault.Forbidden("only managers and admins transfer accounts")
 	}
-	reason = strings.TrimSpace(reason)
 	bad := fault.Collect{}
-	if reason == "" {
-		bad.Add("reason", "is required")
-	} else if utf8.RuneCountInString(reason) > 1000 {
-		bad.Add("reason", "is too long")
-	}
+	check.Text(bad, "reason", &reason, 1000, true)
 	if to == 0 {
 		bad.Add("to_user_id", "is required")
 	}

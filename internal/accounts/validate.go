@@ -1,38 +1,20 @@
 package accounts
 
 import (
-	"strings"
 	"time"
-	"unicode/utf8"
 
+	"keyhold/internal/check"
 	"keyhold/internal/fault"
 	"keyhold/internal/money"
 )
 
 // DateLayout is how calendar dates travel: YYYY-MM-DD.
-const DateLayout = "2006-01-02"
+const DateLayout = check.DateLayout
 
-// checkText trims s and records a problem if it is longer than max runes (or empty when
-// required).
-func checkText(bad fault.Collect, field string, s *string, max int, required bool) {
-	*s = strings.TrimSpace(*s)
-	switch {
-	case required && *s == "":
-		bad.Add(field, "is required")
-	case utf8.RuneCountInString(*s) > max:
-		bad.Add(field, "is too long")
-	}
-}
-
-// checkDate records a problem unless s is a valid YYYY-MM-DD date; with notAfter set, the
-// date may not be later than that day.
+// checkDate records a problem unless s is a YYYY-MM-DD date within check's range; with
+// notAfter set, the date may not be later than that day.
 func checkDate(bad fault.Collect, field, s string, notAfter *time.Time) {
-	d, err := time.Parse(DateLayout, s)
-	if err != nil || d.Format(DateLayout) != s {
-		bad.Add(field, "must be a date as YYYY-MM-DD")
-		return
-	}
-	if notAfter != nil && d.After(*notAfter) {
+	if d, ok := check.Date(bad, field, s); ok && notAfter != nil && d.After(*notAfter) {
 		bad.Add(field, "may not be in the future")
 	}
 }

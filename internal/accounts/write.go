@@ -8,6 +8,7 @@ import (
 	"gorm.io/gorm"
 
 	"keyhold/internal/audit"
+	"keyhold/internal/check"
 	"keyhold/internal/fault"
 	"keyhold/internal/money"
 	"keyhold/internal/opt"
@@ -34,13 +35,13 @@ type NewAccount struct {
 func (in *NewAccount) Validate(actor staff.User, now time.Time) error {
 	day := today(now)
 	bad := fault.Collect{}
-	checkText(bad, "name", &in.Name, 200, true)
+	check.Line(bad, "name", &in.Name, 200, true)
 	if !in.Tier.Valid() {
 		bad.Add("tier", "must be key, growth or standard")
 	}
-	checkText(bad, "industry", &in.Industry, 100, false)
-	checkText(bad, "region", &in.Region, 100, false)
-	checkText(bad, "channel", &in.Channel, 100, false)
+	check.Line(bad, "industry", &in.Industry, 100, false)
+	check.Line(bad, "region", &in.Region, 100, false)
+	check.Line(bad, "channel", &in.Channel, 100, false)
 	checkAnnualValue(bad, in.AnnualValue)
 	if in.Currency == "" {
 		in.Currency = "CNY"
@@ -67,6 +68,9 @@ func (s *Service) Create(ctx context.Context, actor staff.User, in NewAccount) (
 	now := s.now().UTC()
 	if err := in.Validate(actor, now); err != nil {
 		return Account{}, err
+	}
+	if !MayCreateFor(actor, in.OwnerID) {
+		return Account{}, ErrOwnOnly
 	}
 	a := Account{Name: in.Name, Tier: in.Tier, Status: StatusActive, Industry: in.Industry,
 		Region: in.Region, Channel: in.Channel, AnnualValue: in.AnnualValue, Currency: in.Currency,
@@ -122,7 +126,7 @@ func (p Patch) apply(a *Account, day time.Time) error {
 	bad := fault.Collect{}
 	if p.Name.Set {
 		a.Name = p.Name.Value
-		checkText(bad, "name", &a.Name, 200, true)
+		check.Line(bad, "name", &a.Name, 200, true)
 	}
 	if p.Tier.Set {
 		a.Tier = p.Tier.Value
@@ -132,15 +136,15 @@ func (p Patch) apply(a *Account, day time.Time) error {
 	}
 	if p.Industry.Set {
 		a.Industry = p.Industry.Value
-		checkText(bad, "industry", &a.Industry, 100, false)
+		check.Line(bad, "industry", &a.Industry, 100, false)
 	}
 	if p.Region.Set {
 		a.Region = p.Region.Value
-		checkText(bad, "region", &a.Region, 100, false)
+		check.Line(bad, "region", &a.Region, 100, false)
 	}
 	if p.Channel.Set {
 		a.Channel = p.Channel.Value
-		checkText(bad, "channel", &a.Channel, 100, false)
+		check.Line(bad, "channel", &a.Channel, 100, false)
 	}
 	if p.AnnualValue.Set {
 		a.AnnualValue = p.AnnualValue.Value

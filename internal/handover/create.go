@@ -10,6 +10,7 @@ import (
 
 	"keyhold/internal/accounts"
 	"keyhold/internal/audit"
+	"keyhold/internal/check"
 	"keyhold/internal/fault"
 	"keyhold/internal/money"
 	"keyhold/internal/staff"
@@ -49,9 +50,7 @@ func (s *Service) Create(ctx context.Context, actor staff.User, departingID int6
 	} else if departingID == actor.ID {
 		bad.Add("departing_user_id", "you cannot run your own handover")
 	}
-	if d, err := time.Parse("2006-01-02", lastDay); err != nil || d.Format("2006-01-02") != lastDay {
-		bad.Add("last_day", "must be a date as YYYY-MM-DD")
-	} else if d.Before(now.Truncate(24 * time.Hour)) {
+	if d, ok := check.Date(bad, "last_day", lastDay); ok && d.Before(now.Truncate(24*time.Hour)) {
 		bad.Add("last_day", "may not be in the past")
 	}
 	if err := bad.Err(); err != nil {
@@ -200,8 +199,8 @@ func books(db *gorm.DB, u staff.User, fallbackLead int64) ([]Load, error) {
 	err := db.Raw(`SELECT u.id AS user_id, u.name, u.role,
 			COUNT(a.id) AS accounts,
 			COALESCE(SUM(CASE WHEN a.tier = 'key' THEN 1 ELSE 0 END), 0) AS key_accounts,
-			COALESCE(SUM(`+value+`), 0) AS value,
-			COALESCE(SUM(CASE WHEN a.tier = 'key' THEN `+value+` ELSE 0 END), 0) AS key_value,
+			`+money.SumSQL(value)+` AS value,
+			`+money.SumSQL("CASE WHEN a.tier = 'key' THEN "+value+" ELSE 0 END")+` AS key_value,
 			COALESCE(SUM(CASE WHEN a.id IS NOT NULL AND cur.rate_to_base IS NULL THEN 1 ELSE 0 END), 0) AS unpriced,
 			CASE WHEN u.manager_id = ? THEN 1 ELSE 0 END AS in_team
 		FROM users u

@@ -3,7 +3,6 @@ package handover
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"gorm.io/gorm"
 
@@ -41,9 +40,8 @@ func (s *Service) Depart(ctx context.Context, actor staff.User, userID int64, fo
 	if err := mayDepart(actor, userID); err != nil {
 		return staff.User{}, err
 	}
-	reason = strings.TrimSpace(reason)
-	if force && reason == "" {
-		return staff.User{}, fault.Invalid(fault.Fields{"reason": "is required to force a departure"})
+	if err := checkReason(&reason, force, "is required to force a departure"); err != nil {
+		return staff.User{}, err
 	}
 	var out staff.User
 	err := s.bulk(ctx, func(ctx context.Context, tx *gorm.DB) error {

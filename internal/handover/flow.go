@@ -5,13 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"gorm.io/gorm"
 
 	"keyhold/internal/accounts"
 	"keyhold/internal/audit"
+	"keyhold/internal/check"
 	"keyhold/internal/fault"
 	"keyhold/internal/health"
 	"keyhold/internal/opt"
@@ -128,14 +128,36 @@ type Assigned struct {
 	Already int `json:"already"`
 }
 
-// Assign gives many items one successor at once ("reassign in bulk").
+// Assign gives many items (at most check.MaxIDs) one successor at once ("reassign in
+// bulk").
 func (s *Service) Assign(ctx context.Context, actor staff.User, id int64, itemIDs []int64, to int64) (Handover, Assigned, error) {
+	bad := fault.Collect{}
+	if len(itemIDs) == 0 {
+		bad.Add("item_ids", "is required")
+	}
+	check.IDs(bad, "item_ids", itemIDs)
+	if err := bad.Err(); err != nil {
+		return Handover{}, Assigned{}, err
+	}
+	return s.assign(ctx, actor, id, func(*gorm.DB, Handover) ([]int64, error) { return itemIDs, nil }, to)
+}
+
+// AssignOwned gives every account the person leaving still owns in the handover one
+// successor ("all to one person"), however many: the items are read in the same
+// transaction.
+func (s *Service) AssignOwned(ctx context.Context, actor staff.User, id, to int64) (Handover, Assigned, error) {
+	return s.assign(ctx, actor, id, func(tx *gorm.DB, h Handover) ([]int64, error) {
+		var ids []int64
+		err := tx.Model(&Item{}).Where("handover_id = ? AND status = 'open' AND role = ?", h.ID, accounts.RoleOwner).
+			Order("id").Pluck("id", &ids).Error
+		return ids, err
+	}, to)
+}
+
+func (s *Service) assign(ctx context.Context, actor staff.User, id int64, pick func(*gorm.DB, Handover) ([]int64, error), to int64) (Handover, Assigned, error) {
 	var res Assigned
 	if err := RequireManager(actor); err != nil {
 		return Handover{}, res, err
-	}
-	if len(itemIDs) == 0 {
-		return Handover{}, res, fault.Invalid(fault.Fields{"item_ids": "is required"})
 	}
 	if to == 0 {
 		return Handover{}, res, fault.Invalid(fault.Fields{"to_user_id": "is required"})
@@ -147,6 +169,10 @@ func (s *Service) Assign(ctx context.Context, actor staff.User, id int64, itemID
 			return err
 		}
 		if err := runs(actor, h); err != nil {
+			return err
+		}
+		itemIDs, err := pick(tx, h)
+		if err != nil {
 			return err
 		}
 		for _, itemID := range itemIDs {
@@ -315,9 +341,8 @@ func (s *Service) Complete(ctx context.Context, actor staff.User, id int64, forc
 	if err := RequireManager(actor); err != nil {
 		return Handover{}, err
 	}
-	reason = strings.TrimSpace(reason)
-	if force && reason == "" {
-		return Handover{}, fault.Invalid(fault.Fields{"reason": "is required to force a handover with gaps"})
+	if err := checkReason(&reason, force, "is required to force a handover with gaps"); err != nil {
+		return Handover{}, err
 	}
 	err := s.bulk(ctx, func(ctx context.Context, tx *gorm.DB) error {
 		h, err := load(tx, id)

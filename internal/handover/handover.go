@@ -62,18 +62,6 @@ func (h Handover) CanComplete() bool { return h.Status == InProgress }
 // cannot.
 func (h Handover) Editable(it Item) bool { return h.Open() && it.Open() }
 
-// OwnedOpen lists the open items of accounts the person leaving owns: what "give every
-// account to one successor" assigns.
-func (h Handover) OwnedOpen() []int64 {
-	var ids []int64
-	for _, it := range h.Items {
-		if it.Open() && it.Role == accounts.RoleOwner {
-			ids = append(ids, it.ID)
-		}
-	}
-	return ids
-}
-
 // Open says whether the item still waits for the handover's completion.
 func (it Item) Open() bool { return it.Status == "open" }
 

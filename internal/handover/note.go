@@ -2,12 +2,11 @@ package handover
 
 import (
 	"slices"
-	"strings"
-	"unicode/utf8"
 
 	"gorm.io/gorm"
 
 	"keyhold/internal/accounts"
+	"keyhold/internal/check"
 	"keyhold/internal/fault"
 	"keyhold/internal/opt"
 )
@@ -40,6 +39,17 @@ func (p NotePatch) set() bool {
 	return p.TransferNote.Set || p.KeyContactIDs.Set || p.OpenIssues.Set || p.Agreements.Set
 }
 
+// checkReason trims and checks the written reason for forcing an action: multi-line text
+// of at most 2,000 characters, required (with the message given) when forcing.
+func checkReason(reason *string, force bool, required string) error {
+	bad := fault.Collect{}
+	check.Text(bad, "reason", reason, 2000, false)
+	if force && *reason == "" {
+		bad.Add("reason", required)
+	}
+	return bad.Err()
+}
+
 // Limits of a note's parts.
 const (
 	noteTextMax   = 10000
@@ -55,10 +65,8 @@ func (p NotePatch) apply(tx *gorm.DB, accountID int64, n *Note) error {
 		if !f.Set {
 			return
 		}
-		*dst = strings.TrimSpace(f.Value)
-		if utf8.RuneCountInString(*dst) > max {
-			bad.Add(field, "is too long")
-		}
+		*dst = f.Value
+		check.Text(bad, field, dst, max, false)
 	}
 	text(p.TransferNote, "transfer_note", noteTextMax, &n.TransferNote)
 	text(p.OpenIssues, "open_issues", notePartMax, &n.OpenIssues)

@@ -4,6 +4,7 @@ import (
 	"sort"
 
 	"keyhold/internal/accounts"
+	"keyhold/internal/money"
 )
 
 // Slot is one account to hand over, as the proposal rule sees it.
@@ -106,7 +107,7 @@ func charge(cands []Candidate, id int64, s Slot) {
 		if s.Role == accounts.RoleOwner {
 			cands[j].Accounts++
 			if s.Key {
-				cands[j].KeyValue += s.Value
+				cands[j].KeyValue = money.AddSat(cands[j].KeyValue, s.Value)
 				cands[j].keys++
 			}
 		}

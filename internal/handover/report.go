@@ -87,11 +87,11 @@ func (r *Report) tally(items []Item, scores []accountScore, rates money.Rates) {
 		}
 		if it.Account != nil {
 			r.Accounts++
-			r.Value[it.Account.Currency] += it.Account.AnnualValue
+			r.Value[it.Account.Currency] = money.AddSat(r.Value[it.Account.Currency], it.Account.AnnualValue)
 			rates.Add(&r.ValueBase, it.Account.AnnualValue, it.Account.Currency)
 			if it.key() {
 				r.KeyAccounts++
-				r.KeyValue[it.Account.Currency] += it.Account.AnnualValue
+				r.KeyValue[it.Account.Currency] = money.AddSat(r.KeyValue[it.Account.Currency], it.Account.AnnualValue)
 				rates.Add(&r.KeyValueBase, it.Account.AnnualValue, it.Account.Currency)
 			}
 		}
@@ -113,7 +113,7 @@ func (r *Report) tally(items []Item, scores []accountScore, rates money.Rates) {
 			}
 			sh := &r.Successors[i]
 			sh.Accounts++
-			sh.Value[it.Account.Currency] += it.Account.AnnualValue
+			sh.Value[it.Account.Currency] = money.AddSat(sh.Value[it.Account.Currency], it.Account.AnnualValue)
 			rates.Add(&sh.ValueBase, it.Account.AnnualValue, it.Account.Currency)
 			if it.key() {
 				sh.KeyAccounts++

@@ -70,7 +70,31 @@ func (r Rates) Convert(amount int64, from, to string) (int64, bool) {
 	if !okF || !okT {
 		return 0, false
 	}
-	return int64(math.Round(float64(amount) * f / t)), true
+	return saturate(math.Round(float64(amount) * f / t)), true
+}
+
+// saturate turns a float into an int64, the nearest bound when it lies beyond them (Go's
+// conversion of such a float is undefined).
+func saturate(v float64) int64 {
+	switch {
+	case v >= math.MaxInt64:
+		return math.MaxInt64
+	case v <= math.MinInt64:
+		return math.MinInt64
+	}
+	return int64(v)
+}
+
+// AddSat adds b to a, stopping at the int64 bounds instead of wrapping around.
+func AddSat(a, b int64) int64 {
+	s := a + b
+	switch {
+	case b > 0 && s < a:
+		return math.MaxInt64
+	case b < 0 && s > a:
+		return math.MinInt64
+	}
+	return s
 }
 
 // ToBase is Convert into the base currency.
@@ -104,12 +128,12 @@ func (r Rates) Add(t *Total, amount int64, currency string) {
 		}
 		return
 	}
-	t.Value += v
+	t.Value = AddSat(t.Value, v)
 	i, found := slices.BinarySearchFunc(t.Parts, currency, func(a Amount, c string) int { return strings.Compare(a.Currency, c) })
 	if !found {
 		t.Parts = slices.Insert(t.Parts, i, Amount{Currency: currency})
 	}
-	t.Parts[i].Value += amount
+	t.Parts[i].Value = AddSat(t.Parts[i].Value, amount)
 }
 
 // Mixed reports whether the total converted anything: whether its parts are worth showing
@@ -124,6 +148,11 @@ func (t Total) Mixed() bool {
 func BaseValueSQL(alias string) string {
 	return `(SELECT ` + ConvertedSQL(alias, "cur") + ` FROM currencies cur WHERE cur.code = ` + alias + `.currency)`
 }
+
+// SumSQL is SUM(expr) for money: SQLite's SUM of integers fails with "integer overflow";
+// TOTAL adds as floats (exact up to 2^53) and CAST turns a sum beyond int64 into its
+// bound.
+func SumSQL(expr string) string { return `CAST(TOTAL(` + expr + `) AS INTEGER)` }
 
 // ConvertedSQL is BaseValueSQL for a query that joins the currencies itself (as cur):
 // cheaper when it reads many accounts.

@@ -1,6 +1,7 @@
 package money
 
 import (
+	"math"
 	"slices"
 	"testing"
 )
@@ -71,6 +72,28 @@ func TestFormatRate(t *testing.T) {
 	for r, want := range map[float64]string{7.1: "7.1", 1.0 / 7: "0.1428571429", 1e-7: "0.0000001", 9.100000000000001: "9.1", 7: "7"} {
 		if got := FormatRate(r); got != want {
 			t.Errorf("FormatRate(%v) = %s, want %s", r, got, want)
+		}
+	}
+}
+
+// Sums saturate at the int64 bounds instead of wrapping to a negative total.
+func TestSumsSaturate(t *testing.T) {
+	r := NewRates("VND", map[string]float64{"USD": MaxRate, "XAU": MaxRate})
+	if got, _ := r.Convert(math.MaxInt64/2, "USD", "VND"); got != math.MaxInt64 {
+		t.Errorf("a conversion beyond int64: %d", got)
+	}
+	tot := Total{Currency: "VND"}
+	for range 20 {
+		r.Add(&tot, 1_000_000_000_000, "USD") // 10^18 each
+	}
+	if tot.Value != math.MaxInt64 || tot.Parts[0].Value != 20_000_000_000_000 {
+		t.Errorf("total %d, part %+v: want the bound and the exact part", tot.Value, tot.Parts)
+	}
+	for _, c := range []struct{ a, b, want int64 }{
+		{1, 2, 3}, {math.MaxInt64, 1, math.MaxInt64}, {math.MinInt64, -1, math.MinInt64}, {-5, 3, -2},
+	} {
+		if got := AddSat(c.a, c.b); got != c.want {
+			t.Errorf("AddSat(%d, %d) = %d", c.a, c.b, got)
 		}
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"strconv"
 	"time"
 
@@ -142,9 +141,16 @@ func FormatRate(r float64) string {
 	return strconv.FormatFloat(v, 'f', -1, 64)
 }
 
-// MaxRate bounds a rate, so that converted sums of int64 amounts cannot overflow (the
-// refusal's message says the same number).
-const MaxRate = 1e6
+// MinRate and MaxRate bound a rate to the base (the refusal's message says the same
+// numbers): wide enough for any real pair of currencies, narrow enough that a converted
+// account value stays far inside 64-bit integers and sums saturate rather than wrap.
+const (
+	MinRate = 1e-6
+	MaxRate = 1e6
+)
+
+// RateInRange reports whether r may be a rate to the base.
+func RateInRange(r float64) bool { return r >= MinRate && r <= MaxRate }
 
 // check checks a change of the currency code before anything is read: the code's form
 // and the rate's range, and that it says something. It returns the code normalised.
@@ -156,8 +162,8 @@ func (ch Change) check(code string) (string, error) {
 	}
 	if ch.RateToBase.Set {
 		r := ch.RateToBase.Value
-		if ch.RateToBase.Null || math.IsNaN(r) || r <= 0 || r > MaxRate {
-			bad.Add("rate_to_base", "must be a number above 0 and at most 1000000")
+		if ch.RateToBase.Null || !RateInRange(r) {
+			bad.Add("rate_to_base", "must be a number from 0.000001 to 1000000")
 		}
 	}
 	if ch.Base.Set && !ch.Base.Value {
@@ -177,6 +183,9 @@ func rebase(tx *gorm.DB, code string, r float64, actor staff.User, now time.Time
 		return err
 	}
 	for _, o := range others {
+		if !RateInRange(*o.RateToBase / r) {
+			return fault.Invalid(fault.Fields{"base": "would put another currency's rate outside 0.000001 to 1000000; change or remove that rate first"})
+		}
 		if err := tx.Model(&o).Updates(map[string]any{"base": false, "rate_to_base": *o.RateToBase / r,
 			"updated_at": now, "updated_by": actor.ID}).Error; err != nil {
 			return err

@@ -7,14 +7,13 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"gorm.io/gorm"
 
 	"keyhold/internal/accounts"
 	"keyhold/internal/audit"
+	"keyhold/internal/check"
 	"keyhold/internal/fault"
 	"keyhold/internal/money"
 	"keyhold/internal/staff"
@@ -68,7 +67,7 @@ type NewChurn struct {
 	Notes      string
 }
 
-const dateLayout = "2006-01-02"
+const dateLayout = check.DateLayout
 
 func parseDate(s string) (time.Time, bool) {
 	d, err := time.Parse(dateLayout, s)
@@ -89,13 +88,11 @@ func (s *Service) Churn(ctx context.Context, actor staff.User, accountID int64, 
 	if in.ChurnedAt == "" {
 		in.ChurnedAt = today
 	}
-	in.Competitor, in.Notes = strings.TrimSpace(in.Competitor), strings.TrimSpace(in.Notes)
 	bad := fault.Collect{}
-	day, ok := parseDate(in.ChurnedAt)
-	switch {
-	case !ok:
-		bad.Add("churned_at", "must be a date as YYYY-MM-DD")
-	case in.ChurnedAt > today:
+	check.Line(bad, "competitor", &in.Competitor, 200, false)
+	check.Text(bad, "notes", &in.Notes, 10000, false)
+	day, ok := check.Date(bad, "churned_at", in.ChurnedAt)
+	if ok && in.ChurnedAt > today {
 		bad.Add("churned_at", "may not be in the future")
 	}
 	if !slices.Contains(Reasons, in.Reason) {
@@ -106,12 +103,6 @@ func (s *Service) Churn(ctx context.Context, actor staff.User, accountID int64, 
 	}
 	if in.Reason == "competitor" && in.Competitor == "" {
 		bad.Add("competitor", "is required when the customer left for a competitor")
-	}
-	if utf8.RuneCountInString(in.Competitor) > 200 {
-		bad.Add("competitor", "is too long")
-	}
-	if utf8.RuneCountInString(in.Notes) > 10000 {
-		bad.Add("notes", "is too long")
 	}
 	if err := bad.Err(); err != nil {
 		return ChurnRecord{}, err
@@ -161,11 +152,13 @@ func (s *Service) Reactivate(ctx context.Context, actor staff.User, accountID in
 	if on == "" {
 		on = today
 	}
-	if _, ok := parseDate(on); !ok {
-		return ChurnRecord{}, fault.Invalid(fault.Fields{"reactivated_at": "must be a date as YYYY-MM-DD"})
+	bad := fault.Collect{}
+	if _, ok := check.Date(bad, "reactivated_at", on); ok && on > today {
+		bad.Add("reactivated_at", "may not be in the future")
 	}
-	if on > today {
-		return ChurnRecord{}, fault.Invalid(fault.Fields{"reactivated_at": "may not be in the future"})
+	check.Text(bad, "note", &note, 10000, false)
+	if err := bad.Err(); err != nil {
+		return ChurnRecord{}, err
 	}
 	var rec ChurnRecord
 	err := s.db.Write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -182,7 +175,7 @@ func (s *Service) Reactivate(ctx context.Context, actor staff.User, accountID in
 		if on < rec.ChurnedOn {
 			return fault.Invalid(fault.Fields{"reactivated_at": "may not be before the account was lost"})
 		}
-		rec.ReactivatedOn, rec.ReactivatedBy, rec.ReactivationNote = &on, &actor.ID, strings.TrimSpace(note)
+		rec.ReactivatedOn, rec.ReactivatedBy, rec.ReactivationNote = &on, &actor.ID, note
 		if err := tx.Model(&rec).Select("reactivated_on", "reactivated_by", "reactivation_note").Updates(&rec).Error; err != nil {
 			return err
 		}

@@ -4,14 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"gorm.io/gorm"
 
 	"keyhold/internal/accounts"
 	"keyhold/internal/audit"
+	"keyhold/internal/check"
 	"keyhold/internal/fault"
 	"keyhold/internal/opt"
 	"keyhold/internal/staff"
@@ -68,19 +67,13 @@ type NewComplaint struct {
 // OpenComplaint records a complaint on an account. Anyone may: the records are shared.
 func (s *Service) OpenComplaint(ctx context.Context, actor staff.User, accountID int64, in NewComplaint) (Complaint, error) {
 	now := s.now().UTC()
-	in.Summary = strings.TrimSpace(in.Summary)
 	bad := fault.Collect{}
 	checkSeverity(bad, in.Severity)
-	switch {
-	case in.Summary == "":
-		bad.Add("summary", "is required")
-	case utf8.RuneCountInString(in.Summary) > 5000:
-		bad.Add("summary", "is too long")
-	}
+	check.Text(bad, "summary", &in.Summary, 5000, true)
 	opened := now
 	if in.OpenedAt != nil {
 		opened = in.OpenedAt.UTC()
-		if opened.After(now.Add(time.Minute)) {
+		if check.Time(bad, "opened_at", opened) && opened.After(now.Add(time.Minute)) {
 			bad.Add("opened_at", "may not be in the future")
 		}
 	}
@@ -140,13 +133,12 @@ func (s *Service) UpdateComplaint(ctx context.Context, actor staff.User, id int6
 			checkSeverity(bad, c.Severity)
 		}
 		if p.Summary.Set {
-			c.Summary = strings.TrimSpace(p.Summary.Value)
-			if c.Summary == "" {
-				bad.Add("summary", "is required")
-			}
+			c.Summary = p.Summary.Value
+			check.Text(bad, "summary", &c.Summary, 5000, true)
 		}
 		if p.Resolution.Set {
-			c.Resolution = strings.TrimSpace(p.Resolution.Value)
+			c.Resolution = p.Resolution.Value
+			check.Text(bad, "resolution", &c.Resolution, 5000, false)
 		}
 		if p.Status.Set {
 			switch p.Status.Value {

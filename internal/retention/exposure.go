@@ -6,6 +6,7 @@ import (
 	"sort"
 
 	"keyhold/internal/accounts"
+	"keyhold/internal/money"
 	"keyhold/internal/staff"
 )
 
@@ -98,11 +99,11 @@ func concentration(p Period, rows []ownedAccount) ConcentrationReport {
 		}
 		value := p.value(r.AnnualValue, r.Currency)
 		o.KeyAccounts++
-		o.KeyValue += value
-		out.TotalKeyValue += value
+		o.KeyValue = money.AddSat(o.KeyValue, value)
+		out.TotalKeyValue = money.AddSat(out.TotalKeyValue, value)
 		if r.TeamSize < 2 {
 			o.SingleThreaded++
-			o.SingleThreadedValue += value
+			o.SingleThreadedValue = money.AddSat(o.SingleThreadedValue, value)
 			out.SingleThreaded = append(out.SingleThreaded, SingleThreadedAccount{AccountID: r.ID, Name: r.Name,
 				OwnerID: r.OwnerID, OwnerName: r.OwnerName, AnnualValue: r.AnnualValue, Currency: r.Currency, Value: value, TeamSize: r.TeamSize})
 		}

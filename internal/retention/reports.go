@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 
+	"keyhold/internal/check"
 	"keyhold/internal/fault"
 	"keyhold/internal/money"
 	"keyhold/internal/staff"
@@ -64,12 +65,8 @@ func (s *Service) normalize(ctx context.Context, p Period) (Period, error) {
 		p.Currency = rates.Base
 	}
 	bad := fault.Collect{}
-	if _, ok := parseDate(p.From); !ok {
-		bad.Add("from", "must be a date as YYYY-MM-DD")
-	}
-	if _, ok := parseDate(p.To); !ok {
-		bad.Add("to", "must be a date as YYYY-MM-DD")
-	}
+	check.Date(bad, "from", p.From)
+	check.Date(bad, "to", p.To)
 	if len(bad) == 0 && p.From > p.To {
 		bad.Add("from", "must not be after to")
 	}
@@ -224,10 +221,10 @@ func retained(p Period, groupBy string, subjects []subject, losses []loss) Reten
 		}
 		for _, r := range []*RetentionRow{row, &total} {
 			r.AccountsAtStart++
-			r.ValueAtStart += p.value(a.AnnualValue, a.Currency)
+			r.ValueAtStart = money.AddSat(r.ValueAtStart, p.value(a.AnnualValue, a.Currency))
 			if churned != nil {
 				r.Churned++
-				r.ValueChurned += p.value(churned.AnnualValue, churned.Currency)
+				r.ValueChurned = money.AddSat(r.ValueChurned, p.value(churned.AnnualValue, churned.Currency))
 			}
 			if atEnd {
 				r.Retained++
@@ -322,10 +319,10 @@ func reasons(p Period, rows []lossReason) ReasonsReport {
 				x.Involuntary++
 			}
 			v := p.value(r.AnnualValue, r.Currency)
-			x.Value += v
+			x.Value = money.AddSat(x.Value, v)
 			if r.Tier == "key" {
 				x.KeyAccounts++
-				x.KeyValue += v
+				x.KeyValue = money.AddSat(x.KeyValue, v)
 			}
 		}
 		if r.Competitor != "" {

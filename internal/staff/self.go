@@ -20,6 +20,9 @@ func (s *Service) ChangePassword(ctx context.Context, actor User, current, next 
 		bad.Add("current_password", "is required")
 	}
 	checkPassword(bad, next)
+	if next != "" && next == current {
+		bad.Add("password", "must differ from the current password")
+	}
 	if err := bad.Err(); err != nil {
 		return User{}, renameField(err, "password", "new_password")
 	}

@@ -15,6 +15,7 @@ import (
 	"gorm.io/gorm"
 
 	"keyhold/internal/audit"
+	"keyhold/internal/check"
 	"keyhold/internal/fault"
 	"keyhold/internal/opt"
 	"keyhold/internal/store"
@@ -75,10 +76,9 @@ func (s *Service) Bootstrap(ctx context.Context, name, email, password string) (
 }
 
 func (s *Service) create(ctx context.Context, actor *User, in NewUser) (User, error) {
-	in.Name = strings.TrimSpace(in.Name)
 	in.Email = normalizeEmail(in.Email)
 	bad := fault.Collect{}
-	checkName(bad, in.Name)
+	checkName(bad, &in.Name)
 	checkEmail(bad, in.Email)
 	checkPassword(bad, in.Password)
 	if !in.Role.Valid() {
@@ -210,6 +210,16 @@ type Filter struct {
 
 // List returns one page of users ordered by name, and the total that match.
 func (s *Service) List(ctx context.Context, f Filter) ([]User, int64, error) {
+	bad := fault.Collect{}
+	if f.Role != "" && !f.Role.Valid() {
+		bad.Add("role", "must be admin, manager or sales")
+	}
+	if f.Status != "" && !f.Status.Valid() {
+		bad.Add("status", "must be active, leaving or departed")
+	}
+	if err := bad.Err(); err != nil {
+		return nil, 0, err
+	}
 	q := s.db.Read.WithContext(ctx).Model(&User{})
 	if f.Role != "" {
 		q = q.Where("role = ?", f.Role)
@@ -248,8 +258,8 @@ type Patch struct {
 func (p Patch) apply(u *User, actor User) (revoke bool, err error) {
 	bad := fault.Collect{}
 	if p.Name.Set {
-		u.Name = strings.TrimSpace(p.Name.Value)
-		checkName(bad, u.Name)
+		u.Name = p.Name.Value
+		checkName(bad, &u.Name)
 	}
 	if p.Email.Set {
 		u.Email = normalizeEmail(p.Email.Value)
@@ -352,13 +362,9 @@ func (s *Service) HashPassword(password string) (string, error) {
 
 func normalizeEmail(e string) string { return strings.ToLower(strings.TrimSpace(e)) }
 
-func checkName(bad fault.Collect, name string) {
-	switch {
-	case name == "":
-		bad.Add("name", "is required")
-	case utf8.RuneCountInString(name) > 100:
-		bad.Add("name", "must be at most 100 characters")
-	}
+// checkName trims *name and checks it as one line of at most 100 characters.
+func checkName(bad fault.Collect, name *string) {
+	check.Line(bad, "name", name, 100, true)
 }
 
 func checkEmail(bad fault.Collect, email string) {
@@ -367,7 +373,7 @@ func checkEmail(bad fault.Collect, email string) {
 		return
 	}
 	a, err := mail.ParseAddress(email)
-	if err != nil || a.Address != email || len(email) > 254 {
+	if err != nil || a.Address != email || len(email) > 254 || !check.Clean(email) {
 		bad.Add("email", "is not a valid e-mail address")
 	}
 }
@@ -376,6 +382,8 @@ func checkPassword(bad fault.Collect, pw string) {
 	switch n := utf8.RuneCountInString(pw); {
 	case n == 0:
 		bad.Add("password", "is required")
+	case strings.TrimSpace(pw) == "":
+		bad.Add("password", "may not be only spaces")
 	case n < MinPasswordLength:
 		bad.Add("password", "must be at least 10 characters") // MinPasswordLength
 	case len(pw) > 72:

@@ -54,6 +54,9 @@ func (u User) CanManage() bool { return u.Role == RoleManager || u.Role == RoleA
 // IsAdmin reports whether u administers users and settings.
 func (u User) IsAdmin() bool { return u.Role == RoleAdmin }
 
+// Valid reports whether s is one of the statuses.
+func (s Status) Valid() bool { return s == StatusActive || s == StatusLeaving || s == StatusDeparted }
+
 // Active reports whether u can take on responsibility (own or join accounts).
 func (u User) Active() bool { return u.Status == StatusActive }
 

@@ -28,7 +28,7 @@ func TestCurrenciesAndRates(t *testing.T) {
 	if r := ts.call("PUT", "/api/v1/currencies/USD", o.mgr.Token, map[string]any{"rate_to_base": 7.1}); r.Status != http.StatusForbidden {
 		t.Fatalf("manager sets a rate: %d", r.Status)
 	}
-	for _, body := range []map[string]any{{"rate_to_base": 0}, {"rate_to_base": -2}, {"rate_to_base": 2e6}, {}, {"base": false}} {
+	for _, body := range []map[string]any{{"rate_to_base": 0}, {"rate_to_base": -2}, {"rate_to_base": 2e6}, {"rate_to_base": 1e-7}, {}, {"base": false}} {
 		r := ts.call("PUT", "/api/v1/currencies/USD", o.admin, body)
 		if r.Status != http.StatusUnprocessableEntity {
 			t.Errorf("%v: %d %s", body, r.Status, r.Body)
@@ -43,6 +43,19 @@ func TestCurrenciesAndRates(t *testing.T) {
 	if r := ts.call("GET", "/api/v1/currencies/USD", o.rep.Token, nil); r.Status != http.StatusNotFound {
 		t.Fatalf("a refused rate was stored: %d", r.Status)
 	}
+
+	// A base whose rates would fall out of range is refused: USD at 10^6 and a coin at
+	// 10^-6 cannot both stay within bounds with the coin as the base.
+	ts.must(200, "PUT", "/api/v1/currencies/XAU", o.admin, map[string]any{"rate_to_base": 1e6})
+	ts.must(200, "PUT", "/api/v1/currencies/XTS", o.admin, map[string]any{"rate_to_base": 1e-6})
+	if r := ts.call("PUT", "/api/v1/currencies/XTS", o.admin, map[string]any{"base": true}); r.Status != 422 || r.field(t, "base") == "" {
+		t.Errorf("a rebase out of range: %d %s", r.Status, r.Body)
+	}
+	if b := ts.must(200, "GET", "/api/v1/currencies", o.rep.Token, nil)["base"]; b != "CNY" {
+		t.Errorf("the refused rebase changed the base to %v", b)
+	}
+	ts.must(204, "DELETE", "/api/v1/currencies/XAU", o.admin, nil)
+	ts.must(204, "DELETE", "/api/v1/currencies/XTS", o.admin, nil)
 
 	// An amount in a currency without a rate is refused at entry, and nothing is written.
 	r := ts.call("POST", "/api/v1/accounts", o.rep.Token, map[string]any{"name": "Pacific Rim Trading", "tier": "key", "annual_value": 1000, "currency": "USD"})

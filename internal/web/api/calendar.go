@@ -11,6 +11,7 @@ import (
 	"github.com/emersion/go-ical"
 	"github.com/gin-gonic/gin"
 
+	"keyhold/internal/check"
 	"keyhold/internal/fault"
 	"keyhold/internal/i18n"
 	"keyhold/internal/web/httpkit"
@@ -61,13 +62,14 @@ func (s *server) calendarFeed(c *gin.Context) {
 	cal.Props.SetText(ical.PropVersion, "2.0")
 	cal.Props.SetText(ical.PropProductID, "-//Keyhold//Contact cadence//EN")
 	cal.Props.SetText(ical.PropCalendarScale, "GREGORIAN")
-	cal.Props.SetText("X-WR-CALNAME", l.T("calendar.name", u.Name))
+	cal.Props.SetText("X-WR-CALNAME", check.Printable(l.T("calendar.name", u.Name), false))
 	for _, d := range due {
 		day := time.Date(d.Due.Year(), d.Due.Month(), d.Due.Day(), 0, 0, 0, 0, time.UTC)
-		summary := l.T("calendar.due", d.Name)
+		name := check.Printable(d.Name, false) // one line, whatever was stored
+		summary := l.T("calendar.due", name)
 		if day.Before(today) {
 			// Overdue contact goes on today, where it will be seen, and says so.
-			summary = l.T("calendar.overdue", d.Name, l.Date(day))
+			summary = l.T("calendar.overdue", name, l.Date(day))
 			day = today
 		}
 		ev := ical.NewEvent()

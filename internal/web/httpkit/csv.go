@@ -8,12 +8,16 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
+
+	"keyhold/internal/check"
 )
 
 // csvCell makes a value safe for spreadsheets: a cell that starts like a formula (=, +,
 // -, @, or a tab or carriage return) is prefixed with an apostrophe so it is shown, never
 // run.
+// Control characters other than newline and tab, and invalid UTF-8, become spaces.
 func csvCell(v string) string {
+	v = check.Printable(v, true)
 	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
 		return "'" + v
 	}

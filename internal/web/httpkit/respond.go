@@ -5,6 +5,7 @@
 package httpkit
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -12,6 +13,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -92,10 +94,19 @@ func RespondList(c *gin.Context, p store.Page, data any, total int64, err error)
 	Respond(c, http.StatusOK, ListBody{Data: data, Page: p.Number, PerPage: p.Size, Total: total}, err)
 }
 
-// bindJSON decodes the body into v. Malformed JSON or wrong types answer 400 invalid_json.
+// BindJSON decodes the body into v. Malformed JSON or wrong types answer 400
+// invalid_json; a body that is not UTF-8 answers 422 (the decoder would silently replace
+// the bad bytes).
 func BindJSON(c *gin.Context, v any) bool {
-	dec := json.NewDecoder(c.Request.Body)
-	err := dec.Decode(v)
+	body, err := io.ReadAll(c.Request.Body)
+	if err == nil && !utf8.Valid(body) {
+		AbortJSON(c, fault.Invalid(fault.Fields{"body": "must be valid UTF-8 text"}))
+		return false
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if err == nil {
+		err = dec.Decode(v)
+	}
 	if err == nil {
 		if _, extra := dec.Token(); extra != io.EOF {
 			err = errors.New("unexpected data after the JSON value")

@@ -31,6 +31,21 @@ func (p parsed) int64(form map[string]string, field string) int64 {
 	return n
 }
 
+// ids reads a list of ids posted under field (checkboxes, a multiple select); an entry
+// that is not a whole number is a problem of the field, as in the API.
+func (p parsed) ids(c *gin.Context, field string) []int64 {
+	var out []int64
+	for _, v := range c.PostFormArray(field) {
+		n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+		if err != nil {
+			fault.Collect(p).Add(field, "must list whole numbers")
+			continue
+		}
+		out = append(out, n)
+	}
+	return out
+}
+
 // merge combines parse problems with a validation error from the domain; parse problems
 // win for their fields.
 func (p parsed) merge(err error) error {
@@ -167,11 +182,7 @@ func (s accountPages) logInteractionSubmit(c *gin.Context) {
 	p := parsed{}
 	in := accounts.NewInteraction{Kind: accounts.Kind(form["kind"]), Summary: form["summary"],
 		NextStep: form["next_step"], NextStepDue: form["next_step_due"]}
-	for _, v := range c.PostFormArray("contact_ids") {
-		if cid, err := strconv.ParseInt(v, 10, 64); err == nil {
-			in.ContactIDs = append(in.ContactIDs, cid)
-		}
-	}
+	in.ContactIDs = p.ids(c, "contact_ids")
 	if form["occurred_at"] != "" {
 		if at, err := parseLocalTime(form["occurred_at"], form["tz_offset"]); err != nil {
 			fault.Collect(p).Add("occurred_at", "must be a date and time")

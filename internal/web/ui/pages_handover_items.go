@@ -121,23 +121,14 @@ func (s handoverPages) handoverAssignSubmit(c *gin.Context) {
 	form := formValues(c, "to_user_id")
 	p := parsed{}
 	to := p.int64(form, "to_user_id")
-	var ids []int64
-	for _, v := range c.PostFormArray("item_ids") {
-		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
-			ids = append(ids, n)
-		}
-	}
-	if c.PostForm("all") != "" {
-		h, err := s.Handover.Get(ctx, actor, id)
-		if err != nil {
-			s.pageError(c, err)
-			return
-		}
-		ids = h.OwnedOpen()
-	}
+	ids := p.ids(c, "item_ids")
 	err := p.merge(nil)
 	var done handover.Assigned
-	if err == nil {
+	switch {
+	case err != nil:
+	case c.PostForm("all") != "":
+		_, done, err = s.Handover.AssignOwned(ctx, actor, id, to)
+	default:
 		_, done, err = s.Handover.Assign(ctx, actor, id, ids, to)
 	}
 	// Back to the page, which says what changed (?assigned=N&already=M&to=ID).
