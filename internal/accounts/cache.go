@@ -35,7 +35,33 @@ func newCaches() *caches {
 // totals that move with the clock are not kept).
 type totalKey struct {
 	Q, Tier, Status, Industry, Region string
-	OwnerID, MemberID                 int64
+	OwnerID, MemberID, Book           int64
+}
+
+// membersOf returns the accounts on the teams of both users (either one when the other
+// is 0; nil, every account, when both are).
+func (s *Service) membersOf(ctx context.Context, v store.Versions, a, b int64) (map[int64]bool, error) {
+	if a == 0 || a == b {
+		a, b = b, 0
+	}
+	if a == 0 {
+		return nil, nil
+	}
+	ma, err := s.memberOf(ctx, v, a)
+	if err != nil || b == 0 {
+		return ma, err
+	}
+	mb, err := s.memberOf(ctx, v, b)
+	if err != nil {
+		return nil, err
+	}
+	both := make(map[int64]bool, min(len(ma), len(mb)))
+	for id := range ma {
+		if mb[id] {
+			both[id] = true
+		}
+	}
+	return both, nil
 }
 
 // memberOf returns the accounts on whose team the user is, kept until a team changes.

@@ -564,6 +564,7 @@ func (c *catalog) renewals(owner int64, from, to string, limit int) []*entry {
 type RiskFilter struct {
 	Tier      Tier
 	OwnerID   int64
+	MemberID  int64  // only the accounts on this person's teams
 	Level     string // with a level, every account of that level; without, the flagged ones
 	Neglected bool
 	Page      store.Page
@@ -576,15 +577,22 @@ type Ref struct{ ID, Seq int64 }
 // ByRisk returns one page of the active scored accounts f selects, the largest risk value
 // first (then the lowest score, then the id), and their total.
 func (s *Service) ByRisk(ctx context.Context, f RiskFilter) ([]Ref, int64, error) {
-	_, c, done, err := s.current(ctx)
+	v, c, done, err := s.current(ctx)
 	if err != nil {
 		return nil, 0, err
 	}
 	defer done()
+	var members map[int64]bool
+	if f.MemberID != 0 {
+		if members, err = s.memberOf(ctx, v, f.MemberID); err != nil {
+			return nil, 0, err
+		}
+	}
 	match := func(e *entry) bool {
 		return e.status == StatusActive && e.health != noScore &&
 			(f.Level == "" && e.flagged || f.Level != "" && e.level == f.Level) &&
-			(!f.Neglected || e.neglected) && (f.Tier == "" || e.tier == f.Tier) && (f.OwnerID == 0 || e.owner == f.OwnerID)
+			(!f.Neglected || e.neglected) && (f.Tier == "" || e.tier == f.Tier) && (f.OwnerID == 0 || e.owner == f.OwnerID) &&
+			(members == nil || members[e.id])
 	}
 	list := c.sorted[byRisk]
 	if f.OwnerID != 0 {
@@ -594,11 +602,18 @@ func (s *Service) ByRisk(ctx context.Context, f RiskFilter) ([]Ref, int64, error
 	p := f.Page.Normalized()
 	key := f
 	key.Page = store.Page{}
-	total, counted := s.cache.riskTotals.Get(key, c.seq)
+	// A total over someone's teams would also move with the teams: counted every time
+	// (only the few people serving notice list that way).
+	total, counted := int64(0), false
+	if members == nil {
+		total, counted = s.cache.riskTotals.Get(key, c.seq)
+	}
 	hits, n := walk(list, match, p.Offset(), p.Size, !counted)
 	if !counted {
 		total = n
-		s.cache.riskTotals.Put(key, c.seq, n)
+		if members == nil {
+			s.cache.riskTotals.Put(key, c.seq, n)
+		}
 	}
 	refs := make([]Ref, len(hits))
 	for i, e := range hits {

@@ -27,6 +27,7 @@ type Contact struct {
 	Email         string         `json:"email"`
 	Phone         string         `json:"phone"`
 	DecisionMaker bool           `json:"decision_maker"`
+	Masked        bool           `json:"masked,omitempty" gorm:"-"` // phone and e-mail hidden during the reader's notice period
 	CreatedAt     time.Time      `json:"created_at"`
 	UpdatedAt     time.Time      `json:"updated_at"`
 	DeletedAt     gorm.DeletedAt `json:"-"`
@@ -132,6 +133,9 @@ func (s *Service) UpdateContact(ctx context.Context, actor staff.User, id int64,
 		if _, err := loadWritable(tx, c.AccountID); err != nil {
 			return err
 		}
+		if err := readable(tx, actor, c.AccountID); err != nil {
+			return err
+		}
 		before := c
 		in := ContactInput{Name: c.Name, Title: c.Title, Email: c.Email, Phone: c.Phone, DecisionMaker: c.DecisionMaker}
 		setString(&in.Name, p.Name)
@@ -216,4 +220,15 @@ func setString(dst *string, f opt.Field[string]) {
 // Contact returns one live contact.
 func (s *Service) Contact(ctx context.Context, id int64) (Contact, error) {
 	return loadContact(s.db.Read.WithContext(ctx), id)
+}
+
+// ContactFor returns one live contact for actor to edit: refused during their notice
+// period when its account is outside their own book.
+func (s *Service) ContactFor(ctx context.Context, actor staff.User, id int64) (Contact, error) {
+	db := s.db.Read.WithContext(ctx)
+	c, err := loadContact(db, id)
+	if err == nil {
+		err = readable(db, actor, c.AccountID)
+	}
+	return c, err
 }

@@ -162,6 +162,9 @@ type Filter struct {
 	Status   string
 	OwnerID  int64
 	MemberID int64
+	// Book, set by For during a notice period, keeps to the accounts on this person's
+	// teams, whatever else the filter asks.
+	Book     int64
 	Industry string
 	Region   string
 	Overdue  bool
@@ -208,10 +211,8 @@ func (s *Service) list(ctx context.Context, f Filter, withTotal bool) ([]Account
 		return nil, 0, err
 	}
 	q := newQuery(f, s.now().UTC())
-	if f.MemberID != 0 {
-		if q.members, err = s.memberOf(ctx, v, f.MemberID); err != nil {
-			return nil, 0, err
-		}
+	if q.members, err = s.membersOf(ctx, v, f.MemberID, f.Book); err != nil {
+		return nil, 0, err
 	}
 	p := f.Page.Normalized()
 	c, done, err := s.catalogAt(ctx, v.Changes)
@@ -223,7 +224,7 @@ func (s *Service) list(ctx context.Context, f Filter, withTotal bool) ([]Account
 	// counted every time, on a short run of the due order; the others are kept until an
 	// account changes.
 	key := totalKey{Q: q.fold, Tier: string(f.Tier), Status: f.Status, Industry: f.Industry, Region: f.Region,
-		OwnerID: f.OwnerID, MemberID: f.MemberID}
+		OwnerID: f.OwnerID, MemberID: f.MemberID, Book: f.Book}
 	kept, haveTotal := int64(0), false
 	if withTotal && !f.Overdue && f.DueBy == nil {
 		kept, haveTotal = s.cache.totals.Get(key, [2]int64{c.seq, v.Teams})

@@ -5,9 +5,14 @@ import (
 	"fmt"
 	"time"
 
+	"keyhold/internal/accounts"
 	"keyhold/internal/audit"
+	"keyhold/internal/check"
 	"keyhold/internal/fault"
 	"keyhold/internal/staff"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // The notice period: from the moment a person is marked leaving, what they open is
@@ -23,48 +28,69 @@ type NoticeEvent struct {
 	AccountID  *int64    `json:"account_id"`
 	Detail     string    `json:"detail"`
 	At         time.Time `json:"at"`
+	Day        string    `json:"-"` // of a view: YYYY-MM-DD, one per account and day
 
 	AccountName string `json:"account_name" gorm:"->;-:migration"`
 }
 
 func (NoticeEvent) TableName() string { return "notice_events" }
 
-func (s *Service) note(ctx context.Context, actor staff.User, kind string, accountID *int64, detail string) error {
+// note records a notice-period event of actor, under their latest handover; a view is
+// recorded once per account and day (a second one that day changes nothing). With
+// refused set, the refusal also goes into the audit trail.
+func (s *Service) note(ctx context.Context, actor staff.User, kind string, accountID *int64, detail string, refused bool) error {
 	var h Handover
 	err := s.db.Read.WithContext(ctx).Where("departing_user_id = ? AND status <> ?", actor.ID, Cancelled).
 		Order("id DESC").Limit(1).Find(&h).Error
 	if err != nil {
 		return err
 	}
-	ev := NoticeEvent{UserID: actor.ID, Kind: kind, AccountID: accountID, Detail: detail, At: s.now().UTC()}
+	now := s.now().UTC()
+	ev := NoticeEvent{UserID: actor.ID, Kind: kind, AccountID: accountID, Detail: detail, At: now}
+	if kind == "view" {
+		ev.Day = now.Format(check.DateLayout)
+	}
 	if h.ID != 0 {
 		ev.HandoverID = &h.ID
 	}
-	if err := s.db.Write.WithContext(ctx).Omit("AccountName").Create(&ev).Error; err != nil {
+	err = s.db.Write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Omit("AccountName").Clauses(clause.OnConflict{DoNothing: true}).Create(&ev).Error; err != nil {
+			return err
+		}
+		if !refused {
+			return nil
+		}
+		return audit.Record(ctx, tx, audit.Entry{At: now, ActorID: &actor.ID, Action: "export.refused", Entity: "export",
+			Reason: detail, HandoverID: ev.HandoverID}, nil, map[string]any{"what": detail, "why": "notice period"})
+	})
+	if err != nil {
 		return fmt.Errorf("record notice-period %s: %w", kind, err)
 	}
 	return nil
 }
 
-// NoteView records that a leaving person opened an account; for anyone else it does
-// nothing.
+// NoteView records that a leaving person opened an account outside their own book (its
+// page, contacts, interactions or history), once per account and day; for anyone else,
+// and for the accounts on their own teams, it does nothing.
 func (s *Service) NoteView(ctx context.Context, actor staff.User, accountID int64) error {
-	if actor.Status != staff.StatusLeaving {
-		return nil
-	}
-	return s.note(ctx, actor, "view", &accountID, "")
-}
-
-// GuardExport refuses an export to a leaving person, recording the attempt; what names the
-// export ("handover report 3", "retention report").
-func (s *Service) GuardExport(ctx context.Context, actor staff.User, what string) error {
-	if actor.Status != staff.StatusLeaving {
-		return nil
-	}
-	if err := s.note(ctx, actor, "export", nil, what); err != nil {
+	outside, err := s.accounts.OutsideBook(ctx, actor, accountID)
+	if err != nil || !outside {
 		return err
 	}
-	return fault.Forbidden("exports are closed to staff who are leaving")
+	return s.note(ctx, actor, "view", &accountID, "", false)
+}
+
+// GuardExport refuses a report or an export to a leaving person, recording the attempt in
+// the notice record and the audit trail; what names it ("handover report 3", "retention
+// report").
+func (s *Service) GuardExport(ctx context.Context, actor staff.User, what string) error {
+	if !accounts.InNotice(actor) {
+		return nil
+	}
+	if err := s.note(ctx, actor, "export", nil, what, true); err != nil {
+		return err
+	}
+	return fault.Forbidden("reports and exports are closed to staff who are leaving")
 }
 
 // noticeEvents lists the recorded events of a handover, oldest first.

@@ -9,6 +9,7 @@ import (
 	"keyhold/internal/accounts"
 	"keyhold/internal/fault"
 	"keyhold/internal/money"
+	"keyhold/internal/staff"
 	"keyhold/internal/store"
 )
 
@@ -16,9 +17,19 @@ import (
 type FlagFilter struct {
 	Tier      accounts.Tier
 	OwnerID   int64
+	MemberID  int64 // only the accounts on this person's teams
 	Level     Level // with a level, every account of that level, flagged or not
 	Neglected bool
 	Page      store.Page
+}
+
+// For narrows the filter to what actor may list: during their notice period, the
+// accounts on their own teams (accounts.Filter.For).
+func (f FlagFilter) For(actor staff.User) FlagFilter {
+	if accounts.InNotice(actor) {
+		f.MemberID = actor.ID
+	}
+	return f
 }
 
 // Flag is one flagged account with its health.
@@ -56,8 +67,8 @@ func (s *Service) Flags(ctx context.Context, acc *accounts.Service, f FlagFilter
 	}
 	// The order, the filter, the page and the total come from the accounts in memory;
 	// SQL reads only the health rows of the page that changed since they were last read.
-	refs, total, err := acc.ByRisk(ctx, accounts.RiskFilter{Tier: f.Tier, OwnerID: f.OwnerID, Level: string(f.Level),
-		Neglected: f.Neglected, Page: f.Page})
+	refs, total, err := acc.ByRisk(ctx, accounts.RiskFilter{Tier: f.Tier, OwnerID: f.OwnerID, MemberID: f.MemberID,
+		Level: string(f.Level), Neglected: f.Neglected, Page: f.Page})
 	if err != nil {
 		return nil, 0, err
 	}

@@ -75,8 +75,13 @@ func TestInputIsBoundedAndClean(t *testing.T) {
 				t.Errorf("GET %.80s: %d, want 422: %.200s", q, r.Status, r.Body)
 			}
 		}
-		if r := ts.call("GET", "/api/v1/accounts?q="+strings.Repeat("云", 200), mgr.Token, nil); r.Status != 200 {
-			t.Errorf("a search of 200 characters: %d", r.Status)
+		for _, q := range []string{strings.Repeat("云", 200), strings.Repeat("%_", 100), strings.Repeat(`\'"`, 66)} {
+			if r := ts.call("GET", "/api/v1/accounts?q="+urlEscape(q), mgr.Token, nil); r.Status != 200 {
+				t.Errorf("a search of 200 characters (%.10s…): %d %s", q, r.Status, r.Body)
+			}
+			if r := pageSignedIn(ts, mgr.Email, testPassword).get("/accounts?q=" + urlEscape(q)); r.Status != 200 {
+				t.Errorf("the page's search of 200 characters (%.10s…): %d", q, r.Status)
+			}
 		}
 	})
 

@@ -251,7 +251,7 @@ func TestHandoverWizardForms(t *testing.T) {
 		r := mgr.get(loc + "/report")
 		wantPage(t, "report", r, 200, "Handover report: Zhang Wei", "31 Mar 2026", "CNY 4,510", "(CNY 1,010 + USD 500)",
 			"Completed with gaps", "Customer on holiday until May", "Key Two", "Liu Yang", "Pending",
-			"Accounts viewed", "Someone Else&#39;s", "Handover report "+hid, "refused",
+			"Accounts opened outside their own book", "Someone Else&#39;s", "Handover report "+hid, "refused",
 			`href="/handovers/`+hid+`/report.csv"`, `href="/api/v1/handovers/`+hid+`/report"`)
 		csv := mgr.get(loc + "/report.csv")
 		if csv.Status != 200 || !strings.HasPrefix(string(csv.Body), "\uFEFFaccount_id,") || !strings.Contains(string(csv.Body), "Key Two") ||

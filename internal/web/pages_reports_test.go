@@ -305,22 +305,31 @@ func TestReportDownloads(t *testing.T) {
 		t.Fatalf("exports audited: %+v", audited)
 	}
 
-	// A leaving manager still reads the page but downloads nothing; the attempt is recorded.
+	// A leaving manager reads no report, on the page, in JSON or in CSV; each attempt is
+	// recorded in the notice record and the audit trail.
 	boss := ts.mustCreateUser(o.admin, "Big Boss", "admin", 0) // only an admin acts on another manager
 	ts.must(201, "POST", "/api/v1/handovers", boss.Token, map[string]any{"departing_user_id": o.mgr.ID, "last_day": "2026-03-31"})
 	b = ts.browser() // the change of status ended the manager's sessions
 	b.signIn(o.mgr.Email, testPassword)
-	if r := b.get("/reports"); r.Status != 200 {
+	if r := b.get("/reports"); r.Status != http.StatusForbidden || strings.Contains(string(r.Body), "accounts_at_start") {
 		t.Fatalf("a leaving manager opens the reports: %d", r.Status)
+	}
+	mgrToken := ts.login(o.mgr.Email, testPassword)
+	for _, p := range []string{"/api/v1/reports/retention", "/api/v1/reports/concentration", "/api/v1/reports/handovers",
+		"/api/v1/reports/cadence-compliance?format=json"} {
+		if r := ts.call("GET", p, mgrToken, nil); r.Status != http.StatusForbidden || strings.Contains(string(r.Body), "data") {
+			t.Errorf("a leaving manager reads %s: %d %s", p, r.Status, r.Body)
+		}
 	}
 	r := b.get("/reports/retention.csv" + q)
 	if r.Status != http.StatusForbidden || !strings.Contains(string(r.Body), "Not allowed") || strings.Contains(string(r.Body), "accounts_at_start") {
 		t.Fatalf("a leaving manager downloads: %d %s", r.Status, r.Body)
 	}
-	var attempts, after int64
+	var attempts, after, refused int64
 	ts.App.DB.Read.Raw("SELECT COUNT(*) FROM notice_events WHERE user_id = ? AND kind = 'export'", o.mgr.ID).Scan(&attempts)
 	ts.App.DB.Read.Raw("SELECT COUNT(*) FROM audit_entries WHERE action = 'export' AND actor_id = ?", o.mgr.ID).Scan(&after)
-	if attempts != 1 || after != 8 {
-		t.Fatalf("refused download: %d attempts recorded, %d exports audited", attempts, after)
+	ts.App.DB.Read.Raw("SELECT COUNT(*) FROM audit_entries WHERE action = 'export.refused' AND actor_id = ?", o.mgr.ID).Scan(&refused)
+	if attempts != 6 || after != 8 || refused != 6 {
+		t.Fatalf("refused reports: %d attempts recorded, %d refusals audited, %d exports audited", attempts, refused, after)
 	}
 }

@@ -20,7 +20,7 @@ func (s *server) apiListAccounts(c *gin.Context) {
 	if !q.OK() {
 		return
 	}
-	list, total, err := s.Accounts.List(c.Request.Context(), f)
+	list, total, err := s.Accounts.List(c.Request.Context(), f.For(httpkit.CurrentUser(c)))
 	httpkit.RespondList(c, f.Page, list, total, err)
 }
 
@@ -121,6 +121,9 @@ func (s *server) apiAccountHistory(c *gin.Context) {
 		return
 	}
 	h, err := s.Accounts.History(c.Request.Context(), id)
+	if err == nil {
+		err = s.Handover.NoteView(c.Request.Context(), httpkit.CurrentUser(c), id)
+	}
 	httpkit.Respond(c, http.StatusOK, gin.H{"data": h}, err)
 }
 

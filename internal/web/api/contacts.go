@@ -18,7 +18,11 @@ func (s *server) apiListContacts(c *gin.Context) {
 		return
 	}
 	// An account has a handful of contacts: one page holds them all.
-	list, err := s.Accounts.Contacts(c.Request.Context(), id)
+	ctx, actor := c.Request.Context(), httpkit.CurrentUser(c)
+	list, err := s.Accounts.ContactsSeenBy(ctx, actor, id)
+	if err == nil {
+		err = s.Handover.NoteView(ctx, actor, id)
+	}
 	httpkit.Respond(c, http.StatusOK, httpkit.ListBody{Data: list, Page: 1, PerPage: len(list), Total: int64(len(list))}, err)
 }
 
@@ -79,6 +83,9 @@ func (s *server) apiListInteractions(c *gin.Context) {
 		return
 	}
 	list, total, err := s.Accounts.Interactions(c.Request.Context(), id, p)
+	if err == nil {
+		err = s.Handover.NoteView(c.Request.Context(), httpkit.CurrentUser(c), id)
+	}
 	httpkit.RespondList(c, p, list, total, err)
 }
 

@@ -180,12 +180,11 @@ func (s *server) apiHandoverReport(c *gin.Context) {
 	}
 	ctx, actor := c.Request.Context(), httpkit.CurrentUser(c)
 	format := c.Query("format")
-	if format == "csv" {
-		// A leaving person's attempt is refused and recorded before anything else.
-		if err := s.Handover.GuardExport(ctx, actor, fmt.Sprintf("handover report %d", id)); err != nil {
-			httpkit.AbortJSON(c, err)
-			return
-		}
+	// A leaving person's attempt, in any format, is refused and recorded before anything
+	// else.
+	if err := s.Handover.GuardExport(ctx, actor, fmt.Sprintf("handover report %d", id)); err != nil {
+		httpkit.AbortJSON(c, err)
+		return
 	}
 	r, err := s.Handover.Report(ctx, actor, id)
 	if err != nil {

@@ -64,7 +64,7 @@ func (s *server) apiFlags(c *gin.Context) {
 	if !q.OK() {
 		return
 	}
-	flags, total, err := s.Health.Flags(c.Request.Context(), s.Accounts, f)
+	flags, total, err := s.Health.Flags(c.Request.Context(), s.Accounts, f.For(httpkit.CurrentUser(c)))
 	if err != nil {
 		httpkit.AbortJSON(c, err)
 		return

@@ -116,21 +116,20 @@ func ReportPeriod(c *gin.Context) retention.Period {
 	return retention.Period{From: c.Query("from"), To: c.Query("to"), Currency: c.Query("currency")}
 }
 
-// csvRequested handles ?format: false with nothing written for JSON, true for CSV once a
-// leaving user's attempt has been refused and recorded; an unknown format is a 422.
+// csvRequested handles ?format: false with nothing written for JSON, true for CSV; a
+// leaving user's attempt, in either format, is refused and recorded first; an unknown
+// format is a 422.
 func (s *server) csvRequested(c *gin.Context, what string) (bool, bool) {
-	switch c.Query("format") {
-	case "", "json":
-		return false, true
-	case "csv":
-		if err := s.Handover.GuardExport(c.Request.Context(), httpkit.CurrentUser(c), what); err != nil {
-			httpkit.AbortJSON(c, err)
-			return false, false
-		}
-		return true, true
+	format := c.Query("format")
+	if format != "" && format != "json" && format != "csv" {
+		httpkit.AbortJSON(c, fault.Invalid(fault.Fields{"format": "must be json or csv"}))
+		return false, false
 	}
-	httpkit.AbortJSON(c, fault.Invalid(fault.Fields{"format": "must be json or csv"}))
-	return false, false
+	if err := s.Handover.GuardExport(c.Request.Context(), httpkit.CurrentUser(c), what); err != nil {
+		httpkit.AbortJSON(c, err)
+		return false, false
+	}
+	return format == "csv", true
 }
 
 // sendCSV audits an export and writes it.

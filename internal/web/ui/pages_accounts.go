@@ -107,7 +107,7 @@ func (s accountPages) loadHome(c *gin.Context) (homeData, error) {
 			return d, err
 		}
 		d.Overdue, d.OverdueTotal, err = s.Accounts.List(ctx, accounts.Filter{Tier: accounts.TierKey,
-			Status: accounts.StatusActive, Overdue: true, Sort: "next_contact_due", Page: page})
+			Status: accounts.StatusActive, Overdue: true, Sort: "next_contact_due", Page: page}.For(u))
 		return d, err
 	}
 	week := s.Now().UTC().AddDate(0, 0, 7)
@@ -177,7 +177,7 @@ func accountsFilterOf(q *httpkit.Query) accounts.Filter {
 
 func (s accountPages) accountsPage(c *gin.Context) {
 	q := httpkit.NewQuery(c)
-	d := accountsData{Filter: accountsFilterOf(q)}
+	d := accountsData{Filter: accountsFilterOf(q).For(httpkit.CurrentUser(c))}
 	err := q.Err()
 	ctx := c.Request.Context()
 	if err == nil {
@@ -285,7 +285,7 @@ func (s accountPages) loadAccount(c *gin.Context) (accountData, error) {
 	} else if !errors.Is(err, health.ErrNotScored) {
 		return d, err
 	}
-	if d.Contacts, err = s.Accounts.Contacts(ctx, id); err != nil {
+	if d.Contacts, err = s.Accounts.ContactsSeenBy(ctx, httpkit.CurrentUser(c), id); err != nil {
 		return d, err
 	}
 	if d.Interactions, d.InteractionTotal, err = s.Accounts.Interactions(ctx, id, store.Page{Number: 1, Size: 50}); err != nil {

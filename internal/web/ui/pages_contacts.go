@@ -73,7 +73,7 @@ func (s accountPages) editContactView(c *gin.Context) (contactFormView, accounts
 	if err != nil {
 		return contactFormView{}, accounts.Contact{}, fault.NotFound("contact", c.Param("id"))
 	}
-	ct, err := s.Accounts.Contact(c.Request.Context(), id)
+	ct, err := s.Accounts.ContactFor(c.Request.Context(), httpkit.CurrentUser(c), id)
 	if err != nil {
 		return contactFormView{}, ct, err
 	}

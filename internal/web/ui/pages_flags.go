@@ -92,7 +92,7 @@ func (s reportPages) flagsPage(c *gin.Context) {
 		s.pageError(c, err)
 		return
 	}
-	flags, total, err := s.Health.Flags(c.Request.Context(), s.Accounts, f)
+	flags, total, err := s.Health.Flags(c.Request.Context(), s.Accounts, f.For(httpkit.CurrentUser(c)))
 	var table flagTable
 	if err == nil {
 		table, err = s.flagRows(c, flags)

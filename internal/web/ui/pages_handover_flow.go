@@ -121,7 +121,12 @@ func (s handoverPages) handoverReportPage(c *gin.Context) {
 	if !ok {
 		return
 	}
-	r, err := s.Handover.Report(c.Request.Context(), httpkit.CurrentUser(c), id)
+	ctx, actor := c.Request.Context(), httpkit.CurrentUser(c)
+	err := s.Handover.GuardExport(ctx, actor, fmt.Sprintf("handover report %d", id))
+	var r handover.Report
+	if err == nil {
+		r, err = s.Handover.Report(ctx, actor, id)
+	}
 	if err != nil {
 		s.pageError(c, err)
 		return

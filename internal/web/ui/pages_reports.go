@@ -138,6 +138,10 @@ func (s reportPages) reportsPage(c *gin.Context) {
 	ctx, actor, l := c.Request.Context(), httpkit.CurrentUser(c), httpkit.Lang(c)
 	in := api.ReportPeriod(c)
 	groupBy := c.Query("group_by")
+	if err := s.Handover.GuardExport(ctx, actor, "reports page"); err != nil {
+		s.pageError(c, err)
+		return
+	}
 	ret, err := s.Retention.Retention(ctx, actor, in, groupBy)
 	if err != nil {
 		fields, msg, ok := formErrors(c, err)
