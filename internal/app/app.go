@@ -90,7 +90,8 @@ func build(ctx context.Context, db *store.DB, cfg config.Config, o Options) (*Ap
 	a.Auth = auth.New(db, a.Staff, secret, o.Now)
 	a.Handler, err = web.New(web.Deps{Staff: a.Staff, Auth: a.Auth, Accounts: a.Accounts, Health: a.Health, Handover: a.Handover,
 		Retention: a.Retention, Money: a.Money,
-		Ping: db.Ping, Readers: db.Readers(), Now: o.Now, BaseURL: cfg.BaseURL})
+		Ping: db.Ping, Readers: db.Readers(), Now: o.Now, BaseURL: cfg.BaseURL,
+		Proxies: cfg.TrustedProxies, SecureCookies: cfg.SecureCookies()})
 	if err != nil {
 		return nil, err
 	}

@@ -8,24 +8,34 @@ import (
 func TestLimiter(t *testing.T) {
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	l := newLimiter(func() time.Time { return now })
-	for i := 0; i < loginBurst; i++ {
-		if !l.allowed("email:a", "addr:1") {
+	for i := 0; i < pairBurst; i++ {
+		if !l.allowed(loginLimits("a", "1")...) {
 			t.Fatalf("refused after %d failures", i)
 		}
-		l.fail("email:a", "addr:1")
+		l.fail(loginLimits("a", "1")...)
 	}
-	if l.allowed("email:a", "addr:2") {
-		t.Error("the e-mail is not limited from another address")
+	if l.allowed(loginLimits("a", "1")...) {
+		t.Error("the pair is not limited")
 	}
-	if l.allowed("email:b", "addr:1") {
-		t.Error("the address is not limited for another e-mail")
+	if !l.allowed(loginLimits("a", "2")...) {
+		t.Error("failures elsewhere lock the person out of their own desk")
 	}
-	if !l.allowed("email:b", "addr:2") {
-		t.Error("an unrelated e-mail and address are limited")
+	if !l.allowed(loginLimits("b", "1")...) {
+		t.Error("the client is limited for another e-mail after only the pair's failures")
 	}
-	now = now.Add(loginWindow / loginBurst)
-	if !l.allowed("email:a", "addr:1") {
-		t.Error("one failure's worth of time did not free one attempt")
+	// One client trying many e-mails stops at the client's limit.
+	for i := 0; i < clientBurst-pairBurst; i++ {
+		l.fail(loginLimits(string(rune('c'+i)), "1")...)
+	}
+	if l.allowed(loginLimits("zz", "1")...) {
+		t.Error("the client is not limited after trying many e-mails")
+	}
+	if !l.allowed(loginLimits("zz", "3")...) {
+		t.Error("an unrelated client is limited")
+	}
+	now = now.Add(loginWindow / pairBurst)
+	if !l.allowed(loginLimits("a", "1")...) {
+		t.Error("a pair's failure's worth of time did not free one attempt")
 	}
 	now = now.Add(loginWindow)
 	l.forgetRested(now)

@@ -196,10 +196,10 @@ func (s *Service) Revoke(ctx context.Context, c Claims) error {
 }
 
 // Login checks an e-mail and password and issues a session. Failures are counted per
-// e-mail and per client address; past the limit, Login answers RateLimited without
-// checking the password.
+// (e-mail, client address) and per client address (limit.go); past a limit, Login
+// answers RateLimited without checking the password.
 func (s *Service) Login(ctx context.Context, email, password, clientAddr string) (Session, error) {
-	keys := []string{"email:" + normalizeKey(email), "addr:" + clientAddr}
+	keys := loginLimits(normalizeKey(email), clientAddr)
 	if !s.limiter.allowed(keys...) {
 		return Session{}, fault.RateLimited("too many failed sign-in attempts; try again later")
 	}

@@ -17,7 +17,14 @@ type Config struct {
 	AdminPassword string
 	BaseURL       string        // absolute links
 	ScanInterval  time.Duration // how often serve rescores every account
+	// TrustedProxies are the networks whose X-Forwarded-For and X-Forwarded-Proto count
+	// (a TLS-terminating proxy in front); none by default, so a client cannot invent its
+	// address or claim HTTPS.
+	TrustedProxies []*net.IPNet
 }
+
+// SecureCookies reports whether cookies are always Secure: the site is served over HTTPS.
+func (c Config) SecureCookies() bool { return strings.HasPrefix(c.BaseURL, "https://") }
 
 // FromEnv reads the KEYHOLD_* variables through getenv, applying the documented defaults.
 func FromEnv(getenv func(string) string) (Config, error) {
@@ -46,7 +53,40 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		}
 		c.ScanInterval = d
 	}
+	var err error
+	if c.TrustedProxies, err = parseNets(getenv("KEYHOLD_TRUSTED_PROXIES")); err != nil {
+		return c, fmt.Errorf("KEYHOLD_TRUSTED_PROXIES: %w", err)
+	}
 	return c, c.validate()
+}
+
+// parseNets reads a comma-separated list of CIDRs or single addresses.
+func parseNets(list string) ([]*net.IPNet, error) {
+	var out []*net.IPNet
+	for _, part := range strings.Split(list, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		if !strings.Contains(part, "/") {
+			ip := net.ParseIP(part)
+			if ip == nil {
+				return nil, fmt.Errorf("%q is neither an address nor a CIDR such as 10.0.0.0/8", part)
+			}
+			bits := 128
+			if ip.To4() != nil {
+				ip, bits = ip.To4(), 32
+			}
+			out = append(out, &net.IPNet{IP: ip, Mask: net.CIDRMask(bits, bits)})
+			continue
+		}
+		_, n, err := net.ParseCIDR(part)
+		if err != nil {
+			return nil, fmt.Errorf("%q is neither an address nor a CIDR such as 10.0.0.0/8", part)
+		}
+		out = append(out, n)
+	}
+	return out, nil
 }
 
 func (c Config) validate() error {

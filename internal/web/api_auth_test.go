@@ -3,6 +3,9 @@ package web_test
 import (
 	"encoding/base64"
 	"encoding/json"
+	"net/http"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -247,4 +250,80 @@ func TestChangeOwnPassword(t *testing.T) {
 	if r := ts.call("PATCH", "/api/v1/me", m["token"].(string), map[string]string{"language": "fr"}); r.Status != 422 {
 		t.Fatalf("unknown language: %d", r.Status)
 	}
+}
+
+// Behind a proxy (issue 12, item 4): only a trusted proxy's X-Forwarded-For and
+// X-Forwarded-Proto count. Then the login limits count the real clients, so failures from
+// one place do not lock the person out elsewhere, and cookies are Secure over HTTPS.
+func TestBehindAProxy(t *testing.T) {
+	signIn := func(ts *testServer, from, proto, password string) response {
+		req, _ := http.NewRequest("POST", ts.URL+"/api/v1/auth/login",
+			strings.NewReader(`{"email":"`+adminEmail+`","password":"`+password+`"}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-Forwarded-For", from)
+		req.Header.Set("X-Forwarded-Proto", proto)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		return response{Status: res.StatusCode, Header: res.Header}
+	}
+	loginPage := func(ts *testServer, proto string) *http.Cookie {
+		req, _ := http.NewRequest("GET", ts.URL+"/login", nil)
+		req.Header.Set("X-Forwarded-Proto", proto)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		for _, ck := range res.Cookies() {
+			if ck.Name == "keyhold_csrf" {
+				return ck
+			}
+		}
+		t.Fatalf("no CSRF cookie: %v", res.Header)
+		return nil
+	}
+
+	t.Run("trusted", func(t *testing.T) {
+		ts := startServer(t, filepath.Join(t.TempDir(), "k.db"), &clock{t: time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)},
+			"KEYHOLD_TRUSTED_PROXIES", "127.0.0.0/8, ::1")
+		for range 10 {
+			signIn(ts, "203.0.113.9", "https", "wrong-password")
+		}
+		if r := signIn(ts, "203.0.113.9", "https", adminPassword); r.Status != 429 {
+			t.Errorf("the guessing client: %d, want 429", r.Status)
+		}
+		if r := signIn(ts, "198.51.100.7", "https", adminPassword); r.Status != 200 {
+			t.Errorf("the person at their own desk: %d, want 200", r.Status)
+		}
+		if ck := loginPage(ts, "https"); !ck.Secure {
+			t.Errorf("the proxy says HTTPS but the cookie is not Secure")
+		}
+		if ck := loginPage(ts, "http"); ck.Secure {
+			t.Errorf("plain HTTP but a Secure cookie")
+		}
+	})
+
+	t.Run("not trusted", func(t *testing.T) {
+		ts := newTestServer(t)
+		for i := range 10 {
+			signIn(ts, "203.0.113."+strconv.Itoa(i), "https", "wrong-password") // invented addresses
+		}
+		if r := signIn(ts, "198.51.100.7", "https", adminPassword); r.Status != 429 {
+			t.Errorf("invented addresses dodged the limit: %d", r.Status)
+		}
+		if ck := loginPage(ts, "https"); ck.Secure {
+			t.Errorf("an untrusted X-Forwarded-Proto made the cookie Secure")
+		}
+	})
+
+	t.Run("an https base URL", func(t *testing.T) {
+		ts := startServer(t, filepath.Join(t.TempDir(), "k.db"), &clock{t: time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)},
+			"KEYHOLD_BASE_URL", "https://crm.example.com")
+		if ck := loginPage(ts, ""); !ck.Secure {
+			t.Errorf("served over HTTPS but the cookie is not Secure")
+		}
+	})
 }

@@ -55,12 +55,14 @@ func newTestServer(t *testing.T) *testServer {
 		&clock{t: time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)})
 }
 
-func startServer(t *testing.T, dbPath string, c *clock) *testServer {
+// startServer starts Keyhold on dbPath; env adds or overrides KEYHOLD_* variables.
+func startServer(t *testing.T, dbPath string, c *clock, env ...string) *testServer {
 	t.Helper()
-	cfg, err := config.FromEnv(func(k string) string {
-		return map[string]string{"KEYHOLD_DB": dbPath, "KEYHOLD_ADMIN_EMAIL": adminEmail,
-			"KEYHOLD_ADMIN_PASSWORD": adminPassword}[k]
-	})
+	vars := map[string]string{"KEYHOLD_DB": dbPath, "KEYHOLD_ADMIN_EMAIL": adminEmail, "KEYHOLD_ADMIN_PASSWORD": adminPassword}
+	for i := 0; i+1 < len(env); i += 2 {
+		vars[env[i]] = env[i+1]
+	}
+	cfg, err := config.FromEnv(func(k string) string { return vars[k] })
 	if err != nil {
 		t.Fatal(err)
 	}

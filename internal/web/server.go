@@ -29,9 +29,10 @@ func New(d Deps) (http.Handler, error) {
 		return nil, err
 	}
 	r := gin.New()
-	// Only the socket's address counts: X-Forwarded-For is not trusted, so the login rate
-	// limit cannot be dodged by inventing addresses.
-	if err := r.SetTrustedProxies(nil); err != nil {
+	// Only the socket's address counts, unless it is a trusted proxy's
+	// (KEYHOLD_TRUSTED_PROXIES): then its X-Forwarded-For names the client, so the login
+	// limits count clients, not the proxy, and nobody else can invent an address.
+	if err := r.SetTrustedProxies(d.ProxyList()); err != nil {
 		return nil, err
 	}
 	r.HandleMethodNotAllowed = false

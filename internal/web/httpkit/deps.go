@@ -2,6 +2,8 @@ package httpkit
 
 import (
 	"context"
+	"net"
+	"strings"
 	"time"
 
 	"keyhold/internal/accounts"
@@ -11,6 +13,8 @@ import (
 	"keyhold/internal/money"
 	"keyhold/internal/retention"
 	"keyhold/internal/staff"
+
+	"github.com/gin-gonic/gin"
 )
 
 // Deps are what the web layer serves.
@@ -26,4 +30,40 @@ type Deps struct {
 	Readers   int                         // reads the database serves at once (0: no limit)
 	Now       func() time.Time
 	BaseURL   string // absolute links (calendar feeds)
+	// Proxies are the trusted proxies' networks (KEYHOLD_TRUSTED_PROXIES); SecureCookies
+	// says the site is served over HTTPS (KEYHOLD_BASE_URL).
+	Proxies       []*net.IPNet
+	SecureCookies bool
+}
+
+// HTTPS reports whether the request reached the site over HTTPS: directly, or by the word
+// (X-Forwarded-Proto) of a trusted proxy, or because the site is only served so.
+func (d Deps) HTTPS(c *gin.Context) bool {
+	if d.SecureCookies || c.Request.TLS != nil {
+		return true
+	}
+	return d.fromProxy(c) && strings.EqualFold(c.GetHeader("X-Forwarded-Proto"), "https")
+}
+
+// fromProxy reports whether the request came straight from a trusted proxy.
+func (d Deps) fromProxy(c *gin.Context) bool {
+	ip := net.ParseIP(c.RemoteIP())
+	for _, n := range d.Proxies {
+		if ip != nil && n.Contains(ip) {
+			return true
+		}
+	}
+	return false
+}
+
+// ProxyList gives the trusted proxies in the form gin's SetTrustedProxies reads.
+func (d Deps) ProxyList() []string {
+	if len(d.Proxies) == 0 {
+		return nil // none trusted
+	}
+	out := make([]string, len(d.Proxies))
+	for i, n := range d.Proxies {
+		out[i] = n.String()
+	}
+	return out
 }

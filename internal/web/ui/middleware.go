@@ -87,6 +87,6 @@ const csrfMessage = "the form has expired or did not come from Keyhold; go back,
 func (s *server) setCookie(c *gin.Context, name, value string, maxAge int) {
 	http.SetCookie(c.Writer, &http.Cookie{
 		Name: name, Value: value, Path: "/", MaxAge: maxAge,
-		HttpOnly: true, Secure: c.Request.TLS != nil, SameSite: http.SameSiteLaxMode,
+		HttpOnly: true, Secure: s.HTTPS(c), SameSite: http.SameSiteLaxMode,
 	})
 }
