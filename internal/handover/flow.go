@@ -131,6 +131,9 @@ type Assigned struct {
 // Assign gives many items (at most check.MaxIDs) one successor at once ("reassign in
 // bulk").
 func (s *Service) Assign(ctx context.Context, actor staff.User, id int64, itemIDs []int64, to int64) (Handover, Assigned, error) {
+	if err := RequireManager(actor); err != nil {
+		return Handover{}, Assigned{}, err
+	}
 	bad := fault.Collect{}
 	if len(itemIDs) == 0 {
 		bad.Add("item_ids", "is required")

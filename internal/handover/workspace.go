@@ -197,7 +197,7 @@ func (s *Service) everReceived(ctx context.Context, userID int64) (bool, error) 
 	}
 	who, err := s.successors.Get(v.Handovers, func() (map[int64]bool, error) {
 		var ids []int64
-		if err := s.db.Read.WithContext(ctx).Raw("SELECT DISTINCT to_user_id FROM handover_items").Scan(&ids).Error; err != nil {
+		if err := s.db.Read.WithContext(ctx).Raw("SELECT DISTINCT to_user_id FROM handover_items WHERE to_user_id IS NOT NULL").Scan(&ids).Error; err != nil {
 			return nil, fmt.Errorf("successors: %w", err)
 		}
 		m := make(map[int64]bool, len(ids))

@@ -20,8 +20,18 @@ import (
 // Deps are what the web layer serves.
 type Deps = httpkit.Deps
 
+// Handler is the whole application over HTTP, and the list of its routes.
+type Handler struct {
+	http.Handler
+	routes []string
+}
+
+// Routes lists every route the router serves, as "METHOD /path" (what the route × role
+// test walks, so that a route added without a row fails it).
+func (h *Handler) Routes() []string { return h.routes }
+
 // New returns the HTTP handler for the whole application.
-func New(d Deps) (http.Handler, error) {
+func New(d Deps) (*Handler, error) {
 	gin.SetMode(gin.ReleaseMode)
 	jsonAPI := api.New(d)
 	pages, err := ui.New(d, jsonAPI)
@@ -68,7 +78,11 @@ func New(d Deps) (http.Handler, error) {
 		c.Request = r
 		pages.Refuse(c, fault.Forbidden(crossOriginMessage))
 	}))
-	return cop.Handler(r), nil
+	h := &Handler{Handler: cop.Handler(r)}
+	for _, rt := range r.Routes() {
+		h.routes = append(h.routes, rt.Method+" "+rt.Path)
+	}
+	return h, nil
 }
 
 const crossOriginMessage = "the request came from another site and was refused"
