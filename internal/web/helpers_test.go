@@ -40,7 +40,7 @@ func (c *clock) Advance(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.U
 
 // testServer is the real application on a real SQLite file, served over HTTP.
 type testServer struct {
-	t     *testing.T
+	t     testing.TB
 	URL   string
 	App   *app.App
 	Clock *clock
@@ -49,14 +49,14 @@ type testServer struct {
 }
 
 // newTestServer starts Keyhold on a fresh database in a temp dir with an admin.
-func newTestServer(t *testing.T) *testServer {
+func newTestServer(t testing.TB) *testServer {
 	t.Helper()
 	return startServer(t, filepath.Join(t.TempDir(), "keyhold.db"),
 		&clock{t: time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)})
 }
 
 // startServer starts Keyhold on dbPath; env adds or overrides KEYHOLD_* variables.
-func startServer(t *testing.T, dbPath string, c *clock, env ...string) *testServer {
+func startServer(t testing.TB, dbPath string, c *clock, env ...string) *testServer {
 	t.Helper()
 	vars := map[string]string{"KEYHOLD_DB": dbPath, "KEYHOLD_ADMIN_EMAIL": adminEmail, "KEYHOLD_ADMIN_PASSWORD": adminPassword}
 	for i := 0; i+1 < len(env); i += 2 {
@@ -97,7 +97,7 @@ type response struct {
 	Header http.Header
 }
 
-func (r response) json(t *testing.T) map[string]any {
+func (r response) json(t testing.TB) map[string]any {
 	t.Helper()
 	var m map[string]any
 	if err := json.Unmarshal(r.Body, &m); err != nil {
@@ -107,7 +107,7 @@ func (r response) json(t *testing.T) map[string]any {
 }
 
 // errorCode returns error.code of a JSON error body.
-func (r response) errorCode(t *testing.T) string {
+func (r response) errorCode(t testing.TB) string {
 	t.Helper()
 	e, _ := r.json(t)["error"].(map[string]any)
 	code, _ := e["code"].(string)
@@ -115,7 +115,7 @@ func (r response) errorCode(t *testing.T) string {
 }
 
 // field returns error.fields[name].
-func (r response) field(t *testing.T, name string) string {
+func (r response) field(t testing.TB, name string) string {
 	t.Helper()
 	e, _ := r.json(t)["error"].(map[string]any)
 	f, _ := e["fields"].(map[string]any)

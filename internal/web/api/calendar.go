@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/emersion/go-ical"
 	"github.com/gin-gonic/gin"
@@ -91,7 +92,33 @@ func (s *server) calendarFeed(c *gin.Context) {
 		return
 	}
 	c.Header("Cache-Control", "private, max-age=300")
-	c.Data(http.StatusOK, "text/calendar; charset=utf-8", buf.Bytes())
+	c.Data(http.StatusOK, "text/calendar; charset=utf-8", fold(buf.Bytes()))
+}
+
+// fold breaks the lines of an iCalendar file longer than 75 octets, as RFC 5545 (3.1)
+// asks and the encoder does not: each continuation starts with a space, and no UTF-8
+// character is cut (an account name of 200 Chinese characters is 600 octets).
+func fold(ics []byte) []byte {
+	const limit = 75
+	var out bytes.Buffer
+	for _, line := range bytes.SplitAfter(ics, []byte("\r\n")) {
+		body, ended := bytes.CutSuffix(line, []byte("\r\n"))
+		width := limit
+		for len(body) > width {
+			cut := width
+			for cut > 0 && !utf8.RuneStart(body[cut]) {
+				cut--
+			}
+			out.Write(body[:cut])
+			out.WriteString("\r\n ")
+			body, width = body[cut:], limit-1 // the leading space counts
+		}
+		out.Write(body)
+		if ended {
+			out.WriteString("\r\n")
+		}
+	}
+	return out.Bytes()
 }
 
 func hostOf(base string) string {
