@@ -240,6 +240,7 @@ type accountView struct {
 	HealthReasons []string
 	Perms         accounts.Permissions
 	CanChurn      bool // the owner, managers and admins record a loss
+	ShowLosses    bool // the losses section has something to show: a loss, or a form
 	Kinds         []accounts.Kind
 	TeamRoles     []accounts.TeamRole
 	Reasons       []string
@@ -253,6 +254,7 @@ func accountViewOf(u staff.User, l i18n.Lang, d accountData) accountView {
 		CanChurn: retention.CanRecordChurn(u, d.Account), Kinds: accounts.Kinds,
 		TeamRoles: []accounts.TeamRole{accounts.RoleBackup, accounts.RoleExecutiveSponsor, accounts.RoleSupport},
 		Reasons:   retention.Reasons, Severities: retention.Severities}
+	v.ShowLosses = len(d.Losses) > 0 || v.CanChurn || d.Account.Status == accounts.StatusChurned
 	if d.Health != nil {
 		for _, r := range d.Health.Reasons {
 			v.HealthReasons = append(v.HealthReasons, httpkit.ReasonMessage(l, r))

@@ -35,7 +35,8 @@ func TestAccountViewOf(t *testing.T) {
 		{"a manager", manager, true, true, true, true},
 	} {
 		v := accountViewOf(tc.u, i18n.English, accountData{Account: acc, Health: report})
-		if v.Perms.Edit != tc.edit || v.Perms.ManageTeam != tc.team || v.Perms.Transfer != tc.move || v.CanChurn != tc.loss {
+		if v.Perms.Edit != tc.edit || v.Perms.ManageTeam != tc.team || v.Perms.Transfer != tc.move || v.CanChurn != tc.loss ||
+			v.ShowLosses != tc.loss {
 			t.Errorf("%s: permissions %+v, may record a loss %v; want edit %v, team %v, transfer %v, loss %v",
 				tc.name, v.Perms, v.CanChurn, tc.edit, tc.team, tc.move, tc.loss)
 		}
