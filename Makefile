@@ -21,6 +21,21 @@ test:
 vet:
 	$(GO) vet ./...
 
+# Benchmarks only, no tests. The web ones build the dataset of 50,000 accounts and a
+# million interactions once (about half a minute); choose with BENCH, e.g. BENCH=Flags.
+BENCH ?= .
+bench:
+	$(GO) test -run '^$$' -bench '$(BENCH)' -benchmem ./...
+
+# Load harness: the benchmark dataset (cached in data/load/, rebuilt when the demo
+# generator or the migrations change), a fresh copy of it per run, keyhold serve next to a
+# bare Gin baseline, one phase per request type; the table goes to data/load/last.txt.
+# Flags go in LOAD_FLAGS, e.g. LOAD_FLAGS='-c 16 -d 5s -only writes,handover'.
+LOAD_FLAGS ?=
+load: build
+	$(GO) build -o bin/keyload ./cmd/keyload
+	./bin/keyload $(LOAD_FLAGS)
+
 # Every fuzz target of every package, each for FUZZTIME (their seeds run in `make test`);
 # see scripts/fuzz.sh.
 FUZZTIME ?= 30s
