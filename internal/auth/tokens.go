@@ -54,12 +54,15 @@ type Service struct {
 	// the same string cannot carry other claims. Their times are checked on every use.
 	verified *store.Cache[string, Claims]
 	times    *jwt.Validator
+	keys     store.Memo[keyState] // the live API keys, while no user or key changes
+	keyUse   keyUse
 }
 
 // New returns a Service signing with secret.
 func New(db *store.DB, st *staff.Service, secret []byte, now func() time.Time) *Service {
 	return &Service{db: db, staff: st, secret: secret, now: now, limiter: newLimiter(now),
-		verified: store.NewCache[string, Claims](4096), times: jwt.NewValidator(tokenRules(now)...)}
+		verified: store.NewCache[string, Claims](4096), times: jwt.NewValidator(tokenRules(now)...),
+		keyUse: keyUse{last: map[int64]time.Time{}}}
 }
 
 // tokenRules are what a token must satisfy besides its signature.

@@ -17,8 +17,12 @@ var (
 
 // i18nLatinWords returns the Latin-script words a reader sees on a page, leaving out the
 // product's name, the English language switch and e-mail addresses.
+// i18nCode is code the page shows as code: identifiers, the same in every language.
+var i18nCode = regexp.MustCompile(`(?s)<code[^>]*>.*?</code>`)
+
 func i18nLatinWords(page string) []string {
 	page = i18nScript.ReplaceAllString(page, "")
+	page = i18nCode.ReplaceAllString(page, "") // identifiers such as the scope accounts:read
 	var seen []string
 	for _, m := range i18nVisible.FindAllStringSubmatch(page, -1) {
 		seen = append(seen, m[2])
@@ -29,7 +33,7 @@ func i18nLatinWords(page string) []string {
 		s = i18nEmail.ReplaceAllString(s, "")
 		for _, w := range i18nWord.FindAllString(s, -1) {
 			switch w {
-			case "Keyhold", "English":
+			case "Keyhold", "English", "API", "ERP", "BI", "Webhook": // names Chinese uses as they are
 				continue
 			}
 			words = append(words, w)

@@ -36,6 +36,9 @@ var routeTable = map[string]string{
 	"GET /api/v1/me/agenda":                               "401 401 401 200 200 200 200 200",
 	"GET /api/v1/me/handover":                             "401 401 401 404 404 200 404 404",
 	"GET /api/v1/me/inherited":                            "401 401 401 200 200 200 200 200",
+	"GET /api/v1/api-keys":                                "401 401 401 200 200 200 200 200",
+	"POST /api/v1/api-keys":                               "401 401 401 422 422 403 422 422", // none while leaving
+	"DELETE /api/v1/api-keys/:id":                         "401 401 401 204 404 404 404 204", // the owner's (sales on team), or an admin
 	"GET /api/v1/me/calendar":                             "401 401 401 200 200 200 200 200",
 	"POST /api/v1/me/calendar/rotate":                     "401 401 401 200 200 200 200 200",
 	"GET /api/v1/users":                                   "401 401 401 200 200 200 200 200", // colleagues, for the pickers
@@ -117,6 +120,8 @@ var routeTable = map[string]string{
 	"GET /reports/cadence-compliance.csv":                 "303 303 303 403 403 403 200 200",
 	"GET /settings":                                       "303 303 303 200 200 200 200 200",
 	"POST /settings/password":                             "303 303 303 422 422 422 422 422",
+	"POST /settings/api-keys":                             "303 303 303 422 422 403 422 422",
+	"POST /settings/api-keys/:id/revoke":                  "303 303 303 303 404 404 404 303",
 	"GET /me/handover":                                    "303 303 303 404 404 200 404 404",
 	"POST /me/handover/items/:item_id/note":               "303 303 303 404 404 422 404 404",
 	"POST /me/handover/items/:item_id/intro":              "303 303 303 404 404 422 404 404",
@@ -160,7 +165,7 @@ type rcaller struct {
 // one call.
 type routeWorld struct {
 	ts                            *testServer
-	admin, mgrToken               string
+	admin, mgrToken, onToken      string
 	mgrID, onID, offID, leavingID int64
 	account, contact, complaint   int64
 	handover, item                int64
@@ -185,6 +190,7 @@ func TestRouteRoleTable(t *testing.T) {
 	ts.Clock.Advance(13 * time.Hour)
 	w.admin, w.mgrToken = ts.adminToken(), ts.login(mgr.Email, testPassword)
 	on.Token, off.Token, departed.Token = ts.login(on.Email, testPassword), ts.login(off.Email, testPassword), ts.login(departed.Email, testPassword)
+	w.onToken = on.Token
 
 	w.account = ts.mustCreateAccount(on.Token, map[string]any{"name": "Route Table Co", "tier": "key"})
 	w.contact = id(ts.must(201, "POST", path("/api/v1/accounts/%d/contacts", w.account), on.Token, map[string]any{"name": "Cora Contact", "email": "cora@example.com"}))
@@ -317,6 +323,8 @@ func (w *routeWorld) fill(t *testing.T, method, pattern string) (string, map[str
 		params["id"] = strconv.FormatInt(fresh("account with backup"), 10)
 	case "DELETE /api/v1/contacts/:id", "POST /contacts/:id/delete":
 		params["id"] = strconv.FormatInt(fresh("contact"), 10)
+	case "DELETE /api/v1/api-keys/:id", "POST /settings/api-keys/:id/revoke":
+		params["id"] = strconv.FormatInt(fresh("key"), 10)
 	case "DELETE /api/v1/currencies/:code", "POST /admin/currencies/:code/delete":
 		params["code"] = w.freshCurrency(t)
 	case "POST /api/v1/users/:id/depart", "POST /users/:id/depart":
@@ -395,6 +403,8 @@ func (w *routeWorld) fresh(t *testing.T, kind string) int64 {
 		u := ts.must(201, "POST", "/api/v1/users", w.admin, map[string]any{"name": "Throwaway", "email": fmt.Sprintf("throwaway%d@example.com", w.n),
 			"password": testPassword, "role": "sales", "manager_id": w.mgrID})
 		return id(u)
+	case "key":
+		return id(ts.must(201, "POST", "/api/v1/api-keys", w.onToken, map[string]any{"name": "Throwaway", "scopes": []string{"accounts:read"}}))
 	case "handover":
 		u := w.fresh(t, "user")
 		return id(ts.must(201, "POST", "/api/v1/handovers", w.mgrToken, map[string]any{"departing_user_id": u, "last_day": "2026-03-31"}))

@@ -5,11 +5,12 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"keyhold/internal/auth"
 	"keyhold/internal/fault"
 	"keyhold/internal/web/httpkit"
 )
 
-// apiAuth requires a valid bearer token.
+// apiAuth requires a valid bearer credential: a session token, or an API key (khk_…).
 func (s *server) apiAuth() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		h := c.GetHeader("Authorization")
@@ -18,12 +19,52 @@ func (s *server) apiAuth() gin.HandlerFunc {
 			httpkit.AbortJSON(c, fault.Unauthorized("send Authorization: Bearer TOKEN"))
 			return
 		}
-		u, claims, err := s.Auth.Authenticate(c.Request.Context(), strings.TrimSpace(token))
+		token = strings.TrimSpace(token)
+		if auth.IsKey(token) {
+			u, k, err := s.Auth.AuthenticateKey(c.Request.Context(), token)
+			if err != nil {
+				httpkit.AbortJSON(c, err)
+				return
+			}
+			httpkit.SignInKey(c, u, k)
+			c.Next()
+			return
+		}
+		u, claims, err := s.Auth.Authenticate(c.Request.Context(), token)
 		if err != nil {
 			httpkit.AbortJSON(c, err)
 			return
 		}
 		httpkit.SignIn(c, u, claims)
+		c.Next()
+	}
+}
+
+// need lets a request with an API key through only when the key carries scope; a session
+// may call every route (its role decides, as everywhere).
+func (s *server) need(scope auth.Scope) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if k, ok := httpkit.APIKey(c); ok && !k.Allows(scope) {
+			httpkit.AbortJSON(c, errScope)
+			return
+		}
+		c.Next()
+	}
+}
+
+var (
+	errScope   = fault.Forbidden("this API key lacks the scope this route needs")
+	errSession = fault.Forbidden("this route takes a signed-in session, not an API key")
+)
+
+// sessionOnly refuses API keys: changing one's own account, users, settings and keys
+// takes a person signed in.
+func (s *server) sessionOnly() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if _, ok := httpkit.APIKey(c); ok {
+			httpkit.AbortJSON(c, errSession)
+			return
+		}
 		c.Next()
 	}
 }

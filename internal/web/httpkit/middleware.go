@@ -135,6 +135,24 @@ func SignIn(c *gin.Context, u staff.User, claims auth.Claims) {
 	c.Request = c.Request.WithContext(staff.WithActor(c.Request.Context(), u))
 }
 
+// SignInKey stores the owner of an API key, and the key, for the handlers and domain code.
+func SignInKey(c *gin.Context, u staff.User, k auth.Key) {
+	c.Set(apiKeyKey, k)
+	c.Request = c.Request.WithContext(staff.WithActor(c.Request.Context(), u))
+}
+
+const apiKeyKey = "keyhold.api_key"
+
+// APIKey is the key the request came with, if it came with one rather than a session.
+func APIKey(c *gin.Context) (auth.Key, bool) {
+	v, ok := c.Get(apiKeyKey)
+	if !ok {
+		return auth.Key{}, false
+	}
+	k, ok := v.(auth.Key)
+	return k, ok
+}
+
 // currentUser is the signed-in user; routes behind an auth middleware always have one.
 func CurrentUser(c *gin.Context) staff.User {
 	u, _ := staff.ActorFrom(c.Request.Context())

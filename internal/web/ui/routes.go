@@ -56,6 +56,8 @@ func (s *server) pageRoutes(r *gin.Engine) {
 	re.reportRoutes(p)
 	p.GET("/settings", se.settingsPage)
 	p.POST("/settings/password", se.passwordSubmit)
+	p.POST("/settings/api-keys", se.keySubmit)
+	p.POST("/settings/api-keys/:id/revoke", se.keyRevokeSubmit)
 	p.GET("/me/handover", ho.myHandoverPage)
 	p.POST("/me/handover/items/:item_id/note", ho.myNoteSubmit)
 	p.POST("/me/handover/items/:item_id/intro", ho.myIntroSubmit)
