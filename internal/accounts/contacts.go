@@ -145,7 +145,7 @@ func (s *Service) UpdateContact(ctx context.Context, actor staff.User, id int64,
 		if p.DecisionMaker.Set {
 			in.DecisionMaker = p.DecisionMaker.Value
 		}
-		if err := in.check(); err != nil {
+		if err := onlySet(in.check(), p); err != nil {
 			return err
 		}
 		c.Name, c.Title, c.Email, c.Phone, c.DecisionMaker = in.Name, in.Title, in.Email, in.Phone, in.DecisionMaker
@@ -180,6 +180,9 @@ func (s *Service) DeleteContact(ctx context.Context, actor staff.User, id int64)
 		if _, err := loadWritable(tx, c.AccountID); err != nil {
 			return err
 		}
+		if err := readable(tx, actor, c.AccountID); err != nil {
+			return err
+		}
 		if err := tx.Model(&c).Update("deleted_at", now).Error; err != nil {
 			return err
 		}
@@ -209,6 +212,23 @@ func loadContact(tx *gorm.DB, id int64) (Contact, error) {
 		return Contact{}, fault.NotFound("contact", id)
 	}
 	return c, nil
+}
+
+// onlySet keeps the problems of the fields a patch sets: a value stored before today's
+// rules must not block a change of another field.
+func onlySet(err error, p ContactPatch) error {
+	e, ok := fault.As(err)
+	if !ok || e.Kind != fault.KindInvalid {
+		return err
+	}
+	set := map[string]bool{"name": p.Name.Set, "title": p.Title.Set, "email": p.Email.Set, "phone": p.Phone.Set}
+	bad := fault.Collect{}
+	for k, v := range e.Fields {
+		if set[k] {
+			bad.Add(k, v)
+		}
+	}
+	return bad.Err()
 }
 
 func setString(dst *string, f opt.Field[string]) {

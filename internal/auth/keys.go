@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 	"sync"
@@ -21,8 +22,8 @@ import (
 
 // API keys: the credential of an integration (an ERP, a BI tool). A key is shown once,
 // kept only as a hash, acts as its owner within its scopes and never beyond the owner's
-// role, and ends the moment the owner's role changes or they stop being active (a
-// trigger, migration 0023), when revoked, or at its expiry.
+// role, and ends the moment the owner's role or password changes or they stop being
+// active (triggers, migrations 0023 and 0024), when revoked, or at its expiry.
 
 // KeyPrefix starts every secret, so that secret scanners can find a leaked one.
 const KeyPrefix = "khk_"
@@ -130,6 +131,16 @@ func (s *Service) CreateKey(ctx context.Context, actor staff.User, in NewKey) (K
 		k.ExpiresAt = &at
 	}
 	err = s.db.Write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		// The owner as they are now, in the transaction: a role change or a handover
+		// committed since the request began would otherwise leave a key the triggers
+		// never ended.
+		var owner staff.User
+		if err := tx.Take(&owner, actor.ID).Error; err != nil {
+			return err
+		}
+		if owner.Status != staff.StatusActive || owner.Role != actor.Role {
+			return fault.Conflict("your role or status changed; sign in again", nil)
+		}
 		if err := tx.Omit("OwnerName").Create(&k).Error; err != nil {
 			return err
 		}
@@ -222,14 +233,13 @@ func (s *Service) AuthenticateKey(ctx context.Context, secret string) (staff.Use
 	if err != nil {
 		return staff.User{}, Key{}, err
 	}
-	if err := s.noteKeyUse(ctx, k.ID, now); err != nil {
-		return staff.User{}, Key{}, err
-	}
+	s.noteKeyUse(ctx, k.ID, now)
 	return u, k, nil
 }
 
-// noteKeyUse writes a key's last use, at most once a minute per key and process.
-func (s *Service) noteKeyUse(ctx context.Context, id int64, now time.Time) error {
+// noteKeyUse writes a key's last use, at most once a minute per key and process. It is a
+// record for the owner, not a condition of the request: a failure is logged, not answered.
+func (s *Service) noteKeyUse(ctx context.Context, id int64, now time.Time) {
 	s.keyUse.mu.Lock()
 	last, seen := s.keyUse.last[id]
 	due := !seen || now.Sub(last) >= keyUseEvery
@@ -238,7 +248,9 @@ func (s *Service) noteKeyUse(ctx context.Context, id int64, now time.Time) error
 	}
 	s.keyUse.mu.Unlock()
 	if !due {
-		return nil
+		return
 	}
-	return s.db.Write.WithContext(ctx).Exec("UPDATE api_keys SET last_used_at = ? WHERE id = ?", now, id).Error
+	if err := s.db.Write.WithContext(ctx).Exec("UPDATE api_keys SET last_used_at = ? WHERE id = ?", now, id).Error; err != nil {
+		slog.Warn("record an API key's last use", "key", id, "err", err)
+	}
 }

@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"net/netip"
 	"sync"
 	"time"
 
@@ -13,6 +14,8 @@ import (
 //     own desk by failing on purpose;
 //   - per client address, 50: one client trying many e-mails (or one e-mail many ways)
 //     stops too, while an office behind one NAT address keeps a margin for typos.
+//
+// An IPv6 client is its /64: a subscriber's whole block, not each of its addresses.
 //
 // Kept in memory: a restart forgives, which is acceptable for a brake on guessing.
 const (
@@ -29,7 +32,22 @@ type limit struct {
 
 // loginLimits are the counters of a sign-in attempt of email from client.
 func loginLimits(email, client string) []limit {
+	client = clientOf(client)
 	return []limit{{"pair:" + email + "\x00" + client, pairBurst}, {"client:" + client, clientBurst}}
+}
+
+// clientOf names the client an address belongs to: an IPv6 address by its /64, the block
+// one subscriber holds (each address of it would otherwise be a fresh client).
+func clientOf(addr string) string {
+	ip, err := netip.ParseAddr(addr)
+	if err != nil || ip.Is4() || ip.Is4In6() {
+		return addr
+	}
+	p, err := ip.Prefix(64)
+	if err != nil {
+		return addr
+	}
+	return p.String()
 }
 
 type limiter struct {

@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"fmt"
 	"testing"
 	"time"
 )
@@ -32,6 +33,16 @@ func TestLimiter(t *testing.T) {
 	}
 	if !l.allowed(loginLimits("zz", "3")...) {
 		t.Error("an unrelated client is limited")
+	}
+	// Every address of one IPv6 /64 is one client.
+	for i := 0; i < pairBurst; i++ {
+		l.fail(loginLimits("v", fmt.Sprintf("2001:db8::%x", i+1))...)
+	}
+	if l.allowed(loginLimits("v", "2001:db8::ffff")...) {
+		t.Error("new addresses of the same /64 gave fresh guesses")
+	}
+	if !l.allowed(loginLimits("v", "2001:db8:0:1::1")...) {
+		t.Error("another /64 is limited")
 	}
 	now = now.Add(loginWindow / pairBurst)
 	if !l.allowed(loginLimits("a", "1")...) {

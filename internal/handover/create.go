@@ -16,10 +16,15 @@ import (
 	"keyhold/internal/staff"
 )
 
-// RequireManager refuses anyone but managers and admins, who alone run handovers.
+// RequireManager refuses anyone but managers and admins, who alone run handovers; one
+// serving notice runs none (they work in their own handover, as anyone leaving does,
+// and would otherwise read other books' key contacts).
 func RequireManager(actor staff.User) error {
 	if !actor.CanManage() {
 		return fault.Forbidden("only managers and admins run handovers")
+	}
+	if accounts.InNotice(actor) {
+		return fault.Forbidden("staff serving notice do not run handovers")
 	}
 	return nil
 }

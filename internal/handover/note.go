@@ -72,6 +72,10 @@ func (p NotePatch) apply(tx *gorm.DB, accountID int64, n *Note) error {
 	text(p.OpenIssues, "open_issues", notePartMax, &n.OpenIssues)
 	text(p.Agreements, "agreements", notePartMax, &n.Agreements)
 	if p.KeyContactIDs.Set {
+		check.IDs(bad, "key_contact_ids", p.KeyContactIDs.Value)
+		if _, refused := bad["key_contact_ids"]; refused {
+			return bad.Err()
+		}
 		// In the order chosen (the most important first, say), each once.
 		var ids []int64
 		for _, id := range p.KeyContactIDs.Value {

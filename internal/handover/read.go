@@ -25,7 +25,7 @@ func (s *Service) Get(ctx context.Context, actor staff.User, id int64) (Handover
 	if err != nil {
 		return Handover{}, err
 	}
-	if !actor.CanManage() && h.DepartingUserID != actor.ID {
+	if RequireManager(actor) != nil && h.DepartingUserID != actor.ID {
 		return Handover{}, fault.Forbidden("this is not your handover")
 	}
 	if err := s.decorate(db, &h); err != nil {

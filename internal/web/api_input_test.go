@@ -85,6 +85,31 @@ func TestInputIsBoundedAndClean(t *testing.T) {
 		}
 	})
 
+	t.Run("101 key contacts on a note", func(t *testing.T) {
+		leaver := ts.mustCreateUser(admin, "Lea Leaver", "sales", mgr.ID)
+		ts.mustCreateAccount(leaver.Token, map[string]any{"name": "Leaver Co", "tier": "key"})
+		h := ts.must(201, "POST", "/api/v1/handovers", mgr.Token, map[string]any{"departing_user_id": leaver.ID, "last_day": "2026-03-31"})
+		item := id(h["items"].([]any)[0].(map[string]any))
+		ids := make([]int64, 101)
+		for i := range ids {
+			ids[i] = int64(i + 1)
+		}
+		r := ts.call("PATCH", path("/api/v1/handovers/%d/items/%d", id(h), item), mgr.Token, map[string]any{"key_contact_ids": ids})
+		if r.Status != 422 || r.field(t, "key_contact_ids") == "" {
+			t.Errorf("%d %s", r.Status, r.Body)
+		}
+	})
+
+	t.Run("a stored value from before the rules does not block a change of another field", func(t *testing.T) {
+		if err := ts.App.DB.Write.Exec("UPDATE contacts SET name = ? WHERE id = ?", "Ann\tLegacy", contact).Error; err != nil {
+			t.Fatal(err)
+		}
+		ts.must(200, "PATCH", path("/api/v1/contacts/%d", contact), rep.Token, map[string]any{"decision_maker": true})
+		if r := ts.call("PATCH", path("/api/v1/contacts/%d", contact), rep.Token, map[string]any{"name": "Ann\tAgain"}); r.Status != 422 {
+			t.Errorf("a new bad name: %d", r.Status)
+		}
+	})
+
 	t.Run("a body that is not UTF-8", func(t *testing.T) {
 		r := ts.call("POST", "/api/v1/accounts", rep.Token, "{\"name\":\"caf\xe9\",\"tier\":\"key\"}")
 		if r.Status != 422 || r.field(t, "body") == "" {

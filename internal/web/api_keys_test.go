@@ -133,6 +133,13 @@ func TestAPIKeys(t *testing.T) {
 			t.Errorf("active again, a new key: %d", r.Status)
 		}
 
+		rep2 = ts.login(o.rep2.Email, testPassword)
+		_, reset := mk(rep2, map[string]any{"name": "R", "scopes": []string{"accounts:read"}})
+		ts.must(200, "PATCH", path("/api/v1/users/%d", o.rep2.ID), admin, map[string]any{"password": "a-brand-new-password"})
+		if r := ts.call("GET", "/api/v1/accounts", reset, nil); r.Status != 401 {
+			t.Errorf("a key after an admin reset its owner's password: %d", r.Status)
+		}
+
 		all := ts.must(200, "GET", "/api/v1/api-keys", admin, nil)["data"].([]any)
 		if len(all) < 5 || all[0].(map[string]any)["owner_name"] == "" {
 			t.Errorf("an admin sees every key with its owner: %v", all)
@@ -140,7 +147,7 @@ func TestAPIKeys(t *testing.T) {
 	})
 
 	t.Run("the settings page", func(t *testing.T) {
-		b := pageSignedIn(ts, o.rep2.Email, testPassword)
+		b := pageSignedIn(ts, o.rep2.Email, "a-brand-new-password")
 		tok := csrfFrom(b.get("/settings").Body)
 		r := b.post("/settings/api-keys", map[string][]string{"csrf_token": {tok}, "name": {"Power BI"},
 			"scopes": {"accounts:read", "reports:read"}, "expires_on": {"2026-12-31"}})

@@ -105,6 +105,34 @@ func TestNoticePeriodClosesTheBook(t *testing.T) {
 		}
 	})
 
+	t.Run("every read of another account is recorded, once a day", func(t *testing.T) {
+		third := ts.mustCreateAccount(ts.login(o.rep2.Email, testPassword), map[string]any{"name": "Third Co", "tier": "standard"})
+		for _, p := range []string{"/complaints", "/churn", "/health", "/team"} {
+			ts.call("GET", path("/api/v1/accounts/%d%s", third, p), leaving, nil)
+		}
+		var n int64
+		ts.App.DB.Read.Raw("SELECT COUNT(*) FROM notice_events WHERE user_id = ? AND account_id = ?", o.rep.ID, third).Scan(&n)
+		if n != 1 {
+			t.Errorf("reads of another account's complaints, losses, health and team recorded %d times, want once", n)
+		}
+	})
+
+	t.Run("a leaving manager runs no handovers and deletes no one else's contacts", func(t *testing.T) {
+		admin := ts.adminToken()
+		boss := ts.mustCreateUser(admin, "Bo Boss", "manager", 0)
+		ts.must(201, "POST", "/api/v1/handovers", admin, map[string]any{"departing_user_id": boss.ID, "last_day": "2026-03-31"})
+		bossNow := ts.login(boss.Email, testPassword)
+		for _, p := range []string{"/api/v1/handovers", path("/api/v1/handovers/%d", hid), path("/api/v1/handovers/%d/report", hid)} {
+			if r := ts.call("GET", p, bossNow, nil); r.Status != http.StatusForbidden || strings.Contains(string(r.Body), "boss@customer") {
+				t.Errorf("a leaving manager reads %s: %d", p, r.Status)
+			}
+		}
+		cid := id(ts.must(200, "GET", path("/api/v1/accounts/%d/contacts", o.other), admin, nil)["data"].([]any)[0].(map[string]any))
+		if r := ts.call("DELETE", path("/api/v1/contacts/%d", cid), bossNow, nil); r.Status != http.StatusForbidden {
+			t.Errorf("a leaving manager deleted another book's contact: %d", r.Status)
+		}
+	})
+
 	t.Run("reports and exports are refused and audited", func(t *testing.T) {
 		for _, p := range []string{path("/api/v1/handovers/%d/report", hid), "/api/v1/reports/concentration?format=csv"} {
 			if r := ts.call("GET", p, leaving, nil); r.Status != http.StatusForbidden {

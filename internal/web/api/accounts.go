@@ -133,6 +133,9 @@ func (s *server) apiTeam(c *gin.Context) {
 		return
 	}
 	team, err := s.Accounts.Team(c.Request.Context(), id)
+	if err == nil {
+		err = s.Handover.NoteView(c.Request.Context(), httpkit.CurrentUser(c), id)
+	}
 	httpkit.Respond(c, http.StatusOK, team, err)
 }
 
