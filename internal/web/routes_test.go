@@ -155,10 +155,11 @@ var callerNames = []string{"none", "expired", "departed", "sales on team", "sale
 
 // rcaller is one kind of caller: a bearer token for the API and a browser for the pages.
 type rcaller struct {
-	name  string
-	token string
-	b     *browser
-	csrf  string
+	name       string
+	token      string
+	b          *browser
+	csrf       string
+	keyOnPages bool // send the token to the pages too, as an Authorization header
 }
 
 // routeWorld is the state every cell starts from, and the means to make a resource for
@@ -169,7 +170,6 @@ type routeWorld struct {
 	mgrID, onID, offID, leavingID int64
 	account, contact, complaint   int64
 	handover, item                int64
-	calendar                      string
 	n                             int
 }
 
@@ -200,8 +200,6 @@ func TestRouteRoleTable(t *testing.T) {
 	h := ts.must(201, "POST", "/api/v1/handovers", w.mgrToken, map[string]any{"departing_user_id": leaving.ID, "last_day": "2026-03-31"})
 	w.handover = id(h)
 	w.item = id(h["items"].([]any)[0].(map[string]any))
-	w.calendar = ts.must(200, "GET", "/api/v1/me/calendar", on.Token, nil)["url"].(string)
-	w.calendar = w.calendar[strings.LastIndex(w.calendar, "/")+1:]
 
 	callers := []rcaller{{name: "none", b: ts.browser()}, {name: "expired", token: expired.Token, b: expiredBrowser, csrf: expiredCSRF}}
 	departedBrowser := pageSignedIn(ts, departed.Email, testPassword)
@@ -259,7 +257,50 @@ func TestRouteRoleTable(t *testing.T) {
 	if len(wrong) > 0 {
 		t.Errorf("cells that differ (%s):\n%s", strings.Join(callerNames, ", "), strings.Join(wrong, "\n"))
 	}
+
+	// API keys of the rep on the team. With every scope, a key answers as that rep's
+	// session does, but for the routes that take a session only (403); with a scope none of
+	// these routes needs, it is refused everywhere but /me. Browser pages take no key: they
+	// answer as to no credentials, whatever the Authorization header says.
+	sessionOnly := []string{"PATCH /api/v1/me", "POST /api/v1/me/password", "GET /api/v1/me/calendar",
+		"POST /api/v1/me/calendar/rotate", "GET /api/v1/api-keys", "POST /api/v1/api-keys", "DELETE /api/v1/api-keys/:id",
+		"POST /api/v1/users", "PATCH /api/v1/users/:id", "PUT /api/v1/cadence-policies/:tier", "PUT /api/v1/currencies/:code",
+		"DELETE /api/v1/currencies/:code"}
+	every := make([]string, len(keyScopes))
+	copy(every, keyScopes)
+	all := rcaller{name: "key with every scope", b: ts.browser(), keyOnPages: true,
+		token: ts.must(201, "POST", "/api/v1/api-keys", w.onToken, map[string]any{"name": "all", "scopes": every})["secret"].(string)}
+	unrelated := rcaller{name: "key with an unrelated scope", b: ts.browser(), keyOnPages: true,
+		token: ts.must(201, "POST", "/api/v1/api-keys", w.onToken, map[string]any{"name": "none", "scopes": []string{"webhooks:manage"}})["secret"].(string)}
+	for _, rt := range routes {
+		row := strings.Fields(routeTable[rt])
+		if len(row) != len(callerNames) || rt == "POST /logout" {
+			continue
+		}
+		method, pattern, _ := strings.Cut(rt, " ")
+		wantAll, wantNone := row[3], "403"
+		switch {
+		case !strings.HasPrefix(pattern, "/api/v1/") && method == "POST":
+			wantAll, wantNone = "403", "403" // a page's form without a session's CSRF token
+		case !strings.HasPrefix(pattern, "/api/v1/") || rt == "POST /api/v1/auth/login":
+			wantAll, wantNone = row[0], row[0]
+		case slices.Contains(sessionOnly, rt):
+			wantAll = "403"
+		case rt == "GET /api/v1/me":
+			wantNone = "200"
+		}
+		if got := strconv.Itoa(w.call(t, rt, &all)); got != wantAll {
+			t.Errorf("%s with a key of every scope: %s, want %s", rt, got, wantAll)
+		}
+		if got := strconv.Itoa(w.call(t, rt, &unrelated)); got != wantNone {
+			t.Errorf("%s with a key of an unrelated scope: %s, want %s", rt, got, wantNone)
+		}
+	}
 }
+
+// keyScopes are every scope a key may carry.
+var keyScopes = []string{"accounts:read", "accounts:write", "reports:read", "handovers:read", "handovers:write",
+	"users:read", "webhooks:manage"}
 
 func boolCmp(a, b bool) int {
 	switch {
@@ -293,6 +334,9 @@ func (w *routeWorld) call(t *testing.T, route string, c *rcaller) int {
 	} else {
 		req, _ = http.NewRequest(method, w.ts.URL+p, nil)
 	}
+	if c.keyOnPages {
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
 	return c.b.do(req).Status
 }
 
@@ -303,7 +347,7 @@ func (w *routeWorld) fill(t *testing.T, method, pattern string) (string, map[str
 	w.n++
 	params := map[string]string{"id": strconv.FormatInt(w.account, 10), "item_id": strconv.FormatInt(w.item, 10),
 		"user_id": strconv.FormatInt(w.offID, 10), "complaint_id": strconv.FormatInt(w.complaint, 10),
-		"tier": "key", "code": "USD", "file": w.calendar, "filepath": "style.css"}
+		"tier": "key", "code": "USD", "filepath": "style.css"}
 	switch {
 	case strings.HasPrefix(pattern, "/api/v1/contacts/"), strings.HasPrefix(pattern, "/contacts/"):
 		params["id"] = strconv.FormatInt(w.contact, 10)
@@ -317,6 +361,10 @@ func (w *routeWorld) fill(t *testing.T, method, pattern string) (string, map[str
 	var body map[string]any
 	fresh := func(kind string) int64 { return w.fresh(t, kind) }
 	switch method + " " + pattern {
+	case "GET /calendar/:file":
+		// The feed's current address: a rotation (another cell) moves it.
+		u := w.ts.must(200, "GET", "/api/v1/me/calendar", w.onToken, nil)["url"].(string)
+		params["file"] = u[strings.LastIndex(u, "/")+1:]
 	case "DELETE /api/v1/accounts/:id":
 		params["id"] = strconv.FormatInt(fresh("account"), 10)
 	case "DELETE /api/v1/accounts/:id/team/:user_id", "POST /accounts/:id/team/:user_id/remove":
