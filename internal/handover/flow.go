@@ -54,6 +54,36 @@ func loadItem(tx *gorm.DB, h Handover, itemID int64) (Item, error) {
 	return it, err
 }
 
+// loadItems reads items of h in the order of ids (each once), a thousand to a query; a
+// missing one is not found.
+func loadItems(tx *gorm.DB, h Handover, ids []int64) ([]Item, error) {
+	seen := make(map[int64]bool, len(ids))
+	ids = slices.DeleteFunc(slices.Clone(ids), func(id int64) bool {
+		dup := seen[id]
+		seen[id] = true
+		return dup
+	})
+	byID := make(map[int64]Item, len(ids))
+	for chunk := range slices.Chunk(ids, 1000) {
+		var part []Item
+		if err := tx.Where("handover_id = ? AND id IN ?", h.ID, chunk).Find(&part).Error; err != nil {
+			return nil, err
+		}
+		for _, it := range part {
+			byID[it.ID] = it
+		}
+	}
+	out := make([]Item, len(ids))
+	for i, id := range ids {
+		it, ok := byID[id]
+		if !ok {
+			return nil, fault.NotFound("handover item", id)
+		}
+		out[i] = it
+	}
+	return out, nil
+}
+
 // UpdateItem changes one item of an open handover. Managers and admins change anything;
 // the person leaving writes the transfer notes of their own handover, nothing else: the
 // knowledge that must move is theirs, the choice of successors is not.
@@ -178,20 +208,27 @@ func (s *Service) assign(ctx context.Context, actor staff.User, id int64, pick f
 		if err != nil {
 			return err
 		}
-		for _, itemID := range itemIDs {
-			it, err := loadItem(tx, h, itemID)
-			if err != nil {
-				return err
-			}
+		if err := checkSuccessor(tx, h, to); err != nil {
+			return err
+		}
+		items, err := loadItems(tx, h, itemIDs)
+		if err != nil {
+			return err
+		}
+		for i := range items {
+			it := &items[i]
 			if p := it.successor(); p != nil && *p == to {
 				res.Already++
 			} else {
 				res.Changed++
 			}
-			if err := s.reassign(ctx, tx, actor, h, &it, &to); err != nil {
+			if it.ToUserID != nil && *it.ToUserID == to {
+				continue // theirs already: nothing to move or write
+			}
+			if err := s.moveItem(ctx, tx, actor, h, it, &to); err != nil {
 				return err // the whole batch or nothing
 			}
-			if err := tx.Model(&it).Select("to_user_id", "joined_team").Updates(&it).Error; err != nil {
+			if err := tx.Model(it).Select("to_user_id", "joined_team").Updates(it).Error; err != nil {
 				return err
 			}
 		}
@@ -209,27 +246,43 @@ func (s *Service) assign(ctx context.Context, actor staff.User, id int64, pick f
 // the new successor joins the team at once and one the handover had added leaves it.
 func (s *Service) reassign(ctx context.Context, tx *gorm.DB, actor staff.User, h Handover, it *Item, to *int64) error {
 	if to != nil {
-		if *to == h.DepartingUserID {
-			return fault.Invalid(fault.Fields{"to_user_id": "is the person leaving"})
-		}
-		u, err := staff.LockTx(tx, *to)
-		if fault.Is(err, fault.KindNotFound) {
-			return fault.Invalid(fault.Fields{"to_user_id": "no such user"})
-		}
-		if err != nil {
+		if err := checkSuccessor(tx, h, *to); err != nil {
 			return err
 		}
-		if u.Status != staff.StatusActive {
-			return fault.Invalid(fault.Fields{"to_user_id": "is not active and cannot take on accounts"})
+	}
+	return s.moveItem(ctx, tx, actor, h, it, to)
+}
+
+// checkSuccessor refuses a successor who is the person leaving, unknown or not active
+// (locking their row for the transaction).
+func checkSuccessor(tx *gorm.DB, h Handover, to int64) error {
+	if to == h.DepartingUserID {
+		return fault.Invalid(fault.Fields{"to_user_id": "is the person leaving"})
+	}
+	u, err := staff.LockTx(tx, to)
+	if fault.Is(err, fault.KindNotFound) {
+		return fault.Invalid(fault.Fields{"to_user_id": "no such user"})
+	}
+	if err != nil {
+		return err
+	}
+	if u.Status != staff.StatusActive {
+		return fault.Invalid(fault.Fields{"to_user_id": "is not active and cannot take on accounts"})
+	}
+	return nil
+}
+
+// moveItem gives an item a successor already checked (checkSuccessor): one already on the
+// team of an account they would help with is refused; in a handover under way they join
+// the team and the one the handover had added leaves it.
+func (s *Service) moveItem(ctx context.Context, tx *gorm.DB, actor staff.User, h Handover, it *Item, to *int64) error {
+	if to != nil && it.Role != accounts.RoleOwner {
+		var n int64
+		if err := tx.Table("account_team").Where("account_id = ? AND user_id = ?", it.AccountID, *to).Count(&n).Error; err != nil {
+			return err
 		}
-		if it.Role != accounts.RoleOwner {
-			var n int64
-			if err := tx.Table("account_team").Where("account_id = ? AND user_id = ?", it.AccountID, *to).Count(&n).Error; err != nil {
-				return err
-			}
-			if n > 0 && !(it.ToUserID != nil && *it.ToUserID == *to) {
-				return fault.Invalid(fault.Fields{"to_user_id": "is already on this account's team"})
-			}
+		if n > 0 && !(it.ToUserID != nil && *it.ToUserID == *to) {
+			return fault.Invalid(fault.Fields{"to_user_id": "is already on this account's team"})
 		}
 	}
 	if h.Status == InProgress {
