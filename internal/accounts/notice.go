@@ -54,13 +54,20 @@ func readable(db *gorm.DB, actor staff.User, accountID int64) error {
 }
 
 // OutsideBook reports whether opening the account is, for actor, opening one outside
-// their own book during their notice period.
+// their own book during their notice period: a live account not on their teams (one that
+// does not exist is nobody's book, and the caller answers 404).
 func (s *Service) OutsideBook(ctx context.Context, actor staff.User, accountID int64) (bool, error) {
 	if !InNotice(actor) {
 		return false, nil
 	}
-	on, err := onTeam(s.db.Read.WithContext(ctx), accountID, actor.ID)
-	return !on, err
+	var n int64
+	err := s.db.Read.WithContext(ctx).Table("accounts a").
+		Where("a.id = ? AND a.deleted_at IS NULL AND NOT EXISTS (SELECT 1 FROM account_team t WHERE t.account_id = a.id AND t.user_id = ?)",
+			accountID, actor.ID).Count(&n).Error
+	if err != nil {
+		return false, fmt.Errorf("book of user %d: %w", actor.ID, err)
+	}
+	return n > 0, nil
 }
 
 // ContactsSeenBy lists an account's contacts as actor may see them: during their notice

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"fmt"
+	"keyhold/internal/auth"
 	"net/http"
 	"net/url"
 	"slices"
@@ -266,8 +267,10 @@ func TestRouteRoleTable(t *testing.T) {
 		"POST /api/v1/me/calendar/rotate", "GET /api/v1/api-keys", "POST /api/v1/api-keys", "DELETE /api/v1/api-keys/:id",
 		"POST /api/v1/users", "PATCH /api/v1/users/:id", "PUT /api/v1/cadence-policies/:tier", "PUT /api/v1/currencies/:code",
 		"DELETE /api/v1/currencies/:code"}
-	every := make([]string, len(keyScopes))
-	copy(every, keyScopes)
+	var every []string
+	for _, sc := range auth.Scopes {
+		every = append(every, string(sc))
+	}
 	all := rcaller{name: "key with every scope", b: ts.browser(), keyOnPages: true,
 		token: ts.must(201, "POST", "/api/v1/api-keys", w.onToken, map[string]any{"name": "all", "scopes": every})["secret"].(string)}
 	unrelated := rcaller{name: "key with an unrelated scope", b: ts.browser(), keyOnPages: true,
@@ -297,10 +300,6 @@ func TestRouteRoleTable(t *testing.T) {
 		}
 	}
 }
-
-// keyScopes are every scope a key may carry.
-var keyScopes = []string{"accounts:read", "accounts:write", "reports:read", "handovers:read", "handovers:write",
-	"users:read", "webhooks:manage"}
 
 func boolCmp(a, b bool) int {
 	switch {

@@ -51,9 +51,6 @@ func (s *server) apiGetAccount(c *gin.Context) {
 		return
 	}
 	a, err := s.Accounts.Get(c.Request.Context(), id)
-	if err == nil {
-		err = s.Handover.NoteView(c.Request.Context(), httpkit.CurrentUser(c), id)
-	}
 	httpkit.Respond(c, http.StatusOK, a, err)
 }
 
@@ -121,9 +118,6 @@ func (s *server) apiAccountHistory(c *gin.Context) {
 		return
 	}
 	h, err := s.Accounts.History(c.Request.Context(), id)
-	if err == nil {
-		err = s.Handover.NoteView(c.Request.Context(), httpkit.CurrentUser(c), id)
-	}
 	httpkit.Respond(c, http.StatusOK, gin.H{"data": h}, err)
 }
 
@@ -133,9 +127,6 @@ func (s *server) apiTeam(c *gin.Context) {
 		return
 	}
 	team, err := s.Accounts.Team(c.Request.Context(), id)
-	if err == nil {
-		err = s.Handover.NoteView(c.Request.Context(), httpkit.CurrentUser(c), id)
-	}
 	httpkit.Respond(c, http.StatusOK, team, err)
 }
 

@@ -1,10 +1,12 @@
 package api
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
 
+	"keyhold/internal/accounts"
 	"keyhold/internal/auth"
 	"keyhold/internal/fault"
 	"keyhold/internal/web/httpkit"
@@ -63,6 +65,31 @@ func (s *server) sessionOnly() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if _, ok := httpkit.APIKey(c); ok {
 			httpkit.AbortJSON(c, errSession)
+			return
+		}
+		c.Next()
+	}
+}
+
+// viewed records, during the reader's notice period, the opening of an account outside
+// their own book (handover.NoteView) before any of its reads answers: the account, its
+// contacts, interactions, history, team, health, losses or complaints. For everyone else
+// it costs a status check.
+func (s *server) viewed() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		actor := httpkit.CurrentUser(c)
+		if !accounts.InNotice(actor) {
+			c.Next()
+			return
+		}
+		id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+		if err == nil {
+			err = s.Handover.NoteView(c.Request.Context(), actor, id)
+		} else {
+			err = nil // not an id: the handler answers 404
+		}
+		if err != nil {
+			httpkit.AbortJSON(c, err)
 			return
 		}
 		c.Next()

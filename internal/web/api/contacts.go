@@ -18,11 +18,7 @@ func (s *server) apiListContacts(c *gin.Context) {
 		return
 	}
 	// An account has a handful of contacts: one page holds them all.
-	ctx, actor := c.Request.Context(), httpkit.CurrentUser(c)
-	list, err := s.Accounts.ContactsSeenBy(ctx, actor, id)
-	if err == nil {
-		err = s.Handover.NoteView(ctx, actor, id)
-	}
+	list, err := s.Accounts.ContactsSeenBy(c.Request.Context(), httpkit.CurrentUser(c), id)
 	httpkit.Respond(c, http.StatusOK, httpkit.ListBody{Data: list, Page: 1, PerPage: len(list), Total: int64(len(list))}, err)
 }
 
@@ -83,9 +79,6 @@ func (s *server) apiListInteractions(c *gin.Context) {
 		return
 	}
 	list, total, err := s.Accounts.Interactions(c.Request.Context(), id, p)
-	if err == nil {
-		err = s.Handover.NoteView(c.Request.Context(), httpkit.CurrentUser(c), id)
-	}
 	httpkit.RespondList(c, p, list, total, err)
 }
 

@@ -137,11 +137,8 @@ func (s *server) apiCompleteHandover(c *gin.Context) {
 	if !ok {
 		return
 	}
-	var in struct {
-		Force  bool   `json:"force"`
-		Reason string `json:"reason"`
-	}
-	if c.Request.ContentLength != 0 && !httpkit.BindJSON(c, &in) {
+	in, ok := bindForce(c)
+	if !ok {
 		return
 	}
 	h, err := s.Handover.Complete(c.Request.Context(), httpkit.CurrentUser(c), id, in.Force, in.Reason)
@@ -162,11 +159,8 @@ func (s *server) apiDepart(c *gin.Context) {
 	if !ok {
 		return
 	}
-	var in struct {
-		Force  bool   `json:"force"`
-		Reason string `json:"reason"`
-	}
-	if c.Request.ContentLength != 0 && !httpkit.BindJSON(c, &in) {
+	in, ok := bindForce(c)
+	if !ok {
 		return
 	}
 	u, err := s.Handover.Depart(c.Request.Context(), httpkit.CurrentUser(c), id, in.Force, in.Reason)
@@ -279,4 +273,20 @@ func contactNames(cs []accounts.Contact) string {
 		}
 	}
 	return strings.Join(parts, "; ")
+}
+
+// forcing is the optional body of the steps a manager may force past what blocks them
+// (completing with gaps, departing someone who still owns accounts): a written reason.
+type forcing struct {
+	Force  bool   `json:"force"`
+	Reason string `json:"reason"`
+}
+
+// bindForce reads a forcing body; none at all means not forced.
+func bindForce(c *gin.Context) (forcing, bool) {
+	var in forcing
+	if c.Request.ContentLength != 0 && !httpkit.BindJSON(c, &in) {
+		return in, false
+	}
+	return in, true
 }

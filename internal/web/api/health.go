@@ -50,9 +50,6 @@ func (s *server) apiAccountHealth(c *gin.Context) {
 		return
 	}
 	r, err := s.Health.Get(c.Request.Context(), id)
-	if err == nil {
-		err = s.Handover.NoteView(c.Request.Context(), httpkit.CurrentUser(c), id)
-	}
 	if err != nil {
 		httpkit.AbortJSON(c, err)
 		return

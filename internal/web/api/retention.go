@@ -42,9 +42,6 @@ func (s *server) apiChurnRecords(c *gin.Context) {
 		return
 	}
 	list, err := s.Retention.ChurnRecords(c.Request.Context(), id)
-	if err == nil {
-		err = s.Handover.NoteView(c.Request.Context(), httpkit.CurrentUser(c), id)
-	}
 	httpkit.Respond(c, http.StatusOK, gin.H{"data": list}, err)
 }
 
@@ -70,9 +67,6 @@ func (s *server) apiComplaints(c *gin.Context) {
 		return
 	}
 	list, err := s.Retention.Complaints(c.Request.Context(), id)
-	if err == nil {
-		err = s.Handover.NoteView(c.Request.Context(), httpkit.CurrentUser(c), id)
-	}
 	httpkit.Respond(c, http.StatusOK, httpkit.ListBody{Data: list, Page: 1, PerPage: len(list), Total: int64(len(list))}, err)
 }
 
