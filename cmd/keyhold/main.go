@@ -150,6 +150,7 @@ func serve(ctx context.Context, cfg config.Config, stdout io.Writer, ready chan<
 	scans, stopScans := context.WithCancel(ctx)
 	defer stopScans()
 	go a.RunScans(scans, cfg.ScanInterval)
+	go a.RunSender(scans)
 	if ready != nil {
 		ready <- ln.Addr().String()
 	}

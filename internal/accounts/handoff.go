@@ -11,6 +11,7 @@ import (
 
 	"keyhold/internal/audit"
 	"keyhold/internal/fault"
+	"keyhold/internal/outbox"
 	"keyhold/internal/staff"
 	"keyhold/internal/store"
 )
@@ -67,7 +68,7 @@ func (s *Service) handOff(ctx context.Context, tx *gorm.DB, actor staff.User, fr
 	for i, m := range moves {
 		ids[i] = m.AccountID
 	}
-	ownerOf, team, err := holdings(tx, moves, ids)
+	ownerOf, names, team, err := holdings(tx, moves, ids)
 	if err != nil {
 		return err
 	}
@@ -85,35 +86,43 @@ func (s *Service) handOff(ctx context.Context, tx *gorm.DB, actor staff.User, fr
 	if err := p.log.Write(ctx, tx); err != nil {
 		return err
 	}
+	for i := range p.transfers {
+		p.transfers[i].AccountName = names[p.transfers[i].AccountID]
+	}
+	if err := outbox.RecordAll(ctx, tx, outbox.AccountTransferred, now, p.transfers); err != nil {
+		return err
+	}
 	return s.changed(ctx, tx, ids...)
 }
 
-// holdings reads, for the accounts moves name, their owners and team rows. Deleted
+// holdings reads, for the accounts moves name, their owners, names and team rows. Deleted
 // accounts too: a team role on one still ends with the handover (as LeaveTx does), while
 // moving the ownership of one is refused (as TransferTx does).
-func holdings(tx *gorm.DB, moves []Handoff, ids []int64) (map[int64]int64, map[member]TeamRole, error) {
+func holdings(tx *gorm.DB, moves []Handoff, ids []int64) (map[int64]int64, map[int64]string, map[member]TeamRole, error) {
 	var owners []struct {
 		ID      int64
+		Name    string
 		OwnerID int64
 		Deleted bool
 	}
-	if err := tx.Table("accounts").Select("id, owner_id, deleted_at IS NOT NULL AS deleted").Where(store.InIDs("id"), store.IDs(ids)).
+	if err := tx.Table("accounts").Select("id, name, owner_id, deleted_at IS NOT NULL AS deleted").Where(store.InIDs("id"), store.IDs(ids)).
 		Scan(&owners).Error; err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	ownerOf := make(map[int64]int64, len(owners))
+	names := make(map[int64]string, len(owners))
 	deleted := map[int64]bool{}
 	for _, a := range owners {
-		ownerOf[a.ID], deleted[a.ID] = a.OwnerID, a.Deleted
+		ownerOf[a.ID], names[a.ID], deleted[a.ID] = a.OwnerID, a.Name, a.Deleted
 	}
 	for _, m := range moves {
 		_, ok := ownerOf[m.AccountID]
 		if !ok || (deleted[m.AccountID] && m.Role == RoleOwner && m.To != 0) {
-			return nil, nil, fault.NotFound("account", m.AccountID)
+			return nil, nil, nil, fault.NotFound("account", m.AccountID)
 		}
 	}
 	team, err := teamRoles(tx, ids)
-	return ownerOf, team, err
+	return ownerOf, names, team, err
 }
 
 // handoffContext is who hands off whose accounts, why and when.
@@ -127,7 +136,8 @@ type handoffContext struct {
 
 // handoffPlan is what a handoff changes, grouped into the few statements that do it.
 type handoffPlan struct {
-	log     audit.Batch
+	log       audit.Batch
+	transfers []outbox.Transfer // the account.transferred events
 	taking  []int64                // successors who take on an account: they must be active
 	demote  []int64                // accounts whose owner steps down to backup
 	joins   []TeamMember           // new team rows
@@ -157,6 +167,8 @@ func planHandoff(ctx context.Context, hc handoffContext, moves []Handoff, ownerO
 			}
 			team[member{acc, to}] = RoleOwner
 			p.moved[to] = append(p.moved[to], acc)
+			p.transfers = append(p.transfers, outbox.Transfer{AccountID: acc, FromUserID: prev, ToUserID: to,
+				Reason: hc.reason, HandoverID: handoverID})
 			if err := p.log.Add(ctx, audit.Entry{At: now, ActorID: &actor.ID, Action: ActionTransferred,
 				Entity: "account", EntityID: acc, AccountID: &acc, FromUserID: &prev, ToUserID: &to,
 				Role: string(RoleOwner), Reason: hc.reason, HandoverID: handoverID},

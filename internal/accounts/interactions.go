@@ -11,6 +11,7 @@ import (
 	"keyhold/internal/audit"
 	"keyhold/internal/check"
 	"keyhold/internal/fault"
+	"keyhold/internal/outbox"
 	"keyhold/internal/staff"
 	"keyhold/internal/store"
 )
@@ -161,6 +162,9 @@ func (s *Service) LogInteraction(ctx context.Context, actor staff.User, accountI
 		}
 		if err := audit.Record(ctx, tx, audit.Entry{At: now, ActorID: &actor.ID, Action: "interaction.create",
 			Entity: "interaction", EntityID: it.ID, AccountID: &accountID}, nil, nil); err != nil {
+			return err
+		}
+		if err := outbox.Record(ctx, tx, outbox.InteractionCreated, now, outbox.Interaction{Interaction: it}); err != nil {
 			return err
 		}
 		return s.changed(ctx, tx, accountID)

@@ -11,6 +11,7 @@ import (
 	"keyhold/internal/audit"
 	"keyhold/internal/check"
 	"keyhold/internal/fault"
+	"keyhold/internal/outbox"
 	"keyhold/internal/staff"
 )
 
@@ -96,9 +97,13 @@ func moveOwner(ctx context.Context, tx *gorm.DB, actor staff.User, a Account, to
 		Updates(map[string]any{"owner_id": to, "updated_at": now}).Error; err != nil {
 		return err
 	}
-	return audit.Record(ctx, tx, audit.Entry{At: now, ActorID: &actor.ID, Action: ActionTransferred,
+	if err := audit.Record(ctx, tx, audit.Entry{At: now, ActorID: &actor.ID, Action: ActionTransferred,
 		Entity: "account", EntityID: a.ID, AccountID: &a.ID, FromUserID: &from, ToUserID: &to,
-		Role: string(RoleOwner), Reason: reason, HandoverID: handoverID}, map[string]int64{"owner_id": from}, map[string]int64{"owner_id": to})
+		Role: string(RoleOwner), Reason: reason, HandoverID: handoverID}, map[string]int64{"owner_id": from}, map[string]int64{"owner_id": to}); err != nil {
+		return err
+	}
+	return outbox.Record(ctx, tx, outbox.AccountTransferred, now, outbox.Transfer{AccountID: a.ID, AccountName: a.Name,
+		FromUserID: from, ToUserID: to, Reason: reason, HandoverID: handoverID})
 }
 
 // HistoryEntry is one ownership or team change.

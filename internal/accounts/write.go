@@ -11,6 +11,7 @@ import (
 	"keyhold/internal/check"
 	"keyhold/internal/fault"
 	"keyhold/internal/money"
+	"keyhold/internal/outbox"
 	"keyhold/internal/opt"
 	"keyhold/internal/staff"
 )
@@ -95,6 +96,9 @@ func (s *Service) Create(ctx context.Context, actor staff.User, in NewAccount) (
 		}
 		if err := audit.Record(ctx, tx, audit.Entry{At: now, ActorID: &actor.ID, Action: ActionCreated,
 			Entity: "account", EntityID: a.ID, AccountID: &a.ID, ToUserID: &a.OwnerID, Role: string(RoleOwner)}, nil, a); err != nil {
+			return err
+		}
+		if err := outbox.Record(ctx, tx, outbox.AccountCreated, now, outbox.AccountData{Account: a}); err != nil {
 			return err
 		}
 		return s.changed(ctx, tx, a.ID)
@@ -215,6 +219,9 @@ func (s *Service) Update(ctx context.Context, actor staff.User, id int64, p Patc
 		}
 		if err := audit.Record(ctx, tx, audit.Entry{At: now, ActorID: &actor.ID, Action: "account.update",
 			Entity: "account", EntityID: a.ID, AccountID: &a.ID}, before, a); err != nil {
+			return err
+		}
+		if err := outbox.Record(ctx, tx, outbox.AccountUpdated, now, outbox.AccountData{Account: a}); err != nil {
 			return err
 		}
 		return s.changed(ctx, tx, a.ID)

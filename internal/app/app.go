@@ -18,9 +18,11 @@ import (
 	"keyhold/internal/health"
 	"keyhold/internal/money"
 	"keyhold/internal/retention"
+	"keyhold/internal/sender"
 	"keyhold/internal/staff"
 	"keyhold/internal/store"
 	"keyhold/internal/web"
+	"keyhold/internal/webhooks"
 )
 
 // Options are the knobs tests turn; production uses the zero value.
@@ -39,6 +41,8 @@ type App struct {
 	Handover  *handover.Service
 	Retention *retention.Service
 	Money     *money.Service
+	Webhooks  *webhooks.Service
+	Sender    *sender.Sender
 	Handler   http.Handler
 }
 
@@ -78,6 +82,8 @@ func build(ctx context.Context, db *store.DB, cfg config.Config, o Options) (*Ap
 	a.Accounts.GuardTransfers(a.Handover.GuardTransfer)
 	a.Accounts.CheckIntros(a.Handover.CheckIntro)
 	a.Retention = retention.New(db, o.Now, a.Accounts, a.Money)
+	a.Webhooks = webhooks.New(db, o.Now, cfg.WebhookAllowPrivate)
+	a.Sender = sender.New(a.Webhooks, o.Now)
 	if cfg.AdminEmail != "" {
 		if _, err := a.Staff.Bootstrap(ctx, "Administrator", cfg.AdminEmail, cfg.AdminPassword); err != nil {
 			return nil, err
@@ -89,7 +95,7 @@ func build(ctx context.Context, db *store.DB, cfg config.Config, o Options) (*Ap
 	}
 	a.Auth = auth.New(db, a.Staff, secret, o.Now)
 	a.Handler, err = web.New(web.Deps{Staff: a.Staff, Auth: a.Auth, Accounts: a.Accounts, Health: a.Health, Handover: a.Handover,
-		Retention: a.Retention, Money: a.Money,
+		Retention: a.Retention, Money: a.Money, Webhooks: a.Webhooks,
 		Ping: db.Ping, Readers: db.Readers(), Now: o.Now, BaseURL: cfg.BaseURL,
 		Proxies: cfg.TrustedProxies, SecureCookies: cfg.SecureCookies()})
 	if err != nil {
@@ -122,3 +128,10 @@ func (a *App) RunScans(ctx context.Context, interval time.Duration) {
 		}
 	}
 }
+
+// SendInterval is how often serve's sender looks for events and due deliveries when it
+// has none in hand.
+const SendInterval = time.Second
+
+// RunSender delivers the outbox's events until ctx ends.
+func (a *App) RunSender(ctx context.Context) { a.Sender.Run(ctx, SendInterval) }

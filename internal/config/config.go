@@ -21,6 +21,10 @@ type Config struct {
 	// (a TLS-terminating proxy in front); none by default, so a client cannot invent its
 	// address or claim HTTPS.
 	TrustedProxies []*net.IPNet
+	// WebhookAllowPrivate lets webhook and chat endpoints be loopback, link-local or
+	// private addresses (KEYHOLD_WEBHOOK_ALLOW_PRIVATE=1): for tests and receivers inside
+	// the same network. Off, such an address is refused when registered and when sent to.
+	WebhookAllowPrivate bool
 }
 
 // SecureCookies reports whether cookies are always Secure: the site is served over HTTPS.
@@ -52,6 +56,13 @@ func FromEnv(getenv func(string) string) (Config, error) {
 			return c, fmt.Errorf("KEYHOLD_SCAN_INTERVAL %q: a duration of at least 1m, such as 15m", v)
 		}
 		c.ScanInterval = d
+	}
+	switch v := getenv("KEYHOLD_WEBHOOK_ALLOW_PRIVATE"); v {
+	case "", "0":
+	case "1":
+		c.WebhookAllowPrivate = true
+	default:
+		return c, fmt.Errorf("KEYHOLD_WEBHOOK_ALLOW_PRIVATE %q: 1 to allow private addresses, 0 or unset to refuse them", v)
 	}
 	var err error
 	if c.TrustedProxies, err = parseNets(getenv("KEYHOLD_TRUSTED_PROXIES")); err != nil {

@@ -13,6 +13,7 @@ import (
 	"keyhold/internal/audit"
 	"keyhold/internal/check"
 	"keyhold/internal/fault"
+	"keyhold/internal/outbox"
 	"keyhold/internal/health"
 	"keyhold/internal/opt"
 	"keyhold/internal/staff"
@@ -381,7 +382,11 @@ func (s *Service) Start(ctx context.Context, actor staff.User, id int64) (Handov
 				return err
 			}
 		}
-		return moveTo(ctx, tx, actor, h, InProgress, s.now().UTC(), "")
+		now := s.now().UTC()
+		if err := moveTo(ctx, tx, actor, h, InProgress, now, ""); err != nil {
+			return err
+		}
+		return recordEvent(ctx, tx, outbox.HandoverStarted, h, len(items), now)
 	})
 	if err != nil {
 		return Handover{}, fmt.Errorf("start handover %d: %w", id, err)
@@ -454,10 +459,13 @@ func (s *Service) Complete(ctx context.Context, actor staff.User, id int64, forc
 			"forced": forced, "force_reason": forceReason}).Error; err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, audit.Entry{At: now, ActorID: &actor.ID, Action: "handover.complete",
+		if err := audit.Record(ctx, tx, audit.Entry{At: now, ActorID: &actor.ID, Action: "handover.complete",
 			Entity: "handover", EntityID: h.ID, FromUserID: &h.DepartingUserID, HandoverID: &h.ID,
 			Reason: forceReason}, nil, map[string]any{"items": len(h.Items), "forced_items": len(blocking),
-			"skipped_items": len(skip)})
+			"skipped_items": len(skip)}); err != nil {
+			return err
+		}
+		return recordEvent(ctx, tx, outbox.HandoverCompleted, h, len(h.Items), now)
 	})
 	if err != nil {
 		return Handover{}, fmt.Errorf("complete handover %d: %w", id, err)
@@ -649,4 +657,13 @@ func (s *Service) GuardTransfer(ctx context.Context, tx *gorm.DB, accountID int6
 			map[string]any{"handover_id": ids[0]})
 	}
 	return nil
+}
+
+// recordEvent records handover.started or handover.completed in tx.
+func recordEvent(ctx context.Context, tx *gorm.DB, kind outbox.Kind, h Handover, items int, now time.Time) error {
+	u, err := staff.LockTx(tx, h.DepartingUserID)
+	if err != nil {
+		return err
+	}
+	return outbox.Record(ctx, tx, kind, now, outbox.Handover{HandoverID: h.ID, LeavingUserID: u.ID, LeavingName: u.Name, Items: items})
 }

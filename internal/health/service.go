@@ -14,6 +14,7 @@ import (
 	"gorm.io/gorm"
 
 	"keyhold/internal/fault"
+	"keyhold/internal/outbox"
 	"keyhold/internal/store"
 )
 
@@ -56,6 +57,9 @@ type event struct {
 	ToLevel   string
 	Score     int
 	Neglected bool
+
+	risk int64       // the value at risk after the change
+	flag outbox.Kind // account.flagged or account.unflagged when the change did that
 }
 
 func (event) TableName() string { return "health_events" }
@@ -203,6 +207,21 @@ func saveEvents(ctx context.Context, tx *gorm.DB, events []event) error {
 			return fmt.Errorf("save health events: %w", err)
 		}
 	}
+	// The outbox hears when an account joins or leaves the flag lists.
+	flags := map[outbox.Kind][]outbox.Flag{}
+	for _, e := range events {
+		if e.flag != "" {
+			flags[e.flag] = append(flags[e.flag], outbox.Flag{AccountID: e.AccountID, Level: e.ToLevel, Score: e.Score,
+				Neglected: e.Neglected, RiskValue: e.risk})
+		}
+	}
+	for _, kind := range []outbox.Kind{outbox.AccountFlagged, outbox.AccountUnflagged} {
+		if len(flags[kind]) > 0 {
+			if err := outbox.RecordAll(ctx, tx, kind, events[0].At, flags[kind]); err != nil {
+				return err
+			}
+		}
+	}
 	return nil
 }
 
@@ -270,6 +289,12 @@ func plan(subjects map[int64]*subject, prev map[int64]record, now time.Time) (ch
 		if had {
 			rec.LevelSince, rec.FlaggedSince = old.LevelSince, old.FlaggedSince
 		}
+		switch {
+		case flagged(r, neglected) && rec.FlaggedSince == nil:
+			rec.FlaggedSince = &now
+		case !flagged(r, neglected):
+			rec.FlaggedSince = nil
+		}
 		if !had || old.Level != rec.Level || old.Neglected != neglected {
 			res.Changed++
 			from := ""
@@ -279,14 +304,15 @@ func plan(subjects map[int64]*subject, prev map[int64]record, now time.Time) (ch
 			if !had || old.Level != rec.Level {
 				rec.LevelSince = now
 			}
-			p.events = append(p.events, event{AccountID: id, At: now, FromLevel: from, ToLevel: string(rec.Level),
-				Score: rec.Score, Neglected: neglected})
-		}
-		switch {
-		case flagged(r, neglected) && rec.FlaggedSince == nil:
-			rec.FlaggedSince = &now
-		case !flagged(r, neglected):
-			rec.FlaggedSince = nil
+			e := event{AccountID: id, At: now, FromLevel: from, ToLevel: string(rec.Level), Score: rec.Score,
+				Neglected: neglected, risk: rec.RiskValue}
+			switch was := had && old.FlaggedSince != nil; {
+			case !was && rec.FlaggedSince != nil:
+				e.flag = outbox.AccountFlagged
+			case was && rec.FlaggedSince == nil:
+				e.flag = outbox.AccountUnflagged
+			}
+			p.events = append(p.events, e)
 		}
 		if rec.FlaggedSince != nil {
 			res.Flagged++

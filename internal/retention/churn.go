@@ -15,6 +15,7 @@ import (
 	"keyhold/internal/audit"
 	"keyhold/internal/check"
 	"keyhold/internal/fault"
+	"keyhold/internal/outbox"
 	"keyhold/internal/money"
 	"keyhold/internal/staff"
 	"keyhold/internal/store"
@@ -131,8 +132,13 @@ func (s *Service) Churn(ctx context.Context, actor staff.User, accountID int64, 
 		if err := s.accounts.SetStatusTx(ctx, tx, a.ID, accounts.StatusChurned, &day); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, audit.Entry{At: now, ActorID: &actor.ID, Action: accounts.ActionChurned,
-			Entity: "account", EntityID: a.ID, AccountID: &a.ID, Reason: in.Reason}, nil, rec)
+		if err := audit.Record(ctx, tx, audit.Entry{At: now, ActorID: &actor.ID, Action: accounts.ActionChurned,
+			Entity: "account", EntityID: a.ID, AccountID: &a.ID, Reason: in.Reason}, nil, rec); err != nil {
+			return err
+		}
+		return outbox.Record(ctx, tx, outbox.AccountChurned, now, outbox.Churn{AccountID: a.ID, AccountName: a.Name,
+			ChurnedOn: in.ChurnedAt, Reason: in.Reason, Voluntary: *in.Voluntary, Competitor: in.Competitor,
+			AnnualValue: a.AnnualValue, Currency: a.Currency})
 	})
 	if err != nil {
 		return ChurnRecord{}, fmt.Errorf("churn account %d: %w", accountID, err)

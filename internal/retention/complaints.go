@@ -12,6 +12,7 @@ import (
 	"keyhold/internal/audit"
 	"keyhold/internal/check"
 	"keyhold/internal/fault"
+	"keyhold/internal/outbox"
 	"keyhold/internal/opt"
 	"keyhold/internal/staff"
 )
@@ -95,6 +96,10 @@ func (s *Service) OpenComplaint(ctx context.Context, actor staff.User, accountID
 		}
 		if err := audit.Record(ctx, tx, audit.Entry{At: now, ActorID: &actor.ID, Action: "complaint.open",
 			Entity: "complaint", EntityID: c.ID, AccountID: &accountID}, nil, c); err != nil {
+			return err
+		}
+		c.AccountName = a.Name
+		if err := outbox.Record(ctx, tx, outbox.ComplaintOpened, now, outbox.Complaint{Complaint: c, Tier: string(a.Tier)}); err != nil {
 			return err
 		}
 		return s.accounts.Changed(ctx, tx, accountID)

@@ -9,6 +9,7 @@ import (
 
 	"keyhold/internal/audit"
 	"keyhold/internal/fault"
+	"keyhold/internal/outbox"
 )
 
 // The status lifecycle — active → leaving → departed, or back to active when a handover
@@ -43,7 +44,14 @@ func setStatus(ctx context.Context, tx *gorm.DB, actor User, u User, status Stat
 	err := audit.Record(ctx, tx, audit.Entry{At: now, ActorID: &actor.ID, Action: "user.status",
 		Entity: "user", EntityID: u.ID, Reason: string(status)}, map[string]any{"status": before.Status, "last_day": before.LastDay},
 		map[string]any{"status": status, "last_day": lastDay})
-	return u, err
+	if err != nil || status == StatusActive {
+		return u, err
+	}
+	kind := outbox.UserLeaving
+	if status == StatusDeparted {
+		kind = outbox.UserDeparted
+	}
+	return u, outbox.Record(ctx, tx, kind, now, outbox.User{UserID: u.ID, Name: u.Name, Email: u.Email, Status: string(status)})
 }
 
 // MayActOn says whether actor may take target out of the organisation (start their

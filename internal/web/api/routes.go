@@ -17,6 +17,7 @@ func (s *server) apiRoutes(api *gin.RouterGroup) {
 	accR, accW := s.need(auth.ScopeAccountsRead), s.need(auth.ScopeAccountsWrite)
 	hoR, hoW := s.need(auth.ScopeHandoversRead), s.need(auth.ScopeHandoversWrite)
 	repR, usrR, session := s.need(auth.ScopeReportsRead), s.need(auth.ScopeUsersRead), s.sessionOnly()
+	hooks := s.need(auth.ScopeWebhooksManage)
 	viewed := s.viewed() // the reads of one account, recorded during a notice period
 
 	a.GET("/me", s.apiMe) // any key: who it acts as
@@ -85,4 +86,13 @@ func (s *server) apiRoutes(api *gin.RouterGroup) {
 	a.GET("/currencies/:code", accR, s.apiCurrency)
 	a.PUT("/currencies/:code", session, s.apiSetCurrency)
 	a.DELETE("/currencies/:code", session, s.apiDeleteCurrency)
+
+	a.GET("/webhook-events", hooks, s.apiWebhookEvents)
+	a.GET("/webhooks", hooks, s.apiWebhooks)
+	a.POST("/webhooks", hooks, s.apiCreateWebhook)
+	a.GET("/webhooks/:id", hooks, s.apiWebhook)
+	a.PATCH("/webhooks/:id", hooks, s.apiUpdateWebhook)
+	a.DELETE("/webhooks/:id", hooks, s.apiDeleteWebhook)
+	a.GET("/webhooks/:id/deliveries", hooks, s.apiDeliveries)
+	a.POST("/webhooks/:id/deliveries/:delivery_id/redeliver", hooks, s.apiRedeliver)
 }

@@ -13,6 +13,7 @@ import (
 	"keyhold/internal/money"
 	"keyhold/internal/retention"
 	"keyhold/internal/staff"
+	"keyhold/internal/webhooks"
 
 	"github.com/gin-gonic/gin"
 )
@@ -26,6 +27,7 @@ type Deps struct {
 	Handover  *handover.Service
 	Retention *retention.Service
 	Money     *money.Service
+	Webhooks  *webhooks.Service
 	Ping      func(context.Context) error // answers whether the database is reachable
 	Readers   int                         // reads the database serves at once (0: no limit)
 	Now       func() time.Time

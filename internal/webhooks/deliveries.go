@@ -1,0 +1,313 @@
+package webhooks
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"keyhold/internal/audit"
+	"keyhold/internal/fault"
+	"keyhold/internal/outbox"
+	"keyhold/internal/staff"
+	"keyhold/internal/store"
+)
+
+// Schedule is how long a failed delivery waits before each retry: the first try is at
+// once, then 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h (Standard Webhooks' suggested
+// schedule), each ±20% so that retries after an outage do not arrive together: eight
+// tries over about 28 hours, then the delivery has failed.
+var Schedule = []time.Duration{5 * time.Second, 5 * time.Minute, 30 * time.Minute, 2 * time.Hour, 5 * time.Hour,
+	10 * time.Hour, 10 * time.Hour}
+
+// MaxRetryAfter caps how long a receiver's Retry-After may hold a delivery back.
+const MaxRetryAfter = 24 * time.Hour
+
+// Status of a delivery.
+const (
+	Pending   = "pending"
+	Delivered = "delivered"
+	Failed    = "failed"
+)
+
+// Delivery is one event sent to one endpoint, with its attempts.
+type Delivery struct {
+	ID        int64      `json:"id"`
+	EventID   int64      `json:"event_id"`
+	WebhookID int64      `json:"webhook_id"`
+	EventKind string     `json:"event" gorm:"->;column:event_kind"`
+	Status    string     `json:"status"`
+	Attempts  int        `json:"attempts"`
+	Tries     int        `json:"-"`
+	NextAt    *time.Time `json:"next_at"`
+	CreatedAt time.Time  `json:"created_at"`
+	UpdatedAt time.Time  `json:"updated_at"`
+	Log       []Attempt  `json:"attempt_log" gorm:"-"`
+}
+
+func (Delivery) TableName() string { return "deliveries" }
+
+// Attempt is one try at a delivery.
+type Attempt struct {
+	ID         int64     `json:"-"`
+	DeliveryID int64     `json:"-"`
+	At         time.Time `json:"at"`
+	StatusCode int       `json:"status_code"` // 0 when no answer came
+	Error      string    `json:"error"`
+	Response   string    `json:"response"` // the start of the answer's body
+	DurationMS int64     `json:"duration_ms" gorm:"column:duration_ms"`
+}
+
+func (Attempt) TableName() string { return "delivery_attempts" }
+
+// FanOut makes the deliveries of recorded events that have none yet, one for each active
+// endpoint that wants the event, up to limit events per call; it answers how many events
+// it took. Events no endpoint wants are only marked.
+func (s *Service) FanOut(ctx context.Context, limit int) (int, error) {
+	var n int
+	err := s.db.Write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var events []outbox.Event
+		if err := tx.Select("id, kind").Where("fanned = 0").Order("id").Limit(limit).Find(&events).Error; err != nil {
+			return err
+		}
+		n = len(events)
+		if n == 0 {
+			return nil
+		}
+		var hooks []Webhook
+		if err := tx.Where("active = 1").Find(&hooks).Error; err != nil {
+			return err
+		}
+		now := s.now().UTC()
+		var rows []Delivery
+		ids := make([]int64, len(events))
+		for i, e := range events {
+			ids[i] = e.ID
+			for _, w := range hooks {
+				if w.Wants(e.Kind) {
+					rows = append(rows, Delivery{EventID: e.ID, WebhookID: w.ID, Status: Pending, NextAt: &now,
+						CreatedAt: now, UpdatedAt: now})
+				}
+			}
+		}
+		if len(rows) > 0 {
+			if err := tx.Omit("EventKind").CreateInBatches(rows, 200).Error; err != nil {
+				return err
+			}
+		}
+		return tx.Model(&outbox.Event{}).Where(store.InIDs("id"), store.IDs(ids)).Update("fanned", true).Error
+	})
+	if err != nil {
+		return 0, fmt.Errorf("fan out events: %w", err)
+	}
+	return n, nil
+}
+
+// Job is a delivery claimed for sending, with what sending needs.
+type Job struct {
+	DeliveryID int64
+	WebhookID  int64
+	URL        string
+	Secret     string
+	EventID    int64
+	Kind       outbox.Kind
+	At         time.Time
+	Data       string
+	Tries      int // before this one
+}
+
+// MessageID is the webhook-id of the job's event: the same on every try and every
+// endpoint, so that receivers can drop what they have already had.
+func (j Job) MessageID() string { return fmt.Sprintf("msg_%d", j.EventID) }
+
+// Claim takes up to n due deliveries of active endpoints for sending, holding each for
+// lease: a sender that dies while sending leaves it to be claimed again after that.
+func (s *Service) Claim(ctx context.Context, n int, lease time.Duration) ([]Job, error) {
+	now := s.now().UTC()
+	var jobs []Job
+	err := s.db.Write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Raw(`SELECT d.id AS delivery_id, d.webhook_id, w.url, w.secret, e.id AS event_id, e.kind, e.at, e.data, d.tries
+			FROM deliveries d JOIN webhooks w ON w.id = d.webhook_id AND w.active = 1 JOIN events e ON e.id = d.event_id
+			WHERE d.next_at IS NOT NULL AND d.next_at <= ? AND (d.lease_until IS NULL OR d.lease_until <= ?)
+			ORDER BY d.next_at LIMIT ?`, now, now, n).Scan(&jobs).Error; err != nil {
+			return err
+		}
+		if len(jobs) == 0 {
+			return nil
+		}
+		ids := make([]int64, len(jobs))
+		for i, j := range jobs {
+			ids[i] = j.DeliveryID
+		}
+		return tx.Model(&Delivery{}).Where(store.InIDs("id"), store.IDs(ids)).Update("lease_until", now.Add(lease)).Error
+	})
+	if err != nil {
+		return nil, fmt.Errorf("claim deliveries: %w", err)
+	}
+	return jobs, nil
+}
+
+// Result is what one try of a job came to.
+type Result struct {
+	StatusCode int // 0 when no answer came
+	Error      string
+	Response   string
+	Duration   time.Duration
+	RetryAfter time.Duration // the receiver's Retry-After, when it sent one
+}
+
+// OK reports whether the receiver took the delivery (any 2xx).
+func (r Result) OK() bool { return r.StatusCode >= 200 && r.StatusCode < 300 }
+
+// Finish logs a try and decides what follows: done on a 2xx; the endpoint turned off on
+// 410 Gone; otherwise the next try by the schedule, no sooner than Retry-After, or failed
+// when the schedule is spent.
+func (s *Service) Finish(ctx context.Context, j Job, r Result) error {
+	now := s.now().UTC()
+	tries := j.Tries + 1
+	cols := map[string]any{"attempts": gorm.Expr("attempts + 1"), "tries": tries, "lease_until": nil, "updated_at": now}
+	switch {
+	case r.OK():
+		cols["status"], cols["next_at"] = Delivered, nil
+	case r.StatusCode == 410 || tries > len(Schedule):
+		cols["status"], cols["next_at"] = Failed, nil
+	default:
+		wait := jitter(Schedule[tries-1])
+		if r.RetryAfter > wait {
+			wait = min(r.RetryAfter, MaxRetryAfter)
+		}
+		cols["status"], cols["next_at"] = Pending, now.Add(wait)
+	}
+	err := s.db.Write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		a := Attempt{DeliveryID: j.DeliveryID, At: now, StatusCode: r.StatusCode, Error: clip(r.Error, 500),
+			Response: clip(r.Response, 1000), DurationMS: r.Duration.Milliseconds()}
+		if err := tx.Create(&a).Error; err != nil {
+			return err
+		}
+		if err := tx.Model(&Delivery{}).Where("id = ?", j.DeliveryID).Updates(cols).Error; err != nil {
+			return err
+		}
+		if r.StatusCode != 410 {
+			return nil
+		}
+		return tx.Model(&Webhook{}).Where("id = ?", j.WebhookID).Updates(map[string]any{"active": false,
+			"disabled_reason": "the endpoint answered 410 Gone on " + now.Format(time.RFC3339), "updated_at": now}).Error
+	})
+	if err != nil {
+		return fmt.Errorf("finish delivery %d: %w", j.DeliveryID, err)
+	}
+	return nil
+}
+
+func jitter(d time.Duration) time.Duration {
+	return time.Duration(float64(d) * (0.8 + 0.4*rand.Float64()))
+}
+
+// clip cuts s to at most n bytes of valid UTF-8 on a character boundary.
+func clip(s string, n int) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && s[n]&0xC0 == 0x80 {
+		n--
+	}
+	return s[:n]
+}
+
+// Deliveries lists an endpoint's deliveries, newest first, each with its attempts
+// (admins).
+func (s *Service) Deliveries(ctx context.Context, actor staff.User, webhookID int64, status string, p store.Page) ([]Delivery, int64, error) {
+	if err := requireAdmin(actor); err != nil {
+		return nil, 0, err
+	}
+	if status != "" && status != Pending && status != Delivered && status != Failed {
+		return nil, 0, fault.Invalid(fault.Fields{"status": "must be pending, delivered or failed"})
+	}
+	db := s.db.Read.WithContext(ctx)
+	if _, err := loadWebhook(db, webhookID); err != nil {
+		return nil, 0, err
+	}
+	p = p.Normalized()
+	q := db.Table("deliveries d").Where("d.webhook_id = ?", webhookID)
+	if status != "" {
+		q = q.Where("d.status = ?", status)
+	}
+	var total int64
+	if err := q.Count(&total).Error; err != nil {
+		return nil, 0, err
+	}
+	out := []Delivery{}
+	if err := q.Select("d.*, e.kind AS event_kind").Joins("JOIN events e ON e.id = d.event_id").
+		Order("d.id DESC").Limit(p.Size).Offset(p.Offset()).Find(&out).Error; err != nil {
+		return nil, 0, err
+	}
+	if len(out) == 0 {
+		return out, total, nil
+	}
+	ids := make([]int64, len(out))
+	at := make(map[int64]int, len(out))
+	for i, d := range out {
+		ids[i], at[d.ID] = d.ID, i
+		out[i].Log = []Attempt{}
+	}
+	var log []Attempt
+	if err := db.Where(store.InIDs("delivery_id"), store.IDs(ids)).Order("id").Find(&log).Error; err != nil {
+		return nil, 0, err
+	}
+	for _, a := range log {
+		i := at[a.DeliveryID]
+		out[i].Log = append(out[i].Log, a)
+	}
+	return out, total, nil
+}
+
+// Redeliver queues a delivery to go out again now, whatever came of it, with a fresh
+// schedule (admins). The receiver gets the same webhook-id.
+func (s *Service) Redeliver(ctx context.Context, actor staff.User, webhookID, deliveryID int64) (Delivery, error) {
+	if err := requireAdmin(actor); err != nil {
+		return Delivery{}, err
+	}
+	now := s.now().UTC()
+	var d Delivery
+	err := s.db.Write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		err := tx.Where("id = ? AND webhook_id = ?", deliveryID, webhookID).Omit("EventKind").Take(&d).Error
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return fault.NotFound("delivery", deliveryID)
+		}
+		if err != nil {
+			return err
+		}
+		d.Status, d.Tries, d.NextAt, d.UpdatedAt = Pending, 0, &now, now
+		if err := tx.Model(&Delivery{}).Where("id = ?", d.ID).Updates(map[string]any{"status": Pending, "tries": 0,
+			"next_at": now, "lease_until": nil, "updated_at": now}).Error; err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{At: now, ActorID: &actor.ID, Action: "webhook.redeliver", Entity: "delivery",
+			EntityID: d.ID}, nil, nil)
+	})
+	if err != nil {
+		return Delivery{}, fmt.Errorf("redeliver %d: %w", deliveryID, err)
+	}
+	return d, nil
+}
+
+// Keep is how long events and their delivery logs are kept.
+const Keep = 30 * 24 * time.Hour
+
+// Prune deletes events older than Keep whose deliveries are all settled, with their
+// deliveries and logs, a thousand at a time; it answers how many went.
+func (s *Service) Prune(ctx context.Context) (int64, error) {
+	cut := s.now().UTC().Add(-Keep)
+	res := s.db.Write.WithContext(ctx).Exec(`DELETE FROM events WHERE id IN (SELECT e.id FROM events e
+		WHERE e.at < ? AND e.fanned = 1 AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id AND d.next_at IS NOT NULL)
+		ORDER BY e.at LIMIT 1000)`, cut)
+	if res.Error != nil {
+		return 0, fmt.Errorf("prune events: %w", res.Error)
+	}
+	return res.RowsAffected, nil
+}
