@@ -137,14 +137,14 @@ type handoffContext struct {
 // handoffPlan is what a handoff changes, grouped into the few statements that do it.
 type handoffPlan struct {
 	log       audit.Batch
-	transfers []outbox.Transfer // the account.transferred events
-	taking  []int64                // successors who take on an account: they must be active
-	demote  []int64                // accounts whose owner steps down to backup
-	joins   []TeamMember           // new team rows
-	promote map[int64][]int64      // successor → accounts where their row becomes the owner's
-	moved   map[int64][]int64      // successor → accounts they now own
-	regroup map[roleChange][]int64 // successor and new role → accounts
-	leave   []int64                // accounts whose team from leaves
+	transfers []outbox.Transfer      // the account.transferred events
+	taking    []int64                // successors who take on an account: they must be active
+	demote    []int64                // accounts whose owner steps down to backup
+	joins     []TeamMember           // new team rows
+	promote   map[int64][]int64      // successor → accounts where their row becomes the owner's
+	moved     map[int64][]int64      // successor → accounts they now own
+	regroup   map[roleChange][]int64 // successor and new role → accounts
+	leave     []int64                // accounts whose team from leaves
 }
 
 // planHandoff decides, from the owners and team rows, what each move changes, with its

@@ -11,8 +11,8 @@ import (
 	"keyhold/internal/check"
 	"keyhold/internal/fault"
 	"keyhold/internal/money"
-	"keyhold/internal/outbox"
 	"keyhold/internal/opt"
+	"keyhold/internal/outbox"
 	"keyhold/internal/staff"
 )
 

@@ -13,9 +13,9 @@ import (
 	"keyhold/internal/audit"
 	"keyhold/internal/check"
 	"keyhold/internal/fault"
-	"keyhold/internal/outbox"
 	"keyhold/internal/health"
 	"keyhold/internal/opt"
+	"keyhold/internal/outbox"
 	"keyhold/internal/staff"
 )
 

@@ -15,8 +15,8 @@ import (
 	"keyhold/internal/audit"
 	"keyhold/internal/check"
 	"keyhold/internal/fault"
-	"keyhold/internal/outbox"
 	"keyhold/internal/money"
+	"keyhold/internal/outbox"
 	"keyhold/internal/staff"
 	"keyhold/internal/store"
 )

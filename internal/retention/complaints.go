@@ -12,8 +12,8 @@ import (
 	"keyhold/internal/audit"
 	"keyhold/internal/check"
 	"keyhold/internal/fault"
-	"keyhold/internal/outbox"
 	"keyhold/internal/opt"
+	"keyhold/internal/outbox"
 	"keyhold/internal/staff"
 )
 
