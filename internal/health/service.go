@@ -207,13 +207,45 @@ func saveEvents(ctx context.Context, tx *gorm.DB, events []event) error {
 			return fmt.Errorf("save health events: %w", err)
 		}
 	}
-	// The outbox hears when an account joins or leaves the flag lists.
-	flags := map[outbox.Kind][]outbox.Flag{}
+	return recordFlags(ctx, tx, events)
+}
+
+// recordFlags tells the outbox of the accounts that joined or left the flag lists, with
+// their names, tiers and owners (one query for them all).
+func recordFlags(ctx context.Context, tx *gorm.DB, events []event) error {
+	var ids []int64
 	for _, e := range events {
 		if e.flag != "" {
-			flags[e.flag] = append(flags[e.flag], outbox.Flag{AccountID: e.AccountID, Level: e.ToLevel, Score: e.Score,
-				Neglected: e.Neglected, RiskValue: e.risk})
+			ids = append(ids, e.AccountID)
 		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	var accs []struct {
+		ID      int64
+		Name    string
+		Tier    string
+		OwnerID int64
+	}
+	if err := tx.Table("accounts").Select("id, name, tier, owner_id").Where(store.InIDs("id"), store.IDs(ids)).
+		Scan(&accs).Error; err != nil {
+		return err
+	}
+	byID := make(map[int64]int, len(accs))
+	for i, a := range accs {
+		byID[a.ID] = i
+	}
+	flags := map[outbox.Kind][]outbox.Flag{}
+	for _, e := range events {
+		if e.flag == "" {
+			continue
+		}
+		f := outbox.Flag{AccountID: e.AccountID, Level: e.ToLevel, Score: e.Score, Neglected: e.Neglected, RiskValue: e.risk}
+		if i, ok := byID[e.AccountID]; ok {
+			f.AccountName, f.Tier, f.OwnerID = accs[i].Name, accs[i].Tier, accs[i].OwnerID
+		}
+		flags[e.flag] = append(flags[e.flag], f)
 	}
 	for _, kind := range []outbox.Kind{outbox.AccountFlagged, outbox.AccountUnflagged} {
 		if len(flags[kind]) > 0 {

@@ -34,11 +34,14 @@ type Churn struct {
 // Flag is the data of account.flagged and account.unflagged: the account's health when
 // it joined or left the managers' list of flagged accounts.
 type Flag struct {
-	AccountID int64  `json:"account_id"`
-	Level     string `json:"level"`
-	Score     int    `json:"score"`
-	Neglected bool   `json:"neglected"`
-	RiskValue int64  `json:"risk_value"`
+	AccountID   int64  `json:"account_id"`
+	AccountName string `json:"account_name"`
+	Tier        string `json:"tier"`
+	OwnerID     int64  `json:"owner_id"`
+	Level       string `json:"level"`
+	Score       int    `json:"score"`
+	Neglected   bool   `json:"neglected"`
+	RiskValue   int64  `json:"risk_value"` // in the base currency's minor unit
 }
 
 // Interaction is the data of interaction.created.

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -353,7 +354,53 @@ func TestWebhookEventsFromEveryChange(t *testing.T) {
 	if len(count) != len(want) || len(want) != len(all) {
 		t.Errorf("events %v, kinds %v", count, all)
 	}
-	if flagged == nil || int64(flagged["account_id"].(float64)) != key || flagged["neglected"] != true {
+	if flagged == nil || int64(flagged["account_id"].(float64)) != key || flagged["neglected"] != true ||
+		flagged["account_name"] != "Key One" || flagged["tier"] != "key" || int64(flagged["owner_id"].(float64)) != tm.leaver.ID {
 		t.Errorf("account.flagged data %v", flagged)
 	}
+}
+
+// The admin's pages: add an endpoint with the form, see its secret and log, send a
+// delivery again, turn it off; a bad address comes back with the form as typed.
+func TestWebhookPages(t *testing.T) {
+	ts := newTestServer(t)
+	admin := ts.adminToken()
+	rec := newReceiver(t, ts.Clock, 500)
+	b := pageSignedIn(ts, adminEmail, adminPassword)
+	tok := pageToken(t, b)
+	r := b.post("/admin/webhooks", map[string][]string{"url": {"not a url"}, "description": {"ERP sync"},
+		"events": {"account.created", "user.leaving"}, "csrf_token": {tok}})
+	if r.Status != 422 || pageFieldError(string(r.Body), "url") == "" || !strings.Contains(string(r.Body), `value="ERP sync"`) ||
+		!strings.Contains(string(r.Body), `value="user.leaving" checked`) {
+		t.Fatalf("bad address: %d %s", r.Status, r.Body)
+	}
+	r = b.post("/admin/webhooks", map[string][]string{"url": {rec.srv.URL + "/hook"}, "description": {"ERP sync"},
+		"events": {"account.created"}, "csrf_token": {tok}})
+	pageWantRedirect(t, r, "/admin/webhooks/1?created=1")
+	page := string(b.get("/admin/webhooks/1?created=1").Body)
+	i := strings.Index(page, `<code class="secret">`)
+	if i < 0 {
+		t.Fatalf("no secret on the page: %s", page)
+	}
+	rec.secret = page[i+len(`<code class="secret">`) : i+strings.Index(page[i:], "</code>")]
+
+	ts.mustCreateAccount(admin, map[string]any{"name": "Paged Co", "tier": "standard"})
+	ts.round()
+	page = string(b.get("/admin/webhooks/1").Body)
+	if !strings.Contains(page, "Paged Co") || !strings.Contains(page, "HTTP 500") || !strings.Contains(page, "Send now") {
+		t.Fatalf("log after a failed try: %s", page)
+	}
+	r = b.post("/admin/webhooks/1/deliveries/1/redeliver", map[string][]string{"csrf_token": {tok}})
+	pageWantRedirect(t, r, "/admin/webhooks/1?redelivered=1#delivery-1")
+	ts.round()
+	if got := rec.deliveries(); len(got) != 2 || got[1].status != 200 {
+		t.Fatalf("redelivered from the page: %v", got)
+	}
+	r = b.post("/admin/webhooks/1", map[string][]string{"url": {rec.srv.URL + "/hook"}, "events": {"account.created"}, "csrf_token": {tok}})
+	pageWantRedirect(t, r, "/admin/webhooks/1?saved=1")
+	if w := ts.must(200, "GET", "/api/v1/webhooks/1", admin, nil); w["active"] != false || w["description"] != "" {
+		t.Errorf("after saving unticked: %v", w)
+	}
+	pageWantRedirect(t, b.post("/admin/webhooks/1/delete", map[string][]string{"csrf_token": {tok}}), "/admin/webhooks?deleted=1")
+	ts.must(404, "GET", "/api/v1/webhooks/1", admin, nil)
 }

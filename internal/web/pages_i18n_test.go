@@ -72,6 +72,11 @@ func TestChinesePagesHaveNoEnglish(t *testing.T) {
 	leaving := ts.login(leaver.Email, testPassword)
 	ts.must(200, "GET", path("/api/v1/accounts/%d", acc), leaving, nil)
 	ts.must(403, "GET", path("/api/v1/handovers/%d/report?format=csv", id(ho)), leaving, nil)
+	// A webhook endpoint the receiver turned off (410), with its delivery log.
+	gone := newReceiver(t, ts.Clock, 410)
+	hook := gone.register(ts, admin, "account.created", "complaint.opened")
+	ts.mustCreateAccount(rep.Token, map[string]any{"name": "南京青松贸易", "tier": "standard"})
+	ts.round()
 
 	check := func(t *testing.T, what string, r response) {
 		t.Helper()
@@ -100,7 +105,8 @@ func TestChinesePagesHaveNoEnglish(t *testing.T) {
 		{"manager", mgr.Email, []string{"/", path("/accounts/%d", acc), path("/contacts/%d/edit", id(c)), path("/accounts/%d", lost),
 			"/handovers", "/handovers?status=in_progress", "/handovers/new", path("/handovers/%d", id(ho)), path("/handovers/%d/report", id(ho)),
 			"/reports", "/reports?group_by=owner&from=2025-01-01", "/reports?from=2026-13-01&group_by=colour"}},
-		{"admin", adminEmail, []string{"/", "/admin/users", "/admin/users/new", path("/admin/users/%d/edit", rep.ID), "/admin/cadence"}},
+		{"admin", adminEmail, []string{"/", "/admin/users", "/admin/users/new", path("/admin/users/%d/edit", rep.ID), "/admin/cadence",
+			"/admin/webhooks", path("/admin/webhooks/%d", hook), path("/admin/webhooks/%d?status=failed", hook)}},
 	} {
 		t.Run(who.name, func(t *testing.T) {
 			pw := testPassword
@@ -126,6 +132,9 @@ func TestChinesePagesHaveNoEnglish(t *testing.T) {
 				"name": {""}, "tier": {"gold"}, "annual_value": {"abc"}, "currency": {"x"}, "csrf_token": {tok}}))
 			check(t, "settings errors", b.post("/settings/password", map[string][]string{
 				"current_password": {"wrong-one-123"}, "new_password": {"short"}, "csrf_token": {tok}}))
+			if who.name == "admin" {
+				check(t, "webhook errors", b.post("/admin/webhooks", map[string][]string{"url": {"ftp://x"}, "csrf_token": {tok}}))
+			}
 			if who.name == "manager" {
 				check(t, "handover with gaps", b.post(path("/handovers/%d/complete", id(ho)), map[string][]string{"csrf_token": {tok}, "confirm": {"yes"}}))
 				check(t, "new handover errors", b.post("/handovers", map[string][]string{

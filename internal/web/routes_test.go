@@ -158,6 +158,12 @@ var routeTable = map[string]string{
 	"POST /admin/currencies":                                      "303 303 303 403 403 403 403 422",
 	"POST /admin/currencies/:code/base":                           "303 303 303 403 403 403 403 200",
 	"POST /admin/currencies/:code/delete":                         "303 303 303 403 403 403 403 200",
+	"GET /admin/webhooks":                                         "303 303 303 403 403 403 403 200",
+	"POST /admin/webhooks":                                        "303 303 303 403 403 403 403 422",
+	"GET /admin/webhooks/:id":                                     "303 303 303 403 403 403 403 200",
+	"POST /admin/webhooks/:id":                                    "303 303 303 403 403 403 403 422",
+	"POST /admin/webhooks/:id/delete":                             "303 303 303 403 403 403 403 303",
+	"POST /admin/webhooks/:id/deliveries/:delivery_id/redeliver":  "303 303 303 403 403 403 403 303",
 }
 
 var callerNames = []string{"none", "expired", "departed", "sales on team", "sales off team", "leaving", "manager", "admin"}
@@ -371,7 +377,7 @@ func (w *routeWorld) fill(t *testing.T, method, pattern string) (string, map[str
 		params["id"] = strconv.FormatInt(w.handover, 10)
 	case strings.Contains(pattern, "/users/"):
 		params["id"] = strconv.FormatInt(w.onID, 10)
-	case strings.HasPrefix(pattern, "/api/v1/webhooks/"):
+	case strings.HasPrefix(pattern, "/api/v1/webhooks/"), strings.HasPrefix(pattern, "/admin/webhooks/"):
 		params["id"], params["delivery_id"] = strconv.FormatInt(w.webhook, 10), strconv.FormatInt(w.delivery, 10)
 	}
 	var body map[string]any
@@ -389,7 +395,7 @@ func (w *routeWorld) fill(t *testing.T, method, pattern string) (string, map[str
 		params["id"] = strconv.FormatInt(fresh("contact"), 10)
 	case "DELETE /api/v1/api-keys/:id", "POST /settings/api-keys/:id/revoke":
 		params["id"] = strconv.FormatInt(fresh("key"), 10)
-	case "DELETE /api/v1/webhooks/:id":
+	case "DELETE /api/v1/webhooks/:id", "POST /admin/webhooks/:id/delete":
 		params["id"] = strconv.FormatInt(fresh("webhook"), 10)
 	case "PATCH /api/v1/webhooks/:id":
 		body = map[string]any{"events": []string{}}

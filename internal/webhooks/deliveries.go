@@ -2,6 +2,7 @@ package webhooks
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -24,6 +25,9 @@ import (
 var Schedule = []time.Duration{5 * time.Second, 5 * time.Minute, 30 * time.Minute, 2 * time.Hour, 5 * time.Hour,
 	10 * time.Hour, 10 * time.Hour}
 
+// GoneReason is why an endpoint that answered 410 Gone was turned off.
+const GoneReason = "the endpoint answered 410 Gone"
+
 // MaxRetryAfter caps how long a receiver's Retry-After may hold a delivery back.
 const MaxRetryAfter = 24 * time.Hour
 
@@ -40,6 +44,7 @@ type Delivery struct {
 	EventID   int64      `json:"event_id"`
 	WebhookID int64      `json:"webhook_id"`
 	EventKind string     `json:"event" gorm:"->;column:event_kind"`
+	EventData string     `json:"-" gorm:"->;column:event_data"` // the event's data object, JSON
 	Status    string     `json:"status"`
 	Attempts  int        `json:"attempts"`
 	Tries     int        `json:"-"`
@@ -47,6 +52,8 @@ type Delivery struct {
 	CreatedAt time.Time  `json:"created_at"`
 	UpdatedAt time.Time  `json:"updated_at"`
 	Log       []Attempt  `json:"attempt_log" gorm:"-"`
+	// Data is the event's data, as its payload carried it.
+	Data json.RawMessage `json:"data" gorm:"-"`
 }
 
 func (Delivery) TableName() string { return "deliveries" }
@@ -70,6 +77,17 @@ func (Attempt) TableName() string { return "delivery_attempts" }
 func (s *Service) FanOut(ctx context.Context, limit int) (int, error) {
 	var n int
 	err := s.db.Write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var hooks []Webhook
+		if err := tx.Where("active = 1").Find(&hooks).Error; err != nil {
+			return err
+		}
+		if len(hooks) == 0 {
+			// Nobody listens (the usual case without integrations): one statement marks
+			// what there is, however much.
+			res := tx.Model(&outbox.Event{}).Where("fanned = 0").Update("fanned", true)
+			n = int(res.RowsAffected)
+			return res.Error
+		}
 		var events []outbox.Event
 		if err := tx.Select("id, kind").Where("fanned = 0").Order("id").Limit(limit).Find(&events).Error; err != nil {
 			return err
@@ -77,10 +95,6 @@ func (s *Service) FanOut(ctx context.Context, limit int) (int, error) {
 		n = len(events)
 		if n == 0 {
 			return nil
-		}
-		var hooks []Webhook
-		if err := tx.Where("active = 1").Find(&hooks).Error; err != nil {
-			return err
 		}
 		now := s.now().UTC()
 		var rows []Delivery
@@ -95,7 +109,7 @@ func (s *Service) FanOut(ctx context.Context, limit int) (int, error) {
 			}
 		}
 		if len(rows) > 0 {
-			if err := tx.Omit("EventKind").CreateInBatches(rows, 200).Error; err != nil {
+			if err := tx.Omit("EventKind", "EventData").CreateInBatches(rows, 200).Error; err != nil {
 				return err
 			}
 		}
@@ -195,7 +209,7 @@ func (s *Service) Finish(ctx context.Context, j Job, r Result) error {
 			return nil
 		}
 		return tx.Model(&Webhook{}).Where("id = ?", j.WebhookID).Updates(map[string]any{"active": false,
-			"disabled_reason": "the endpoint answered 410 Gone on " + now.Format(time.RFC3339), "updated_at": now}).Error
+			"disabled_reason": GoneReason, "updated_at": now}).Error
 	})
 	if err != nil {
 		return fmt.Errorf("finish delivery %d: %w", j.DeliveryID, err)
@@ -242,7 +256,7 @@ func (s *Service) Deliveries(ctx context.Context, actor staff.User, webhookID in
 		return nil, 0, err
 	}
 	out := []Delivery{}
-	if err := q.Select("d.*, e.kind AS event_kind").Joins("JOIN events e ON e.id = d.event_id").
+	if err := q.Select("d.*, e.kind AS event_kind, e.data AS event_data").Joins("JOIN events e ON e.id = d.event_id").
 		Order("d.id DESC").Limit(p.Size).Offset(p.Offset()).Find(&out).Error; err != nil {
 		return nil, 0, err
 	}
@@ -253,7 +267,7 @@ func (s *Service) Deliveries(ctx context.Context, actor staff.User, webhookID in
 	at := make(map[int64]int, len(out))
 	for i, d := range out {
 		ids[i], at[d.ID] = d.ID, i
-		out[i].Log = []Attempt{}
+		out[i].Log, out[i].Data = []Attempt{}, json.RawMessage(d.EventData)
 	}
 	var log []Attempt
 	if err := db.Where(store.InIDs("delivery_id"), store.IDs(ids)).Order("id").Find(&log).Error; err != nil {
@@ -275,7 +289,7 @@ func (s *Service) Redeliver(ctx context.Context, actor staff.User, webhookID, de
 	now := s.now().UTC()
 	var d Delivery
 	err := s.db.Write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		err := tx.Where("id = ? AND webhook_id = ?", deliveryID, webhookID).Omit("EventKind").Take(&d).Error
+		err := tx.Where("id = ? AND webhook_id = ?", deliveryID, webhookID).Omit("EventKind", "EventData").Take(&d).Error
 		if errors.Is(err, gorm.ErrRecordNotFound) {
 			return fault.NotFound("delivery", deliveryID)
 		}

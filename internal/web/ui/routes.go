@@ -17,7 +17,7 @@ type (
 	accountPages  struct{ *server } // home, accounts, contacts, interactions, losses, complaints
 	handoverPages struct{ *server } // handovers: the wizard, the departing rep's notes, reports
 	reportPages   struct{ *server } // flags and the retention reports
-	adminPages    struct{ *server } // users, cadence policies, currencies
+	adminPages    struct{ *server } // users, cadence policies, currencies, webhooks
 )
 
 func (s *server) pageRoutes(r *gin.Engine) {
@@ -87,6 +87,12 @@ func (s *server) pageRoutes(r *gin.Engine) {
 	admin.POST("/currencies", ad.currencySubmit)
 	admin.POST("/currencies/:code/base", ad.baseCurrencySubmit)
 	admin.POST("/currencies/:code/delete", ad.deleteCurrencySubmit)
+	admin.GET("/webhooks", ad.webhooksPage)
+	admin.POST("/webhooks", ad.createWebhookSubmit)
+	admin.GET("/webhooks/:id", ad.webhookPage)
+	admin.POST("/webhooks/:id", ad.editWebhookSubmit)
+	admin.POST("/webhooks/:id/delete", ad.deleteWebhookSubmit)
+	admin.POST("/webhooks/:id/deliveries/:delivery_id/redeliver", ad.redeliverSubmit)
 }
 
 // requireAdmin keeps the admin pages to admins.
