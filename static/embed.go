@@ -6,5 +6,5 @@ import "embed"
 
 // FS holds the static files, served under /static/.
 //
-//go:embed *.css *.js *.svg vendor
+//go:embed *.css *.js *.svg *.html vendor
 var FS embed.FS

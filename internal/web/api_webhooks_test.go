@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"encoding/json"
+	"html"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -12,6 +13,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
 
 	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
 )
@@ -50,6 +53,8 @@ func (r *receiver) serve(w http.ResponseWriter, req *http.Request) {
 	wh, err := standardwebhooks.NewWebhook(r.secret)
 	if err != nil {
 		r.t.Errorf("secret %q: %v", r.secret, err)
+		w.WriteHeader(http.StatusInternalServerError)
+		return
 	}
 	// The library checks the signature; the timestamp is checked here against the
 	// tests' clock, which the library cannot see.
@@ -334,14 +339,30 @@ func TestWebhookEventsFromEveryChange(t *testing.T) {
 	for ts.round() > 0 {
 	}
 
+	// Each payload is as the OpenAPI document's webhooks describe it.
+	doc, _, err := apiDocument(ts)
+	if err != nil {
+		t.Fatal(err)
+	}
 	count := map[string]int{}
 	var flagged map[string]any
 	for _, d := range rec.deliveries() {
 		typ := d.body["type"].(string)
 		count[typ]++
+		if hook := doc.Webhooks[typ]; hook == nil || hook.Post == nil {
+			t.Errorf("%s: not in the document's webhooks", typ)
+		} else if err := hook.Post.RequestBody.Value.Content.Get("application/json").Schema.Value.VisitJSON(d.body,
+			openapi3.EnableJSONSchema2020()); err != nil {
+			t.Errorf("%s payload not as documented: %v", typ, err)
+		}
 		if typ == "account.flagged" && flagged == nil {
 			flagged = d.body["data"].(map[string]any)
 		}
+	}
+	wrong := map[string]any{"type": "user.leaving", "timestamp": "2026-03-10T09:00:00Z", "data": map[string]any{"user_id": "seven"}}
+	if doc.Webhooks["user.leaving"].Post.RequestBody.Value.Content.Get("application/json").Schema.Value.VisitJSON(wrong,
+		openapi3.EnableJSONSchema2020()) == nil {
+		t.Error("a payload unlike the document passes its check")
 	}
 	want := map[string]int{"account.created": 2, "account.updated": 1, "account.transferred": 2, "account.churned": 1,
 		"account.flagged": 2, "account.unflagged": 2, "interaction.created": 1, "complaint.opened": 1,
@@ -382,7 +403,7 @@ func TestWebhookPages(t *testing.T) {
 	if i < 0 {
 		t.Fatalf("no secret on the page: %s", page)
 	}
-	rec.secret = page[i+len(`<code class="secret">`) : i+strings.Index(page[i:], "</code>")]
+	rec.secret = html.UnescapeString(page[i+len(`<code class="secret">`) : i+strings.Index(page[i:], "</code>")])
 
 	ts.mustCreateAccount(admin, map[string]any{"name": "Paged Co", "tier": "standard"})
 	ts.round()

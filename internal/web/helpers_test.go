@@ -156,6 +156,7 @@ func (ts *testServer) call(method, path, token string, body any) response {
 	}
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
+	ts.checkAnswer(req, res.StatusCode, res.Header, b)
 	return response{Status: res.StatusCode, Body: b, Header: res.Header}
 }
 

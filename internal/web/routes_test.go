@@ -27,6 +27,8 @@ var routeTable = map[string]string{
 	"GET /calendar/:file":                                         "200 200 200 200 200 200 200 200", // the feed token is the credential
 	"GET /static/*filepath":                                       "200 200 200 200 200 200 200 200",
 	"HEAD /static/*filepath":                                      "200 200 200 200 200 200 200 200",
+	"GET /api/docs":                                               "200 200 200 200 200 200 200 200",
+	"GET /api/v1/openapi.json":                                    "200 200 200 200 200 200 200 200",
 	"POST /api/v1/auth/login":                                     "401 401 401 401 401 401 401 401",
 	"GET /login":                                                  "200 200 200 303 303 303 303 303", // signed in: on to the home page
 	"POST /login":                                                 "422 422 422 422 422 422 422 422",
@@ -306,7 +308,7 @@ func TestRouteRoleTable(t *testing.T) {
 		switch {
 		case !strings.HasPrefix(pattern, "/api/v1/") && method == "POST":
 			wantAll, wantNone = "403", "403" // a page's form without a session's CSRF token
-		case !strings.HasPrefix(pattern, "/api/v1/") || rt == "POST /api/v1/auth/login":
+		case !strings.HasPrefix(pattern, "/api/v1/") || rt == "POST /api/v1/auth/login" || rt == "GET /api/v1/openapi.json":
 			wantAll, wantNone = row[0], row[0]
 		case slices.Contains(sessionOnly, rt):
 			wantAll = "403"

@@ -15,6 +15,7 @@ import (
 	"keyhold/internal/web/api"
 	"keyhold/internal/web/httpkit"
 	"keyhold/internal/web/ui"
+	"keyhold/static"
 )
 
 // Deps are what the web layer serves.
@@ -33,7 +34,10 @@ func (h *Handler) Routes() []string { return h.routes }
 // New returns the HTTP handler for the whole application.
 func New(d Deps) (*Handler, error) {
 	gin.SetMode(gin.ReleaseMode)
-	jsonAPI := api.New(d)
+	jsonAPI, err := api.New(d)
+	if err != nil {
+		return nil, err
+	}
 	pages, err := ui.New(d, jsonAPI)
 	if err != nil {
 		return nil, err
@@ -60,7 +64,8 @@ func New(d Deps) (*Handler, error) {
 
 	r.GET("/healthz", healthz(d))
 	r.GET("/calendar/:file", jsonAPI.CalendarFeed)
-	jsonAPI.Routes(r.Group("/api/v1"))
+	jsonAPI.Routes(r.Group(api.Base))
+	r.GET("/api/docs", apiDocs)
 	pages.Routes(r)
 
 	// Browsers say where a request came from; refuse cross-origin state changes outright,
@@ -105,4 +110,10 @@ func healthz(d Deps) gin.HandlerFunc {
 func isAPI(c *gin.Context) bool {
 	p := c.Request.URL.Path
 	return len(p) >= 7 && p[:7] == "/api/v1"
+}
+
+// apiDocs serves the API reference: Swagger UI, vendored under /static, over the OpenAPI
+// document.
+func apiDocs(c *gin.Context) {
+	c.FileFromFS("apidocs.html", http.FS(static.FS))
 }

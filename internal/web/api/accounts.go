@@ -24,20 +24,23 @@ func (s *server) apiListAccounts(c *gin.Context) {
 	httpkit.RespondList(c, f.Page, list, total, err)
 }
 
+// createAccountIn is the body of apiCreateAccount.
+type createAccountIn struct {
+	Name          string        `json:"name"`
+	Tier          accounts.Tier `json:"tier"`
+	Industry      string        `json:"industry"`
+	Region        string        `json:"region"`
+	Channel       string        `json:"channel"`
+	AnnualValue   int64         `json:"annual_value"`
+	Currency      string        `json:"currency"`
+	CustomerSince string        `json:"customer_since"`
+	RenewalDate   string        `json:"renewal_date"`
+	CadenceDays   *int          `json:"cadence_days"`
+	OwnerID       int64         `json:"owner_id"`
+}
+
 func (s *server) apiCreateAccount(c *gin.Context) {
-	var in struct {
-		Name          string        `json:"name"`
-		Tier          accounts.Tier `json:"tier"`
-		Industry      string        `json:"industry"`
-		Region        string        `json:"region"`
-		Channel       string        `json:"channel"`
-		AnnualValue   int64         `json:"annual_value"`
-		Currency      string        `json:"currency"`
-		CustomerSince string        `json:"customer_since"`
-		RenewalDate   string        `json:"renewal_date"`
-		CadenceDays   *int          `json:"cadence_days"`
-		OwnerID       int64         `json:"owner_id"`
-	}
+	var in createAccountIn
 	if !httpkit.BindJSON(c, &in) {
 		return
 	}
@@ -54,25 +57,28 @@ func (s *server) apiGetAccount(c *gin.Context) {
 	httpkit.Respond(c, http.StatusOK, a, err)
 }
 
+// updateAccountIn is the body of apiUpdateAccount.
+type updateAccountIn struct {
+	Name          opt.Field[string]        `json:"name"`
+	Tier          opt.Field[accounts.Tier] `json:"tier"`
+	Industry      opt.Field[string]        `json:"industry"`
+	Region        opt.Field[string]        `json:"region"`
+	Channel       opt.Field[string]        `json:"channel"`
+	AnnualValue   opt.Field[int64]         `json:"annual_value"`
+	Currency      opt.Field[string]        `json:"currency"`
+	CustomerSince opt.Field[string]        `json:"customer_since"`
+	RenewalDate   opt.Field[string]        `json:"renewal_date"`
+	CadenceDays   opt.Field[int]           `json:"cadence_days"`
+	// Present only to refuse it clearly: the owner moves by transfer.
+	OwnerID json.RawMessage `json:"owner_id"`
+}
+
 func (s *server) apiUpdateAccount(c *gin.Context) {
 	id, ok := httpkit.PathID(c, "id")
 	if !ok {
 		return
 	}
-	var in struct {
-		Name          opt.Field[string]        `json:"name"`
-		Tier          opt.Field[accounts.Tier] `json:"tier"`
-		Industry      opt.Field[string]        `json:"industry"`
-		Region        opt.Field[string]        `json:"region"`
-		Channel       opt.Field[string]        `json:"channel"`
-		AnnualValue   opt.Field[int64]         `json:"annual_value"`
-		Currency      opt.Field[string]        `json:"currency"`
-		CustomerSince opt.Field[string]        `json:"customer_since"`
-		RenewalDate   opt.Field[string]        `json:"renewal_date"`
-		CadenceDays   opt.Field[int]           `json:"cadence_days"`
-		// Present only to refuse it clearly: the owner moves by transfer.
-		OwnerID json.RawMessage `json:"owner_id"`
-	}
+	var in updateAccountIn
 	if !httpkit.BindJSON(c, &in) {
 		return
 	}
@@ -96,15 +102,18 @@ func (s *server) apiDeleteAccount(c *gin.Context) {
 	httpkit.Respond(c, http.StatusNoContent, nil, err)
 }
 
+// transferAccountIn is the body of apiTransferAccount.
+type transferAccountIn struct {
+	ToUserID int64  `json:"to_user_id"`
+	Reason   string `json:"reason"`
+}
+
 func (s *server) apiTransferAccount(c *gin.Context) {
 	id, ok := httpkit.PathID(c, "id")
 	if !ok {
 		return
 	}
-	var in struct {
-		ToUserID int64  `json:"to_user_id"`
-		Reason   string `json:"reason"`
-	}
+	var in transferAccountIn
 	if !httpkit.BindJSON(c, &in) {
 		return
 	}
@@ -130,6 +139,11 @@ func (s *server) apiTeam(c *gin.Context) {
 	httpkit.Respond(c, http.StatusOK, team, err)
 }
 
+// setTeamMemberIn is the body of apiSetTeamMember.
+type setTeamMemberIn struct {
+	Role accounts.TeamRole `json:"role"`
+}
+
 func (s *server) apiSetTeamMember(c *gin.Context) {
 	id, ok := httpkit.PathID(c, "id")
 	if !ok {
@@ -139,9 +153,7 @@ func (s *server) apiSetTeamMember(c *gin.Context) {
 	if !ok {
 		return
 	}
-	var in struct {
-		Role accounts.TeamRole `json:"role"`
-	}
+	var in setTeamMemberIn
 	if !httpkit.BindJSON(c, &in) {
 		return
 	}

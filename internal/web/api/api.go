@@ -4,6 +4,8 @@
 package api
 
 import (
+	"encoding/json"
+	"fmt"
 	"slices"
 
 	"github.com/gin-gonic/gin"
@@ -21,12 +23,24 @@ type server struct {
 	// flagParts holds encoded health parts of flags (flagJSON): the flagged accounts in
 	// both languages, a few MB at most.
 	flagParts *store.Cache[flagKey, []byte]
+	openapi   []byte // the OpenAPI document, made once
 }
 
 // New returns the API over the domain services.
-func New(d httpkit.Deps) *API {
-	return &API{s: &server{Deps: d, flagParts: store.NewCache[flagKey, []byte](4096)}}
+func New(d httpkit.Deps) (*API, error) {
+	s := &server{Deps: d, flagParts: store.NewCache[flagKey, []byte](4096)}
+	doc, err := s.document(Base)
+	if err == nil {
+		s.openapi, err = json.Marshal(doc)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("OpenAPI document: %w", err)
+	}
+	return &API{s: s}, nil
 }
+
+// Base is where the API is mounted.
+const Base = "/api/v1"
 
 // Routes mounts the API on g (/api/v1).
 func (a *API) Routes(g *gin.RouterGroup) { a.s.apiRoutes(g) }

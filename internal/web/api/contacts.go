@@ -22,18 +22,21 @@ func (s *server) apiListContacts(c *gin.Context) {
 	httpkit.Respond(c, http.StatusOK, httpkit.ListBody{Data: list, Page: 1, PerPage: len(list), Total: int64(len(list))}, err)
 }
 
+// createContactIn is the body of apiCreateContact.
+type createContactIn struct {
+	Name          string `json:"name"`
+	Title         string `json:"title"`
+	Email         string `json:"email"`
+	Phone         string `json:"phone"`
+	DecisionMaker bool   `json:"decision_maker"`
+}
+
 func (s *server) apiCreateContact(c *gin.Context) {
 	id, ok := httpkit.PathID(c, "id")
 	if !ok {
 		return
 	}
-	var in struct {
-		Name          string `json:"name"`
-		Title         string `json:"title"`
-		Email         string `json:"email"`
-		Phone         string `json:"phone"`
-		DecisionMaker bool   `json:"decision_maker"`
-	}
+	var in createContactIn
 	if !httpkit.BindJSON(c, &in) {
 		return
 	}
@@ -41,18 +44,21 @@ func (s *server) apiCreateContact(c *gin.Context) {
 	httpkit.Respond(c, http.StatusCreated, ct, err)
 }
 
+// updateContactIn is the body of apiUpdateContact.
+type updateContactIn struct {
+	Name          opt.Field[string] `json:"name"`
+	Title         opt.Field[string] `json:"title"`
+	Email         opt.Field[string] `json:"email"`
+	Phone         opt.Field[string] `json:"phone"`
+	DecisionMaker opt.Field[bool]   `json:"decision_maker"`
+}
+
 func (s *server) apiUpdateContact(c *gin.Context) {
 	id, ok := httpkit.PathID(c, "id")
 	if !ok {
 		return
 	}
-	var in struct {
-		Name          opt.Field[string] `json:"name"`
-		Title         opt.Field[string] `json:"title"`
-		Email         opt.Field[string] `json:"email"`
-		Phone         opt.Field[string] `json:"phone"`
-		DecisionMaker opt.Field[bool]   `json:"decision_maker"`
-	}
+	var in updateContactIn
 	if !httpkit.BindJSON(c, &in) {
 		return
 	}
@@ -82,20 +88,23 @@ func (s *server) apiListInteractions(c *gin.Context) {
 	httpkit.RespondList(c, p, list, total, err)
 }
 
+// logInteractionIn is the body of apiLogInteraction.
+type logInteractionIn struct {
+	Kind           accounts.Kind `json:"kind"`
+	OccurredAt     string        `json:"occurred_at"`
+	Summary        string        `json:"summary"`
+	ContactIDs     []int64       `json:"contact_ids"`
+	ParticipantIDs []int64       `json:"participant_ids"`
+	NextStep       string        `json:"next_step"`
+	NextStepDue    string        `json:"next_step_due"`
+}
+
 func (s *server) apiLogInteraction(c *gin.Context) {
 	id, ok := httpkit.PathID(c, "id")
 	if !ok {
 		return
 	}
-	var in struct {
-		Kind           accounts.Kind `json:"kind"`
-		OccurredAt     string        `json:"occurred_at"`
-		Summary        string        `json:"summary"`
-		ContactIDs     []int64       `json:"contact_ids"`
-		ParticipantIDs []int64       `json:"participant_ids"`
-		NextStep       string        `json:"next_step"`
-		NextStepDue    string        `json:"next_step_due"`
-	}
+	var in logInteractionIn
 	if !httpkit.BindJSON(c, &in) {
 		return
 	}

@@ -14,11 +14,14 @@ import (
 	"keyhold/internal/web/httpkit"
 )
 
+// createHandoverIn is the body of apiCreateHandover.
+type createHandoverIn struct {
+	DepartingUserID int64  `json:"departing_user_id"`
+	LastDay         string `json:"last_day"`
+}
+
 func (s *server) apiCreateHandover(c *gin.Context) {
-	var in struct {
-		DepartingUserID int64  `json:"departing_user_id"`
-		LastDay         string `json:"last_day"`
-	}
+	var in createHandoverIn
 	if !httpkit.BindJSON(c, &in) {
 		return
 	}
@@ -80,6 +83,16 @@ func (s *server) apiHandoverCandidates(c *gin.Context) {
 	httpkit.Respond(c, http.StatusOK, gin.H{"data": loads}, err)
 }
 
+// updateHandoverItemIn is the body of apiUpdateHandoverItem.
+type updateHandoverItemIn struct {
+	ToUserID         opt.Field[int64]   `json:"to_user_id"`
+	TransferNote     opt.Field[string]  `json:"transfer_note"`
+	KeyContactIDs    opt.Field[[]int64] `json:"key_contact_ids"`
+	OpenIssues       opt.Field[string]  `json:"open_issues"`
+	Agreements       opt.Field[string]  `json:"agreements"`
+	CustomerNotified opt.Field[bool]    `json:"customer_notified"`
+}
+
 func (s *server) apiUpdateHandoverItem(c *gin.Context) {
 	id, ok := httpkit.PathID(c, "id")
 	if !ok {
@@ -89,14 +102,7 @@ func (s *server) apiUpdateHandoverItem(c *gin.Context) {
 	if !ok {
 		return
 	}
-	var in struct {
-		ToUserID         opt.Field[int64]   `json:"to_user_id"`
-		TransferNote     opt.Field[string]  `json:"transfer_note"`
-		KeyContactIDs    opt.Field[[]int64] `json:"key_contact_ids"`
-		OpenIssues       opt.Field[string]  `json:"open_issues"`
-		Agreements       opt.Field[string]  `json:"agreements"`
-		CustomerNotified opt.Field[bool]    `json:"customer_notified"`
-	}
+	var in updateHandoverItemIn
 	if !httpkit.BindJSON(c, &in) {
 		return
 	}
@@ -107,15 +113,18 @@ func (s *server) apiUpdateHandoverItem(c *gin.Context) {
 	respondHandover(c, http.StatusOK, h, err)
 }
 
+// assignHandoverItemsIn is the body of apiAssignHandoverItems.
+type assignHandoverItemsIn struct {
+	ItemIDs  []int64 `json:"item_ids"`
+	ToUserID int64   `json:"to_user_id"`
+}
+
 func (s *server) apiAssignHandoverItems(c *gin.Context) {
 	id, ok := httpkit.PathID(c, "id")
 	if !ok {
 		return
 	}
-	var in struct {
-		ItemIDs  []int64 `json:"item_ids"`
-		ToUserID int64   `json:"to_user_id"`
-	}
+	var in assignHandoverItemsIn
 	if !httpkit.BindJSON(c, &in) {
 		return
 	}

@@ -139,13 +139,23 @@ func (s *server) apiPolicies(c *gin.Context) {
 	httpkit.Respond(c, http.StatusOK, ps, err)
 }
 
+// setPolicyIn is the body of apiSetPolicy.
+type setPolicyIn struct {
+	IntervalDays int `json:"interval_days"`
+}
+
 func (s *server) apiSetPolicy(c *gin.Context) {
-	var in struct {
-		IntervalDays int `json:"interval_days"`
-	}
+	var in setPolicyIn
 	if !httpkit.BindJSON(c, &in) {
 		return
 	}
 	p, err := s.Accounts.SetPolicy(c.Request.Context(), httpkit.CurrentUser(c), accounts.Tier(c.Param("tier")), in.IntervalDays)
 	httpkit.Respond(c, http.StatusOK, p, err)
+}
+
+// apiFlag is a flag as the flag list writes it (in two parts, writeFlag): its account,
+// then its value and health.
+type apiFlag struct {
+	Account accounts.Account `json:"account"`
+	flagHealth
 }

@@ -21,12 +21,15 @@ func (s *server) apiKeys(c *gin.Context) {
 	httpkit.Respond(c, http.StatusOK, httpkit.ListBody{Data: keys, Page: 1, PerPage: len(keys), Total: int64(len(keys))}, err)
 }
 
+// createKeyIn is the body of apiCreateKey.
+type createKeyIn struct {
+	Name      string     `json:"name"`
+	Scopes    []string   `json:"scopes"`
+	ExpiresAt *time.Time `json:"expires_at"`
+}
+
 func (s *server) apiCreateKey(c *gin.Context) {
-	var in struct {
-		Name      string     `json:"name"`
-		Scopes    []string   `json:"scopes"`
-		ExpiresAt *time.Time `json:"expires_at"`
-	}
+	var in createKeyIn
 	if !httpkit.BindJSON(c, &in) {
 		return
 	}

@@ -32,11 +32,14 @@ func (s *server) apiCurrency(c *gin.Context) {
 	httpkit.Respond(c, http.StatusOK, cur, err)
 }
 
+// setCurrencyIn is the body of apiSetCurrency.
+type setCurrencyIn struct {
+	RateToBase opt.Field[float64] `json:"rate_to_base"`
+	Base       opt.Field[bool]    `json:"base"`
+}
+
 func (s *server) apiSetCurrency(c *gin.Context) {
-	var in struct {
-		RateToBase opt.Field[float64] `json:"rate_to_base"`
-		Base       opt.Field[bool]    `json:"base"`
-	}
+	var in setCurrencyIn
 	if !httpkit.BindJSON(c, &in) {
 		return
 	}

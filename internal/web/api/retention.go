@@ -13,18 +13,21 @@ import (
 	"keyhold/internal/web/httpkit"
 )
 
+// churnIn is the body of apiChurn.
+type churnIn struct {
+	ChurnedAt  string `json:"churned_at"`
+	Reason     string `json:"reason"`
+	Voluntary  *bool  `json:"voluntary"`
+	Competitor string `json:"competitor"`
+	Notes      string `json:"notes"`
+}
+
 func (s *server) apiChurn(c *gin.Context) {
 	id, ok := httpkit.PathID(c, "id")
 	if !ok {
 		return
 	}
-	var in struct {
-		ChurnedAt  string `json:"churned_at"`
-		Reason     string `json:"reason"`
-		Voluntary  *bool  `json:"voluntary"`
-		Competitor string `json:"competitor"`
-		Notes      string `json:"notes"`
-	}
+	var in churnIn
 	if !httpkit.BindJSON(c, &in) {
 		return
 	}
@@ -45,15 +48,18 @@ func (s *server) apiChurnRecords(c *gin.Context) {
 	httpkit.Respond(c, http.StatusOK, gin.H{"data": list}, err)
 }
 
+// reactivateIn is the body of apiReactivate.
+type reactivateIn struct {
+	ReactivatedAt string `json:"reactivated_at"`
+	Note          string `json:"note"`
+}
+
 func (s *server) apiReactivate(c *gin.Context) {
 	id, ok := httpkit.PathID(c, "id")
 	if !ok {
 		return
 	}
-	var in struct {
-		ReactivatedAt string `json:"reactivated_at"`
-		Note          string `json:"note"`
-	}
+	var in reactivateIn
 	if c.Request.ContentLength != 0 && !httpkit.BindJSON(c, &in) {
 		return
 	}
@@ -70,16 +76,19 @@ func (s *server) apiComplaints(c *gin.Context) {
 	httpkit.Respond(c, http.StatusOK, httpkit.ListBody{Data: list, Page: 1, PerPage: len(list), Total: int64(len(list))}, err)
 }
 
+// openComplaintIn is the body of apiOpenComplaint.
+type openComplaintIn struct {
+	Severity string `json:"severity"`
+	Summary  string `json:"summary"`
+	OpenedAt string `json:"opened_at"`
+}
+
 func (s *server) apiOpenComplaint(c *gin.Context) {
 	id, ok := httpkit.PathID(c, "id")
 	if !ok {
 		return
 	}
-	var in struct {
-		Severity string `json:"severity"`
-		Summary  string `json:"summary"`
-		OpenedAt string `json:"opened_at"`
-	}
+	var in openComplaintIn
 	if !httpkit.BindJSON(c, &in) {
 		return
 	}
@@ -93,17 +102,20 @@ func (s *server) apiOpenComplaint(c *gin.Context) {
 	httpkit.Respond(c, http.StatusCreated, cp, err)
 }
 
+// updateComplaintIn is the body of apiUpdateComplaint.
+type updateComplaintIn struct {
+	Severity   opt.Field[string] `json:"severity"`
+	Summary    opt.Field[string] `json:"summary"`
+	Status     opt.Field[string] `json:"status"`
+	Resolution opt.Field[string] `json:"resolution"`
+}
+
 func (s *server) apiUpdateComplaint(c *gin.Context) {
 	id, ok := httpkit.PathID(c, "id")
 	if !ok {
 		return
 	}
-	var in struct {
-		Severity   opt.Field[string] `json:"severity"`
-		Summary    opt.Field[string] `json:"summary"`
-		Status     opt.Field[string] `json:"status"`
-		Resolution opt.Field[string] `json:"resolution"`
-	}
+	var in updateComplaintIn
 	if !httpkit.BindJSON(c, &in) {
 		return
 	}

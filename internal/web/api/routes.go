@@ -1,98 +1,308 @@
 package api
 
 import (
+	"net/http"
+
 	"github.com/gin-gonic/gin"
 
+	"keyhold/internal/accounts"
 	"keyhold/internal/auth"
+	"keyhold/internal/handover"
+	"keyhold/internal/money"
+	"keyhold/internal/outbox"
+	"keyhold/internal/retention"
+	"keyhold/internal/staff"
+	"keyhold/internal/webhooks"
 )
 
-// apiRoutes mounts the API. Every route says what an API key needs to call it (its
-// scope), or that it takes a signed-in session only (keys refused): changing one's own
-// account, users, settings and the keys themselves. A session may call every route its
-// role allows.
+// route is one route of the API: how it is called, who may call it, its handler, and
+// what the OpenAPI document says of it (openapi.go). The router and the document are
+// both made from routes(), so neither can have a route the other lacks.
+type route struct {
+	method, path string
+	gate         gate
+	viewed       bool // a read of one account, recorded during a notice period
+	handle       gin.HandlerFunc
+	doc          doc
+}
+
+// gate is who may call a route: anyone, any signed-in caller, a session only (keys
+// refused), or a session or a key carrying the scope.
+type gate struct {
+	public, session bool
+	scope           auth.Scope
+}
+
+var (
+	public      = gate{public: true}
+	anyCaller   = gate{}
+	sessionOnly = gate{session: true}
+)
+
+func scoped(s auth.Scope) gate { return gate{scope: s} }
+
+// doc is what the OpenAPI document says of a route.
+type doc struct {
+	tag, summary, text string
+	query              []param
+	in                 any  // the request body: a value of its type; nil for none
+	out                any  // the answer: a value of its type; nil answers 204 No Content
+	status             int  // the answer's status: 200 when 0
+	csv                bool // ?format=csv answers text/csv instead
+}
+
+// param is a query parameter.
+type param struct {
+	name, typ, help string
+	enum            []string
+}
+
+// dataOf is an answer that lists everything in "data".
+type dataOf[T any] struct {
+	Data []T `json:"data"`
+}
+
+// pageOf is one page of a list.
+type pageOf[T any] struct {
+	Data    []T   `json:"data"`
+	Page    int   `json:"page"`
+	PerPage int   `json:"per_page"`
+	Total   int64 `json:"total"`
+}
+
+// calendarAnswer is the address of the caller's calendar feed.
+type calendarAnswer struct {
+	URL string `json:"url"`
+}
+
+// agendaAnswer is the caller's agenda.
+type agendaAnswer struct {
+	accounts.Agenda
+	FirstContacts []handover.Received `json:"first_contacts"`
+}
+
+var (
+	pageQ = []param{{name: "page", typ: "integer", help: "1-based page number"},
+		{name: "per_page", typ: "integer", help: "items per page, at most 200 (default 50)"}}
+	periodQ = []param{{name: "from", typ: "string", help: "first day, YYYY-MM-DD (default: a year ago)"},
+		{name: "to", typ: "string", help: "last day, YYYY-MM-DD (default: today)"},
+		{name: "currency", typ: "string", help: "currency of the values (default: the base currency)"}}
+	formatQ = param{name: "format", typ: "string", help: "json (default) or csv (a spreadsheet download)", enum: []string{"json", "csv"}}
+)
+
+func with(ps []param, more ...param) []param { return append(append([]param{}, ps...), more...) }
+
+func enumOf[T ~string](vs []T) []string {
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = string(v)
+	}
+	return out
+}
+
+// routes lists the API. Every route says what an API key needs to call it (its scope),
+// or that it takes a signed-in session only (keys refused): changing one's own account,
+// users, settings and the keys themselves. A session may call every route its role allows.
+func (s *server) routes() []route {
+	accR, accW := scoped(auth.ScopeAccountsRead), scoped(auth.ScopeAccountsWrite)
+	hoR, hoW := scoped(auth.ScopeHandoversRead), scoped(auth.ScopeHandoversWrite)
+	repR, usrR, hooks := scoped(auth.ScopeReportsRead), scoped(auth.ScopeUsersRead), scoped(auth.ScopeWebhooksManage)
+	itemsQ := []param{{name: "items_page", typ: "integer", help: "page of the items, 100 per page"}}
+	accountsQ := with(pageQ, param{name: "q", typ: "string", help: "search in names, at most 200 characters"},
+		param{name: "tier", typ: "string", enum: enumOf(accounts.Tiers)}, param{name: "status", typ: "string", enum: []string{"active", "churned"}},
+		param{name: "owner_id", typ: "integer"}, param{name: "member_id", typ: "integer", help: "accounts whose team holds this user"},
+		param{name: "industry", typ: "string"}, param{name: "region", typ: "string"},
+		param{name: "overdue", typ: "boolean", help: "only accounts whose next contact is overdue"},
+		param{name: "sort", typ: "string", enum: accounts.Sorts})
+	flagsQ := with(pageQ, param{name: "tier", typ: "string", help: "key (default) or all", enum: []string{"key", "growth", "standard", "all"}},
+		param{name: "owner_id", typ: "integer"}, param{name: "level", typ: "string", enum: []string{"healthy", "watch", "at_risk"}},
+		param{name: "neglected", typ: "boolean"})
+	usersQ := with(pageQ, param{name: "role", typ: "string", enum: []string{"admin", "manager", "sales"}},
+		param{name: "status", typ: "string", enum: []string{"active", "leaving", "departed"}}, param{name: "manager_id", typ: "integer"})
+	handoversQ := with(pageQ, param{name: "status", typ: "string", enum: []string{"draft", "in_progress", "completed", "cancelled"}})
+	retentionQ := with(periodQ, formatQ, param{name: "group_by", typ: "string", enum: retention.Groupings})
+
+	return []route{
+		{method: "POST", path: "/auth/login", gate: public, handle: s.apiLogin, doc: doc{tag: "sessions",
+			summary: "Sign in", text: "Answers a session token for 12 hours. Failures are limited per e-mail and client (429).",
+			in: loginIn{}, out: auth.Session{}}},
+		{method: "GET", path: "/me", gate: anyCaller, handle: s.apiMe, doc: doc{tag: "sessions",
+			summary: "Who the caller is", text: "Any session or key: the user it acts as.", out: staff.User{}}},
+		{method: "PATCH", path: "/me", gate: sessionOnly, handle: s.apiUpdateMe, doc: doc{tag: "sessions",
+			summary: "Change one's own language", in: updateMeIn{}, out: staff.User{}}},
+		{method: "POST", path: "/me/password", gate: sessionOnly, handle: s.apiChangePassword, doc: doc{tag: "sessions",
+			summary: "Change one's own password", text: "Ends every other session and every API key of the caller; answers a fresh session.",
+			in: changePasswordIn{}, out: auth.Session{}}},
+		{method: "GET", path: "/me/agenda", gate: accR, handle: s.apiAgenda, doc: doc{tag: "accounts",
+			summary: "The caller's agenda", text: "Overdue and soon-due accounts, renewals, next steps, and first contacts due on accounts handed to the caller.",
+			out: agendaAnswer{}}},
+		{method: "GET", path: "/me/handover", gate: hoR, handle: s.apiMyHandover, doc: doc{tag: "handovers",
+			summary: "The open handover of the caller, who is leaving", query: itemsQ, out: handoverBody{}}},
+		{method: "GET", path: "/me/inherited", gate: accR, handle: s.apiInherited, doc: doc{tag: "handovers",
+			summary: "Accounts handed to the caller", text: "Under way or received in the last 90 days, with transfer notes and first contacts; most urgent first.",
+			query: pageQ, out: pageOf[handover.Received]{}}},
+		{method: "GET", path: "/me/calendar", gate: sessionOnly, handle: s.apiCalendar, doc: doc{tag: "sessions",
+			summary: "The address of the caller's calendar feed", out: calendarAnswer{}}},
+		{method: "POST", path: "/me/calendar/rotate", gate: sessionOnly, handle: s.apiRotateCalendar, doc: doc{tag: "sessions",
+			summary: "A new calendar feed address", text: "The old address stops working at once.", out: calendarAnswer{}}},
+		{method: "GET", path: "/api-keys", gate: sessionOnly, handle: s.apiKeys, doc: doc{tag: "api keys",
+			summary: "List API keys", text: "One's own; an admin sees everyone's, with their owners. Revoked keys stay listed.",
+			out: pageOf[auth.Key]{}}},
+		{method: "POST", path: "/api-keys", gate: sessionOnly, handle: s.apiCreateKey, doc: doc{tag: "api keys",
+			summary: "Make an API key", text: "The secret is in the answer this once; only its hash is kept.",
+			in: createKeyIn{}, out: keyAnswer{}, status: http.StatusCreated}},
+		{method: "DELETE", path: "/api-keys/:id", gate: sessionOnly, handle: s.apiRevokeKey, doc: doc{tag: "api keys",
+			summary: "Revoke an API key at once"}},
+
+		{method: "GET", path: "/users", gate: usrR, handle: s.apiListUsers, doc: doc{tag: "users",
+			summary: "List colleagues", query: usersQ, out: pageOf[staff.User]{}}},
+		{method: "POST", path: "/users", gate: sessionOnly, handle: s.apiCreateUser, doc: doc{tag: "users",
+			summary: "Add a user (admins)", in: createUserIn{}, out: staff.User{}, status: http.StatusCreated}},
+		{method: "GET", path: "/users/:id", gate: usrR, handle: s.apiGetUser, doc: doc{tag: "users",
+			summary: "One user", out: staff.User{}}},
+		{method: "PATCH", path: "/users/:id", gate: sessionOnly, handle: s.apiUpdateUser, doc: doc{tag: "users",
+			summary: "Change a user (admins)", text: "A new role or password ends the user's sessions and keys.", in: updateUserIn{}, out: staff.User{}}},
+		{method: "POST", path: "/users/:id/depart", gate: hoW, handle: s.apiDepart, doc: doc{tag: "handovers",
+			summary: "Mark a user departed", text: "Refused (409) while they own accounts or have a handover under way, unless forced with a reason.",
+			in: forcing{}, out: staff.User{}}},
+
+		{method: "POST", path: "/handovers", gate: hoW, handle: s.apiCreateHandover, doc: doc{tag: "handovers",
+			summary: "Start a handover draft for someone leaving", text: "Marks them leaving; proposes a successor for every account.",
+			in: createHandoverIn{}, out: handoverBody{}, status: http.StatusCreated}},
+		{method: "GET", path: "/handovers", gate: hoR, handle: s.apiListHandovers, doc: doc{tag: "handovers",
+			summary: "List handovers", query: handoversQ, out: pageOf[handover.Handover]{}}},
+		{method: "GET", path: "/handovers/:id", gate: hoR, handle: s.apiGetHandover, doc: doc{tag: "handovers",
+			summary: "One handover with its items and progress", query: itemsQ, out: handoverBody{}}},
+		{method: "GET", path: "/handovers/:id/candidates", gate: hoR, handle: s.apiHandoverCandidates, doc: doc{tag: "handovers",
+			summary: "Who could take the accounts over, with their books", out: dataOf[handover.Load]{}}},
+		{method: "PATCH", path: "/handovers/:id/items/:item_id", gate: hoW, handle: s.apiUpdateHandoverItem, doc: doc{tag: "handovers",
+			summary: "Change an item: successor, role, transfer note", in: updateHandoverItemIn{}, query: itemsQ, out: handoverBody{}}},
+		{method: "POST", path: "/handovers/:id/assign", gate: hoW, handle: s.apiAssignHandoverItems, doc: doc{tag: "handovers",
+			summary: "Give many items to one successor", in: assignHandoverItemsIn{}, query: itemsQ, out: handoverBody{}}},
+		{method: "POST", path: "/handovers/:id/start", gate: hoW, handle: s.apiStartHandover, doc: doc{tag: "handovers",
+			summary: "Start the handover: successors join the teams", query: itemsQ, out: handoverBody{}}},
+		{method: "POST", path: "/handovers/:id/complete", gate: hoW, handle: s.apiCompleteHandover, doc: doc{tag: "handovers",
+			summary: "Complete: move every account in one transaction", text: "Key accounts with gaps block it (409) unless forced with a reason.",
+			in: forcing{}, query: itemsQ, out: handoverBody{}}},
+		{method: "POST", path: "/handovers/:id/cancel", gate: hoW, handle: s.apiCancelHandover, doc: doc{tag: "handovers",
+			summary: "Cancel: the person is active again", query: itemsQ, out: handoverBody{}}},
+		{method: "GET", path: "/handovers/:id/report", gate: hoR, handle: s.apiHandoverReport, doc: doc{tag: "handovers",
+			summary: "The handover report: its accounts followed for 90 days", query: []param{formatQ}, out: handover.Report{}, csv: true}},
+
+		{method: "GET", path: "/accounts", gate: accR, handle: s.apiListAccounts, doc: doc{tag: "accounts",
+			summary: "List and search accounts", query: accountsQ, out: pageOf[accounts.Account]{}}},
+		{method: "POST", path: "/accounts", gate: accW, handle: s.apiCreateAccount, doc: doc{tag: "accounts",
+			summary: "Create an account", in: createAccountIn{}, out: accounts.Account{}, status: http.StatusCreated}},
+		{method: "GET", path: "/accounts/:id", gate: accR, viewed: true, handle: s.apiGetAccount, doc: doc{tag: "accounts",
+			summary: "One account", out: accounts.Account{}}},
+		{method: "PATCH", path: "/accounts/:id", gate: accW, handle: s.apiUpdateAccount, doc: doc{tag: "accounts",
+			summary: "Change an account", text: "The owner moves only by transfer.", in: updateAccountIn{}, out: accounts.Account{}}},
+		{method: "DELETE", path: "/accounts/:id", gate: accW, handle: s.apiDeleteAccount, doc: doc{tag: "accounts",
+			summary: "Delete an account (managers)"}},
+		{method: "POST", path: "/accounts/:id/transfer", gate: accW, handle: s.apiTransferAccount, doc: doc{tag: "accounts",
+			summary: "Give the account to a new owner", in: transferAccountIn{}, out: accounts.Account{}}},
+		{method: "GET", path: "/accounts/:id/history", gate: accR, viewed: true, handle: s.apiAccountHistory, doc: doc{tag: "accounts",
+			summary: "Ownership and team history", out: dataOf[accounts.HistoryEntry]{}}},
+		{method: "GET", path: "/accounts/:id/team", gate: accR, viewed: true, handle: s.apiTeam, doc: doc{tag: "accounts",
+			summary: "The account's team", out: []accounts.TeamMember{}}},
+		{method: "PUT", path: "/accounts/:id/team/:user_id", gate: accW, handle: s.apiSetTeamMember, doc: doc{tag: "accounts",
+			summary: "Put someone on the team, or change their role", in: setTeamMemberIn{}, out: accounts.TeamMember{}}},
+		{method: "DELETE", path: "/accounts/:id/team/:user_id", gate: accW, handle: s.apiRemoveTeamMember, doc: doc{tag: "accounts",
+			summary: "Take someone off the team"}},
+		{method: "GET", path: "/accounts/:id/contacts", gate: accR, viewed: true, handle: s.apiListContacts, doc: doc{tag: "accounts",
+			summary: "The account's contacts", text: "Masked for staff serving notice outside their own book.", out: pageOf[accounts.Contact]{}}},
+		{method: "POST", path: "/accounts/:id/contacts", gate: accW, handle: s.apiCreateContact, doc: doc{tag: "accounts",
+			summary: "Add a contact", in: createContactIn{}, out: accounts.Contact{}, status: http.StatusCreated}},
+		{method: "PATCH", path: "/contacts/:id", gate: accW, handle: s.apiUpdateContact, doc: doc{tag: "accounts",
+			summary: "Change a contact", in: updateContactIn{}, out: accounts.Contact{}}},
+		{method: "DELETE", path: "/contacts/:id", gate: accW, handle: s.apiDeleteContact, doc: doc{tag: "accounts",
+			summary: "Delete a contact"}},
+		{method: "GET", path: "/accounts/:id/interactions", gate: accR, viewed: true, handle: s.apiListInteractions, doc: doc{tag: "accounts",
+			summary: "The account's interactions, newest first", query: pageQ, out: pageOf[accounts.Interaction]{}}},
+		{method: "POST", path: "/accounts/:id/interactions", gate: accW, handle: s.apiLogInteraction, doc: doc{tag: "accounts",
+			summary: "Log an interaction", in: logInteractionIn{}, out: accounts.Interaction{}, status: http.StatusCreated}},
+		{method: "GET", path: "/accounts/:id/health", gate: accR, viewed: true, handle: s.apiAccountHealth, doc: doc{tag: "health",
+			summary: "The account's health, each deduction with its reasons in numbers", out: apiHealth{}}},
+		{method: "POST", path: "/accounts/:id/churn", gate: accW, handle: s.apiChurn, doc: doc{tag: "retention",
+			summary: "Record the loss of the account", in: churnIn{}, out: retention.ChurnRecord{}, status: http.StatusCreated}},
+		{method: "GET", path: "/accounts/:id/churn", gate: accR, viewed: true, handle: s.apiChurnRecords, doc: doc{tag: "retention",
+			summary: "The account's losses and win-backs", out: dataOf[retention.ChurnRecord]{}}},
+		{method: "POST", path: "/accounts/:id/reactivate", gate: accW, handle: s.apiReactivate, doc: doc{tag: "retention",
+			summary: "Win a churned account back (managers)", in: reactivateIn{}, out: retention.ChurnRecord{}}},
+		{method: "GET", path: "/accounts/:id/complaints", gate: accR, viewed: true, handle: s.apiComplaints, doc: doc{tag: "retention",
+			summary: "The account's complaints", out: pageOf[retention.Complaint]{}}},
+		{method: "POST", path: "/accounts/:id/complaints", gate: accW, handle: s.apiOpenComplaint, doc: doc{tag: "retention",
+			summary: "Open a complaint", in: openComplaintIn{}, out: retention.Complaint{}, status: http.StatusCreated}},
+		{method: "PATCH", path: "/complaints/:id", gate: accW, handle: s.apiUpdateComplaint, doc: doc{tag: "retention",
+			summary: "Change or resolve a complaint", in: updateComplaintIn{}, out: retention.Complaint{}}},
+		{method: "GET", path: "/flags", gate: accR, handle: s.apiFlags, doc: doc{tag: "health",
+			summary: "Neglected and at-risk accounts, worst first", text: "Key accounts unless tier says otherwise; a rep sees their own book.",
+			query: flagsQ, out: pageOf[apiFlag]{}}},
+
+		{method: "GET", path: "/reports/retention", gate: repR, handle: s.apiRetentionReport, doc: doc{tag: "reports",
+			summary: "Retention: accounts and value kept and lost", query: retentionQ, out: retention.RetentionReport{}, csv: true}},
+		{method: "GET", path: "/reports/churn-reasons", gate: repR, handle: s.apiChurnReasonsReport, doc: doc{tag: "reports",
+			summary: "Why customers left", query: with(periodQ, formatQ), out: retention.ReasonsReport{}, csv: true}},
+		{method: "GET", path: "/reports/concentration", gate: repR, handle: s.apiConcentrationReport, doc: doc{tag: "reports",
+			summary: "Value concentrated in one person's hands", query: []param{periodQ[2], formatQ}, out: retention.ConcentrationReport{}, csv: true}},
+		{method: "GET", path: "/reports/cadence-compliance", gate: repR, handle: s.apiComplianceReport, doc: doc{tag: "reports",
+			summary: "Who keeps their contact cadence", query: []param{formatQ}, out: retention.ComplianceReport{}, csv: true}},
+		{method: "GET", path: "/reports/handovers", gate: repR, handle: s.apiHandoverOutcomes, doc: doc{tag: "reports",
+			summary: "How handed-over accounts fared, by successor", query: []param{formatQ}, out: dataOf[handover.SuccessorOutcome]{}, csv: true}},
+
+		{method: "GET", path: "/cadence-policies", gate: accR, handle: s.apiPolicies, doc: doc{tag: "settings",
+			summary: "Contact cadence per tier", out: []accounts.Policy{}}},
+		{method: "PUT", path: "/cadence-policies/:tier", gate: sessionOnly, handle: s.apiSetPolicy, doc: doc{tag: "settings",
+			summary: "Set a tier's cadence (admins)", in: setPolicyIn{}, out: accounts.Policy{}}},
+		{method: "GET", path: "/currencies", gate: accR, handle: s.apiCurrencies, doc: doc{tag: "settings",
+			summary: "Currencies and their rates to the base", out: currenciesBody{}}},
+		{method: "GET", path: "/currencies/:code", gate: accR, handle: s.apiCurrency, doc: doc{tag: "settings",
+			summary: "One currency", out: money.Currency{}}},
+		{method: "PUT", path: "/currencies/:code", gate: sessionOnly, handle: s.apiSetCurrency, doc: doc{tag: "settings",
+			summary: "Add a currency, set its rate or make it the base (admins)", in: setCurrencyIn{}, out: money.Currency{}}},
+		{method: "DELETE", path: "/currencies/:code", gate: sessionOnly, handle: s.apiDeleteCurrency, doc: doc{tag: "settings",
+			summary: "Delete a currency no account uses (admins)"}},
+
+		{method: "GET", path: "/webhook-events", gate: hooks, handle: s.apiWebhookEvents, doc: doc{tag: "webhooks",
+			summary: "The events an endpoint may ask for", out: dataOf[outbox.Kind]{}}},
+		{method: "GET", path: "/webhooks", gate: hooks, handle: s.apiWebhooks, doc: doc{tag: "webhooks",
+			summary: "List webhook endpoints (admins)", text: "Without their secrets.", out: pageOf[webhooks.Webhook]{}}},
+		{method: "POST", path: "/webhooks", gate: hooks, handle: s.apiCreateWebhook, doc: doc{tag: "webhooks",
+			summary: "Register an endpoint (admins)", text: "Answers its whsec_ signing secret. Loopback, link-local and private addresses are refused.",
+			in: createWebhookIn{}, out: webhooks.Webhook{}, status: http.StatusCreated}},
+		{method: "GET", path: "/webhooks/:id", gate: hooks, handle: s.apiWebhook, doc: doc{tag: "webhooks",
+			summary: "One endpoint, with its secret (admins)", out: webhooks.Webhook{}}},
+		{method: "PATCH", path: "/webhooks/:id", gate: hooks, handle: s.apiUpdateWebhook, doc: doc{tag: "webhooks",
+			summary: "Change an endpoint; turn it on or off (admins)", in: updateWebhookIn{}, out: webhooks.Webhook{}}},
+		{method: "DELETE", path: "/webhooks/:id", gate: hooks, handle: s.apiDeleteWebhook, doc: doc{tag: "webhooks",
+			summary: "Delete an endpoint and its log (admins)"}},
+		{method: "GET", path: "/webhooks/:id/deliveries", gate: hooks, handle: s.apiDeliveries, doc: doc{tag: "webhooks",
+			summary: "The delivery log, newest first, every try with its answer", query: with(pageQ,
+				param{name: "status", typ: "string", enum: []string{webhooks.Pending, webhooks.Delivered, webhooks.Failed}}),
+			out: pageOf[webhooks.Delivery]{}}},
+		{method: "POST", path: "/webhooks/:id/deliveries/:delivery_id/redeliver", gate: hooks, handle: s.apiRedeliver, doc: doc{tag: "webhooks",
+			summary: "Send a delivery again now, with a fresh schedule", out: webhooks.Delivery{}, status: http.StatusAccepted}},
+	}
+}
+
+// apiRoutes mounts the API, each route behind its gate.
 func (s *server) apiRoutes(api *gin.RouterGroup) {
-	api.POST("/auth/login", s.apiLogin)
-
-	a := api.Group("", s.apiAuth())
-	accR, accW := s.need(auth.ScopeAccountsRead), s.need(auth.ScopeAccountsWrite)
-	hoR, hoW := s.need(auth.ScopeHandoversRead), s.need(auth.ScopeHandoversWrite)
-	repR, usrR, session := s.need(auth.ScopeReportsRead), s.need(auth.ScopeUsersRead), s.sessionOnly()
-	hooks := s.need(auth.ScopeWebhooksManage)
-	viewed := s.viewed() // the reads of one account, recorded during a notice period
-
-	a.GET("/me", s.apiMe) // any key: who it acts as
-	a.PATCH("/me", session, s.apiUpdateMe)
-	a.POST("/me/password", session, s.apiChangePassword)
-	a.GET("/me/agenda", accR, s.apiAgenda)
-	a.GET("/me/handover", hoR, s.apiMyHandover)
-	a.GET("/me/inherited", accR, s.apiInherited)
-	a.GET("/me/calendar", session, s.apiCalendar)
-	a.POST("/me/calendar/rotate", session, s.apiRotateCalendar)
-	a.GET("/api-keys", session, s.apiKeys)
-	a.POST("/api-keys", session, s.apiCreateKey)
-	a.DELETE("/api-keys/:id", session, s.apiRevokeKey)
-
-	a.GET("/users", usrR, s.apiListUsers)
-	a.POST("/users", session, s.apiCreateUser)
-	a.GET("/users/:id", usrR, s.apiGetUser)
-	a.PATCH("/users/:id", session, s.apiUpdateUser)
-	a.POST("/users/:id/depart", hoW, s.apiDepart)
-
-	a.POST("/handovers", hoW, s.apiCreateHandover)
-	a.GET("/handovers", hoR, s.apiListHandovers)
-	a.GET("/handovers/:id", hoR, s.apiGetHandover)
-	a.GET("/handovers/:id/candidates", hoR, s.apiHandoverCandidates)
-	a.PATCH("/handovers/:id/items/:item_id", hoW, s.apiUpdateHandoverItem)
-	a.POST("/handovers/:id/assign", hoW, s.apiAssignHandoverItems)
-	a.POST("/handovers/:id/start", hoW, s.apiStartHandover)
-	a.POST("/handovers/:id/complete", hoW, s.apiCompleteHandover)
-	a.POST("/handovers/:id/cancel", hoW, s.apiCancelHandover)
-	a.GET("/handovers/:id/report", hoR, s.apiHandoverReport)
-
-	a.GET("/accounts", accR, s.apiListAccounts)
-	a.POST("/accounts", accW, s.apiCreateAccount)
-	a.GET("/accounts/:id", accR, viewed, s.apiGetAccount)
-	a.PATCH("/accounts/:id", accW, s.apiUpdateAccount)
-	a.DELETE("/accounts/:id", accW, s.apiDeleteAccount)
-	a.POST("/accounts/:id/transfer", accW, s.apiTransferAccount)
-	a.GET("/accounts/:id/history", accR, viewed, s.apiAccountHistory)
-	a.GET("/accounts/:id/team", accR, viewed, s.apiTeam)
-	a.PUT("/accounts/:id/team/:user_id", accW, s.apiSetTeamMember)
-	a.DELETE("/accounts/:id/team/:user_id", accW, s.apiRemoveTeamMember)
-	a.GET("/accounts/:id/contacts", accR, viewed, s.apiListContacts)
-	a.POST("/accounts/:id/contacts", accW, s.apiCreateContact)
-	a.PATCH("/contacts/:id", accW, s.apiUpdateContact)
-	a.DELETE("/contacts/:id", accW, s.apiDeleteContact)
-	a.GET("/accounts/:id/interactions", accR, viewed, s.apiListInteractions)
-	a.POST("/accounts/:id/interactions", accW, s.apiLogInteraction)
-	a.GET("/accounts/:id/health", accR, viewed, s.apiAccountHealth)
-	a.POST("/accounts/:id/churn", accW, s.apiChurn)
-	a.GET("/accounts/:id/churn", accR, viewed, s.apiChurnRecords)
-	a.POST("/accounts/:id/reactivate", accW, s.apiReactivate)
-	a.GET("/accounts/:id/complaints", accR, viewed, s.apiComplaints)
-	a.POST("/accounts/:id/complaints", accW, s.apiOpenComplaint)
-	a.PATCH("/complaints/:id", accW, s.apiUpdateComplaint)
-	a.GET("/flags", accR, s.apiFlags)
-
-	a.GET("/reports/retention", repR, s.apiRetentionReport)
-	a.GET("/reports/churn-reasons", repR, s.apiChurnReasonsReport)
-	a.GET("/reports/concentration", repR, s.apiConcentrationReport)
-	a.GET("/reports/cadence-compliance", repR, s.apiComplianceReport)
-	a.GET("/reports/handovers", repR, s.apiHandoverOutcomes)
-
-	a.GET("/cadence-policies", accR, s.apiPolicies)
-	a.PUT("/cadence-policies/:tier", session, s.apiSetPolicy)
-	a.GET("/currencies", accR, s.apiCurrencies)
-	a.GET("/currencies/:code", accR, s.apiCurrency)
-	a.PUT("/currencies/:code", session, s.apiSetCurrency)
-	a.DELETE("/currencies/:code", session, s.apiDeleteCurrency)
-
-	a.GET("/webhook-events", hooks, s.apiWebhookEvents)
-	a.GET("/webhooks", hooks, s.apiWebhooks)
-	a.POST("/webhooks", hooks, s.apiCreateWebhook)
-	a.GET("/webhooks/:id", hooks, s.apiWebhook)
-	a.PATCH("/webhooks/:id", hooks, s.apiUpdateWebhook)
-	a.DELETE("/webhooks/:id", hooks, s.apiDeleteWebhook)
-	a.GET("/webhooks/:id/deliveries", hooks, s.apiDeliveries)
-	a.POST("/webhooks/:id/deliveries/:delivery_id/redeliver", hooks, s.apiRedeliver)
+	authed := s.apiAuth()
+	for _, rt := range s.routes() {
+		var chain []gin.HandlerFunc
+		switch {
+		case rt.gate.public:
+		case rt.gate.session:
+			chain = append(chain, authed, s.sessionOnly())
+		case rt.gate.scope != "":
+			chain = append(chain, authed, s.need(rt.gate.scope))
+		default:
+			chain = append(chain, authed)
+		}
+		if rt.viewed {
+			chain = append(chain, s.viewed())
+		}
+		api.Handle(rt.method, rt.path, append(chain, rt.handle)...)
+	}
+	api.GET("/openapi.json", s.apiOpenAPI)
 }

@@ -10,11 +10,14 @@ import (
 	"keyhold/internal/web/httpkit"
 )
 
+// loginIn is the body of apiLogin.
+type loginIn struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+}
+
 func (s *server) apiLogin(c *gin.Context) {
-	var in struct {
-		Email    string `json:"email"`
-		Password string `json:"password"`
-	}
+	var in loginIn
 	if !httpkit.BindJSON(c, &in) {
 		return
 	}
@@ -37,14 +40,17 @@ func (s *server) apiListUsers(c *gin.Context) {
 	httpkit.RespondList(c, f.Page, users, total, err)
 }
 
+// createUserIn is the body of apiCreateUser.
+type createUserIn struct {
+	Name      string     `json:"name"`
+	Email     string     `json:"email"`
+	Password  string     `json:"password"`
+	Role      staff.Role `json:"role"`
+	ManagerID *int64     `json:"manager_id"`
+}
+
 func (s *server) apiCreateUser(c *gin.Context) {
-	var in struct {
-		Name      string     `json:"name"`
-		Email     string     `json:"email"`
-		Password  string     `json:"password"`
-		Role      staff.Role `json:"role"`
-		ManagerID *int64     `json:"manager_id"`
-	}
+	var in createUserIn
 	if !httpkit.BindJSON(c, &in) {
 		return
 	}
@@ -62,19 +68,22 @@ func (s *server) apiGetUser(c *gin.Context) {
 	httpkit.Respond(c, http.StatusOK, u, err)
 }
 
+// updateUserIn is the body of apiUpdateUser.
+type updateUserIn struct {
+	Name      opt.Field[string]     `json:"name"`
+	Email     opt.Field[string]     `json:"email"`
+	Role      opt.Field[staff.Role] `json:"role"`
+	ManagerID opt.Field[int64]      `json:"manager_id"`
+	Password  opt.Field[string]     `json:"password"`
+	Language  opt.Field[string]     `json:"language"`
+}
+
 func (s *server) apiUpdateUser(c *gin.Context) {
 	id, ok := httpkit.PathID(c, "id")
 	if !ok {
 		return
 	}
-	var in struct {
-		Name      opt.Field[string]     `json:"name"`
-		Email     opt.Field[string]     `json:"email"`
-		Role      opt.Field[staff.Role] `json:"role"`
-		ManagerID opt.Field[int64]      `json:"manager_id"`
-		Password  opt.Field[string]     `json:"password"`
-		Language  opt.Field[string]     `json:"language"`
-	}
+	var in updateUserIn
 	if !httpkit.BindJSON(c, &in) {
 		return
 	}
@@ -83,10 +92,13 @@ func (s *server) apiUpdateUser(c *gin.Context) {
 }
 
 // apiUpdateMe changes the caller's own preferences: for now, the language.
+// updateMeIn is the body of apiUpdateMe.
+type updateMeIn struct {
+	Language string `json:"language"`
+}
+
 func (s *server) apiUpdateMe(c *gin.Context) {
-	var in struct {
-		Language string `json:"language"`
-	}
+	var in updateMeIn
 	if !httpkit.BindJSON(c, &in) {
 		return
 	}
@@ -96,11 +108,14 @@ func (s *server) apiUpdateMe(c *gin.Context) {
 
 // apiChangePassword changes the caller's password; every token they hold stops working,
 // and the answer carries a new one.
+// changePasswordIn is the body of apiChangePassword.
+type changePasswordIn struct {
+	CurrentPassword string `json:"current_password"`
+	NewPassword     string `json:"new_password"`
+}
+
 func (s *server) apiChangePassword(c *gin.Context) {
-	var in struct {
-		CurrentPassword string `json:"current_password"`
-		NewPassword     string `json:"new_password"`
-	}
+	var in changePasswordIn
 	if !httpkit.BindJSON(c, &in) {
 		return
 	}

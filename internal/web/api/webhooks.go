@@ -21,13 +21,16 @@ func (s *server) apiWebhookEvents(c *gin.Context) {
 	httpkit.Respond(c, http.StatusOK, gin.H{"data": outbox.Kinds}, nil)
 }
 
+// createWebhookIn is the body of apiCreateWebhook.
+type createWebhookIn struct {
+	URL         string   `json:"url"`
+	Description string   `json:"description"`
+	Events      []string `json:"events"`
+	Active      *bool    `json:"active"`
+}
+
 func (s *server) apiCreateWebhook(c *gin.Context) {
-	var in struct {
-		URL         string   `json:"url"`
-		Description string   `json:"description"`
-		Events      []string `json:"events"`
-		Active      *bool    `json:"active"`
-	}
+	var in createWebhookIn
 	if !httpkit.BindJSON(c, &in) {
 		return
 	}
@@ -44,17 +47,20 @@ func (s *server) apiWebhook(c *gin.Context) {
 	httpkit.Respond(c, http.StatusOK, w, err)
 }
 
+// updateWebhookIn is the body of apiUpdateWebhook.
+type updateWebhookIn struct {
+	URL         opt.Field[string]   `json:"url"`
+	Description opt.Field[string]   `json:"description"`
+	Events      opt.Field[[]string] `json:"events"`
+	Active      opt.Field[bool]     `json:"active"`
+}
+
 func (s *server) apiUpdateWebhook(c *gin.Context) {
 	id, ok := httpkit.PathID(c, "id")
 	if !ok {
 		return
 	}
-	var in struct {
-		URL         opt.Field[string]   `json:"url"`
-		Description opt.Field[string]   `json:"description"`
-		Events      opt.Field[[]string] `json:"events"`
-		Active      opt.Field[bool]     `json:"active"`
-	}
+	var in updateWebhookIn
 	if !httpkit.BindJSON(c, &in) {
 		return
 	}
