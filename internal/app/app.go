@@ -43,6 +43,7 @@ type App struct {
 	Money     *money.Service
 	Webhooks  *webhooks.Service
 	Sender    *sender.Sender
+	Digests   webhooks.Digests
 	Handler   http.Handler
 }
 
@@ -83,7 +84,8 @@ func build(ctx context.Context, db *store.DB, cfg config.Config, o Options) (*Ap
 	a.Accounts.CheckIntros(a.Handover.CheckIntro)
 	a.Retention = retention.New(db, o.Now, a.Accounts, a.Money)
 	a.Webhooks = webhooks.New(db, o.Now, cfg.WebhookAllowPrivate)
-	a.Sender = sender.New(a.Webhooks, o.Now)
+	a.Sender = sender.New(a.Webhooks, o.Now, cfg.BaseURL)
+	a.Digests = webhooks.Digests{Hooks: a.Webhooks, Health: a.Health, Handover: a.Handover, Zone: cfg.Zone}
 	if cfg.AdminEmail != "" {
 		if _, err := a.Staff.Bootstrap(ctx, "Administrator", cfg.AdminEmail, cfg.AdminPassword); err != nil {
 			return nil, err
@@ -95,7 +97,7 @@ func build(ctx context.Context, db *store.DB, cfg config.Config, o Options) (*Ap
 	}
 	a.Auth = auth.New(db, a.Staff, secret, o.Now)
 	a.Handler, err = web.New(web.Deps{Staff: a.Staff, Auth: a.Auth, Accounts: a.Accounts, Health: a.Health, Handover: a.Handover,
-		Retention: a.Retention, Money: a.Money, Webhooks: a.Webhooks,
+		Retention: a.Retention, Money: a.Money, Webhooks: a.Webhooks, TestChat: a.Sender.TestChat,
 		Ping: db.Ping, Readers: db.Readers(), Now: o.Now, BaseURL: cfg.BaseURL,
 		Proxies: cfg.TrustedProxies, SecureCookies: cfg.SecureCookies()})
 	if err != nil {
@@ -133,5 +135,24 @@ func (a *App) RunScans(ctx context.Context, interval time.Duration) {
 // has none in hand.
 const SendInterval = time.Second
 
-// RunSender delivers the outbox's events until ctx ends.
-func (a *App) RunSender(ctx context.Context) { a.Sender.Run(ctx, SendInterval) }
+// RunSender delivers the outbox's events until ctx ends, and records the Monday digests
+// when they fall due (checked every minute).
+func (a *App) RunSender(ctx context.Context) {
+	go func() {
+		t := time.NewTicker(time.Minute)
+		defer t.Stop()
+		for {
+			if n, err := a.Digests.Run(ctx); err != nil && ctx.Err() == nil {
+				slog.Error("weekly digest", "err", err)
+			} else if n > 0 {
+				slog.Info("weekly digest recorded", "teams", n)
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	a.Sender.Run(ctx, SendInterval)
+}

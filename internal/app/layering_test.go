@@ -22,7 +22,7 @@ func TestLayering(t *testing.T) {
 		domain = append(domain, pkg)
 	}
 	// The packages the domain must have: a package moved or renamed must be moved here too.
-	for _, want := range []string{"accounts", "audit", "auth", "check", "config", "demo", "fault", "handover", "health",
+	for _, want := range []string{"accounts", "audit", "auth", "chat", "check", "config", "demo", "fault", "handover", "health",
 		"i18n", "money", "opt", "outbox", "retention", "staff", "store", "webhooks"} {
 		if !slices.Contains(domain, "keyhold/internal/"+want) {
 			t.Errorf("no domain package keyhold/internal/%s", want)

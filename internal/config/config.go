@@ -6,6 +6,7 @@ import (
 	"net"
 	"strings"
 	"time"
+	_ "time/tzdata" // the zones, whatever the machine has
 )
 
 // Config is the validated configuration of one Keyhold process.
@@ -25,6 +26,9 @@ type Config struct {
 	// private addresses (KEYHOLD_WEBHOOK_ALLOW_PRIVATE=1): for tests and receivers inside
 	// the same network. Off, such an address is refused when registered and when sent to.
 	WebhookAllowPrivate bool
+	// Zone is the organisation's time zone (KEYHOLD_TIMEZONE, an IANA name; default
+	// Asia/Shanghai): the Monday digest goes out at 08:00 there.
+	Zone *time.Location
 }
 
 // SecureCookies reports whether cookies are always Secure: the site is served over HTTPS.
@@ -64,7 +68,15 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	default:
 		return c, fmt.Errorf("KEYHOLD_WEBHOOK_ALLOW_PRIVATE %q: 1 to allow private addresses, 0 or unset to refuse them", v)
 	}
-	var err error
+	zone := getenv("KEYHOLD_TIMEZONE")
+	if zone == "" {
+		zone = "Asia/Shanghai"
+	}
+	loc, err := time.LoadLocation(zone)
+	if err != nil {
+		return c, fmt.Errorf("KEYHOLD_TIMEZONE %q: an IANA time zone such as Asia/Shanghai or Europe/Berlin", zone)
+	}
+	c.Zone = loc
 	if c.TrustedProxies, err = parseNets(getenv("KEYHOLD_TRUSTED_PROXIES")); err != nil {
 		return c, fmt.Errorf("KEYHOLD_TRUSTED_PROXIES: %w", err)
 	}

@@ -223,13 +223,16 @@ func recordFlags(ctx context.Context, tx *gorm.DB, events []event) error {
 		return nil
 	}
 	var accs []struct {
-		ID      int64
-		Name    string
-		Tier    string
-		OwnerID int64
+		ID        int64
+		Name      string
+		Tier      string
+		OwnerID   int64
+		OwnerName string
+		Base      string
 	}
-	if err := tx.Table("accounts").Select("id, name, tier, owner_id").Where(store.InIDs("id"), store.IDs(ids)).
-		Scan(&accs).Error; err != nil {
+	if err := tx.Table("accounts a").Select("a.id, a.name, a.tier, a.owner_id, u.name AS owner_name, "+
+		"(SELECT code FROM currencies WHERE base) AS base").Joins("JOIN users u ON u.id = a.owner_id").
+		Where(store.InIDs("a.id"), store.IDs(ids)).Scan(&accs).Error; err != nil {
 		return err
 	}
 	byID := make(map[int64]int, len(accs))
@@ -241,9 +244,11 @@ func recordFlags(ctx context.Context, tx *gorm.DB, events []event) error {
 		if e.flag == "" {
 			continue
 		}
-		f := outbox.Flag{AccountID: e.AccountID, Level: e.ToLevel, Score: e.Score, Neglected: e.Neglected, RiskValue: e.risk}
+		f := outbox.Flag{AccountID: e.AccountID, Level: e.ToLevel, Score: e.Score, Neglected: e.Neglected,
+			ValueAtRisk: (e.risk + MaxScore/2) / MaxScore}
 		if i, ok := byID[e.AccountID]; ok {
-			f.AccountName, f.Tier, f.OwnerID = accs[i].Name, accs[i].Tier, accs[i].OwnerID
+			a := accs[i]
+			f.AccountName, f.Tier, f.OwnerID, f.OwnerName, f.Currency = a.Name, a.Tier, a.OwnerID, a.OwnerName, a.Base
 		}
 		flags[e.flag] = append(flags[e.flag], f)
 	}

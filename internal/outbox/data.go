@@ -27,7 +27,7 @@ type Churn struct {
 	Reason      string `json:"reason"`
 	Voluntary   bool   `json:"voluntary"`
 	Competitor  string `json:"competitor"`
-	AnnualValue int64  `json:"annual_value"` // in the account's currency, minor units
+	AnnualValue int64  `json:"annual_value"` // in the account's currency
 	Currency    string `json:"currency"`
 }
 
@@ -38,10 +38,12 @@ type Flag struct {
 	AccountName string `json:"account_name"`
 	Tier        string `json:"tier"`
 	OwnerID     int64  `json:"owner_id"`
+	OwnerName   string `json:"owner_name"`
 	Level       string `json:"level"`
 	Score       int    `json:"score"`
 	Neglected   bool   `json:"neglected"`
-	RiskValue   int64  `json:"risk_value"` // in the base currency's minor unit
+	ValueAtRisk int64  `json:"value_at_risk"` // the year's value times the share of health lost
+	Currency    string `json:"currency"`      // the base currency, of value_at_risk
 }
 
 // Interaction is the data of interaction.created.
@@ -52,7 +54,8 @@ type Interaction struct {
 // Complaint is the data of complaint.opened.
 type Complaint struct {
 	Complaint any    `json:"complaint"`
-	Tier      string `json:"tier"` // the account's tier: chat alerts go out for key accounts
+	Tier      string `json:"tier"`     // the account's tier: chat alerts go out for key accounts
+	OwnerID   int64  `json:"owner_id"` // the account's owner, whose team hears of it
 }
 
 // Handover is the data of handover.started and handover.completed.

@@ -99,7 +99,7 @@ func (s *Service) OpenComplaint(ctx context.Context, actor staff.User, accountID
 			return err
 		}
 		c.AccountName = a.Name
-		if err := outbox.Record(ctx, tx, outbox.ComplaintOpened, now, outbox.Complaint{Complaint: c, Tier: string(a.Tier)}); err != nil {
+		if err := outbox.Record(ctx, tx, outbox.ComplaintOpened, now, outbox.Complaint{Complaint: c, Tier: string(a.Tier), OwnerID: a.OwnerID}); err != nil {
 			return err
 		}
 		return s.accounts.Changed(ctx, tx, accountID)

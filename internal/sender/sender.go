@@ -1,7 +1,8 @@
 // Package sender delivers what the outbox recorded: it fans events out to the webhook
 // endpoints (internal/webhooks), claims the deliveries that are due and sends them, signed
 // as Standard Webhooks 1.0 asks, with timeouts, and reports each try back for the
-// schedule and the delivery log. It is the one place Keyhold calls out over HTTP.
+// schedule and the delivery log; chat targets get their platform's message (internal/chat)
+// within its rate limits. It is the one place Keyhold calls out over HTTP.
 package sender
 
 import (
@@ -42,15 +43,17 @@ const (
 
 // Sender sends deliveries.
 type Sender struct {
-	hooks  *webhooks.Service
-	client *http.Client
-	now    func() time.Time
+	hooks   *webhooks.Service
+	client  *http.Client
+	now     func() time.Time
+	baseURL string // Keyhold's address, for the links in chat messages
+	pace    pacer
 }
 
 // New returns a sender for the endpoints' deliveries. Unless the service allows private
 // addresses, every connection is checked as it is made (a name that resolved to a public
 // address when registered may not any more).
-func New(hooks *webhooks.Service, now func() time.Time) *Sender {
+func New(hooks *webhooks.Service, now func() time.Time, baseURL string) *Sender {
 	dialer := &net.Dialer{Timeout: 5 * time.Second}
 	if !hooks.AllowPrivate() {
 		dialer.Control = func(network, address string, _ syscall.RawConn) error {
@@ -67,7 +70,7 @@ func New(hooks *webhooks.Service, now func() time.Time) *Sender {
 		// A redirect is the receiver's answer, logged as such, not somewhere else to send
 		// the signed payload.
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	return &Sender{hooks: hooks, client: client, now: now}
+	return &Sender{hooks: hooks, client: client, now: now, baseURL: baseURL}
 }
 
 // Run sends until ctx ends: a round at once, then again every interval, or straight away
@@ -155,9 +158,13 @@ func Sign(secret, id string, timestamp int64, body []byte) (string, error) {
 	return "v1," + base64.StdEncoding.EncodeToString(mac.Sum(nil)), nil
 }
 
-// Send makes one try at a job and says what came of it.
+// Send makes one try at a job and says what came of it: a webhook's signed delivery, or
+// a chat target's message.
 func (s *Sender) Send(ctx context.Context, j webhooks.Job) webhooks.Result {
 	start := time.Now()
+	if j.ChatTargetID != nil {
+		return s.sendChat(ctx, j, start)
+	}
 	res := func(r webhooks.Result) webhooks.Result {
 		r.Duration = time.Since(start)
 		return r

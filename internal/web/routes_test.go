@@ -93,6 +93,13 @@ var routeTable = map[string]string{
 	"GET /api/v1/currencies/:code":                                "401 401 401 200 200 200 200 200",
 	"PUT /api/v1/currencies/:code":                                "401 401 401 403 403 403 403 422",
 	"DELETE /api/v1/currencies/:code":                             "401 401 401 403 403 403 403 204",
+	"GET /api/v1/chat-targets":                                    "401 401 401 403 403 403 403 200",
+	"POST /api/v1/chat-targets":                                   "401 401 401 403 403 403 403 422",
+	"GET /api/v1/chat-targets/:id":                                "401 401 401 403 403 403 403 200",
+	"PATCH /api/v1/chat-targets/:id":                              "401 401 401 403 403 403 403 422",
+	"DELETE /api/v1/chat-targets/:id":                             "401 401 401 403 403 403 403 204",
+	"POST /api/v1/chat-targets/:id/test":                          "401 401 401 403 403 403 403 200",
+	"GET /api/v1/chat-targets/:id/deliveries":                     "401 401 401 403 403 403 403 200",
 	"GET /api/v1/webhook-events":                                  "401 401 401 200 200 200 200 200",
 	"GET /api/v1/webhooks":                                        "401 401 401 403 403 403 403 200",
 	"POST /api/v1/webhooks":                                       "401 401 401 403 403 403 403 422",
@@ -187,7 +194,7 @@ type routeWorld struct {
 	mgrID, onID, offID, leavingID int64
 	account, contact, complaint   int64
 	handover, item                int64
-	webhook, delivery             int64
+	webhook, delivery, chat       int64
 	n                             int
 }
 
@@ -224,6 +231,7 @@ func TestRouteRoleTable(t *testing.T) {
 		t.Fatal(err)
 	}
 	w.delivery = id(ts.must(200, "GET", path("/api/v1/webhooks/%d/deliveries", w.webhook), w.admin, nil)["data"].([]any)[0].(map[string]any))
+	w.chat = w.fresh(t, "chat target")
 
 	callers := []rcaller{{name: "none", b: ts.browser()}, {name: "expired", token: expired.Token, b: expiredBrowser, csrf: expiredCSRF}}
 	departedBrowser := pageSignedIn(ts, departed.Email, testPassword)
@@ -379,6 +387,8 @@ func (w *routeWorld) fill(t *testing.T, method, pattern string) (string, map[str
 		params["id"] = strconv.FormatInt(w.handover, 10)
 	case strings.Contains(pattern, "/users/"):
 		params["id"] = strconv.FormatInt(w.onID, 10)
+	case strings.HasPrefix(pattern, "/api/v1/chat-targets/"), strings.HasPrefix(pattern, "/admin/chat-targets/"):
+		params["id"] = strconv.FormatInt(w.chat, 10)
 	case strings.HasPrefix(pattern, "/api/v1/webhooks/"), strings.HasPrefix(pattern, "/admin/webhooks/"):
 		params["id"], params["delivery_id"] = strconv.FormatInt(w.webhook, 10), strconv.FormatInt(w.delivery, 10)
 	}
@@ -399,6 +409,10 @@ func (w *routeWorld) fill(t *testing.T, method, pattern string) (string, map[str
 		params["id"] = strconv.FormatInt(fresh("key"), 10)
 	case "DELETE /api/v1/webhooks/:id", "POST /admin/webhooks/:id/delete":
 		params["id"] = strconv.FormatInt(fresh("webhook"), 10)
+	case "DELETE /api/v1/chat-targets/:id", "POST /admin/chat-targets/:id/delete":
+		params["id"] = strconv.FormatInt(fresh("chat target"), 10)
+	case "PATCH /api/v1/chat-targets/:id":
+		body = map[string]any{"events": []string{}}
 	case "PATCH /api/v1/webhooks/:id":
 		body = map[string]any{"events": []string{}}
 	case "DELETE /api/v1/currencies/:code", "POST /admin/currencies/:code/delete":
@@ -481,6 +495,9 @@ func (w *routeWorld) fresh(t *testing.T, kind string) int64 {
 		return id(u)
 	case "key":
 		return id(ts.must(201, "POST", "/api/v1/api-keys", w.onToken, map[string]any{"name": "Throwaway", "scopes": []string{"accounts:read"}}))
+	case "chat target":
+		return id(ts.must(201, "POST", "/api/v1/chat-targets", w.admin, map[string]any{"kind": "slack", "url": "http://127.0.0.1:9/slack",
+			"events": []string{"handover.started"}, "language": "en"}))
 	case "webhook":
 		return id(ts.must(201, "POST", "/api/v1/webhooks", w.admin, map[string]any{"url": "http://127.0.0.1:9/throwaway", "events": []string{"user.leaving"}}))
 	case "handover":

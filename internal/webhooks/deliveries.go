@@ -40,18 +40,19 @@ const (
 
 // Delivery is one event sent to one endpoint, with its attempts.
 type Delivery struct {
-	ID        int64      `json:"id"`
-	EventID   int64      `json:"event_id"`
-	WebhookID int64      `json:"webhook_id"`
-	EventKind string     `json:"event" gorm:"->;column:event_kind"`
-	EventData string     `json:"-" gorm:"->;column:event_data"` // the event's data object, JSON
-	Status    string     `json:"status"`
-	Attempts  int        `json:"attempts"`
-	Tries     int        `json:"-"`
-	NextAt    *time.Time `json:"next_at"`
-	CreatedAt time.Time  `json:"created_at"`
-	UpdatedAt time.Time  `json:"updated_at"`
-	Log       []Attempt  `json:"attempt_log" gorm:"-"`
+	ID           int64      `json:"id"`
+	EventID      int64      `json:"event_id"`
+	WebhookID    *int64     `json:"webhook_id"`
+	ChatTargetID *int64     `json:"chat_target_id"`
+	EventKind    string     `json:"event" gorm:"->;column:event_kind"`
+	EventData    string     `json:"-" gorm:"->;column:event_data"` // the event's data object, JSON
+	Status       string     `json:"status"`
+	Attempts     int        `json:"attempts"`
+	Tries        int        `json:"-"`
+	NextAt       *time.Time `json:"next_at"`
+	CreatedAt    time.Time  `json:"created_at"`
+	UpdatedAt    time.Time  `json:"updated_at"`
+	Log          []Attempt  `json:"attempt_log" gorm:"-"`
 	// Data is the event's data, as its payload carried it.
 	Data json.RawMessage `json:"data" gorm:"-"`
 }
@@ -71,9 +72,9 @@ type Attempt struct {
 
 func (Attempt) TableName() string { return "delivery_attempts" }
 
-// FanOut makes the deliveries of recorded events that have none yet, one for each active
-// endpoint that wants the event, up to limit events per call; it answers how many events
-// it took. Events no endpoint wants are only marked.
+// FanOut makes the deliveries of recorded events that have none yet, one for each
+// active webhook endpoint and chat target that wants the event, up to limit events per
+// call; it answers how many events it took. Events nobody wants are only marked.
 func (s *Service) FanOut(ctx context.Context, limit int) (int, error) {
 	var n int
 	err := s.db.Write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -81,7 +82,11 @@ func (s *Service) FanOut(ctx context.Context, limit int) (int, error) {
 		if err := tx.Where("active = 1").Find(&hooks).Error; err != nil {
 			return err
 		}
-		if len(hooks) == 0 {
+		var chats []ChatTarget
+		if err := tx.Where("active = 1").Find(&chats).Error; err != nil {
+			return err
+		}
+		if len(hooks) == 0 && len(chats) == 0 {
 			// Nobody listens (the usual case without integrations): one statement marks
 			// what there is, however much.
 			res := tx.Model(&outbox.Event{}).Where("fanned = 0").Update("fanned", true)
@@ -89,7 +94,7 @@ func (s *Service) FanOut(ctx context.Context, limit int) (int, error) {
 			return res.Error
 		}
 		var events []outbox.Event
-		if err := tx.Select("id, kind").Where("fanned = 0").Order("id").Limit(limit).Find(&events).Error; err != nil {
+		if err := tx.Select("id, kind, data").Where("fanned = 0").Order("id").Limit(limit).Find(&events).Error; err != nil {
 			return err
 		}
 		n = len(events)
@@ -97,13 +102,24 @@ func (s *Service) FanOut(ctx context.Context, limit int) (int, error) {
 			return nil
 		}
 		now := s.now().UTC()
+		teams := teamsOf(tx)
 		var rows []Delivery
 		ids := make([]int64, len(events))
 		for i, e := range events {
 			ids[i] = e.ID
 			for _, w := range hooks {
 				if w.Wants(e.Kind) {
-					rows = append(rows, Delivery{EventID: e.ID, WebhookID: w.ID, Status: Pending, NextAt: &now,
+					rows = append(rows, Delivery{EventID: e.ID, WebhookID: &w.ID, Status: Pending, NextAt: &now,
+						CreatedAt: now, UpdatedAt: now})
+				}
+			}
+			for _, c := range chats {
+				hears, err := hearsOf(c, e, teams)
+				if err != nil {
+					return err
+				}
+				if hears {
+					rows = append(rows, Delivery{EventID: e.ID, ChatTargetID: &c.ID, Status: Pending, NextAt: &now,
 						CreatedAt: now, UpdatedAt: now})
 				}
 			}
@@ -121,17 +137,81 @@ func (s *Service) FanOut(ctx context.Context, limit int) (int, error) {
 	return n, nil
 }
 
+// chatFacts are what decides whether a chat target hears of an event: the tier of the
+// account it is about, the person whose team it concerns, and a digest's team.
+type chatFacts struct {
+	Tier          string `json:"tier"`
+	OwnerID       int64  `json:"owner_id"`
+	LeavingUserID int64  `json:"leaving_user_id"`
+	TeamManagerID *int64 `json:"team_manager_id"`
+}
+
+// teamsOf answers, for a person, the manager whose team they are on (remembered per
+// fan-out: an event names one person).
+func teamsOf(tx *gorm.DB) func(userID int64) (int64, error) {
+	known := map[int64]int64{}
+	return func(userID int64) (int64, error) {
+		if m, ok := known[userID]; ok {
+			return m, nil
+		}
+		var u struct{ ManagerID *int64 }
+		if err := tx.Table("users").Select("manager_id").Where("id = ?", userID).Scan(&u).Error; err != nil {
+			return 0, err
+		}
+		known[userID] = 0
+		if u.ManagerID != nil {
+			known[userID] = *u.ManagerID
+		}
+		return known[userID], nil
+	}
+}
+
+// hearsOf decides whether chat target c hears of event e: an event it chose; for
+// accounts, a key account; for a team's target, an event of that team (the manager or
+// someone reporting to them), or that team's digest.
+func hearsOf(c ChatTarget, e outbox.Event, teamOf func(int64) (int64, error)) (bool, error) {
+	if !c.Wants(e.Kind) {
+		return false, nil
+	}
+	var f chatFacts
+	if err := json.Unmarshal([]byte(e.Data), &f); err != nil {
+		return false, fmt.Errorf("event %d: %w", e.ID, err)
+	}
+	if (e.Kind == outbox.AccountFlagged || e.Kind == outbox.ComplaintOpened) && f.Tier != "key" {
+		return false, nil
+	}
+	if e.Kind == Digest {
+		return (c.TeamManagerID == nil && f.TeamManagerID == nil) ||
+			(c.TeamManagerID != nil && f.TeamManagerID != nil && *c.TeamManagerID == *f.TeamManagerID), nil
+	}
+	if c.TeamManagerID == nil {
+		return true, nil
+	}
+	person := f.OwnerID
+	if e.Kind == outbox.HandoverStarted || e.Kind == outbox.HandoverCompleted {
+		person = f.LeavingUserID
+	}
+	if person == *c.TeamManagerID {
+		return true, nil
+	}
+	m, err := teamOf(person)
+	return m == *c.TeamManagerID, err
+}
+
 // Job is a delivery claimed for sending, with what sending needs.
 type Job struct {
-	DeliveryID int64
-	WebhookID  int64
-	URL        string
-	Secret     string
-	EventID    int64
-	Kind       outbox.Kind
-	At         time.Time
-	Data       string
-	Tries      int // before this one
+	DeliveryID   int64
+	WebhookID    *int64
+	ChatTargetID *int64
+	ChatKind     string // the chat target's kind; "" for a webhook
+	Language     string // the chat target's language
+	URL          string
+	Secret       string
+	EventID      int64
+	Kind         outbox.Kind
+	At           time.Time
+	Data         string
+	Tries        int // before this one
 }
 
 // MessageID is the webhook-id of the job's event: the same on every try and every
@@ -144,9 +224,13 @@ func (s *Service) Claim(ctx context.Context, n int, lease time.Duration) ([]Job,
 	now := s.now().UTC()
 	var jobs []Job
 	err := s.db.Write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Raw(`SELECT d.id AS delivery_id, d.webhook_id, w.url, w.secret, e.id AS event_id, e.kind, e.at, e.data, d.tries
-			FROM deliveries d JOIN webhooks w ON w.id = d.webhook_id AND w.active = 1 JOIN events e ON e.id = d.event_id
+		if err := tx.Raw(`SELECT d.id AS delivery_id, d.webhook_id, d.chat_target_id, COALESCE(c.kind, '') AS chat_kind,
+				COALESCE(c.language, '') AS language, COALESCE(w.url, c.url) AS url, COALESCE(w.secret, c.secret) AS secret,
+				e.id AS event_id, e.kind, e.at, e.data, d.tries
+			FROM deliveries d JOIN events e ON e.id = d.event_id
+			LEFT JOIN webhooks w ON w.id = d.webhook_id LEFT JOIN chat_targets c ON c.id = d.chat_target_id
 			WHERE d.next_at IS NOT NULL AND d.next_at <= ? AND (d.lease_until IS NULL OR d.lease_until <= ?)
+				AND (w.active OR c.active)
 			ORDER BY d.next_at LIMIT ?`, now, now, n).Scan(&jobs).Error; err != nil {
 			return err
 		}
@@ -172,16 +256,29 @@ type Result struct {
 	Response   string
 	Duration   time.Duration
 	RetryAfter time.Duration // the receiver's Retry-After, when it sent one
+	// Refused means the receiver answered 2xx but said no (a chat robot's error code).
+	Refused bool
+	// Deferred means nothing was sent: the target's rate limit holds the job back for
+	// RetryAfter, which is not a try.
+	Deferred bool
 }
 
 // OK reports whether the receiver took the delivery (any 2xx).
-func (r Result) OK() bool { return r.StatusCode >= 200 && r.StatusCode < 300 }
+func (r Result) OK() bool { return !r.Refused && r.StatusCode >= 200 && r.StatusCode < 300 }
 
 // Finish logs a try and decides what follows: done on a 2xx; the endpoint turned off on
 // 410 Gone; otherwise the next try by the schedule, no sooner than Retry-After, or failed
 // when the schedule is spent.
 func (s *Service) Finish(ctx context.Context, j Job, r Result) error {
 	now := s.now().UTC()
+	if r.Deferred {
+		err := s.db.Write.WithContext(ctx).Model(&Delivery{}).Where("id = ?", j.DeliveryID).
+			Updates(map[string]any{"next_at": now.Add(r.RetryAfter), "lease_until": nil}).Error
+		if err != nil {
+			return fmt.Errorf("defer delivery %d: %w", j.DeliveryID, err)
+		}
+		return nil
+	}
 	tries := j.Tries + 1
 	cols := map[string]any{"attempts": gorm.Expr("attempts + 1"), "tries": tries, "lease_until": nil, "updated_at": now}
 	switch {
@@ -208,8 +305,11 @@ func (s *Service) Finish(ctx context.Context, j Job, r Result) error {
 		if r.StatusCode != 410 {
 			return nil
 		}
-		return tx.Model(&Webhook{}).Where("id = ?", j.WebhookID).Updates(map[string]any{"active": false,
-			"disabled_reason": GoneReason, "updated_at": now}).Error
+		off := map[string]any{"active": false, "disabled_reason": GoneReason, "updated_at": now}
+		if j.ChatTargetID != nil {
+			return tx.Model(&ChatTarget{}).Where("id = ?", *j.ChatTargetID).Updates(off).Error
+		}
+		return tx.Model(&Webhook{}).Where("id = ?", *j.WebhookID).Updates(off).Error
 	})
 	if err != nil {
 		return fmt.Errorf("finish delivery %d: %w", j.DeliveryID, err)
@@ -239,15 +339,31 @@ func (s *Service) Deliveries(ctx context.Context, actor staff.User, webhookID in
 	if err := requireAdmin(actor); err != nil {
 		return nil, 0, err
 	}
+	if _, err := loadWebhook(s.db.Read.WithContext(ctx), webhookID); err != nil {
+		return nil, 0, err
+	}
+	return s.deliveries(ctx, "webhook_id", webhookID, status, p)
+}
+
+// ChatDeliveries lists a chat target's deliveries as Deliveries does an endpoint's.
+func (s *Service) ChatDeliveries(ctx context.Context, actor staff.User, targetID int64, status string, p store.Page) ([]Delivery, int64, error) {
+	if err := requireAdmin(actor); err != nil {
+		return nil, 0, err
+	}
+	if _, err := loadChatTarget(s.db.Read.WithContext(ctx), targetID); err != nil {
+		return nil, 0, err
+	}
+	return s.deliveries(ctx, "chat_target_id", targetID, status, p)
+}
+
+// deliveries lists the deliveries whose column col (webhook_id or chat_target_id) is id.
+func (s *Service) deliveries(ctx context.Context, col string, id int64, status string, p store.Page) ([]Delivery, int64, error) {
 	if status != "" && status != Pending && status != Delivered && status != Failed {
 		return nil, 0, fault.Invalid(fault.Fields{"status": "must be pending, delivered or failed"})
 	}
 	db := s.db.Read.WithContext(ctx)
-	if _, err := loadWebhook(db, webhookID); err != nil {
-		return nil, 0, err
-	}
 	p = p.Normalized()
-	q := db.Table("deliveries d").Where("d.webhook_id = ?", webhookID)
+	q := db.Table("deliveries d").Where("d."+col+" = ?", id)
 	if status != "" {
 		q = q.Where("d.status = ?", status)
 	}

@@ -28,23 +28,47 @@ CREATE TABLE webhooks (
     updated_at      TIMESTAMP NOT NULL
 );
 
--- One event to one endpoint. next_at is when it is tried next (NULL once delivered or
--- given up); lease_until keeps a delivery being sent from being claimed twice; tries
--- counts the attempts since it was last (re)queued, which the schedule follows.
+-- Chat groups that hear of what needs a person (WeCom, DingTalk, Feishu, Slack robots):
+-- a key account becoming neglected, handovers, complaints on key accounts, and the Monday
+-- digest; a team's (its manager's reports) or everyone's. DingTalk and Feishu robots sign
+-- with a secret, kept as it is for the same reason as a webhook's.
+CREATE TABLE chat_targets (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind            TEXT NOT NULL CHECK (kind IN ('wecom', 'dingtalk', 'feishu', 'slack')),
+    name            TEXT NOT NULL DEFAULT '',
+    url             TEXT NOT NULL,
+    secret          TEXT NOT NULL DEFAULT '',
+    language        TEXT NOT NULL DEFAULT 'zh-CN',
+    team_manager_id INTEGER REFERENCES users (id),
+    events          TEXT NOT NULL,          -- JSON array: event kinds and "digest.weekly"
+    active          INTEGER NOT NULL DEFAULT 1,
+    disabled_reason TEXT NOT NULL DEFAULT '',
+    created_by      INTEGER REFERENCES users (id),
+    created_at      TIMESTAMP NOT NULL,
+    updated_at      TIMESTAMP NOT NULL
+);
+
+-- One event to one webhook endpoint or chat target. next_at is when it is tried next
+-- (NULL once delivered or given up); lease_until keeps a delivery being sent from being
+-- claimed twice; tries counts the attempts since it was last (re)queued, which the
+-- schedule follows.
 CREATE TABLE deliveries (
-    id          INTEGER PRIMARY KEY AUTOINCREMENT,
-    event_id    INTEGER NOT NULL REFERENCES events (id) ON DELETE CASCADE,
-    webhook_id  INTEGER NOT NULL REFERENCES webhooks (id) ON DELETE CASCADE,
+    id             INTEGER PRIMARY KEY AUTOINCREMENT,
+    event_id       INTEGER NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+    webhook_id     INTEGER REFERENCES webhooks (id) ON DELETE CASCADE,
+    chat_target_id INTEGER REFERENCES chat_targets (id) ON DELETE CASCADE,
     status      TEXT NOT NULL DEFAULT 'pending', -- pending, delivered, failed
     attempts    INTEGER NOT NULL DEFAULT 0,
     tries       INTEGER NOT NULL DEFAULT 0,
     next_at     TIMESTAMP,
     lease_until TIMESTAMP,
     created_at  TIMESTAMP NOT NULL,
-    updated_at  TIMESTAMP NOT NULL
+    updated_at  TIMESTAMP NOT NULL,
+    CHECK ((webhook_id IS NULL) <> (chat_target_id IS NULL))
 );
 CREATE INDEX deliveries_due ON deliveries (next_at) WHERE next_at IS NOT NULL;
-CREATE INDEX deliveries_webhook ON deliveries (webhook_id, id);
+CREATE INDEX deliveries_webhook ON deliveries (webhook_id, id) WHERE webhook_id IS NOT NULL;
+CREATE INDEX deliveries_chat ON deliveries (chat_target_id, id) WHERE chat_target_id IS NOT NULL;
 CREATE INDEX deliveries_event ON deliveries (event_id);
 
 -- Every attempt, for the delivery log: the answer's status (0 when none came), the error
@@ -63,5 +87,6 @@ CREATE INDEX delivery_attempts_delivery ON delivery_attempts (delivery_id, id);
 -- +goose Down
 DROP TABLE delivery_attempts;
 DROP TABLE deliveries;
+DROP TABLE chat_targets;
 DROP TABLE webhooks;
 DROP TABLE events;

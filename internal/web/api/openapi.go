@@ -21,6 +21,7 @@ import (
 	"keyhold/internal/outbox"
 	"keyhold/internal/retention"
 	"keyhold/internal/staff"
+	"keyhold/internal/webhooks"
 )
 
 // The OpenAPI 3.1 document is made from the route table (routes.go) and the Go types the
@@ -41,7 +42,7 @@ var enums = map[reflect.Type][]string{
 	reflect.TypeFor[health.Level]():      {"healthy", "watch", "at_risk"},
 	reflect.TypeFor[handover.Status]():   {"draft", "in_progress", "completed", "cancelled"},
 	reflect.TypeFor[auth.Scope]():        enumOf(auth.Scopes),
-	reflect.TypeFor[outbox.Kind]():       enumOf(outbox.Kinds),
+	reflect.TypeFor[outbox.Kind]():       append(enumOf(outbox.Kinds), string(webhooks.Digest)),
 }
 
 var (
@@ -249,7 +250,7 @@ func (s *server) document(base string) (*openapi3.T, error) {
 		Info: &openapi3.Info{Title: "Keyhold API", Version: "1",
 			Description: "Keyhold's JSON API: accounts, their health and handovers, reports, webhooks. " +
 				"Errors answer {\"error\": {\"code\", \"message\", \"fields\"?, \"details\"?}}. " +
-				"Times are RFC 3339 in UTC; money is in minor units of its currency. " +
+				"Times are RFC 3339 in UTC; amounts of money are whole units of their currency. " +
 				"Webhook deliveries follow Standard Webhooks 1.0 (see the webhooks operations)."},
 		Paths: openapi3.NewPaths(),
 		Components: &openapi3.Components{
@@ -338,6 +339,7 @@ func (s *server) document(base string) (*openapi3.T, error) {
 		{Name: "settings", Description: "Contact cadences and currencies."},
 		{Name: "api keys", Description: "Long-lived, scoped credentials for integrations."},
 		{Name: "webhooks", Description: "Endpoints that hear of events, signed as Standard Webhooks 1.0; the events are under webhooks."},
+		{Name: "chat alerts", Description: "WeCom, DingTalk, Feishu and Slack group robots: key accounts becoming neglected, handovers, complaints on key accounts, the Monday digest."},
 	}
 	t.Webhooks = map[string]*openapi3.PathItem{}
 	for _, kind := range outbox.Kinds {
@@ -379,6 +381,7 @@ var eventData = map[outbox.Kind]any{
 	outbox.ComplaintOpened: struct {
 		Complaint retention.Complaint `json:"complaint"`
 		Tier      string              `json:"tier"`
+		OwnerID   int64               `json:"owner_id"`
 	}{},
 	outbox.HandoverStarted: outbox.Handover{},
 	outbox.UserLeaving:     outbox.User{},

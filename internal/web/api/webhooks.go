@@ -102,3 +102,98 @@ func (s *server) apiRedeliver(c *gin.Context) {
 	d, err := s.Webhooks.Redeliver(c.Request.Context(), httpkit.CurrentUser(c), id, did)
 	httpkit.Respond(c, http.StatusAccepted, d, err)
 }
+
+// chatTargetIn is the body of apiCreateChatTarget and apiUpdateChatTarget.
+type chatTargetIn struct {
+	Kind          opt.Field[string]   `json:"kind"`
+	Name          opt.Field[string]   `json:"name"`
+	URL           opt.Field[string]   `json:"url"`
+	Secret        opt.Field[string]   `json:"secret"`
+	Language      opt.Field[string]   `json:"language"`
+	TeamManagerID opt.Field[int64]    `json:"team_manager_id"`
+	Events        opt.Field[[]string] `json:"events"`
+	Active        opt.Field[bool]     `json:"active"`
+}
+
+// chatTest is what a test message came to.
+type chatTest struct {
+	OK         bool   `json:"ok"`
+	StatusCode int    `json:"status_code"`
+	Error      string `json:"error"`
+	Response   string `json:"response"`
+	DurationMS int64  `json:"duration_ms"`
+}
+
+func (s *server) apiChatTargets(c *gin.Context) {
+	list, err := s.Webhooks.ChatTargets(c.Request.Context(), httpkit.CurrentUser(c))
+	httpkit.Respond(c, http.StatusOK, httpkit.ListBody{Data: list, Page: 1, PerPage: len(list), Total: int64(len(list))}, err)
+}
+
+func (s *server) apiCreateChatTarget(c *gin.Context) {
+	var in chatTargetIn
+	if !httpkit.BindJSON(c, &in) {
+		return
+	}
+	t, err := s.Webhooks.CreateChatTarget(c.Request.Context(), httpkit.CurrentUser(c), webhooks.ChatInput(in))
+	httpkit.Respond(c, http.StatusCreated, t, err)
+}
+
+func (s *server) apiChatTarget(c *gin.Context) {
+	id, ok := httpkit.PathID(c, "id")
+	if !ok {
+		return
+	}
+	t, err := s.Webhooks.ChatTarget(c.Request.Context(), httpkit.CurrentUser(c), id)
+	httpkit.Respond(c, http.StatusOK, t, err)
+}
+
+func (s *server) apiUpdateChatTarget(c *gin.Context) {
+	id, ok := httpkit.PathID(c, "id")
+	if !ok {
+		return
+	}
+	var in chatTargetIn
+	if !httpkit.BindJSON(c, &in) {
+		return
+	}
+	t, err := s.Webhooks.UpdateChatTarget(c.Request.Context(), httpkit.CurrentUser(c), id, webhooks.ChatInput(in))
+	httpkit.Respond(c, http.StatusOK, t, err)
+}
+
+func (s *server) apiDeleteChatTarget(c *gin.Context) {
+	id, ok := httpkit.PathID(c, "id")
+	if !ok {
+		return
+	}
+	httpkit.Respond(c, http.StatusNoContent, nil, s.Webhooks.DeleteChatTarget(c.Request.Context(), httpkit.CurrentUser(c), id))
+}
+
+// apiTestChatTarget sends a test message now and answers what the robot said.
+func (s *server) apiTestChatTarget(c *gin.Context) {
+	id, ok := httpkit.PathID(c, "id")
+	if !ok {
+		return
+	}
+	t, err := s.Webhooks.ChatTarget(c.Request.Context(), httpkit.CurrentUser(c), id)
+	if err != nil {
+		httpkit.AbortJSON(c, err)
+		return
+	}
+	r := s.TestChat(c.Request.Context(), t)
+	httpkit.WriteJSON(c, http.StatusOK, chatTest{OK: r.OK(), StatusCode: r.StatusCode, Error: r.Error, Response: r.Response,
+		DurationMS: r.Duration.Milliseconds()})
+}
+
+func (s *server) apiChatDeliveries(c *gin.Context) {
+	id, ok := httpkit.PathID(c, "id")
+	if !ok {
+		return
+	}
+	q := httpkit.NewQuery(c)
+	status, page := q.Str("status"), q.Page()
+	if !q.OK() {
+		return
+	}
+	list, total, err := s.Webhooks.ChatDeliveries(c.Request.Context(), httpkit.CurrentUser(c), id, status, page)
+	httpkit.RespondList(c, page, list, total, err)
+}

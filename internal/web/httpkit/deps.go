@@ -28,10 +28,12 @@ type Deps struct {
 	Retention *retention.Service
 	Money     *money.Service
 	Webhooks  *webhooks.Service
-	Ping      func(context.Context) error // answers whether the database is reachable
-	Readers   int                         // reads the database serves at once (0: no limit)
-	Now       func() time.Time
-	BaseURL   string // absolute links (calendar feeds)
+	// TestChat sends a test message to a chat target now (the sender's).
+	TestChat func(context.Context, webhooks.ChatTarget) webhooks.Result
+	Ping     func(context.Context) error // answers whether the database is reachable
+	Readers  int                         // reads the database serves at once (0: no limit)
+	Now      func() time.Time
+	BaseURL  string // absolute links (calendar feeds)
 	// Proxies are the trusted proxies' networks (KEYHOLD_TRUSTED_PROXIES); SecureCookies
 	// says the site is served over HTTPS (KEYHOLD_BASE_URL).
 	Proxies       []*net.IPNet
