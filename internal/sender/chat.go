@@ -115,7 +115,7 @@ func (s *Sender) post(ctx context.Context, kind, address, secret string, m chat.
 		RetryAfter: retryAfter(resp.Header.Get("Retry-After"), s.now())}
 	ok, wait := chat.Accepted(kind, resp.StatusCode, body)
 	if !ok {
-		out.Refused = true
+		out.Refused, out.Error = true, "the robot did not take the message (see its answer)"
 		out.RetryAfter = max(out.RetryAfter, wait)
 	}
 	return out

@@ -368,3 +368,37 @@ func groupDigits(n int64) string {
 	}
 	return strings.Join(append([]string{s}, out...), ",")
 }
+
+// The admin's page: add a group with the form (the secret never comes back into the
+// page), send a test message with the button, save without retyping the secret.
+func TestChatTargetPages(t *testing.T) {
+	ts := newTestServer(t)
+	ding := newRobot(t, "dingtalk", "SECpage")
+	b := pageSignedIn(ts, adminEmail, adminPassword)
+	tok := pageToken(t, b)
+	form := map[string][]string{"kind": {"dingtalk"}, "name": {"华东销售群"}, "url": {ding.srv.URL + "/robot?access_token=tok"},
+		"language": {"zh-CN"}, "events": {"account.flagged", "digest.weekly"}, "csrf_token": {tok}}
+	r := b.post("/admin/chat-targets", form)
+	if r.Status != 422 || pageFieldError(string(r.Body), "secret") == "" {
+		t.Fatalf("no secret for DingTalk: %d", r.Status)
+	}
+	form["secret"] = []string{"SECpage"}
+	pageWantRedirect(t, b.post("/admin/chat-targets", form), "/admin/chat-targets/1?created=1")
+	page := string(b.get("/admin/chat-targets/1").Body)
+	if strings.Contains(page, "SECpage") || !strings.Contains(page, "华东销售群") {
+		t.Fatalf("the page shows the secret, or not the group: %s", page)
+	}
+	r = b.post("/admin/chat-targets/1/test", map[string][]string{"csrf_token": {tok}})
+	if !strings.Contains(string(r.Body), "The robot took the test message") || len(ding.messages()) != 1 {
+		t.Fatalf("test button: %s", r.Body)
+	}
+	delete(form, "secret")
+	form["name"] = []string{"East"}
+	form["active"] = []string{"1"}
+	pageWantRedirect(t, b.post("/admin/chat-targets/1", form), "/admin/chat-targets/1?saved=1")
+	b.post("/admin/chat-targets/1/test", map[string][]string{"csrf_token": {tok}})
+	if n := len(ding.messages()); n != 2 {
+		t.Fatalf("after saving without the secret, the robot took %d messages, want 2 (the secret kept)", n)
+	}
+	pageWantRedirect(t, b.post("/admin/chat-targets/1/delete", map[string][]string{"csrf_token": {tok}}), "/admin/chat-targets?deleted=1")
+}

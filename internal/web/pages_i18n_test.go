@@ -33,7 +33,7 @@ func i18nLatinWords(page string) []string {
 		s = i18nEmail.ReplaceAllString(s, "")
 		for _, w := range i18nWord.FindAllString(s, -1) {
 			switch w {
-			case "Keyhold", "English", "API", "ERP", "BI", "Webhook": // names Chinese uses as they are
+			case "Keyhold", "English", "API", "ERP", "BI", "Webhook", "Slack": // names Chinese uses as they are
 				continue
 			}
 			words = append(words, w)
@@ -77,6 +77,9 @@ func TestChinesePagesHaveNoEnglish(t *testing.T) {
 	hook := gone.register(ts, admin, "account.created", "complaint.opened")
 	ts.mustCreateAccount(rep.Token, map[string]any{"name": "南京青松贸易", "tier": "standard"})
 	ts.round()
+	ding := newRobot(t, "dingtalk", "SECx")
+	chat := ding.register(ts, admin, "zh-CN", mgr.ID, "account.flagged", "digest.weekly")
+	ts.must(200, "PATCH", path("/api/v1/chat-targets/%d", chat), admin, map[string]any{"name": "华东销售群"})
 
 	check := func(t *testing.T, what string, r response) {
 		t.Helper()
@@ -106,7 +109,8 @@ func TestChinesePagesHaveNoEnglish(t *testing.T) {
 			"/handovers", "/handovers?status=in_progress", "/handovers/new", path("/handovers/%d", id(ho)), path("/handovers/%d/report", id(ho)),
 			"/reports", "/reports?group_by=owner&from=2025-01-01", "/reports?from=2026-13-01&group_by=colour"}},
 		{"admin", adminEmail, []string{"/", "/admin/users", "/admin/users/new", path("/admin/users/%d/edit", rep.ID), "/admin/cadence",
-			"/admin/webhooks", path("/admin/webhooks/%d", hook), path("/admin/webhooks/%d?status=failed", hook)}},
+			"/admin/webhooks", path("/admin/webhooks/%d", hook), path("/admin/webhooks/%d?status=failed", hook),
+			"/admin/chat-targets", path("/admin/chat-targets/%d", chat)}},
 	} {
 		t.Run(who.name, func(t *testing.T) {
 			pw := testPassword
@@ -134,6 +138,8 @@ func TestChinesePagesHaveNoEnglish(t *testing.T) {
 				"current_password": {"wrong-one-123"}, "new_password": {"short"}, "csrf_token": {tok}}))
 			if who.name == "admin" {
 				check(t, "webhook errors", b.post("/admin/webhooks", map[string][]string{"url": {"ftp://x"}, "csrf_token": {tok}}))
+				check(t, "chat target errors", b.post("/admin/chat-targets", map[string][]string{"kind": {"dingtalk"}, "url": {"x"}, "csrf_token": {tok}}))
+				check(t, "chat test", b.post(path("/admin/chat-targets/%d/test", chat), map[string][]string{"csrf_token": {tok}}))
 			}
 			if who.name == "manager" {
 				check(t, "handover with gaps", b.post(path("/handovers/%d/complete", id(ho)), map[string][]string{"csrf_token": {tok}, "confirm": {"yes"}}))

@@ -167,6 +167,12 @@ var routeTable = map[string]string{
 	"POST /admin/currencies":                                      "303 303 303 403 403 403 403 422",
 	"POST /admin/currencies/:code/base":                           "303 303 303 403 403 403 403 200",
 	"POST /admin/currencies/:code/delete":                         "303 303 303 403 403 403 403 200",
+	"GET /admin/chat-targets":                                     "303 303 303 403 403 403 403 200",
+	"POST /admin/chat-targets":                                    "303 303 303 403 403 403 403 422",
+	"GET /admin/chat-targets/:id":                                 "303 303 303 403 403 403 403 200",
+	"POST /admin/chat-targets/:id":                                "303 303 303 403 403 403 403 422",
+	"POST /admin/chat-targets/:id/test":                           "303 303 303 403 403 403 403 200",
+	"POST /admin/chat-targets/:id/delete":                         "303 303 303 403 403 403 403 303",
 	"GET /admin/webhooks":                                         "303 303 303 403 403 403 403 200",
 	"POST /admin/webhooks":                                        "303 303 303 403 403 403 403 422",
 	"GET /admin/webhooks/:id":                                     "303 303 303 403 403 403 403 200",
@@ -411,7 +417,7 @@ func (w *routeWorld) fill(t *testing.T, method, pattern string) (string, map[str
 		params["id"] = strconv.FormatInt(fresh("webhook"), 10)
 	case "DELETE /api/v1/chat-targets/:id", "POST /admin/chat-targets/:id/delete":
 		params["id"] = strconv.FormatInt(fresh("chat target"), 10)
-	case "PATCH /api/v1/chat-targets/:id":
+	case "PATCH /api/v1/chat-targets/:id", "POST /admin/chat-targets/:id":
 		body = map[string]any{"events": []string{}}
 	case "PATCH /api/v1/webhooks/:id":
 		body = map[string]any{"events": []string{}}

@@ -53,6 +53,18 @@ type deliveryRow struct {
 	Subject string
 }
 
+// deliveryRows shows deliveries in a log.
+func deliveryRows(list []webhooks.Delivery) []deliveryRow {
+	rows := make([]deliveryRow, len(list))
+	for i, dl := range list {
+		rows[i] = deliveryRow{Delivery: dl, Subject: subjectOf(dl.Data)}
+		if n := len(dl.Log); n > 0 {
+			rows[i].Last = &dl.Log[n-1]
+		}
+	}
+	return rows
+}
+
 // subjectOf names what an event's data is about: the account's or the person's name.
 func subjectOf(data []byte) string {
 	var d struct {
@@ -196,14 +208,7 @@ func (s adminPages) showWebhook(c *gin.Context, status int, d pageData, chosen m
 		}
 		d.Form = map[string]string{"url": w.URL, "description": w.Description}
 	}
-	rows := make([]deliveryRow, len(list))
-	for i, dl := range list {
-		rows[i] = deliveryRow{Delivery: dl, Subject: subjectOf(dl.Data)}
-		if n := len(dl.Log); n > 0 {
-			rows[i].Last = &dl.Log[n-1]
-		}
-	}
-	d.Nav, d.Data = "webhooks", webhookView{Hook: w, Deliveries: rows, Status: filter,
+	d.Nav, d.Data = "webhooks", webhookView{Hook: w, Deliveries: deliveryRows(list), Status: filter,
 		Statuses: []string{webhooks.Pending, webhooks.Delivered, webhooks.Failed}, Paging: pagingOf(c.Request.URL, page, total),
 		Fields: webhookForm{Form: d.Form, Errors: d.Errors, Kinds: outbox.Kinds, Chosen: chosen}}
 	s.renderStatus(c, status, "webhook", d)

@@ -17,7 +17,7 @@ type (
 	accountPages  struct{ *server } // home, accounts, contacts, interactions, losses, complaints
 	handoverPages struct{ *server } // handovers: the wizard, the departing rep's notes, reports
 	reportPages   struct{ *server } // flags and the retention reports
-	adminPages    struct{ *server } // users, cadence policies, currencies, webhooks
+	adminPages    struct{ *server } // users, cadence policies, currencies, webhooks, chat alerts
 )
 
 func (s *server) pageRoutes(r *gin.Engine) {
@@ -93,6 +93,12 @@ func (s *server) pageRoutes(r *gin.Engine) {
 	admin.POST("/webhooks/:id", ad.editWebhookSubmit)
 	admin.POST("/webhooks/:id/delete", ad.deleteWebhookSubmit)
 	admin.POST("/webhooks/:id/deliveries/:delivery_id/redeliver", ad.redeliverSubmit)
+	admin.GET("/chat-targets", ad.chatTargetsPage)
+	admin.POST("/chat-targets", ad.createChatTargetSubmit)
+	admin.GET("/chat-targets/:id", ad.chatTargetPage)
+	admin.POST("/chat-targets/:id", ad.editChatTargetSubmit)
+	admin.POST("/chat-targets/:id/test", ad.testChatTargetSubmit)
+	admin.POST("/chat-targets/:id/delete", ad.deleteChatTargetSubmit)
 }
 
 // requireAdmin keeps the admin pages to admins.
