@@ -81,6 +81,8 @@ func TestBadConfigAndCommands(t *testing.T) {
 		"bad address":          {[]string{"serve"}, map[string]string{"KEYHOLD_ADDR": "nowhere"}, "KEYHOLD_ADDR"},
 		"postgres not yet":     {[]string{"migrate"}, map[string]string{"KEYHOLD_DB": "postgres://x"}, "PostgreSQL"},
 		"short admin password": {[]string{"migrate"}, map[string]string{"KEYHOLD_ADMIN_EMAIL": "a@b.c", "KEYHOLD_ADMIN_PASSWORD": "short"}, "at least 10"},
+		"private webhooks yes": {[]string{"migrate"}, map[string]string{"KEYHOLD_WEBHOOK_ALLOW_PRIVATE": "yes"}, "KEYHOLD_WEBHOOK_ALLOW_PRIVATE"},
+		"no such time zone":    {[]string{"migrate"}, map[string]string{"KEYHOLD_TIMEZONE": "Mars/Olympus"}, "KEYHOLD_TIMEZONE"},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
