@@ -230,6 +230,26 @@ func TestWebhookGivesUp(t *testing.T) {
 		t.Errorf("Retry-After: %d tries after the hour, want 2", n)
 	}
 	_ = slowHook
+
+	// Turned off, an endpoint hears of nothing that happens meanwhile, and its deliveries
+	// still to retry wait out of the queue; turned on again, they go.
+	paused := newReceiver(t, ts.Clock, 500)
+	pausedHook := paused.register(ts, admin, "account.created")
+	ts.mustCreateAccount(admin, map[string]any{"name": "Queued Co", "tier": "standard"})
+	ts.round() // 500: to be tried again
+	ts.must(200, "PATCH", path("/api/v1/webhooks/%d", pausedHook), admin, map[string]any{"active": false})
+	ts.mustCreateAccount(admin, map[string]any{"name": "Unheard While Off Co", "tier": "standard"})
+	ts.Clock.Advance(time.Hour)
+	ts.round()
+	if n := len(paused.deliveries()); n != 1 {
+		t.Errorf("an endpoint turned off got %d tries, want the 1 before", n)
+	}
+	ts.must(200, "PATCH", path("/api/v1/webhooks/%d", pausedHook), admin, map[string]any{"active": true})
+	ts.round()
+	got := paused.deliveries()
+	if len(got) != 2 || got[1].status != 200 || got[1].body["data"].(map[string]any)["account"].(map[string]any)["name"] != "Queued Co" {
+		t.Errorf("turned on again: %v", got)
+	}
 }
 
 // An event is written with its change: one recorded before the process stops is sent by

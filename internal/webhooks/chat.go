@@ -234,6 +234,11 @@ func (s *Service) UpdateChatTarget(ctx context.Context, actor staff.User, id int
 			"disabled_reason", "updated_at").Updates(&t).Error; err != nil {
 			return err
 		}
+		if t.Active != before.Active {
+			if err := hold(tx, "chat_target_id", t.ID, t.Active, now); err != nil {
+				return err
+			}
+		}
 		return audit.Record(ctx, tx, audit.Entry{At: now, ActorID: &actor.ID, Action: "chat_target.update", Entity: "chat_target",
 			EntityID: t.ID}, before, t)
 	})

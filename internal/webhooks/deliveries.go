@@ -307,14 +307,31 @@ func (s *Service) Finish(ctx context.Context, j Job, r Result) error {
 		}
 		off := map[string]any{"active": false, "disabled_reason": GoneReason, "updated_at": now}
 		if j.ChatTargetID != nil {
-			return tx.Model(&ChatTarget{}).Where("id = ?", *j.ChatTargetID).Updates(off).Error
+			if err := tx.Model(&ChatTarget{}).Where("id = ?", *j.ChatTargetID).Updates(off).Error; err != nil {
+				return err
+			}
+			return hold(tx, "chat_target_id", *j.ChatTargetID, false, now)
 		}
-		return tx.Model(&Webhook{}).Where("id = ?", *j.WebhookID).Updates(off).Error
+		if err := tx.Model(&Webhook{}).Where("id = ?", *j.WebhookID).Updates(off).Error; err != nil {
+			return err
+		}
+		return hold(tx, "webhook_id", *j.WebhookID, false, now)
 	})
 	if err != nil {
 		return fmt.Errorf("finish delivery %d: %w", j.DeliveryID, err)
 	}
 	return nil
+}
+
+// hold takes the pending deliveries of a receiver turned off out of the queue (they keep
+// their status, without a time: the sender's claim never walks past them), or puts them
+// back, due now, when it is turned on again.
+func hold(tx *gorm.DB, col string, id int64, on bool, now time.Time) error {
+	q := tx.Model(&Delivery{}).Where(col+" = ? AND status = ?", id, Pending)
+	if on {
+		return q.Where("next_at IS NULL").Update("next_at", now).Error
+	}
+	return q.Updates(map[string]any{"next_at": nil, "lease_until": nil}).Error
 }
 
 func jitter(d time.Duration) time.Duration {

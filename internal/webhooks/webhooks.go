@@ -210,7 +210,7 @@ func (s *Service) UpdateWebhook(ctx context.Context, actor staff.User, id int64,
 		if w, err = loadWebhook(tx, id); err != nil {
 			return err
 		}
-		before := map[string]any{"url": w.URL, "events": w.Events, "active": w.Active}
+		before, wasActive := map[string]any{"url": w.URL, "events": w.Events, "active": w.Active}, w.Active
 		if p.URL.Set {
 			w.URL = p.URL.Value
 		}
@@ -229,6 +229,11 @@ func (s *Service) UpdateWebhook(ctx context.Context, actor staff.User, id int64,
 		w.UpdatedAt = now
 		if err := tx.Select("url", "description", "events", "active", "disabled_reason", "updated_at").Updates(&w).Error; err != nil {
 			return err
+		}
+		if w.Active != wasActive {
+			if err := hold(tx, "webhook_id", w.ID, w.Active, now); err != nil {
+				return err
+			}
 		}
 		return audit.Record(ctx, tx, audit.Entry{At: now, ActorID: &actor.ID, Action: "webhook.update", Entity: "webhook",
 			EntityID: w.ID}, before, map[string]any{"url": w.URL, "events": w.Events, "active": w.Active})
