@@ -90,8 +90,10 @@ func (s *Sender) Run(ctx context.Context, interval time.Duration) {
 			}
 			pruned = time.Now()
 		}
+		// Straight on only while a round found more than it could take; otherwise a
+		// steady trickle of events would keep the sender taking the write lock.
 		wait := interval
-		if n > 0 && err == nil {
+		if n >= batch && err == nil {
 			wait = 0
 		}
 		select {
@@ -102,16 +104,24 @@ func (s *Sender) Run(ctx context.Context, interval time.Duration) {
 	}
 }
 
+// fanLimit is how many events one round fans out.
+const fanLimit = 500
+
 // Round fans out the recorded events, then claims the due deliveries and sends them; it
-// answers how many events and deliveries it handled.
+// answers batch or more when there may be more to do at once (a full fan-out or a full
+// claim), else how many deliveries it sent.
 func (s *Sender) Round(ctx context.Context) (int, error) {
-	fanned, err := s.hooks.FanOut(ctx, 500)
+	fanned, err := s.hooks.FanOut(ctx, fanLimit)
 	if err != nil {
 		return 0, err
 	}
+	more := 0
+	if fanned >= fanLimit {
+		more = batch
+	}
 	jobs, err := s.hooks.Claim(ctx, batch, lease)
 	if err != nil {
-		return fanned, err
+		return more, err
 	}
 	var wg sync.WaitGroup
 	var mu sync.Mutex
@@ -133,7 +143,7 @@ func (s *Sender) Round(ctx context.Context) (int, error) {
 	}
 	close(next)
 	wg.Wait()
-	return fanned + len(jobs), errors.Join(errs...)
+	return max(more, len(jobs)), errors.Join(errs...)
 }
 
 // Payload is a delivery's body, as Standard Webhooks lays it out.

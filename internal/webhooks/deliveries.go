@@ -452,7 +452,7 @@ func (s *Service) Prune(ctx context.Context) (int64, error) {
 	cut := s.now().UTC().Add(-Keep)
 	res := s.db.Write.WithContext(ctx).Exec(`DELETE FROM events WHERE id IN (SELECT e.id FROM events e
 		WHERE e.at < ? AND e.fanned = 1 AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id AND d.next_at IS NOT NULL)
-		ORDER BY e.at LIMIT 1000)`, cut)
+		ORDER BY e.id LIMIT 1000)`, cut)
 	if res.Error != nil {
 		return 0, fmt.Errorf("prune events: %w", res.Error)
 	}
