@@ -106,7 +106,7 @@ func (s *Sender) post(ctx context.Context, kind, address, secret string, m chat.
 	req.Header.Set("User-Agent", "Keyhold-Alerts/1")
 	resp, err := s.client.Do(req)
 	if err != nil {
-		return webhooks.Result{Error: err.Error()}
+		return webhooks.Result{Error: withoutURL(err)}
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1000))

@@ -19,6 +19,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -199,13 +200,23 @@ func (s *Sender) Send(ctx context.Context, j webhooks.Job) webhooks.Result {
 	req.Header.Set("webhook-signature", sig)
 	resp, err := s.client.Do(req)
 	if err != nil {
-		return res(webhooks.Result{Error: err.Error()})
+		return res(webhooks.Result{Error: withoutURL(err)})
 	}
 	defer resp.Body.Close()
 	excerpt, _ := io.ReadAll(io.LimitReader(resp.Body, 1000))
 	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10)) // lets the connection be reused
 	return res(webhooks.Result{StatusCode: resp.StatusCode, Response: string(excerpt),
 		RetryAfter: retryAfter(resp.Header.Get("Retry-After"), s.now())})
+}
+
+// withoutURL says what went wrong with a request without its address: a chat robot's
+// address carries its token, and the log shows the error.
+func withoutURL(err error) string {
+	var u *url.Error
+	if errors.As(err, &u) {
+		return u.Op + ": " + u.Err.Error()
+	}
+	return err.Error()
 }
 
 // retryAfter reads a Retry-After header: seconds, or an HTTP date.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -61,6 +62,18 @@ type ChatTarget struct {
 }
 
 func (ChatTarget) TableName() string { return "chat_targets" }
+
+// audited is what the audit log keeps of a target: not its secret, and of its address
+// only the host — the rest holds the robot's token (WeCom's and DingTalk's query, Feishu's
+// and Slack's path).
+func (t ChatTarget) audited() map[string]any {
+	host := ""
+	if u, err := url.Parse(t.URL); err == nil {
+		host = u.Host
+	}
+	return map[string]any{"kind": t.Kind, "name": t.Name, "host": host, "language": t.Language,
+		"team_manager_id": t.TeamManagerID, "events": t.Events, "active": t.Active}
+}
 
 // Wants reports whether the target hears of events of kind.
 func (t ChatTarget) Wants(kind outbox.Kind) bool { return slices.Contains(t.Events, kind) }
@@ -170,7 +183,7 @@ func (s *Service) CreateChatTarget(ctx context.Context, actor staff.User, in Cha
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{At: now, ActorID: &actor.ID, Action: "chat_target.create", Entity: "chat_target",
-			EntityID: t.ID}, nil, t)
+			EntityID: t.ID}, nil, t.audited())
 	})
 	if err != nil {
 		return ChatTarget{}, fmt.Errorf("create chat target: %w", err)
@@ -240,7 +253,7 @@ func (s *Service) UpdateChatTarget(ctx context.Context, actor staff.User, id int
 			}
 		}
 		return audit.Record(ctx, tx, audit.Entry{At: now, ActorID: &actor.ID, Action: "chat_target.update", Entity: "chat_target",
-			EntityID: t.ID}, before, t)
+			EntityID: t.ID}, before.audited(), t.audited())
 	})
 	if err != nil {
 		return ChatTarget{}, fmt.Errorf("update chat target %d: %w", id, err)
@@ -264,6 +277,6 @@ func (s *Service) DeleteChatTarget(ctx context.Context, actor staff.User, id int
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{At: now, ActorID: &actor.ID, Action: "chat_target.delete", Entity: "chat_target",
-			EntityID: id}, t, nil)
+			EntityID: id}, t.audited(), nil)
 	})
 }
