@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -67,11 +66,7 @@ func (ChatTarget) TableName() string { return "chat_targets" }
 // only the host — the rest holds the robot's token (WeCom's and DingTalk's query, Feishu's
 // and Slack's path).
 func (t ChatTarget) audited() map[string]any {
-	host := ""
-	if u, err := url.Parse(t.URL); err == nil {
-		host = u.Host
-	}
-	return map[string]any{"kind": t.Kind, "name": t.Name, "host": host, "language": t.Language,
+	return map[string]any{"kind": t.Kind, "name": t.Name, "host": hostOf(t.URL), "language": t.Language,
 		"team_manager_id": t.TeamManagerID, "events": t.Events, "active": t.Active}
 }
 

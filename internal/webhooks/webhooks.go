@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -58,6 +59,20 @@ type Webhook struct {
 }
 
 func (Webhook) TableName() string { return "webhooks" }
+
+// audited is what the audit log keeps of an endpoint: of its address only the host (the
+// rest may hold a token), never its secret.
+func (w Webhook) audited() map[string]any {
+	return map[string]any{"host": hostOf(w.URL), "events": w.Events, "active": w.Active}
+}
+
+// hostOf is the host of an address ("" if it is none).
+func hostOf(address string) string {
+	if u, err := url.Parse(address); err == nil {
+		return u.Host
+	}
+	return ""
+}
 
 // Wants reports whether the endpoint receives events of kind.
 func (w Webhook) Wants(kind outbox.Kind) bool { return slices.Contains(w.Events, kind) }
@@ -137,7 +152,7 @@ func (s *Service) CreateWebhook(ctx context.Context, actor staff.User, in NewWeb
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{At: now, ActorID: &actor.ID, Action: "webhook.create", Entity: "webhook",
-			EntityID: w.ID}, nil, map[string]any{"url": w.URL, "events": w.Events, "active": w.Active})
+			EntityID: w.ID}, nil, w.audited())
 	})
 	if err != nil {
 		return Webhook{}, fmt.Errorf("create webhook: %w", err)
@@ -210,7 +225,7 @@ func (s *Service) UpdateWebhook(ctx context.Context, actor staff.User, id int64,
 		if w, err = loadWebhook(tx, id); err != nil {
 			return err
 		}
-		before, wasActive := map[string]any{"url": w.URL, "events": w.Events, "active": w.Active}, w.Active
+		before, wasActive := w.audited(), w.Active
 		if p.URL.Set {
 			w.URL = p.URL.Value
 		}
@@ -236,7 +251,7 @@ func (s *Service) UpdateWebhook(ctx context.Context, actor staff.User, id int64,
 			}
 		}
 		return audit.Record(ctx, tx, audit.Entry{At: now, ActorID: &actor.ID, Action: "webhook.update", Entity: "webhook",
-			EntityID: w.ID}, before, map[string]any{"url": w.URL, "events": w.Events, "active": w.Active})
+			EntityID: w.ID}, before, w.audited())
 	})
 	if err != nil {
 		return Webhook{}, fmt.Errorf("update webhook %d: %w", id, err)
@@ -259,6 +274,6 @@ func (s *Service) DeleteWebhook(ctx context.Context, actor staff.User, id int64)
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{At: now, ActorID: &actor.ID, Action: "webhook.delete", Entity: "webhook",
-			EntityID: id}, map[string]any{"url": w.URL, "events": w.Events}, nil)
+			EntityID: id}, w.audited(), nil)
 	})
 }
