@@ -1,12 +1,15 @@
 package api
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
 
 	"keyhold/internal/opt"
 	"keyhold/internal/outbox"
+	"keyhold/internal/staff"
+	"keyhold/internal/store"
 	"keyhold/internal/web/httpkit"
 	"keyhold/internal/webhooks"
 )
@@ -76,7 +79,11 @@ func (s *server) apiDeleteWebhook(c *gin.Context) {
 	httpkit.Respond(c, http.StatusNoContent, nil, s.Webhooks.DeleteWebhook(c.Request.Context(), httpkit.CurrentUser(c), id))
 }
 
-func (s *server) apiDeliveries(c *gin.Context) {
+func (s *server) apiDeliveries(c *gin.Context) { s.deliveryLog(c, s.Webhooks.Deliveries) }
+
+// deliveryLog answers a receiver's deliveries, read by list: a webhook endpoint's or a
+// chat target's.
+func (s *server) deliveryLog(c *gin.Context, list func(context.Context, staff.User, int64, string, store.Page) ([]webhooks.Delivery, int64, error)) {
 	id, ok := httpkit.PathID(c, "id")
 	if !ok {
 		return
@@ -86,8 +93,8 @@ func (s *server) apiDeliveries(c *gin.Context) {
 	if !q.OK() {
 		return
 	}
-	list, total, err := s.Webhooks.Deliveries(c.Request.Context(), httpkit.CurrentUser(c), id, status, page)
-	httpkit.RespondList(c, page, list, total, err)
+	out, total, err := list(c.Request.Context(), httpkit.CurrentUser(c), id, status, page)
+	httpkit.RespondList(c, page, out, total, err)
 }
 
 func (s *server) apiRedeliver(c *gin.Context) {
@@ -184,16 +191,4 @@ func (s *server) apiTestChatTarget(c *gin.Context) {
 		DurationMS: r.Duration.Milliseconds()})
 }
 
-func (s *server) apiChatDeliveries(c *gin.Context) {
-	id, ok := httpkit.PathID(c, "id")
-	if !ok {
-		return
-	}
-	q := httpkit.NewQuery(c)
-	status, page := q.Str("status"), q.Page()
-	if !q.OK() {
-		return
-	}
-	list, total, err := s.Webhooks.ChatDeliveries(c.Request.Context(), httpkit.CurrentUser(c), id, status, page)
-	httpkit.RespondList(c, page, list, total, err)
-}
+func (s *server) apiChatDeliveries(c *gin.Context) { s.deliveryLog(c, s.Webhooks.ChatDeliveries) }
