@@ -76,6 +76,10 @@ func (Attempt) TableName() string { return "delivery_attempts" }
 // active webhook endpoint and chat target that wants the event, up to limit events per
 // call; it answers how many events it took. Events nobody wants are only marked.
 func (s *Service) FanOut(ctx context.Context, limit int) (int, error) {
+	// Most rounds find nothing: a look on the read pool spares them the write lock.
+	if waiting, err := s.any(ctx, "SELECT 1 FROM events WHERE fanned = 0 LIMIT 1"); err != nil || !waiting {
+		return 0, err
+	}
 	var n int
 	err := s.db.Write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var hooks []Webhook
@@ -135,6 +139,15 @@ func (s *Service) FanOut(ctx context.Context, limit int) (int, error) {
 		return 0, fmt.Errorf("fan out events: %w", err)
 	}
 	return n, nil
+}
+
+// any reports whether query, on the read pool, finds a row.
+func (s *Service) any(ctx context.Context, query string, args ...any) (bool, error) {
+	var found []int
+	if err := s.db.Read.WithContext(ctx).Raw(query, args...).Scan(&found).Error; err != nil {
+		return false, err
+	}
+	return len(found) > 0, nil
 }
 
 // chatFacts are what decides whether a chat target hears of an event: the tier of the
@@ -222,6 +235,9 @@ func (j Job) MessageID() string { return fmt.Sprintf("msg_%d", j.EventID) }
 // lease: a sender that dies while sending leaves it to be claimed again after that.
 func (s *Service) Claim(ctx context.Context, n int, lease time.Duration) ([]Job, error) {
 	now := s.now().UTC()
+	if due, err := s.any(ctx, "SELECT 1 FROM deliveries WHERE next_at IS NOT NULL AND next_at <= ? LIMIT 1", now); err != nil || !due {
+		return nil, err
+	}
 	var jobs []Job
 	err := s.db.Write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Raw(`SELECT d.id AS delivery_id, d.webhook_id, d.chat_target_id, COALESCE(c.kind, '') AS chat_kind,
