@@ -73,3 +73,14 @@ func TestRetryAfter(t *testing.T) {
 		}
 	}
 }
+
+// A delivery is tried at least five times over more than a day, whatever the jitter.
+func TestScheduleSpansMoreThanADay(t *testing.T) {
+	var least time.Duration
+	for _, d := range webhooks.Schedule {
+		least += d * 8 / 10
+	}
+	if len(webhooks.Schedule)+1 < 5 || least <= 24*time.Hour {
+		t.Errorf("%d tries over at least %s", len(webhooks.Schedule)+1, least)
+	}
+}

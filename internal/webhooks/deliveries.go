@@ -19,11 +19,12 @@ import (
 )
 
 // Schedule is how long a failed delivery waits before each retry: the first try is at
-// once, then 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h (Standard Webhooks' suggested
-// schedule), each ±20% so that retries after an outage do not arrive together: eight
-// tries over about 28 hours, then the delivery has failed.
+// once, then 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 14 h (Standard Webhooks' suggested
+// schedule, its last wait longer), each ±20% so that retries after an outage do not
+// arrive together: eight tries over about 32 hours — never under 25, so a receiver down
+// for a whole day still gets it — then the delivery has failed.
 var Schedule = []time.Duration{5 * time.Second, 5 * time.Minute, 30 * time.Minute, 2 * time.Hour, 5 * time.Hour,
-	10 * time.Hour, 10 * time.Hour}
+	10 * time.Hour, 14 * time.Hour}
 
 // GoneReason is why an endpoint that answered 410 Gone was turned off.
 const GoneReason = "the endpoint answered 410 Gone"

@@ -401,7 +401,7 @@ func (g *schemaGen) webhookOperation(kind outbox.Kind) *openapi3.Operation {
 	op.Summary = "The " + string(kind) + " event"
 	op.Description = "Posted to every active endpoint that asked for it, signed as Standard Webhooks 1.0: " +
 		"webhook-signature is v1, and the base64 HMAC-SHA256, keyed by the base64 key after whsec_, of id.timestamp.body. " +
-		"Any 2xx answer delivers; otherwise it is tried again after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h (each ±20%); " +
+		"Any 2xx answer delivers; otherwise it is tried again after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 14 h (each ±20%: eight tries over 25 to 38 hours); " +
 		"410 turns the endpoint off; a Retry-After is honoured."
 	op.Tags = []string{"webhooks"}
 	for _, h := range []struct{ name, help string }{
