@@ -16,6 +16,7 @@ import (
 	"keyhold/internal/config"
 	"keyhold/internal/handover"
 	"keyhold/internal/health"
+	"keyhold/internal/metrics"
 	"keyhold/internal/money"
 	"keyhold/internal/retention"
 	"keyhold/internal/sender"
@@ -44,6 +45,7 @@ type App struct {
 	Webhooks  *webhooks.Service
 	Sender    *sender.Sender
 	Digests   webhooks.Digests
+	Metrics   *metrics.Metrics
 	Handler   http.Handler
 }
 
@@ -85,6 +87,7 @@ func build(ctx context.Context, db *store.DB, cfg config.Config, o Options) (*Ap
 	a.Retention = retention.New(db, o.Now, a.Accounts, a.Money)
 	a.Webhooks = webhooks.New(db, o.Now, cfg.WebhookAllowPrivate)
 	a.Sender = sender.New(a.Webhooks, o.Now, cfg.BaseURL)
+	a.Metrics = metrics.New(metrics.Sources{Pools: db.Pools(), OutboxDepth: a.Webhooks.Depth})
 	a.Digests = webhooks.Digests{Hooks: a.Webhooks, Health: a.Health, Handover: a.Handover, Zone: cfg.Zone}
 	if cfg.AdminEmail != "" {
 		if _, err := a.Staff.Bootstrap(ctx, "Administrator", cfg.AdminEmail, cfg.AdminPassword); err != nil {
@@ -99,7 +102,8 @@ func build(ctx context.Context, db *store.DB, cfg config.Config, o Options) (*Ap
 	a.Handler, err = web.New(web.Deps{Staff: a.Staff, Auth: a.Auth, Accounts: a.Accounts, Health: a.Health, Handover: a.Handover,
 		Retention: a.Retention, Money: a.Money, Webhooks: a.Webhooks, TestChat: a.Sender.TestChat,
 		Ping: db.Ping, Readers: db.Readers(), Now: o.Now, BaseURL: cfg.BaseURL,
-		Proxies: cfg.TrustedProxies, SecureCookies: cfg.SecureCookies()})
+		Proxies: cfg.TrustedProxies, SecureCookies: cfg.SecureCookies(),
+		Observe: a.Metrics.Request, Metrics: a.Metrics.Handler(), MetricsToken: cfg.MetricsToken})
 	if err != nil {
 		return nil, err
 	}
@@ -120,6 +124,7 @@ func (a *App) RunScans(ctx context.Context, interval time.Duration) {
 		if err != nil && ctx.Err() == nil {
 			slog.Error("health scan failed", "err", err)
 		} else if err == nil {
+			a.Metrics.Scan(res.Took, res.Changed, res.Flagged)
 			slog.Info("health scan", "accounts", res.Accounts, "flagged", res.Flagged, "changed", res.Changed,
 				"full", res.Full, "recounted", res.Recounted, "took", res.Took)
 		}

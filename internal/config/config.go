@@ -29,6 +29,10 @@ type Config struct {
 	// Zone is the organisation's time zone (KEYHOLD_TIMEZONE, an IANA name; default
 	// Asia/Shanghai): the Monday digest goes out at 08:00 there.
 	Zone *time.Location
+	// MetricsAddr is where /metrics is served on its own (KEYHOLD_METRICS_ADDR, such as
+	// 127.0.0.1:9100); MetricsToken (KEYHOLD_METRICS_TOKEN, at least 32 characters) serves
+	// it on the main address to a bearer of the token. Neither: no /metrics.
+	MetricsAddr, MetricsToken string
 }
 
 // SecureCookies reports whether cookies are always Secure: the site is served over HTTPS.
@@ -77,6 +81,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		return c, fmt.Errorf("KEYHOLD_TIMEZONE %q: an IANA time zone such as Asia/Shanghai or Europe/Berlin", zone)
 	}
 	c.Zone = loc
+	c.MetricsAddr, c.MetricsToken = getenv("KEYHOLD_METRICS_ADDR"), getenv("KEYHOLD_METRICS_TOKEN")
 	if c.TrustedProxies, err = parseNets(getenv("KEYHOLD_TRUSTED_PROXIES")); err != nil {
 		return c, fmt.Errorf("KEYHOLD_TRUSTED_PROXIES: %w", err)
 	}
@@ -121,6 +126,14 @@ func (c Config) validate() error {
 	}
 	if c.Secret != "" && len(c.Secret) < 32 {
 		return fmt.Errorf("KEYHOLD_SECRET must be at least 32 characters")
+	}
+	if c.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			return fmt.Errorf("KEYHOLD_METRICS_ADDR %q: %w", c.MetricsAddr, err)
+		}
+	}
+	if c.MetricsToken != "" && len(c.MetricsToken) < 32 {
+		return fmt.Errorf("KEYHOLD_METRICS_TOKEN must be at least 32 characters")
 	}
 	if (c.AdminEmail == "") != (c.AdminPassword == "") {
 		return fmt.Errorf("set both KEYHOLD_ADMIN_EMAIL and KEYHOLD_ADMIN_PASSWORD, or neither")

@@ -133,6 +133,11 @@ func Open(path string) (*DB, error) {
 // while some reads wait on the disk.
 func readers() int { return 2 * runtime.NumCPU() }
 
+// Pools are the database's connection pools by name, for the metrics.
+func (db *DB) Pools() map[string]*sql.DB {
+	return map[string]*sql.DB{"write": db.writeStmts.db, "read": db.readSQL}
+}
+
 // Readers is how many reads run at once, one per connection of the read pool.
 func (db *DB) Readers() int { return readers() }
 

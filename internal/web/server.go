@@ -5,6 +5,7 @@
 package web
 
 import (
+	"crypto/subtle"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -53,7 +54,7 @@ func New(d Deps) (*Handler, error) {
 	r.Use(gin.CustomRecovery(func(c *gin.Context, rec any) {
 		httpkit.AbortJSON(c, panicError{rec})
 	}))
-	r.Use(httpkit.RequestContext(), httpkit.SecurityHeaders(), httpkit.LimitBody(), httpkit.ReadQueue(d.Readers))
+	r.Use(httpkit.RequestContext(d.Observe), httpkit.SecurityHeaders(), httpkit.LimitBody(), httpkit.ReadQueue(d.Readers))
 	r.NoRoute(func(c *gin.Context) {
 		if isAPI(c) {
 			c.AbortWithStatusJSON(http.StatusNotFound, gin.H{"error": httpkit.APIError{Code: "not_found", Message: "no such route"}})
@@ -66,6 +67,9 @@ func New(d Deps) (*Handler, error) {
 	r.GET("/calendar/:file", jsonAPI.CalendarFeed)
 	jsonAPI.Routes(r.Group(api.Base))
 	r.GET("/api/docs", apiDocs)
+	if d.Metrics != nil && d.MetricsToken != "" {
+		r.GET("/metrics", metricsFor(d.Metrics, d.MetricsToken))
+	}
 	pages.Routes(r)
 
 	// Browsers say where a request came from; refuse cross-origin state changes outright,
@@ -116,4 +120,18 @@ func isAPI(c *gin.Context) bool {
 // document.
 func apiDocs(c *gin.Context) {
 	c.FileFromFS("apidocs.html", http.FS(static.FS))
+}
+
+// metricsFor serves the metrics on the main address to a bearer of the token.
+func metricsFor(h http.Handler, token string) gin.HandlerFunc {
+	want := []byte("Bearer " + token)
+	return func(c *gin.Context) {
+		if subtle.ConstantTimeCompare([]byte(c.GetHeader("Authorization")), want) != 1 {
+			c.Header("WWW-Authenticate", `Bearer realm="metrics"`)
+			c.AbortWithStatusJSON(http.StatusUnauthorized, gin.H{"error": httpkit.APIError{Code: "unauthorized",
+				Message: "the metrics need their token"}})
+			return
+		}
+		h.ServeHTTP(c.Writer, c.Request)
+	}
 }

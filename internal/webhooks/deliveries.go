@@ -142,6 +142,17 @@ func (s *Service) FanOut(ctx context.Context, limit int) (int, error) {
 	return n, nil
 }
 
+// Depth is the outbox's backlog: events not yet fanned out, and deliveries waiting to be
+// sent or tried again (both counted on their partial indexes).
+func (s *Service) Depth(ctx context.Context) (events, deliveries int64, err error) {
+	db := s.db.Read.WithContext(ctx)
+	if err := db.Raw("SELECT COUNT(*) FROM events WHERE fanned = 0").Scan(&events).Error; err != nil {
+		return 0, 0, err
+	}
+	err = db.Raw("SELECT COUNT(*) FROM deliveries WHERE next_at IS NOT NULL").Scan(&deliveries).Error
+	return events, deliveries, err
+}
+
 // any reports whether query, on the read pool, finds a row.
 func (s *Service) any(ctx context.Context, query string, args ...any) (bool, error) {
 	var found []int

@@ -3,6 +3,7 @@ package httpkit
 import (
 	"context"
 	"net"
+	"net/http"
 	"strings"
 	"time"
 
@@ -28,6 +29,11 @@ type Deps struct {
 	Retention *retention.Service
 	Money     *money.Service
 	Webhooks  *webhooks.Service
+	// Observe counts an answered request for the metrics (nil: none kept); Metrics serves
+	// them at /metrics to a bearer of MetricsToken, when there is one.
+	Observe      func(route, method string, status int, took time.Duration)
+	Metrics      http.Handler
+	MetricsToken string
 	// TestChat sends a test message to a chat target now (the sender's).
 	TestChat func(context.Context, webhooks.ChatTarget) webhooks.Result
 	Ping     func(context.Context) error // answers whether the database is reachable

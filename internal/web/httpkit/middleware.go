@@ -35,7 +35,7 @@ func RandomToken() string {
 
 // requestContext gives each request an id, remembers the client address for the audit
 // log, and logs the request when it ends (never its headers: they carry tokens).
-func RequestContext() gin.HandlerFunc {
+func RequestContext(observe func(route, method string, status int, took time.Duration)) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		id := RandomToken()
 		c.Set(RequestIDKey, id)
@@ -47,8 +47,12 @@ func RequestContext() gin.HandlerFunc {
 		c.Request = c.Request.WithContext(ctx)
 		start := time.Now()
 		c.Next()
+		took := time.Since(start)
+		if observe != nil {
+			observe(c.FullPath(), c.Request.Method, c.Writer.Status(), took)
+		}
 		slog.Debug("request", "id", id, "method", c.Request.Method, "path", c.FullPath(),
-			"status", c.Writer.Status(), "duration", time.Since(start))
+			"status", c.Writer.Status(), "duration", took)
 	}
 }
 
