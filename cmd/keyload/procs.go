@@ -132,7 +132,7 @@ func (s *server) watch(out io.Reader, logFile *os.File) {
 			default:
 			}
 		}
-		if strings.Contains(line, "level=ERROR") || strings.Contains(line, "panic") {
+		if strings.Contains(line, `"level":"ERROR"`) || strings.Contains(line, "level=ERROR") || strings.Contains(line, "panic") {
 			s.mu.Lock()
 			s.errCount++
 			if len(s.errLines) < 5 {
