@@ -216,7 +216,7 @@ func TestWebhookGivesUp(t *testing.T) {
 
 	slow := newReceiver(t, ts.Clock, 429)
 	slow.headers = map[string]string{"Retry-After": "3600"}
-	slowHook := slow.register(ts, admin, "account.created")
+	slow.register(ts, admin, "account.created")
 	ts.mustCreateAccount(admin, map[string]any{"name": "Patient Co", "tier": "standard"})
 	ts.round()
 	ts.Clock.Advance(30 * time.Minute) // past the schedule's 5 s, short of the hour asked for
@@ -229,7 +229,6 @@ func TestWebhookGivesUp(t *testing.T) {
 	if n := len(slow.deliveries()); n != 2 {
 		t.Errorf("Retry-After: %d tries after the hour, want 2", n)
 	}
-	_ = slowHook
 
 	// Turned off, an endpoint hears of nothing that happens meanwhile, and its deliveries
 	// still to retry wait out of the queue; turned on again, they go.
@@ -444,4 +443,40 @@ func TestWebhookPages(t *testing.T) {
 	}
 	pageWantRedirect(t, b.post("/admin/webhooks/1/delete", map[string][]string{"csrf_token": {tok}}), "/admin/webhooks?deleted=1")
 	ts.must(404, "GET", "/api/v1/webhooks/1", admin, nil)
+}
+
+// Old events go in batches until none is left, and a deleted endpoint's long log goes
+// with it, a batch per transaction.
+func TestWebhookLogsAreTrimmed(t *testing.T) {
+	ts := newTestServer(t)
+	admin := ts.adminToken()
+	rec := newReceiver(t, ts.Clock)
+	hook := rec.register(ts, admin, "account.created")
+	db := ts.App.DB.Write
+	old := ts.Clock.Now().AddDate(0, 0, -40)
+	if err := db.Exec(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2500)
+		INSERT INTO events (kind, at, data, fanned) SELECT 'account.created', ?, '{}', 1 FROM n`, old).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Exec(`INSERT INTO deliveries (event_id, webhook_id, status, attempts, created_at, updated_at)
+		SELECT id, ?, 'delivered', 1, ?, ? FROM events WHERE id > 1250`, hook, old, old).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Exec(`INSERT INTO delivery_attempts (delivery_id, at, status_code, duration_ms) SELECT id, ?, 200, 1 FROM deliveries`,
+		old).Error; err != nil {
+		t.Fatal(err)
+	}
+	count := func(table string) (n int64) {
+		ts.App.DB.Read.Raw("SELECT COUNT(*) FROM " + table).Scan(&n)
+		return n
+	}
+	ts.must(204, "DELETE", path("/api/v1/webhooks/%d", hook), admin, nil)
+	if d, a := count("deliveries"), count("delivery_attempts"); d != 0 || a != 0 {
+		t.Errorf("after deleting the endpoint: %d deliveries, %d tries left", d, a)
+	}
+	ts.mustCreateAccount(admin, map[string]any{"name": "Recent Co", "tier": "standard"})
+	n, err := ts.App.Webhooks.Prune(t.Context())
+	if err != nil || n != 2500 || count("events") != 1 {
+		t.Errorf("pruned %d (%v), %d events left, want 2500 and the recent one", n, err, count("events"))
+	}
 }

@@ -262,6 +262,16 @@ func (s *Service) DeleteChatTarget(ctx context.Context, actor staff.User, id int
 	if err := requireAdmin(actor); err != nil {
 		return err
 	}
+	// Off first, so that nothing new is queued for it; then its log, in batches; then it.
+	if _, err := loadChatTarget(s.db.Read.WithContext(ctx), id); err != nil {
+		return err
+	}
+	if err := s.db.Write.WithContext(ctx).Model(&ChatTarget{}).Where("id = ?", id).Update("active", false).Error; err != nil {
+		return err
+	}
+	if err := s.emptyLog(ctx, "chat_target_id", id); err != nil {
+		return err
+	}
 	now := s.now().UTC()
 	return s.db.Write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		t, err := loadChatTarget(tx, id)

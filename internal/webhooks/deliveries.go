@@ -93,8 +93,9 @@ func (s *Service) FanOut(ctx context.Context, limit int) (int, error) {
 		}
 		if len(hooks) == 0 && len(chats) == 0 {
 			// Nobody listens (the usual case without integrations): one statement marks
-			// what there is, however much.
-			res := tx.Model(&outbox.Event{}).Where("fanned = 0").Update("fanned", true)
+			// many at a time, bounded so that a backlog is not one long transaction.
+			res := tx.Exec("UPDATE events SET fanned = 1 WHERE id IN (SELECT id FROM events WHERE fanned = 0 ORDER BY id LIMIT ?)",
+				10*limit)
 			n = int(res.RowsAffected)
 			return res.Error
 		}
@@ -474,15 +475,42 @@ func (s *Service) Redeliver(ctx context.Context, actor staff.User, webhookID, de
 // Keep is how long events and their delivery logs are kept.
 const Keep = 30 * 24 * time.Hour
 
+// pruneBatch is how many events (with their deliveries and logs) one pruning
+// transaction deletes: short enough that writers barely wait for it.
+const pruneBatch = 1000
+
 // Prune deletes events older than Keep whose deliveries are all settled, with their
-// deliveries and logs, a thousand at a time; it answers how many went.
+// deliveries and logs, a batch per transaction until none is left; it answers how many
+// went.
 func (s *Service) Prune(ctx context.Context) (int64, error) {
 	cut := s.now().UTC().Add(-Keep)
-	res := s.db.Write.WithContext(ctx).Exec(`DELETE FROM events WHERE id IN (SELECT e.id FROM events e
-		WHERE e.at < ? AND e.fanned = 1 AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id AND d.next_at IS NOT NULL)
-		ORDER BY e.id LIMIT 1000)`, cut)
-	if res.Error != nil {
-		return 0, fmt.Errorf("prune events: %w", res.Error)
+	var total int64
+	for {
+		res := s.db.Write.WithContext(ctx).Exec(`DELETE FROM events WHERE id IN (SELECT e.id FROM events e
+			WHERE e.at < ? AND e.fanned = 1 AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id AND d.next_at IS NOT NULL)
+			ORDER BY e.id LIMIT ?)`, cut, pruneBatch)
+		if res.Error != nil {
+			return total, fmt.Errorf("prune events: %w", res.Error)
+		}
+		total += res.RowsAffected
+		if res.RowsAffected < pruneBatch || ctx.Err() != nil {
+			return total, nil
+		}
 	}
-	return res.RowsAffected, nil
+}
+
+// emptyLog deletes a receiver's deliveries (col: webhook_id or chat_target_id) and their
+// tries, a batch per transaction: a month's log of a busy endpoint, deleted in one, would
+// hold the write lock for as long as it took.
+func (s *Service) emptyLog(ctx context.Context, col string, id int64) error {
+	for {
+		res := s.db.Write.WithContext(ctx).Exec(`DELETE FROM deliveries WHERE id IN (SELECT id FROM deliveries
+			WHERE `+col+` = ? LIMIT ?)`, id, pruneBatch)
+		if res.Error != nil {
+			return fmt.Errorf("empty the delivery log: %w", res.Error)
+		}
+		if res.RowsAffected < pruneBatch {
+			return nil
+		}
+	}
 }

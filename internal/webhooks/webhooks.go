@@ -264,6 +264,16 @@ func (s *Service) DeleteWebhook(ctx context.Context, actor staff.User, id int64)
 	if err := requireAdmin(actor); err != nil {
 		return err
 	}
+	// Off first, so that nothing new is queued for it; then its log, in batches; then it.
+	if _, err := loadWebhook(s.db.Read.WithContext(ctx), id); err != nil {
+		return err
+	}
+	if err := s.db.Write.WithContext(ctx).Model(&Webhook{}).Where("id = ?", id).Update("active", false).Error; err != nil {
+		return err
+	}
+	if err := s.emptyLog(ctx, "webhook_id", id); err != nil {
+		return err
+	}
 	now := s.now().UTC()
 	return s.db.Write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		w, err := loadWebhook(tx, id)
