@@ -13,10 +13,12 @@ run: build
 	./$(BIN) demo --if-empty
 	./$(BIN) serve
 
-# go vet, then every test with the race detector.
+# go vet, then every test with the race detector on SQLite, then again on PostgreSQL when
+# KEYHOLD_TEST_POSTGRES names a server (see scripts/test-postgres.sh).
 test:
 	$(GO) vet ./...
 	$(GO) test -race -count=1 ./...
+	GO=$(GO) ./scripts/test-postgres.sh
 
 vet:
 	$(GO) vet ./...

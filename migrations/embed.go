@@ -18,3 +18,17 @@ func SQLite() fs.FS {
 	}
 	return sub
 }
+
+//go:embed postgres/*.sql
+var pgFiles embed.FS
+
+// Postgres returns the PostgreSQL migrations, numbered as the SQLite ones: 0026 is the
+// schema SQLite's 0001–0026 build, and each later change comes as one file per dialect
+// with the same number.
+func Postgres() fs.FS {
+	sub, err := fs.Sub(pgFiles, "postgres")
+	if err != nil {
+		panic(err)
+	}
+	return sub
+}

@@ -6,11 +6,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"keyhold/internal/store/storetest"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -83,7 +83,7 @@ func TestEventSurvivesKill(t *testing.T) {
 		w.WriteHeader(http.StatusNoContent)
 	}))
 	t.Cleanup(receiver.Close)
-	db := filepath.Join(t.TempDir(), "kill.db")
+	db := storetest.DSN(t)
 	env := []string{"KEYHOLD_DB=" + db, "KEYHOLD_ADDR=127.0.0.1:0", "KEYHOLD_WEBHOOK_ALLOW_PRIVATE=1",
 		"KEYHOLD_ADMIN_EMAIL=boss@example.com", "KEYHOLD_ADMIN_PASSWORD=boss-password", "KEYHOLD_SCAN_INTERVAL=24h"}
 	cmd, base := startChild(t, env)

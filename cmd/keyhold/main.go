@@ -56,8 +56,11 @@ commands:
   scan      rescore every account's health once (for cron)
             flags: --full (count every account's interaction windows again, not only
             those that can have changed since the last scan)
-  backup    FILE: copy the database into a new file, safely while it serves, and check
-            the copy (integrity, schema version, what it holds)
+  backup    FILE: copy the SQLite database into a new file, safely while it serves, and
+            check the copy (integrity, schema version, what it holds); on PostgreSQL,
+            use pg_dump (see the README)
+  copy      --to postgres://…: copy the organisation from its SQLite file (KEYHOLD_DB)
+            into an empty PostgreSQL database, and check every count and the audit log
   demo      seed the demo organisation into an empty database
             flags: --accounts N --interactions N --contacts N --key-share F --seed N --if-empty`
 
@@ -90,7 +93,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		if err := db.Migrate(ctx); err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "database %s is up to date\n", cfg.DB)
+		fmt.Fprintf(stdout, "database %s is up to date\n", store.Redacted(cfg.DB))
 		return nil
 	case "demo":
 		return seedDemo(ctx, cfg, args[1:], stdout)
@@ -132,7 +135,33 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 			return err
 		}
 		fmt.Fprintf(stdout, "backed up %s to %s: %.1f MB in %s; checked: integrity ok, schema version %d, %d users, %d accounts, %d audit entries\n",
-			cfg.DB, args[1], float64(r.Bytes)/(1<<20), r.Took.Round(time.Millisecond), r.Version, r.Users, r.Accounts, r.AuditEntries)
+			store.Redacted(cfg.DB), args[1], float64(r.Bytes)/(1<<20), r.Took.Round(time.Millisecond), r.Version, r.Users, r.Accounts, r.AuditEntries)
+		return nil
+	case "copy":
+		fs := flag.NewFlagSet("copy", flag.ContinueOnError)
+		fs.SetOutput(stdout)
+		to := fs.String("to", "", "the PostgreSQL database to copy into: postgres://user:password@host:5432/database")
+		if err := fs.Parse(args[1:]); err != nil {
+			return err
+		}
+		if !store.IsPostgres(*to) || fs.NArg() > 0 {
+			return errors.New("usage: keyhold copy --to postgres://user:password@host:5432/database (an empty database)")
+		}
+		src, err := store.Open(cfg.DB)
+		if err != nil {
+			return err
+		}
+		defer src.Close()
+		r, err := store.Copy(ctx, src, *to)
+		if err != nil {
+			return err
+		}
+		var total int64
+		for _, n := range r.Rows {
+			total += n
+		}
+		fmt.Fprintf(stdout, "copied %s to %s in %s: %d rows in %d tables, schema version %d; checked: every table's count, and the audit log entry by entry (%d entries, sha256 %s)\n",
+			store.Redacted(cfg.DB), store.Redacted(*to), r.Took.Round(time.Millisecond), total, len(r.Rows), r.Version, r.Rows["audit_entries"], r.Audit)
 		return nil
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
@@ -166,7 +195,7 @@ func serve(ctx context.Context, cfg config.Config, stdout io.Writer, ready chan<
 	}
 	srv := &http.Server{Handler: a.Handler, ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
-	fmt.Fprintf(stdout, "Keyhold is serving on http://%s (database %s)\n", ln.Addr(), cfg.DB)
+	fmt.Fprintf(stdout, "Keyhold is serving on http://%s (database %s)\n", ln.Addr(), store.Redacted(cfg.DB))
 	scans, stopScans := context.WithCancel(ctx)
 	defer stopScans()
 	go a.RunScans(scans, cfg.ScanInterval)
@@ -229,7 +258,7 @@ func seedDemo(ctx context.Context, cfg config.Config, args []string, stdout io.W
 	logins := sum.Logins
 	switch {
 	case errors.Is(err, demo.ErrNotEmpty) && *ifEmpty:
-		fmt.Fprintf(stdout, "database %s already has data; not seeding the demo\n", cfg.DB)
+		fmt.Fprintf(stdout, "database %s already has data; not seeding the demo\n", store.Redacted(cfg.DB))
 		if logins, err = demo.Logins(ctx, db, maxLoginsShown); err != nil || len(logins) == 0 {
 			return err
 		}
@@ -237,7 +266,7 @@ func seedDemo(ctx context.Context, cfg config.Config, args []string, stdout io.W
 		return err
 	default:
 		fmt.Fprintf(stdout, "seeded %s in %s: %d users, %d accounts, %d contacts, %d interactions\n",
-			cfg.DB, time.Since(start).Round(time.Millisecond), sum.Users, sum.Accounts, sum.Contacts, sum.Interactions)
+			store.Redacted(cfg.DB), time.Since(start).Round(time.Millisecond), sum.Users, sum.Accounts, sum.Contacts, sum.Interactions)
 		res, err := health.New(db, time.Now).Scan(ctx)
 		if err != nil {
 			return err

@@ -76,12 +76,14 @@ func TestBadConfigAndCommands(t *testing.T) {
 		env  map[string]string
 		want string
 	}{
-		"no command":           {nil, nil, "usage"},
-		"unknown command":      {[]string{"fly"}, nil, "unknown command"},
-		"half an admin":        {[]string{"migrate"}, map[string]string{"KEYHOLD_ADMIN_EMAIL": "a@b.c"}, "KEYHOLD_ADMIN_PASSWORD"},
-		"short secret":         {[]string{"migrate"}, map[string]string{"KEYHOLD_SECRET": "short"}, "KEYHOLD_SECRET"},
-		"bad address":          {[]string{"serve"}, map[string]string{"KEYHOLD_ADDR": "nowhere"}, "KEYHOLD_ADDR"},
-		"postgres not yet":     {[]string{"migrate"}, map[string]string{"KEYHOLD_DB": "postgres://x"}, "PostgreSQL"},
+		"no command":        {nil, nil, "usage"},
+		"unknown command":   {[]string{"fly"}, nil, "unknown command"},
+		"half an admin":     {[]string{"migrate"}, map[string]string{"KEYHOLD_ADMIN_EMAIL": "a@b.c"}, "KEYHOLD_ADMIN_PASSWORD"},
+		"short secret":      {[]string{"migrate"}, map[string]string{"KEYHOLD_SECRET": "short"}, "KEYHOLD_SECRET"},
+		"bad address":       {[]string{"serve"}, map[string]string{"KEYHOLD_ADDR": "nowhere"}, "KEYHOLD_ADDR"},
+		"postgres, no host": {[]string{"migrate"}, map[string]string{"KEYHOLD_DB": "postgres:///keyhold"}, "PostgreSQL"},
+		// Nothing listens on port 1; the password must not be repeated in the error.
+		"postgres refused":     {[]string{"migrate"}, map[string]string{"KEYHOLD_DB": "postgres://keyhold:hunter2-secret@127.0.0.1:1/keyhold"}, "keyhold:xxxxx@127.0.0.1:1"},
 		"short admin password": {[]string{"migrate"}, map[string]string{"KEYHOLD_ADMIN_EMAIL": "a@b.c", "KEYHOLD_ADMIN_PASSWORD": "short"}, "at least 10"},
 		"private webhooks yes": {[]string{"migrate"}, map[string]string{"KEYHOLD_WEBHOOK_ALLOW_PRIVATE": "yes"}, "KEYHOLD_WEBHOOK_ALLOW_PRIVATE"},
 		"no such time zone":    {[]string{"migrate"}, map[string]string{"KEYHOLD_TIMEZONE": "Mars/Olympus"}, "KEYHOLD_TIMEZONE"},
@@ -91,6 +93,9 @@ func TestBadConfigAndCommands(t *testing.T) {
 			err := run(context.Background(), c.args, env(c.env), io.Discard)
 			if err == nil || !strings.Contains(err.Error(), c.want) {
 				t.Fatalf("error %v, want one mentioning %q", err, c.want)
+			}
+			if strings.Contains(err.Error(), "hunter2") {
+				t.Fatalf("error %v repeats the database password", err)
 			}
 		})
 	}

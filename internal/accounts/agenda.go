@@ -90,11 +90,11 @@ type DueDate struct {
 }
 
 // DueDates lists the next contact due date of every active account a user owns, soonest
-// first, in one query.
+// first (never contacted: due now, first), in one query.
 func (s *Service) DueDates(ctx context.Context, ownerID int64) ([]DueDate, error) {
 	var rows []Account
 	err := s.db.Read.WithContext(ctx).Select("id, name, tier, status, last_contacted_at, next_contact_due").
-		Where("owner_id = ? AND status = ?", ownerID, StatusActive).Order("next_contact_due, id").Find(&rows).Error
+		Where("owner_id = ? AND status = ?", ownerID, StatusActive).Order("next_contact_due NULLS FIRST, id").Find(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("due dates of user %d: %w", ownerID, err)
 	}

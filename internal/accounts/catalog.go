@@ -288,10 +288,9 @@ func loadCatalog(db *gorm.DB) (*catalog, error) {
 // loadEntries reads the given accounts that are live.
 func loadEntries(db *gorm.DB, ids []int64) (map[int64]*entry, error) {
 	out := make(map[int64]*entry, len(ids))
-	args := []any{store.IDs(ids)}
-	err := eachEntry(db, entrySQL+" AND "+store.InIDs("a.id"), args, func(e *entry) { out[e.id] = e })
+	err := eachEntry(db, entrySQL+" AND ?", []any{store.InIDs("a.id", ids)}, func(e *entry) { out[e.id] = e })
 	if err == nil {
-		err = readTeams(db, teamSQL+" WHERE "+store.InIDs("account_id"), args, out)
+		err = readTeams(db, teamSQL+" WHERE ?", []any{store.InIDs("account_id", ids)}, out)
 	}
 	return out, err
 }

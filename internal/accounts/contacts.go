@@ -75,7 +75,7 @@ func (s *Service) ContactsOf(ctx context.Context, accountIDs []int64) (map[int64
 	out := make(map[int64][]Contact, len(accountIDs))
 	for chunk := range slices.Chunk(accountIDs, 1000) {
 		var cs []Contact
-		if err := s.db.Read.WithContext(ctx).Where(store.InIDs("account_id"), store.IDs(chunk)).Order("account_id, decision_maker DESC, name, id").
+		if err := s.db.Read.WithContext(ctx).Where(store.InIDs("account_id", chunk)).Order("account_id, decision_maker DESC, name, id").
 			Find(&cs).Error; err != nil {
 			return nil, fmt.Errorf("contacts of %d accounts: %w", len(accountIDs), err)
 		}

@@ -51,7 +51,7 @@ type member struct{ account, user int64 }
 // teamRoles reads the team rows of the accounts inside tx: each member's role.
 func teamRoles(tx *gorm.DB, accountIDs []int64) (map[member]TeamRole, error) {
 	var rows []TeamMember
-	if err := tx.Table("account_team").Select("account_id, user_id, role").Where(store.InIDs("account_id"), store.IDs(accountIDs)).
+	if err := tx.Table("account_team").Select("account_id, user_id, role").Where(store.InIDs("account_id", accountIDs)).
 		Find(&rows).Error; err != nil {
 		return nil, err
 	}
@@ -105,7 +105,7 @@ func holdings(tx *gorm.DB, moves []Handoff, ids []int64) (map[int64]int64, map[i
 		OwnerID int64
 		Deleted bool
 	}
-	if err := tx.Table("accounts").Select("id, name, owner_id, deleted_at IS NOT NULL AS deleted").Where(store.InIDs("id"), store.IDs(ids)).
+	if err := tx.Table("accounts").Select("id, name, owner_id, deleted_at IS NOT NULL AS deleted").Where(store.InIDs("id", ids)).
 		Scan(&owners).Error; err != nil {
 		return nil, nil, nil, err
 	}
@@ -218,19 +218,19 @@ func planHandoff(ctx context.Context, hc handoffContext, moves []Handoff, ownerO
 func (p *handoffPlan) apply(tx *gorm.DB, from int64, now time.Time) error {
 	// Demote first: the one-owner index allows a single owner row per account.
 	if len(p.demote) > 0 {
-		if err := tx.Model(&TeamMember{}).Where("role = ? AND "+store.InIDs("account_id"), RoleOwner, store.IDs(p.demote)).
+		if err := tx.Model(&TeamMember{}).Where("role = ? AND ?", RoleOwner, store.InIDs("account_id", p.demote)).
 			Update("role", RoleBackup).Error; err != nil {
 			return err
 		}
 	}
 	for _, to := range slices.Sorted(maps.Keys(p.promote)) {
-		if err := tx.Model(&TeamMember{}).Where("user_id = ? AND "+store.InIDs("account_id"), to, store.IDs(p.promote[to])).
+		if err := tx.Model(&TeamMember{}).Where("user_id = ? AND ?", to, store.InIDs("account_id", p.promote[to])).
 			Update("role", RoleOwner).Error; err != nil {
 			return err
 		}
 	}
 	for _, key := range slices.SortedFunc(maps.Keys(p.regroup), roleChange.compare) {
-		if err := tx.Model(&TeamMember{}).Where("user_id = ? AND "+store.InIDs("account_id"), key.user, store.IDs(p.regroup[key])).
+		if err := tx.Model(&TeamMember{}).Where("user_id = ? AND ?", key.user, store.InIDs("account_id", p.regroup[key])).
 			Update("role", key.role).Error; err != nil {
 			return err
 		}
@@ -241,13 +241,13 @@ func (p *handoffPlan) apply(tx *gorm.DB, from int64, now time.Time) error {
 		}
 	}
 	for _, to := range slices.Sorted(maps.Keys(p.moved)) {
-		if err := tx.Model(&Account{}).Where(store.InIDs("id"), store.IDs(p.moved[to])).
+		if err := tx.Model(&Account{}).Where(store.InIDs("id", p.moved[to])).
 			Updates(map[string]any{"owner_id": to, "updated_at": now}).Error; err != nil {
 			return err
 		}
 	}
 	if len(p.leave) > 0 {
-		if err := tx.Where("user_id = ? AND "+store.InIDs("account_id"), from, store.IDs(p.leave)).Delete(&TeamMember{}).Error; err != nil {
+		if err := tx.Where("user_id = ? AND ?", from, store.InIDs("account_id", p.leave)).Delete(&TeamMember{}).Error; err != nil {
 			return err
 		}
 	}

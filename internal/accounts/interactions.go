@@ -216,7 +216,7 @@ func (s *Service) completeInteractions(ctx context.Context, list []Interaction) 
 		InteractionID int64
 		UserID        int64
 	}
-	if err := db.Table("interaction_participants").Where(store.InIDs("interaction_id"), store.IDs(ids)).
+	if err := db.Table("interaction_participants").Where(store.InIDs("interaction_id", ids)).
 		Order("interaction_id, user_id").Find(&parts).Error; err != nil {
 		return fmt.Errorf("load participants: %w", err)
 	}
@@ -236,7 +236,7 @@ func (s *Service) completeInteractions(ctx context.Context, list []Interaction) 
 	if err := db.Table("interaction_contacts").
 		Select("interaction_contacts.interaction_id, contacts.id, contacts.name").
 		Joins("JOIN contacts ON contacts.id = interaction_contacts.contact_id").
-		Where(store.InIDs("interaction_contacts.interaction_id"), store.IDs(ids)).
+		Where(store.InIDs("interaction_contacts.interaction_id", ids)).
 		Order("interaction_contacts.interaction_id, contacts.name").Find(&cons).Error; err != nil {
 		return fmt.Errorf("load interaction contacts: %w", err)
 	}

@@ -142,7 +142,7 @@ func loadTeams(db *gorm.DB, accountIDs []int64) (map[int64][]TeamMember, error) 
 	err := db.Table("account_team").
 		Select("account_team.account_id, account_team.user_id, account_team.role, account_team.since, users.name, users.status").
 		Joins("JOIN users ON users.id = account_team.user_id").
-		Where(store.InIDs("account_team.account_id"), store.IDs(accountIDs)).
+		Where(store.InIDs("account_team.account_id", accountIDs)).
 		Order("account_team.account_id, CASE account_team.role WHEN 'owner' THEN 0 WHEN 'backup' THEN 1 WHEN 'executive_sponsor' THEN 2 ELSE 3 END, users.name").
 		Find(&rows).Error
 	if err != nil {
@@ -317,7 +317,7 @@ func loadWritable(db *gorm.DB, id int64) (Account, error) {
 // RefsByID loads the short form of the given users in one query, keyed by id.
 func RefsByID(db *gorm.DB, ids []int64) (map[int64]UserRef, error) {
 	var refs []UserRef
-	if err := db.Where(store.InIDs("id"), store.IDs(ids)).Find(&refs).Error; err != nil {
+	if err := db.Where(store.InIDs("id", ids)).Find(&refs).Error; err != nil {
 		return nil, err
 	}
 	out := make(map[int64]UserRef, len(refs))

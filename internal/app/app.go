@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
@@ -114,9 +115,24 @@ func build(ctx context.Context, db *store.DB, cfg config.Config, o Options) (*Ap
 func (a *App) Close() error { return a.DB.Close() }
 
 // RunScans rescores every account now and then every interval until ctx ends, so that
-// what time alone changes (an account falling overdue) shows. Failures are logged and the
-// next run tries again.
+// what time alone changes (an account falling overdue) shows, on one instance at a time
+// (store.Exclusively). Failures are logged and the next run tries again.
 func (a *App) RunScans(ctx context.Context, interval time.Duration) {
+	a.DB.Exclusively(ctx, store.JobScan, a.held(store.JobScan), func(ctx context.Context) { a.scanEvery(ctx, interval) })
+}
+
+// held tells the log and the metrics when this instance takes a job and lets it go.
+func (a *App) held(job store.Job) func(bool) {
+	gauge := a.Metrics.Held(job.String())
+	return func(held bool) {
+		gauge(held)
+		if a.DB.Dialect() == store.Postgres {
+			slog.Info("job", "job", job.String(), "held", held)
+		}
+	}
+}
+
+func (a *App) scanEvery(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
@@ -141,9 +157,15 @@ func (a *App) RunScans(ctx context.Context, interval time.Duration) {
 const SendInterval = time.Second
 
 // RunSender delivers the outbox's events until ctx ends, and records the Monday digests
-// when they fall due (checked every minute).
+// when they fall due (checked every minute), on one instance at a time.
 func (a *App) RunSender(ctx context.Context) {
-	go func() {
+	a.DB.Exclusively(ctx, store.JobOutbox, a.held(store.JobOutbox), a.send)
+}
+
+func (a *App) send(ctx context.Context) {
+	var digests sync.WaitGroup
+	defer digests.Wait() // the job ends, and its lock goes, once both loops have stopped
+	digests.Go(func() {
 		t := time.NewTicker(time.Minute)
 		defer t.Stop()
 		for {
@@ -158,6 +180,6 @@ func (a *App) RunSender(ctx context.Context) {
 			case <-t.C:
 			}
 		}
-	}()
+	})
 	a.Sender.Run(ctx, SendInterval)
 }

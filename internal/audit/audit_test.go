@@ -39,7 +39,7 @@ func TestBatchWritesWhatRecordWrites(t *testing.T) {
 		handover_id, before_json, after_json, client_addr, request_id`
 	var differ int64
 	if err := db.Read.Raw(`SELECT COUNT(*) FROM (SELECT `+cols+` FROM audit_entries WHERE id <= ?
-		EXCEPT SELECT `+cols+` FROM audit_entries WHERE id > ?)`, n, n).Scan(&differ).Error; err != nil {
+		EXCEPT SELECT `+cols+` FROM audit_entries WHERE id > ?) AS d`, n, n).Scan(&differ).Error; err != nil {
 		t.Fatal(err)
 	}
 	var total int64

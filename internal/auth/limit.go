@@ -1,11 +1,17 @@
 package auth
 
 import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"net/netip"
-	"sync"
 	"time"
 
-	"golang.org/x/time/rate"
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"keyhold/internal/store"
 )
 
 // Login failures are counted twice, refilling evenly over 15 minutes:
@@ -17,7 +23,9 @@ import (
 //
 // An IPv6 client is its /64: a subscriber's whole block, not each of its addresses.
 //
-// Kept in memory: a restart forgives, which is acceptable for a brake on guessing.
+// The counters are kept in the database (login_failures), so that every instance serving
+// it counts the same failures and a restart forgives none; keyed by a hash, so that no
+// e-mail or address is kept there.
 const (
 	pairBurst   = 10
 	clientBurst = 50
@@ -50,56 +58,93 @@ func clientOf(addr string) string {
 	return p.String()
 }
 
+// limiter counts failures as token buckets: a counter holds up to its burst of failures
+// still allowed and gains one back every loginWindow/burst.
 type limiter struct {
-	mu   sync.Mutex
-	now  func() time.Time
-	keys map[string]*rate.Limiter
+	db  *store.DB
+	now func() time.Time
 }
 
-func newLimiter(now func() time.Time) *limiter {
-	return &limiter{now: now, keys: map[string]*rate.Limiter{}}
+func newLimiter(db *store.DB, now func() time.Time) *limiter {
+	return &limiter{db: db, now: now}
 }
 
-func (l *limiter) get(k limit) *rate.Limiter {
-	lim, ok := l.keys[k.key]
-	if !ok {
-		lim = rate.NewLimiter(rate.Every(loginWindow/time.Duration(k.burst)), k.burst)
-		l.keys[k.key] = lim
+// bucket is a counter's stored row: failures still allowed at At.
+type bucket struct {
+	Key    string
+	Tokens float64
+	At     time.Time
+}
+
+func (bucket) TableName() string { return "login_failures" }
+
+// keyOf is the counter's stored key.
+func keyOf(k limit) string {
+	h := sha256.Sum256([]byte(k.key))
+	return hex.EncodeToString(h[:])
+}
+
+// tokensAt is how many failures the counter allows at now.
+func (b bucket) tokensAt(now time.Time, burst int) float64 {
+	per := loginWindow / time.Duration(burst)
+	return min(float64(burst), b.Tokens+float64(now.Sub(b.At))/float64(per))
+}
+
+// read answers the stored buckets of limits, by key.
+func read(db *gorm.DB, limits []limit) (map[string]bucket, error) {
+	keys := make([]string, len(limits))
+	for i, k := range limits {
+		keys[i] = keyOf(k)
 	}
-	return lim
+	var rows []bucket
+	if err := db.Where("key IN ?", keys).Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("login limits: %w", err)
+	}
+	out := make(map[string]bucket, len(rows))
+	for _, r := range rows {
+		out[r.Key] = r
+	}
+	return out, nil
 }
 
 // allowed reports whether every counter still has a failure to spare.
-func (l *limiter) allowed(limits ...limit) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
+func (l *limiter) allowed(ctx context.Context, limits ...limit) (bool, error) {
+	rows, err := read(l.db.Read.WithContext(ctx), limits)
+	if err != nil {
+		return false, err
+	}
 	now := l.now()
 	for _, k := range limits {
-		if lim, ok := l.keys[k.key]; ok && lim.TokensAt(now) < 1 {
-			return false
+		if b, ok := rows[keyOf(k)]; ok && b.tokensAt(now, k.burst) < 1 {
+			return false, nil
 		}
 	}
-	return true
+	return true, nil
 }
 
-// fail counts one failed attempt against every counter.
-func (l *limiter) fail(limits ...limit) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := l.now()
-	for _, k := range limits {
-		l.get(k).AllowN(now, 1)
-	}
-	if len(l.keys) > 10000 {
-		l.forgetRested(now)
-	}
-}
-
-// forgetRested drops limiters that have refilled completely: they hold no information.
-func (l *limiter) forgetRested(now time.Time) {
-	for k, lim := range l.keys {
-		if lim.TokensAt(now) >= float64(lim.Burst()) {
-			delete(l.keys, k)
+// fail counts one failed attempt against every counter, and forgets the counters that
+// have refilled completely (their last failure a whole window ago): they hold nothing.
+func (l *limiter) fail(ctx context.Context, limits ...limit) error {
+	now := l.now().UTC()
+	return l.db.Write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		rows, err := read(tx, limits)
+		if err != nil {
+			return err
 		}
-	}
+		for _, k := range limits {
+			t := float64(k.burst)
+			if b, ok := rows[keyOf(k)]; ok {
+				t = b.tokensAt(now, k.burst)
+			}
+			if t >= 1 {
+				t--
+			}
+			if err := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "key"}},
+				DoUpdates: clause.AssignmentColumns([]string{"tokens", "at"})}).
+				Create(&bucket{Key: keyOf(k), Tokens: t, At: now}).Error; err != nil {
+				return fmt.Errorf("login limits: %w", err)
+			}
+		}
+		return tx.Where("at < ?", now.Add(-loginWindow)).Delete(&bucket{}).Error
+	})
 }

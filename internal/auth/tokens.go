@@ -60,7 +60,7 @@ type Service struct {
 
 // New returns a Service signing with secret.
 func New(db *store.DB, st *staff.Service, secret []byte, now func() time.Time) *Service {
-	return &Service{db: db, staff: st, secret: secret, now: now, limiter: newLimiter(now),
+	return &Service{db: db, staff: st, secret: secret, now: now, limiter: newLimiter(db, now),
 		verified: store.NewCache[string, Claims](4096), times: jwt.NewValidator(tokenRules(now)...),
 		keyUse: keyUse{last: map[int64]time.Time{}}}
 }
@@ -203,7 +203,9 @@ func (s *Service) Revoke(ctx context.Context, c Claims) error {
 // answers RateLimited without checking the password.
 func (s *Service) Login(ctx context.Context, email, password, clientAddr string) (Session, error) {
 	keys := loginLimits(normalizeKey(email), clientAddr)
-	if !s.limiter.allowed(keys...) {
+	if ok, err := s.limiter.allowed(ctx, keys...); err != nil {
+		return Session{}, err
+	} else if !ok {
 		return Session{}, fault.RateLimited("too many failed sign-in attempts; try again later")
 	}
 	u, err := s.staff.ByEmail(ctx, email)
@@ -211,7 +213,9 @@ func (s *Service) Login(ctx context.Context, email, password, clientAddr string)
 		return Session{}, err
 	}
 	if !checkPassword(u.PasswordHash, password) || u.Status == staff.StatusDeparted {
-		s.limiter.fail(keys...)
+		if err := s.limiter.fail(ctx, keys...); err != nil {
+			return Session{}, err
+		}
 		return Session{}, fault.Unauthorized("wrong e-mail or password")
 	}
 	return s.Issue(u)

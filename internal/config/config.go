@@ -4,6 +4,7 @@ package config
 import (
 	"fmt"
 	"net"
+	"net/url"
 	"strings"
 	"time"
 	_ "time/tzdata" // the zones, whatever the machine has
@@ -12,7 +13,7 @@ import (
 // Config is the validated configuration of one Keyhold process.
 type Config struct {
 	Addr          string // listen address
-	DB            string // SQLite file path
+	DB            string // SQLite file path or postgres:// URL
 	Secret        string // JWT signing key; empty means generated and stored in the database
 	AdminEmail    string // bootstrap admin, created when the database has no users
 	AdminPassword string
@@ -122,7 +123,9 @@ func (c Config) validate() error {
 		return fmt.Errorf("KEYHOLD_ADDR %q: %w", c.Addr, err)
 	}
 	if strings.HasPrefix(c.DB, "postgres://") || strings.HasPrefix(c.DB, "postgresql://") {
-		return fmt.Errorf("KEYHOLD_DB: PostgreSQL is not supported yet; use a SQLite file path")
+		if u, err := url.Parse(c.DB); err != nil || u.Host == "" {
+			return fmt.Errorf("KEYHOLD_DB: not a PostgreSQL URL (postgres://user:password@host:5432/database)")
+		}
 	}
 	if c.Secret != "" && len(c.Secret) < 32 {
 		return fmt.Errorf("KEYHOLD_SECRET must be at least 32 characters")

@@ -87,11 +87,10 @@ func Seed(ctx context.Context, db *store.DB, o Options) (Summary, error) {
 			return err
 		}
 		w.close()
-		if err := seedLosses(tx, o.Now, rand.New(rand.NewPCG(uint64(o.Seed), 7))); err != nil {
+		if err := store.SyncIDs(tx); err != nil { // the generator gave its rows their ids
 			return err
 		}
-		// Every user has a calendar feed token from the start.
-		if err := tx.Exec("UPDATE users SET calendar_token = lower(hex(randomblob(20))) WHERE calendar_token IS NULL").Error; err != nil {
+		if err := seedLosses(tx, o.Now, rand.New(rand.NewPCG(uint64(o.Seed), 7))); err != nil {
 			return err
 		}
 		sum = g.summary()
@@ -113,6 +112,9 @@ const seedCacheKiB = 64 << 10
 // bigCache enlarges the write connection's page cache for the seed and returns the
 // function that puts the previous size back.
 func bigCache(tx *gorm.DB) func() {
+	if tx.Dialector.Name() != "sqlite" {
+		return func() {}
+	}
 	var prev int64
 	if err := tx.Raw("PRAGMA cache_size").Scan(&prev).Error; err != nil {
 		return func() {}
@@ -187,7 +189,7 @@ func newGen(w *writer, o Options) *gen {
 	}
 	g.regionT, g.indT = sum(g.regionW), sum(g.indW)
 	g.tUsers = newTable(w, "users", "id", "name", "email", "password_hash", "role", "status", "manager_id",
-		"language", "token_version", "created_at", "updated_at")
+		"language", "token_version", "created_at", "updated_at", "calendar_token")
 	g.tAccounts = newTable(w, "accounts", "id", "name", "tier", "status", "industry", "region", "channel",
 		"annual_value", "currency", "customer_since", "renewal_date", "cadence_days", "owner_id",
 		"last_contacted_at", "next_contact_due", "created_at", "updated_at")

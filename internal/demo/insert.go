@@ -10,36 +10,24 @@ import (
 )
 
 // writer runs the INSERTs inside the Seed transaction. It prepares each distinct
-// statement once on the transaction's *sql.Tx: gorm's prepared-statement mode re-prepares
-// a statement on every Exec inside a transaction and keeps each copy until commit, which
-// on a large dataset costs seconds and a gigabyte of memory. When the *sql.Tx is not
-// reachable it falls back to tx.Exec.
+// statement once on the transaction's connection: gorm's prepared-statement mode
+// re-prepares a statement on every Exec inside a transaction and keeps each copy until
+// commit, which on a large dataset costs seconds and a gigabyte of memory.
 type writer struct {
 	ctx   context.Context
-	gdb   *gorm.DB
-	tx    *sql.Tx
+	conn  gorm.ConnPool // the transaction's (store's, which numbers ? for PostgreSQL)
 	stmts map[string]*sql.Stmt
 }
 
 func newWriter(ctx context.Context, gdb *gorm.DB) *writer {
-	w := &writer{ctx: ctx, gdb: gdb, stmts: map[string]*sql.Stmt{}}
-	switch c := gdb.Statement.ConnPool.(type) {
-	case *sql.Tx:
-		w.tx = c
-	case interface{ SQLTx() *sql.Tx }: // the writer's transaction (store)
-		w.tx = c.SQLTx()
-	}
-	return w
+	return &writer{ctx: ctx, conn: gdb.Statement.ConnPool, stmts: map[string]*sql.Stmt{}}
 }
 
 func (w *writer) exec(query string, args []any) error {
-	if w.tx == nil {
-		return w.gdb.Exec(query, args...).Error
-	}
 	st, ok := w.stmts[query]
 	if !ok {
 		var err error
-		if st, err = w.tx.PrepareContext(w.ctx, query); err != nil {
+		if st, err = w.conn.PrepareContext(w.ctx, query); err != nil {
 			return err
 		}
 		w.stmts[query] = st

@@ -1,6 +1,8 @@
 package demo
 
 import (
+	crand "crypto/rand"
+	"encoding/hex"
 	"strconv"
 )
 
@@ -52,7 +54,8 @@ func (g *gen) staff() error {
 		names[p.name], emails[local] = true, true
 		m := member{id: id, name: p.name, email: local + emailDomain, role: role, manager: manager}
 		g.users = append(g.users, m)
-		g.tUsers.add(id, m.name, m.email, g.o.PasswordHash, role, "active", nullID(manager), "", 1, g.now, g.now)
+		// Every user has a calendar feed token from the start.
+		g.tUsers.add(id, m.name, m.email, g.o.PasswordHash, role, "active", nullID(manager), "", 1, g.now, g.now, feedToken())
 		g.logins = append(g.logins, Login{Role: role, Name: m.name, Email: m.email})
 		return id
 	}
@@ -164,4 +167,13 @@ func (g *gen) allocate() {
 	for ; given < total; given++ {
 		g.plans[open[g.r.IntN(len(open))]].n++
 	}
+}
+
+// feedToken is a new calendar feed token, as staff makes them.
+func feedToken() string {
+	b := make([]byte, 20)
+	if _, err := crand.Read(b); err != nil {
+		panic(err) // crypto/rand does not fail on Linux
+	}
+	return hex.EncodeToString(b)
 }

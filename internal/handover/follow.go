@@ -36,30 +36,30 @@ func (s *Service) followThrough(db *gorm.DB, h Handover, items []Item) (map[int6
 	var firsts []struct {
 		AccountID int64
 		UserID    int64
-		First     string
+		First     store.AggTime
 	}
 	err := db.Raw(`SELECT account_id, user_id, MIN(occurred_at) AS first FROM (
 			SELECT i.account_id, i.author_id AS user_id, i.occurred_at FROM interactions i
-			WHERE `+store.InIDs("i.account_id")+` AND i.kind <> 'note' AND i.occurred_at >= ?
+			WHERE ? AND i.kind <> 'note' AND i.occurred_at >= ?
 			UNION ALL
 			SELECT i.account_id, p.user_id, i.occurred_at FROM interactions i
 			JOIN interaction_participants p ON p.interaction_id = i.id
-			WHERE `+store.InIDs("i.account_id")+` AND i.kind <> 'note' AND i.occurred_at >= ?
-		) touches GROUP BY account_id, user_id`, store.IDs(ids), done, store.IDs(ids), done).Scan(&firsts).Error
+			WHERE ? AND i.kind <> 'note' AND i.occurred_at >= ?
+		) touches GROUP BY account_id, user_id`, store.InIDs("i.account_id", ids), done, store.InIDs("i.account_id", ids), done).Scan(&firsts).Error
 	if err != nil {
 		return nil, err
 	}
 	first := map[[2]int64]time.Time{}
 	for _, f := range firsts {
-		if t, ok := parseStoredTime(f.First); ok {
-			first[[2]int64{f.AccountID, f.UserID}] = t
+		if f.First.Valid {
+			first[[2]int64{f.AccountID, f.UserID}] = f.First.Time
 		}
 	}
 	var churns []struct {
 		ID        int64
 		ChurnedAt *time.Time
 	}
-	if err := db.Table("accounts").Select("id, churned_at").Where(store.InIDs("id")+" AND status = 'churned'", store.IDs(ids)).
+	if err := db.Table("accounts").Select("id, churned_at").Where("? AND status = 'churned'", store.InIDs("id", ids)).
 		Scan(&churns).Error; err != nil {
 		return nil, err
 	}
@@ -93,16 +93,4 @@ func (s *Service) followThrough(db *gorm.DB, h Handover, items []Item) (map[int6
 		out[it.ID] = ft
 	}
 	return out, nil
-}
-
-// parseStoredTime reads a timestamp as an aggregate (MIN) returns it from SQLite: text in
-// the driver's layout rather than a time value.
-func parseStoredTime(s string) (time.Time, bool) {
-	for _, layout := range []string{"2006-01-02 15:04:05.999999999-07:00", "2006-01-02T15:04:05.999999999-07:00",
-		"2006-01-02 15:04:05.999999999", "2006-01-02T15:04:05Z07:00"} {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t.UTC(), true
-		}
-	}
-	return time.Time{}, false
 }

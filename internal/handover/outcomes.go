@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"keyhold/internal/staff"
+	"keyhold/internal/store"
 )
 
 // SuccessorOutcome is, across all completed handovers, how the accounts one successor
@@ -36,7 +37,7 @@ func (s *Service) Outcomes(ctx context.Context, actor staff.User) ([]SuccessorOu
 	// One row per owned account handed over, with its first loss after the handover.
 	err := s.db.Read.WithContext(ctx).Raw(`SELECT i.to_user_id AS user_id, u.name, h.completed_at,
 			(SELECT MIN(c.churned_on) FROM churn_records c WHERE c.account_id = i.account_id
-			 AND c.churned_on >= substr(h.completed_at, 1, 10)) AS churned_on
+			 AND c.churned_on >= ` + store.DateOf(s.db.Read, "h.completed_at") + `) AS churned_on
 		FROM handover_items i
 		JOIN handovers h ON h.id = i.handover_id AND h.status = 'completed'
 		JOIN users u ON u.id = i.to_user_id

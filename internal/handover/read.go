@@ -93,7 +93,7 @@ func (s *Service) decorateAll(db *gorm.DB, hs []*Handover, follow bool) error {
 		hids[i] = h.ID
 	}
 	var all []Item
-	if err := db.Where(store.InIDs("handover_id"), store.IDs(hids)).Order("handover_id, id").Find(&all).Error; err != nil {
+	if err := db.Where(store.InIDs("handover_id", hids)).Order("handover_id, id").Find(&all).Error; err != nil {
 		return err
 	}
 	notes := make([]*Note, len(all))
@@ -126,8 +126,8 @@ func (s *Service) decorateAll(db *gorm.DB, hs []*Handover, follow bool) error {
 	if len(accIDs) > 0 {
 		var rows []ItemAccount
 		// Deleted accounts stay in a handover's record: the report must not lose them.
-		if err := db.Table("accounts").Select("accounts.id, name, tier, status, annual_value, currency, owner_id, "+money.BaseValueSQL("accounts")+" AS base_value").
-			Where(store.InIDs("id"), store.IDs(accIDs)).Scan(&rows).Error; err != nil {
+		if err := db.Table("accounts").Select("accounts.id, name, tier, status, annual_value, currency, owner_id, " + money.BaseValueSQL("accounts") + " AS base_value").
+			Where(store.InIDs("id", accIDs)).Scan(&rows).Error; err != nil {
 			return err
 		}
 		for _, a := range rows {

@@ -154,7 +154,7 @@ func (s *Service) Report(ctx context.Context, actor staff.User, id int64) (Repor
 	}
 	var scores []accountScore
 	if err := s.db.Read.WithContext(ctx).Table("account_health").Select("account_id, score, level").
-		Where(store.InIDs("account_id"), store.IDs(ids)).Scan(&scores).Error; err != nil {
+		Where(store.InIDs("account_id", ids)).Scan(&scores).Error; err != nil {
 		return Report{}, fmt.Errorf("handover report health: %w", err)
 	}
 	r.tally(h.Items, scores, rates)

@@ -12,6 +12,7 @@ import (
 	"keyhold/internal/health"
 	"keyhold/internal/money"
 	"keyhold/internal/staff"
+	"keyhold/internal/store"
 
 	"gorm.io/gorm"
 )
@@ -93,10 +94,9 @@ func (s *Service) Inbox(ctx context.Context, actor staff.User) ([]Received, erro
 			done := it.CompletedAt.UTC()
 			due := done.AddDate(0, 0, health.FirstContactDays(r.Tier == accounts.TierKey))
 			it.FirstContactDue = &due
-			if r.FirstAt != nil {
-				if t, ok := parseStoredTime(*r.FirstAt); ok {
-					it.FirstContactAt = &t
-				}
+			if r.FirstAt.Valid {
+				t := r.FirstAt.Time
+				it.FirstContactAt = &t
 			}
 			it.Overdue = it.FirstContactAt == nil && now.After(due) && r.AccountStatus == accounts.StatusActive
 		}
@@ -157,7 +157,7 @@ type inboxRow struct {
 	BaseValue       *int64
 	OwnerID         int64
 	DepartingUserID int64
-	FirstAt         *string // MIN() comes back as text
+	FirstAt         store.AggTime
 }
 
 // inboxRows reads the items handed to userID that they still hold.

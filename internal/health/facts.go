@@ -98,7 +98,7 @@ func scope(col string, ids []int64) (string, []any) {
 	if ids == nil {
 		return "", nil
 	}
-	return " AND " + store.InIDs(col), []any{store.IDs(ids)}
+	return " AND ?", []any{store.InIDs(col, ids)}
 }
 
 // count is a step over (account_id, n) rows, handing each n to set.
@@ -123,7 +123,7 @@ func (l *factLoader) accountSteps(ids []int64) []step {
 	// handover of 2,500 accounts instead of 12 ms).
 	where, args := scope("t.account_id", ids)
 	steps = append(steps, l.count("team", `SELECT t.account_id, COUNT(*) AS n FROM account_team t
-		CROSS JOIN users u ON u.id = t.user_id AND u.status = 'active' WHERE 1 = 1`+where+` GROUP BY t.account_id`,
+		`+store.Hint(l.db, "CROSS")+` JOIN users u ON u.id = t.user_id AND u.status = 'active' WHERE 1 = 1`+where+` GROUP BY t.account_id`,
 		args, func(f *Facts, n int) { f.ActiveTeamMembers = n }))
 	where, args = scope("account_id", ids)
 	steps = append(steps, l.count("contacts", `SELECT account_id, COUNT(*) AS n FROM contacts
@@ -270,7 +270,7 @@ func (l *factLoader) windowSteps(ids []int64) []step {
 		// walking the whole window in interactions_time_cover), the interactions leaders
 		// wrote, through their authors, and those they took part in.
 		leaderTouch = `SELECT account_id, 1 AS n FROM (
-			SELECT i.account_id FROM interactions i INDEXED BY interactions_leader_kinds
+			SELECT i.account_id FROM interactions i ` + store.Hint(l.db, "INDEXED BY interactions_leader_kinds") + `
 			WHERE i.kind IN ('executive_visit', 'holiday_greeting') AND i.occurred_at >= ? AND i.occurred_at <= ?
 			UNION
 			SELECT i.account_id FROM users u JOIN interactions i ON i.author_id = u.id
@@ -279,7 +279,7 @@ func (l *factLoader) windowSteps(ids []int64) []step {
 			SELECT i.account_id FROM interaction_participants p
 			JOIN users pu ON pu.id = p.user_id AND pu.role IN ('manager', 'admin')
 			JOIN interactions i ON i.id = p.interaction_id
-			WHERE i.kind <> 'note' AND i.occurred_at >= ? AND i.occurred_at <= ?)`
+			WHERE i.kind <> 'note' AND i.occurred_at >= ? AND i.occurred_at <= ?) AS leaders`
 		leaderArgs = slices.Concat(window, window, window)
 	}
 	steps = append(steps, l.count("executive touch", leaderTouch, leaderArgs, func(f *Facts, _ int) { f.ExecutiveTouch365 = true }))

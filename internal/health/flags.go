@@ -130,7 +130,7 @@ func (s *Service) flagRecords(ctx context.Context, refs []accounts.Ref, currency
 	if len(missing) > 0 {
 		var read []record
 		if err := s.db.Read.WithContext(ctx).Table("account_health h").Joins("JOIN accounts a ON a.id = h.account_id").
-			Select("h.*, "+money.BaseValueSQL("a")+" AS base_value").Where(store.InIDs("h.account_id"), store.IDs(missing)).
+			Select("h.*, " + money.BaseValueSQL("a") + " AS base_value").Where(store.InIDs("h.account_id", missing)).
 			Find(&read).Error; err != nil {
 			return nil, fmt.Errorf("list flags: %w", err)
 		}

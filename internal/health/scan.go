@@ -3,6 +3,7 @@ package health
 import (
 	"context"
 	"fmt"
+	"keyhold/internal/store"
 	"slices"
 	"strconv"
 	"strings"
@@ -249,20 +250,33 @@ func writeGuarded(tx *gorm.DB, rows []record, gone []int64, prev map[int64]recor
 
 // insertFresh inserts results for accounts that had none, skipping an account churned or
 // deleted since its facts were read and one a write has scored meanwhile; it returns the
-// accounts it inserted.
+// accounts it inserted. (The writers' turn is the scan's until it commits: no account
+// changes between the two statements.)
 func insertFresh(tx *gorm.DB, rows []record) ([]int64, error) {
-	var sb strings.Builder
-	sb.WriteString("WITH fresh (" + recordColumns + ") AS (VALUES ")
-	args := recordValues(&sb, rows)
-	sb.WriteString(`)
-		INSERT INTO account_health (` + recordColumns + `)
-		SELECT f.* FROM fresh f WHERE EXISTS (SELECT 1 FROM accounts a
-			WHERE a.id = f.account_id AND a.status = 'active' AND a.deleted_at IS NULL)
-		ON CONFLICT (account_id) DO NOTHING
-		RETURNING account_id`)
-	var ids []int64
-	if err := tx.Raw(sb.String(), args...).Scan(&ids).Error; err != nil {
+	ids := make([]int64, len(rows))
+	for i, r := range rows {
+		ids[i] = r.AccountID
+	}
+	var live []int64
+	if err := tx.Raw("SELECT id FROM accounts WHERE ? AND status = 'active' AND deleted_at IS NULL",
+		store.InIDs("id", ids)).Scan(&live).Error; err != nil {
 		return nil, err
 	}
-	return ids, nil
+	keep := make(map[int64]bool, len(live))
+	for _, id := range live {
+		keep[id] = true
+	}
+	rows = slices.DeleteFunc(slices.Clone(rows), func(r record) bool { return !keep[r.AccountID] })
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	var sb strings.Builder
+	sb.WriteString("INSERT INTO account_health (" + recordColumns + ") VALUES ")
+	args := recordValues(&sb, rows)
+	sb.WriteString(" ON CONFLICT (account_id) DO NOTHING RETURNING account_id")
+	var inserted []int64
+	if err := tx.Raw(sb.String(), args...).Scan(&inserted).Error; err != nil {
+		return nil, err
+	}
+	return inserted, nil
 }

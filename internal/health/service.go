@@ -143,7 +143,7 @@ func (s *Service) apply(ctx context.Context, tx *gorm.DB, ids []int64) error {
 		}
 	}
 	if len(same) > 0 {
-		if err := tx.Model(&record{}).Where(store.InIDs("account_id"), store.IDs(same)).Update("computed_at", now).Error; err != nil {
+		if err := tx.Model(&record{}).Where(store.InIDs("account_id", same)).Update("computed_at", now).Error; err != nil {
 			return fmt.Errorf("save health: %w", err)
 		}
 	}
@@ -230,9 +230,9 @@ func recordFlags(ctx context.Context, tx *gorm.DB, events []event) error {
 		OwnerName string
 		Base      string
 	}
-	if err := tx.Table("accounts a").Select("a.id, a.name, a.tier, a.owner_id, u.name AS owner_name, "+
+	if err := tx.Table("accounts a").Select("a.id, a.name, a.tier, a.owner_id, u.name AS owner_name, " +
 		"(SELECT code FROM currencies WHERE base) AS base").Joins("JOIN users u ON u.id = a.owner_id").
-		Where(store.InIDs("a.id"), store.IDs(ids)).Scan(&accs).Error; err != nil {
+		Where(store.InIDs("a.id", ids)).Scan(&accs).Error; err != nil {
 		return err
 	}
 	byID := make(map[int64]int, len(accs))
@@ -267,7 +267,7 @@ func recordFlags(ctx context.Context, tx *gorm.DB, events []event) error {
 func loadRecords(db *gorm.DB, ids []int64) (map[int64]record, error) {
 	query, args := recordSQL, []any(nil)
 	if ids != nil {
-		query, args = query+" WHERE "+store.InIDs("account_id"), []any{store.IDs(ids)}
+		query, args = query+" WHERE ?", []any{store.InIDs("account_id", ids)}
 	}
 	prev := make(map[int64]record, len(ids))
 	err := eachRow(db, query, args, func(rows *sql.Rows) error {

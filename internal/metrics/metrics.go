@@ -25,6 +25,7 @@ type Metrics struct {
 	scanSeconds prometheus.Histogram
 	scanChanged prometheus.Counter
 	flagged     prometheus.Gauge
+	jobs        *prometheus.GaugeVec
 }
 
 // Sources are what the metrics read at each scrape.
@@ -49,8 +50,10 @@ func New(src Sources) *Metrics {
 			Help: "Accounts whose health level a scan changed."}),
 		flagged: prometheus.NewGauge(prometheus.GaugeOpts{Name: "keyhold_flagged_accounts",
 			Help: "Accounts flagged (neglected or at risk) at the last scan."}),
+		jobs: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "keyhold_job_held",
+			Help: "1 while this instance does the job (scan, outbox) that one instance at a time does."}, []string{"job"}),
 	}
-	r.MustRegister(m.requests, m.durations, m.scans, m.scanSeconds, m.scanChanged, m.flagged,
+	r.MustRegister(m.requests, m.durations, m.scans, m.scanSeconds, m.scanChanged, m.flagged, m.jobs,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	for name, db := range src.Pools {
 		r.MustRegister(collectors.NewDBStatsCollector(db, name))
@@ -92,6 +95,18 @@ func (m *Metrics) Scan(took time.Duration, changed, flagged int) {
 	m.scanSeconds.Observe(took.Seconds())
 	m.scanChanged.Add(float64(changed))
 	m.flagged.Set(float64(flagged))
+}
+
+// Held is told when this instance takes a job and lets it go.
+func (m *Metrics) Held(job string) func(bool) {
+	g := m.jobs.WithLabelValues(job)
+	return func(held bool) {
+		if held {
+			g.Set(1)
+		} else {
+			g.Set(0)
+		}
+	}
 }
 
 // Handler serves the metrics in Prometheus's text format.

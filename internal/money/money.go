@@ -149,13 +149,15 @@ func BaseValueSQL(alias string) string {
 	return `(SELECT ` + ConvertedSQL(alias, "cur") + ` FROM currencies cur WHERE cur.code = ` + alias + `.currency)`
 }
 
-// SumSQL is SUM(expr) for money: SQLite's SUM of integers fails with "integer overflow";
-// TOTAL adds as floats (exact up to 2^53) and CAST turns a sum beyond int64 into its
-// bound.
-func SumSQL(expr string) string { return `CAST(TOTAL(` + expr + `) AS INTEGER)` }
+// SumSQL is SUM(expr) for money, 0 for no rows, in the same SQL on both dialects. The
+// terms are added as floats (exact up to 2^53): SQLite's SUM of integers fails with
+// "integer overflow" where a sum of values near the bound would.
+func SumSQL(expr string) string {
+	return `CAST(COALESCE(SUM(CAST(` + expr + ` AS DOUBLE PRECISION)), 0) AS BIGINT)`
+}
 
 // ConvertedSQL is BaseValueSQL for a query that joins the currencies itself (as cur):
 // cheaper when it reads many accounts.
 func ConvertedSQL(alias, cur string) string {
-	return `CAST(ROUND(` + alias + `.annual_value * ` + cur + `.rate_to_base) AS INTEGER)`
+	return `CAST(ROUND(` + alias + `.annual_value * ` + cur + `.rate_to_base) AS BIGINT)`
 }

@@ -70,6 +70,9 @@ func (s *Service) Bootstrap(ctx context.Context, name, email, password string) (
 		return false, nil
 	}
 	if _, err := s.create(ctx, nil, NewUser{Name: name, Email: email, Password: password, Role: RoleAdmin}); err != nil {
+		if fault.Is(err, fault.KindConflict) {
+			return false, nil // another instance, starting at the same moment, made the admin first
+		}
 		return false, fmt.Errorf("bootstrap admin: %w", err)
 	}
 	return true, nil

@@ -26,6 +26,9 @@ type BackupReport struct {
 // overwritten.
 func Backup(ctx context.Context, path, to string) (BackupReport, error) {
 	var r BackupReport
+	if IsPostgres(path) {
+		return r, errNoBackup
+	}
 	start := time.Now()
 	if _, err := os.Stat(to); err == nil {
 		return r, fmt.Errorf("backup: %s exists; choose a new file", to)

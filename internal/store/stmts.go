@@ -145,10 +145,6 @@ type stmtTx struct {
 	fresh map[string]bool // statements to prepare once the transaction ends
 }
 
-// SQLTx is the transaction itself, for code that prepares its own statements on it (the
-// demo's bulk inserts).
-func (t *stmtTx) SQLTx() *sql.Tx { return t.tx }
-
 func (t *stmtTx) stmt(ctx context.Context, query string) *sql.Stmt {
 	if st := t.pool.cached(query); st != nil {
 		return t.tx.StmtContext(ctx, st)

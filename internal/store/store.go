@@ -1,6 +1,6 @@
-// Package store opens Keyhold's database: SQLite with the pragmas Keyhold relies on, a
-// single-connection pool for writes and a small pool for reads, and the embedded goose
-// migrations.
+// Package store opens Keyhold's database — a SQLite file with the pragmas Keyhold relies
+// on, or PostgreSQL (postgres.go) — as a pool for writes, where writers take turns, and a
+// pool for reads, and applies the embedded goose migrations of its dialect.
 package store
 
 import (
@@ -27,12 +27,15 @@ import (
 // transaction goes through Write (one connection, so writers queue instead of failing
 // with "database is locked"); plain reads use Read, which runs in parallel under WAL.
 type DB struct {
-	Write *gorm.DB
-	Read  *gorm.DB
-	path  string
+	Write   *gorm.DB
+	Read    *gorm.DB
+	path    string // the file, or the PostgreSQL URL
+	dialect Dialect
 
 	readSQL    *sql.DB   // Read's pool, for the few hot queries that need no GORM
-	writeStmts *stmtPool // Write's pool and its prepared statements
+	writeSQL   *sql.DB   // Write's pool
+	writeStmts *stmtPool // SQLite: Write's prepared statements
+	lockSQL    *sql.DB   // PostgreSQL: connections that hold the jobs' locks
 
 	versionsOnce sync.Once // versionsStmt is prepared on first use
 	versionsStmt *sql.Stmt
@@ -67,25 +70,47 @@ func dsn(path string, readOnly bool) string {
 	return "file:" + path + "?" + q.Encode()
 }
 
-// Open opens (creating if needed) the SQLite file at path. It does not migrate.
-func Open(path string) (*DB, error) {
+// Dialect is the kind of database.
+type Dialect string
+
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// Dialect says which kind of database db is.
+func (db *DB) Dialect() Dialect { return db.dialect }
+
+// gormConfig is GORM's configuration for both pools of both dialects.
+func gormConfig() *gorm.Config {
+	return &gorm.Config{
+		SkipDefaultTransaction: true,
+		PrepareStmt:            false,
+		Logger:                 logger.Discard,
+		NowFunc:                func() time.Time { return time.Now().UTC() },
+	}
+}
+
+// Open opens the database KEYHOLD_DB names: a postgres:// URL, or a SQLite file (created
+// if needed). It does not migrate.
+func Open(dsn string) (*DB, error) {
+	if IsPostgres(dsn) {
+		return openPostgres(dsn)
+	}
+	return openSQLite(dsn)
+}
+
+func openSQLite(path string) (*DB, error) {
 	if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return nil, fmt.Errorf("create database folder: %w", err)
 		}
 	}
-	cfg := func() *gorm.Config {
-		return &gorm.Config{
-			SkipDefaultTransaction: true,
-			PrepareStmt:            true,
-			// Statements with IN lists differ by their length; without a bound the cache of
-			// prepared statements grows with every new length (memory after large handovers).
-			PrepareStmtMaxSize: 256,
-			PrepareStmtTTL:     10 * time.Minute,
-			Logger:             logger.Discard,
-			NowFunc:            func() time.Time { return time.Now().UTC() },
-		}
-	}
+	// The reader keeps GORM's prepared statements. Statements with IN lists differ by
+	// their length; without a bound the cache grows with every new length (memory after
+	// large handovers).
+	rcfg := gormConfig()
+	rcfg.PrepareStmt, rcfg.PrepareStmtMaxSize, rcfg.PrepareStmtTTL = true, 256, 10*time.Minute
 	// The writer keeps its own prepared statements (stmts.go): GORM's are prepared again
 	// on every use inside a transaction, and every write is in one.
 	wsql, err := sql.Open(sqlite.DriverName, dsn(path, false))
@@ -93,9 +118,7 @@ func Open(path string) (*DB, error) {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	stmts := newStmtPool(wsql)
-	wcfg := cfg()
-	wcfg.PrepareStmt = false
-	w, err := gorm.Open(sqlite.New(sqlite.Config{Conn: stmts}), wcfg)
+	w, err := gorm.Open(sqlite.New(sqlite.Config{Conn: stmts}), gormConfig())
 	if err != nil {
 		wsql.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
@@ -108,7 +131,7 @@ func Open(path string) (*DB, error) {
 		wsql.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	r, err := gorm.Open(sqlite.Open(dsn(path, true)), cfg())
+	r, err := gorm.Open(sqlite.Open(dsn(path, true)), rcfg)
 	if err != nil {
 		wsql.Close()
 		return nil, fmt.Errorf("open %s for reading: %w", path, err)
@@ -121,7 +144,7 @@ func Open(path string) (*DB, error) {
 	n := readers()
 	rsql.SetMaxOpenConns(n)
 	rsql.SetMaxIdleConns(n)
-	db := &DB{Write: w, Read: r, path: path, readSQL: rsql, writeStmts: stmts, Batch: newBatcher(w), stopCheckpoints: make(chan struct{}),
+	db := &DB{Write: w, Read: r, path: path, dialect: SQLite, readSQL: rsql, writeSQL: wsql, writeStmts: stmts, Batch: newBatcher(w), stopCheckpoints: make(chan struct{}),
 		checkpointNow: make(chan struct{}, 1),
 		settings:      NewCache[string, string](64)}
 	db.checkpoints.Add(1)
@@ -135,7 +158,7 @@ func readers() int { return 2 * runtime.NumCPU() }
 
 // Pools are the database's connection pools by name, for the metrics.
 func (db *DB) Pools() map[string]*sql.DB {
-	return map[string]*sql.DB{"write": db.writeStmts.db, "read": db.readSQL}
+	return map[string]*sql.DB{"write": db.writeSQL, "read": db.readSQL}
 }
 
 // Readers is how many reads run at once, one per connection of the read pool.
@@ -174,6 +197,9 @@ const autocheckpointPages = 1000
 // queued behind it waiting. The background checkpoint is woken instead; a write commit
 // that tries meanwhile finds it busy and goes on (PASSIVE).
 func (db *DB) withoutAutocheckpoint(ctx context.Context, fn func() error) error {
+	if db.dialect != SQLite {
+		return fn()
+	}
 	w := db.Write.WithContext(ctx)
 	if err := w.Exec("PRAGMA wal_autocheckpoint = 0").Error; err != nil {
 		return err
@@ -194,13 +220,22 @@ func (db *DB) withoutAutocheckpoint(ctx context.Context, fn func() error) error 
 // Close answers the queued writes, then closes both pools.
 func (db *DB) Close() error {
 	db.Batch.close()
-	db.closeOnce.Do(func() { close(db.stopCheckpoints) })
+	db.closeOnce.Do(func() {
+		if db.stopCheckpoints != nil {
+			close(db.stopCheckpoints)
+		}
+	})
 	db.checkpoints.Wait()
 	var first error
 	if db.versionsStmt != nil {
 		first = db.versionsStmt.Close()
 	}
-	db.writeStmts.close()
+	if db.writeStmts != nil {
+		db.writeStmts.close()
+	}
+	if db.lockSQL != nil {
+		db.lockSQL.Close()
+	}
 	for _, g := range []*gorm.DB{db.Read, db.Write} {
 		if s, err := g.DB(); err == nil {
 			if err := s.Close(); err != nil && first == nil {
@@ -220,13 +255,12 @@ func (db *DB) Ping(ctx context.Context) error {
 	return s.PingContext(ctx)
 }
 
-// Migrate applies the pending embedded migrations for SQLite.
+// Migrate applies the pending embedded migrations of the database's dialect.
 func (db *DB) Migrate(ctx context.Context) error {
-	s, err := db.Write.DB()
-	if err != nil {
-		return err
+	if db.dialect == Postgres {
+		return migratePostgres(ctx, db.writeSQL)
 	}
-	return migrate(ctx, s)
+	return migrate(ctx, db.writeSQL)
 }
 
 func migrate(ctx context.Context, s *sql.DB) error {

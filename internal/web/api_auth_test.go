@@ -3,8 +3,8 @@ package web_test
 import (
 	"encoding/base64"
 	"encoding/json"
+	"keyhold/internal/store/storetest"
 	"net/http"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -287,7 +287,7 @@ func TestBehindAProxy(t *testing.T) {
 	}
 
 	t.Run("trusted", func(t *testing.T) {
-		ts := startServer(t, filepath.Join(t.TempDir(), "k.db"), &clock{t: time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)},
+		ts := startServer(t, storetest.DSN(t), &clock{t: time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)},
 			"KEYHOLD_TRUSTED_PROXIES", "127.0.0.0/8, ::1")
 		for range 10 {
 			signIn(ts, "203.0.113.9", "https", "wrong-password")
@@ -320,7 +320,7 @@ func TestBehindAProxy(t *testing.T) {
 	})
 
 	t.Run("an https base URL", func(t *testing.T) {
-		ts := startServer(t, filepath.Join(t.TempDir(), "k.db"), &clock{t: time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)},
+		ts := startServer(t, storetest.DSN(t), &clock{t: time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)},
 			"KEYHOLD_BASE_URL", "https://crm.example.com")
 		if ck := loginPage(ts, ""); !ck.Secure {
 			t.Errorf("served over HTTPS but the cookie is not Secure")

@@ -264,7 +264,7 @@ func TestAccountsInMemoryFollowEveryWriter(t *testing.T) {
 	fields := []string{"id", "name", "tier", "status", "industry", "region", "channel", "annual_value", "currency",
 		"customer_since", "renewal_date", "cadence_override", "owner_id", "last_contacted_at", "next_contact_due",
 		"created_at", "updated_at"}
-	sorts := map[string]string{"name": "name, id", "-annual_value": "annual_value DESC, id", "next_contact_due": "next_contact_due, id"}
+	sorts := map[string]string{"name": "name, id", "-annual_value": "annual_value DESC, id", "next_contact_due": "next_contact_due NULLS FIRST, id"}
 	check := func(step string) {
 		t.Helper()
 		for sort, order := range sorts {

@@ -9,7 +9,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -19,6 +18,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"keyhold/internal/demo"
+	"keyhold/internal/store/storetest"
 )
 
 // robot is a chat platform's group robot for the tests: it checks each message as its
@@ -284,7 +284,7 @@ func TestChatRateLimit(t *testing.T) {
 func TestMondayDigestOnDemo(t *testing.T) {
 	// Sunday 2026-03-01 09:00 in Shanghai: the demo's today.
 	c := &clock{t: time.Date(2026, 3, 1, 1, 0, 0, 0, time.UTC)}
-	ts := startServer(t, filepath.Join(t.TempDir(), "demo.db"), c, "KEYHOLD_ADMIN_EMAIL", "", "KEYHOLD_ADMIN_PASSWORD", "")
+	ts := startServer(t, storetest.DSN(t), c, "KEYHOLD_ADMIN_EMAIL", "", "KEYHOLD_ADMIN_PASSWORD", "")
 	hash, _ := bcrypt.GenerateFromPassword([]byte(demo.Password), bcrypt.MinCost)
 	if _, err := demo.Seed(t.Context(), ts.App.DB, demo.Options{Now: c.Now(), Seed: 1, PasswordHash: string(hash)}); err != nil {
 		t.Fatal(err)

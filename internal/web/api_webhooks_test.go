@@ -4,9 +4,9 @@ import (
 	"encoding/json"
 	"html"
 	"io"
+	"keyhold/internal/store/storetest"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -275,7 +275,7 @@ func TestWebhookEventSurvivesRestart(t *testing.T) {
 // Endpoints must be public addresses unless KEYHOLD_WEBHOOK_ALLOW_PRIVATE=1; only admins
 // manage them; bad input changes nothing.
 func TestWebhookEndpointRules(t *testing.T) {
-	ts := startServer(t, filepath.Join(t.TempDir(), "k.db"), &clock{t: time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)},
+	ts := startServer(t, storetest.DSN(t), &clock{t: time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)},
 		"KEYHOLD_WEBHOOK_ALLOW_PRIVATE", "0")
 	admin := ts.adminToken()
 	for _, u := range []string{"http://127.0.0.1/hook", "http://10.1.2.3/x", "https://192.168.0.10/x", "http://[::1]:8080/",
@@ -455,7 +455,7 @@ func TestWebhookLogsAreTrimmed(t *testing.T) {
 	db := ts.App.DB.Write
 	old := ts.Clock.Now().AddDate(0, 0, -40)
 	if err := db.Exec(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2500)
-		INSERT INTO events (kind, at, data, fanned) SELECT 'account.created', ?, '{}', 1 FROM n`, old).Error; err != nil {
+		INSERT INTO events (kind, at, data, fanned) SELECT 'account.created', ?, '{}', TRUE FROM n`, old).Error; err != nil {
 		t.Fatal(err)
 	}
 	if err := db.Exec(`INSERT INTO deliveries (event_id, webhook_id, status, attempts, created_at, updated_at)

@@ -12,6 +12,7 @@ import (
 	"github.com/emersion/go-ical"
 
 	"keyhold/internal/check"
+	"keyhold/internal/store/storetest"
 )
 
 // Fuzz targets through the whole HTTP stack on a real database (issue 12, item 6): no
@@ -145,6 +146,9 @@ func FuzzCalendarFeed(f *testing.F) {
 	feed := w.ts.URL + u[strings.Index(u, "/calendar/"):]
 	f.Fuzz(func(t *testing.T, name string) {
 		ts, _ := w.in(t)
+		if storetest.Postgres() && (!utf8.ValidString(name) || strings.ContainsRune(name, 0)) {
+			t.Skip("PostgreSQL's text holds no such name") // and the API refuses one
+		}
 		if err := ts.App.DB.Write.Exec("UPDATE accounts SET name = ? WHERE id = ?", name, w.account).Error; err != nil {
 			t.Fatal(err)
 		}

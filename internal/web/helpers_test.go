@@ -10,7 +10,6 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -20,6 +19,7 @@ import (
 
 	"keyhold/internal/app"
 	"keyhold/internal/config"
+	"keyhold/internal/store/storetest"
 )
 
 const (
@@ -51,7 +51,7 @@ type testServer struct {
 // newTestServer starts Keyhold on a fresh database in a temp dir with an admin.
 func newTestServer(t testing.TB) *testServer {
 	t.Helper()
-	return startServer(t, filepath.Join(t.TempDir(), "keyhold.db"),
+	return startServer(t, storetest.DSN(t),
 		&clock{t: time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)})
 }
 
@@ -293,7 +293,7 @@ func (ts *testServer) mustOwnMany(owner int64, n int) {
 	ts.t.Helper()
 	err := ts.App.DB.Write.Exec(`WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < ?)
 		INSERT INTO accounts (name, tier, annual_value, customer_since, owner_id, created_at, updated_at)
-		SELECT printf('Bulk %03d', i), CASE WHEN i % 40 = 0 THEN 'key' ELSE 'standard' END, i, '2024-01-01', ?,
+		SELECT 'Bulk ' || CASE WHEN i < 10 THEN '00' WHEN i < 100 THEN '0' ELSE '' END || CAST(i AS TEXT), CASE WHEN i % 40 = 0 THEN 'key' ELSE 'standard' END, i, '2024-01-01', ?,
 			'2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z' FROM k`, n, owner).Error
 	if err == nil {
 		err = ts.App.DB.Write.Exec(`INSERT INTO account_team (account_id, user_id, role, since)

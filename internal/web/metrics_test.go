@@ -2,8 +2,8 @@ package web_test
 
 import (
 	"context"
+	"keyhold/internal/store/storetest"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -13,7 +13,7 @@ import (
 // route and status, the database pools, the scans, the outbox, Go's own.
 func TestMetrics(t *testing.T) {
 	token := strings.Repeat("m", 40)
-	ts := startServer(t, filepath.Join(t.TempDir(), "k.db"), &clock{t: time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)},
+	ts := startServer(t, storetest.DSN(t), &clock{t: time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)},
 		"KEYHOLD_METRICS_TOKEN", token)
 	admin := ts.adminToken()
 	ts.mustCreateAccount(admin, map[string]any{"name": "Counted Co", "tier": "key"})

@@ -78,29 +78,29 @@ func (Attempt) TableName() string { return "delivery_attempts" }
 // call; it answers how many events it took. Events nobody wants are only marked.
 func (s *Service) FanOut(ctx context.Context, limit int) (int, error) {
 	// Most rounds find nothing: a look on the read pool spares them the write lock.
-	if waiting, err := s.any(ctx, "SELECT 1 FROM events WHERE fanned = 0 LIMIT 1"); err != nil || !waiting {
+	if waiting, err := s.any(ctx, "SELECT 1 FROM events WHERE fanned = FALSE LIMIT 1"); err != nil || !waiting {
 		return 0, err
 	}
 	var n int
 	err := s.db.Write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var hooks []Webhook
-		if err := tx.Where("active = 1").Find(&hooks).Error; err != nil {
+		if err := tx.Where("active = TRUE").Find(&hooks).Error; err != nil {
 			return err
 		}
 		var chats []ChatTarget
-		if err := tx.Where("active = 1").Find(&chats).Error; err != nil {
+		if err := tx.Where("active = TRUE").Find(&chats).Error; err != nil {
 			return err
 		}
 		if len(hooks) == 0 && len(chats) == 0 {
 			// Nobody listens (the usual case without integrations): one statement marks
 			// many at a time, bounded so that a backlog is not one long transaction.
-			res := tx.Exec("UPDATE events SET fanned = 1 WHERE id IN (SELECT id FROM events WHERE fanned = 0 ORDER BY id LIMIT ?)",
+			res := tx.Exec("UPDATE events SET fanned = TRUE WHERE id IN (SELECT id FROM events WHERE fanned = FALSE ORDER BY id LIMIT ?)",
 				10*limit)
 			n = int(res.RowsAffected)
 			return res.Error
 		}
 		var events []outbox.Event
-		if err := tx.Select("id, kind, data").Where("fanned = 0").Order("id").Limit(limit).Find(&events).Error; err != nil {
+		if err := tx.Select("id, kind, data").Where("fanned = FALSE").Order("id").Limit(limit).Find(&events).Error; err != nil {
 			return err
 		}
 		n = len(events)
@@ -135,7 +135,7 @@ func (s *Service) FanOut(ctx context.Context, limit int) (int, error) {
 				return err
 			}
 		}
-		return tx.Model(&outbox.Event{}).Where(store.InIDs("id"), store.IDs(ids)).Update("fanned", true).Error
+		return tx.Model(&outbox.Event{}).Where(store.InIDs("id", ids)).Update("fanned", true).Error
 	})
 	if err != nil {
 		return 0, fmt.Errorf("fan out events: %w", err)
@@ -147,7 +147,7 @@ func (s *Service) FanOut(ctx context.Context, limit int) (int, error) {
 // sent or tried again (both counted on their partial indexes).
 func (s *Service) Depth(ctx context.Context) (events, deliveries int64, err error) {
 	db := s.db.Read.WithContext(ctx)
-	if err := db.Raw("SELECT COUNT(*) FROM events WHERE fanned = 0").Scan(&events).Error; err != nil {
+	if err := db.Raw("SELECT COUNT(*) FROM events WHERE fanned = FALSE").Scan(&events).Error; err != nil {
 		return 0, 0, err
 	}
 	err = db.Raw("SELECT COUNT(*) FROM deliveries WHERE next_at IS NOT NULL").Scan(&deliveries).Error
@@ -270,7 +270,7 @@ func (s *Service) Claim(ctx context.Context, n int, lease time.Duration) ([]Job,
 		for i, j := range jobs {
 			ids[i] = j.DeliveryID
 		}
-		return tx.Model(&Delivery{}).Where(store.InIDs("id"), store.IDs(ids)).Update("lease_until", now.Add(lease)).Error
+		return tx.Model(&Delivery{}).Where(store.InIDs("id", ids)).Update("lease_until", now.Add(lease)).Error
 	})
 	if err != nil {
 		return nil, fmt.Errorf("claim deliveries: %w", err)
@@ -432,7 +432,7 @@ func (s *Service) deliveries(ctx context.Context, col string, id int64, status s
 		out[i].Log, out[i].Data = []Attempt{}, json.RawMessage(d.EventData)
 	}
 	var log []Attempt
-	if err := db.Where(store.InIDs("delivery_id"), store.IDs(ids)).Order("id").Find(&log).Error; err != nil {
+	if err := db.Where(store.InIDs("delivery_id", ids)).Order("id").Find(&log).Error; err != nil {
 		return nil, 0, err
 	}
 	for _, a := range log {
@@ -487,7 +487,7 @@ func (s *Service) Prune(ctx context.Context) (int64, error) {
 	var total int64
 	for {
 		res := s.db.Write.WithContext(ctx).Exec(`DELETE FROM events WHERE id IN (SELECT e.id FROM events e
-			WHERE e.at < ? AND e.fanned = 1 AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id AND d.next_at IS NOT NULL)
+			WHERE e.at < ? AND e.fanned = TRUE AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id AND d.next_at IS NOT NULL)
 			ORDER BY e.id LIMIT ?)`, cut, pruneBatch)
 		if res.Error != nil {
 			return total, fmt.Errorf("prune events: %w", res.Error)

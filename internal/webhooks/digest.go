@@ -57,7 +57,7 @@ func (d Digests) Run(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	var targets []ChatTarget
-	if err := s.db.Read.WithContext(ctx).Where("active = 1").Find(&targets).Error; err != nil {
+	if err := s.db.Read.WithContext(ctx).Where("active = TRUE").Find(&targets).Error; err != nil {
 		return 0, err
 	}
 	var teams []*int64
