@@ -236,7 +236,7 @@ func (s *rowSource) Next() bool {
 	return s.err == nil
 }
 func (s *rowSource) Values() ([]any, error) { return s.vals, s.err }
-func (s *rowSource) Err() error              { return s.err }
+func (s *rowSource) Err() error             { return s.err }
 
 // convert turns a value read from SQLite into one for a PostgreSQL column of type typ.
 func convert(v any, typ string) (any, error) {
