@@ -160,7 +160,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		for _, n := range r.Rows {
 			total += n
 		}
-		fmt.Fprintf(stdout, "copied %s to %s in %s: %d rows in %d tables, schema version %d; checked: every table's count, and the audit log entry by entry (%d entries, sha256 %s)\n",
+		fmt.Fprintf(stdout, "copied %s to %s in %s: %d rows in %d tables, schema version %d; checked before the commit: every table's rows against the source's, and the audit log entry by entry (%d entries, chain sha256 %s)\n",
 			store.Redacted(cfg.DB), store.Redacted(*to), r.Took.Round(time.Millisecond), total, len(r.Rows), r.Version, r.Rows["audit_entries"], r.Audit)
 		return nil
 	case "help", "-h", "--help":

@@ -233,28 +233,36 @@ func (s *Service) catchUp(ctx context.Context, seq int64, whole bool) error {
 // changesSince reads the accounts changed after change seq: the last change's number and
 // the accounts, or ok false when they are too many or some were pruned.
 func changesSince(db *gorm.DB, seq int64) (last int64, ids []int64, ok bool, err error) {
-	rows, err := db.Raw("SELECT seq, account_id FROM account_changes WHERE seq > ? ORDER BY seq LIMIT ?", seq, maxDelta+1).Rows()
-	if err != nil {
+	var changes []struct{ Seq, AccountID int64 }
+	if err := db.Raw("SELECT seq, account_id FROM account_changes WHERE seq > ? ORDER BY seq LIMIT ?", seq, maxDelta+1).
+		Scan(&changes).Error; err != nil {
 		return 0, nil, false, fmt.Errorf("read account changes: %w", err)
 	}
-	defer rows.Close()
-	seen := map[int64]bool{}
-	last = seq
-	for rows.Next() {
-		var n, id int64
-		if err := rows.Scan(&n, &id); err != nil {
+	if len(changes) > 0 && changes[0].Seq != seq+1 {
+		// Numbers may be missing: pruned behind us, or never used (PostgreSQL's identities
+		// skip the numbers of rolled-back inserts). Pruning takes the oldest rows, so an
+		// older row still there means none was pruned past seq.
+		var oldest int64
+		if err := db.Raw("SELECT COALESCE(MIN(seq), 0) FROM account_changes").Scan(&oldest).Error; err != nil {
 			return 0, nil, false, fmt.Errorf("read account changes: %w", err)
 		}
-		if n != last+1 || len(seen) > maxDelta {
-			return 0, nil, false, rows.Err() // pruned behind us, or too many
-		}
-		last = n
-		if !seen[id] {
-			seen[id] = true
-			ids = append(ids, id)
+		if oldest > seq {
+			return 0, nil, false, nil // pruned behind us
 		}
 	}
-	return last, ids, true, rows.Err()
+	seen := map[int64]bool{}
+	last = seq
+	for _, c := range changes {
+		if len(seen) > maxDelta {
+			return 0, nil, false, nil // too many
+		}
+		last = c.Seq
+		if !seen[c.AccountID] {
+			seen[c.AccountID] = true
+			ids = append(ids, c.AccountID)
+		}
+	}
+	return last, ids, true, nil
 }
 
 // entrySQL reads live accounts with their health score.

@@ -124,8 +124,13 @@ func (l *limiter) allowed(ctx context.Context, limits ...limit) (bool, error) {
 
 // fail counts one failed attempt against every counter, and forgets the counters that
 // have refilled completely (their last failure a whole window ago): they hold nothing.
+//
+// A client that hangs up once the password is checked must not take the failure back:
+// the count is written whatever becomes of the request.
 func (l *limiter) fail(ctx context.Context, limits ...limit) error {
 	now := l.now().UTC()
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
 	return l.db.Write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		rows, err := read(tx, limits)
 		if err != nil {

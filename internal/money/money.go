@@ -159,5 +159,7 @@ func SumSQL(expr string) string {
 // ConvertedSQL is BaseValueSQL for a query that joins the currencies itself (as cur):
 // cheaper when it reads many accounts.
 func ConvertedSQL(alias, cur string) string {
-	return `CAST(ROUND(` + alias + `.annual_value * ` + cur + `.rate_to_base) AS BIGINT)`
+	// ROUND of a NUMERIC: halves away from zero on both dialects, as Go's math.Round
+	// (PostgreSQL rounds a double's halves to even).
+	return `CAST(ROUND(CAST(` + alias + `.annual_value * ` + cur + `.rate_to_base AS NUMERIC)) AS BIGINT)`
 }

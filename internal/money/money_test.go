@@ -1,6 +1,7 @@
 package money
 
 import (
+	"keyhold/internal/store/storetest"
 	"math"
 	"slices"
 	"testing"
@@ -94,6 +95,27 @@ func TestSumsSaturate(t *testing.T) {
 	} {
 		if got := AddSat(c.a, c.b); got != c.want {
 			t.Errorf("AddSat(%d, %d) = %d", c.a, c.b, got)
+		}
+	}
+}
+
+// The SQL conversion rounds as Convert does, halves away from zero, on both dialects
+// (PostgreSQL rounds a double's halves to even unless told otherwise).
+func TestConvertedSQLRoundsAsGoDoes(t *testing.T) {
+	db := storetest.Open(t)
+	for _, c := range []struct {
+		amount int64
+		rate   float64
+	}{{2469, 0.5}, {2471, 0.5}, {5, 0.91}, {1, 2.5}, {3, 0.5}, {100, 7.1}, {999_999_999_999, 0.125}} {
+		var got int64
+		q := `SELECT ` + ConvertedSQL("a", "cur") + ` FROM (SELECT CAST(? AS BIGINT) AS annual_value) AS a,
+			(SELECT CAST(? AS DOUBLE PRECISION) AS rate_to_base) AS cur`
+		if err := db.Read.Raw(q, c.amount, c.rate).Scan(&got).Error; err != nil {
+			t.Fatal(err)
+		}
+		want, _ := NewRates("CNY", map[string]float64{"USD": c.rate}).Convert(c.amount, "USD", "CNY")
+		if got != want {
+			t.Errorf("%d × %v: SQL %d, Go %d", c.amount, c.rate, got, want)
 		}
 	}
 }

@@ -7,9 +7,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"hash"
-	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -37,15 +36,16 @@ var notCopied = []string{"goose_db_version", "data_versions", "account_changes"}
 type CopyReport struct {
 	Version int64            // the schema version of both
 	Rows    map[string]int64 // per table, the same on both sides
-	Audit   string           // SHA-256 over every audit entry in order, the same on both sides
+	Audit   string           // SHA-256 chained over every audit entry in order, the same on both sides
 	Took    time.Duration
 }
 
 // Copy copies the organisation in the SQLite database src into the PostgreSQL database
-// at the URL to, which must hold no organisation yet (it is migrated first). Everything
-// goes in one transaction, so a failed copy leaves the target as it was; ids are kept.
-// The copy is then read back: every table's count and the audit log, entry by entry in
-// order, must match the source's.
+// at the URL to, which must hold no organisation yet (it is migrated first). The source
+// is read as one snapshot (a serving process may go on writing it); the target is
+// written in one transaction, ids kept, and read back inside it before the commit: every
+// table's rows, as a digest of the set of them, and the audit log, entry by entry in
+// order, must match the source's. A failed copy leaves the target as it was.
 func Copy(ctx context.Context, src *DB, to string) (CopyReport, error) {
 	start := time.Now()
 	r := CopyReport{Rows: map[string]int64{}}
@@ -60,7 +60,13 @@ func Copy(ctx context.Context, src *DB, to string) (CopyReport, error) {
 	if err := dst.Migrate(ctx); err != nil {
 		return r, err
 	}
-	sv, err := schemaVersion(ctx, src.readSQL)
+	// One read transaction: SQLite (WAL) shows it the database as of its first read.
+	stx, err := src.readSQL.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return r, err
+	}
+	defer stx.Rollback()
+	sv, err := schemaVersion(ctx, stx)
 	if err != nil {
 		return r, err
 	}
@@ -80,8 +86,7 @@ func Copy(ctx context.Context, src *DB, to string) (CopyReport, error) {
 	}
 	defer conn.Close()
 	err = conn.Raw(func(dc any) error {
-		pc := dc.(*stdlib.Conn).Conn()
-		tx, err := pc.Begin(ctx)
+		tx, err := dc.(*stdlib.Conn).Conn().Begin(ctx)
 		if err != nil {
 			return err
 		}
@@ -104,7 +109,7 @@ func Copy(ctx context.Context, src *DB, to string) (CopyReport, error) {
 			}
 		}
 		for _, table := range copyTables {
-			n, err := copyTable(ctx, src.readSQL, tx, table, cols[table])
+			n, err := copyTable(ctx, stx, tx, table, cols[table])
 			if err != nil {
 				return fmt.Errorf("copy %s: %w", table, err)
 			}
@@ -112,7 +117,13 @@ func Copy(ctx context.Context, src *DB, to string) (CopyReport, error) {
 		}
 		// The users' managers, left out while the users went in (a manager may have a
 		// higher id than the people reporting to them).
-		if err := copyManagers(ctx, src.readSQL, tx); err != nil {
+		if err := copyManagers(ctx, stx, tx); err != nil {
+			return err
+		}
+		if err := syncIdentities(ctx, tx); err != nil {
+			return err
+		}
+		if err := r.verify(ctx, stx, tx, cols); err != nil {
 			return err
 		}
 		return tx.Commit(ctx)
@@ -120,21 +131,48 @@ func Copy(ctx context.Context, src *DB, to string) (CopyReport, error) {
 	if err != nil {
 		return r, err
 	}
-	if err := SyncIDs(dst.Write.WithContext(ctx)); err != nil {
-		return r, err
-	}
 	// Statistics for the planner now, not when autovacuum comes round to the new rows.
 	if _, err := dst.writeSQL.ExecContext(ctx, "ANALYZE"); err != nil {
-		return r, err
-	}
-	if err := r.verify(ctx, src, dst); err != nil {
 		return r, err
 	}
 	r.Took = time.Since(start)
 	return r, nil
 }
 
-func schemaVersion(ctx context.Context, db *sql.DB) (int64, error) {
+// syncIdentities is SyncIDs inside the copy's transaction.
+func syncIdentities(ctx context.Context, tx pgx.Tx) error {
+	rows, err := tx.Query(ctx, `SELECT table_name, column_name FROM information_schema.columns
+		WHERE table_schema = current_schema() AND is_identity = 'YES' AND table_name <> 'goose_db_version'`)
+	if err != nil {
+		return err
+	}
+	var cols [][2]string
+	for rows.Next() {
+		var c [2]string
+		if err := rows.Scan(&c[0], &c[1]); err != nil {
+			return err
+		}
+		cols = append(cols, c)
+	}
+	if rows.Close(); rows.Err() != nil {
+		return rows.Err()
+	}
+	for _, c := range cols {
+		if _, err := tx.Exec(ctx, fmt.Sprintf(`SELECT setval(pg_get_serial_sequence('%[1]s', '%[2]s'),
+			COALESCE(MAX(%[2]s), 0) + 1, false) FROM %[1]s`, c[0], c[1])); err != nil {
+			return fmt.Errorf("identity of %s: %w", c[0], err)
+		}
+	}
+	return nil
+}
+
+// querier is a pool or a transaction of database/sql.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+func schemaVersion(ctx context.Context, db querier) (int64, error) {
 	var v int64
 	err := db.QueryRowContext(ctx, "SELECT MAX(version_id) FROM goose_db_version WHERE is_applied").Scan(&v)
 	return v, err
@@ -178,7 +216,7 @@ func targetColumns(ctx context.Context, db *sql.DB) (map[string][]column, error)
 
 // copyTable streams table from src into tx with COPY, in id order, converting each value
 // to the target column's type: SQLite's 0 and 1 to booleans, stored times to times.
-func copyTable(ctx context.Context, src *sql.DB, tx pgx.Tx, table string, cols []column) (int64, error) {
+func copyTable(ctx context.Context, src querier, tx pgx.Tx, table string, cols []column) (int64, error) {
 	names := make([]string, len(cols))
 	for i, c := range cols {
 		names[i] = c.name
@@ -266,7 +304,7 @@ func convert(v any, typ string) (any, error) {
 }
 
 // copyManagers sets users.manager_id as the source has it.
-func copyManagers(ctx context.Context, src *sql.DB, tx pgx.Tx) error {
+func copyManagers(ctx context.Context, src querier, tx pgx.Tx) error {
 	rows, err := src.QueryContext(ctx, "SELECT id, manager_id FROM users WHERE manager_id IS NOT NULL ORDER BY id")
 	if err != nil {
 		return err
@@ -288,25 +326,61 @@ func copyManagers(ctx context.Context, src *sql.DB, tx pgx.Tx) error {
 	return err
 }
 
-// verify reads the copy back: every table's count, and the audit log entry by entry.
-func (r *CopyReport) verify(ctx context.Context, src, dst *DB) error {
-	for _, table := range slices.Sorted(maps.Keys(r.Rows)) {
-		var a, b int64
-		if err := src.readSQL.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+table).Scan(&a); err != nil {
-			return err
+// verify reads the copy back inside its transaction: every table's rows against the
+// source's, as the digest of the set of them (each value as the target column holds it),
+// and the audit log entry by entry, in order.
+func (r *CopyReport) verify(ctx context.Context, src querier, tx pgx.Tx, cols map[string][]column) error {
+	for _, table := range copyTables {
+		names := make([]string, len(cols[table]))
+		for i, c := range cols[table] {
+			names[i] = c.name
 		}
-		if err := dst.readSQL.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+table).Scan(&b); err != nil {
-			return err
+		q := "SELECT " + strings.Join(names, ", ") + " FROM " + table
+		a, n, err := sourceDigest(ctx, src, q, cols[table])
+		if err != nil {
+			return fmt.Errorf("verify %s: %w", table, err)
 		}
-		if a != b || b != r.Rows[table] {
-			return fmt.Errorf("copy: %s has %d rows in the source and %d in the copy", table, a, b)
+		b, m, err := targetDigest(ctx, tx, q, cols[table])
+		if err != nil {
+			return fmt.Errorf("verify %s: %w", table, err)
+		}
+		if n != m || n != r.Rows[table] {
+			return fmt.Errorf("copy: %s has %d rows in the source and %d in the copy", table, n, m)
+		}
+		if a != b {
+			return fmt.Errorf("copy: %s's rows differ between the source and the copy", table)
 		}
 	}
-	a, err := auditDigest(ctx, src.readSQL)
+	const audit = `SELECT id, at, actor_id, action, entity, entity_id, account_id, from_user_id, to_user_id, role,
+		reason, handover_id, before_json, after_json, client_addr, request_id FROM audit_entries ORDER BY id`
+	a, err := auditChain(func(yield func(vals []any) error) error {
+		rows, err := src.QueryContext(ctx, audit)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		return eachRow(rows, 16, yield)
+	})
 	if err != nil {
 		return err
 	}
-	b, err := auditDigest(ctx, dst.readSQL)
+	b, err := auditChain(func(yield func(vals []any) error) error {
+		rows, err := tx.Query(ctx, audit)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			vals, err := rows.Values()
+			if err != nil {
+				return err
+			}
+			if err := yield(vals); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	})
 	if err != nil {
 		return err
 	}
@@ -317,48 +391,123 @@ func (r *CopyReport) verify(ctx context.Context, src, dst *DB) error {
 	return nil
 }
 
-// auditDigest is a SHA-256 chained over every audit entry, in order of id: equal on both
-// sides only when every entry is there, unchanged and in its place.
-func auditDigest(ctx context.Context, db *sql.DB) (string, error) {
-	rows, err := db.QueryContext(ctx, `SELECT id, at, actor_id, action, entity, entity_id, account_id, from_user_id,
-		to_user_id, role, reason, handover_id, before_json, after_json, client_addr, request_id FROM audit_entries ORDER BY id`)
-	if err != nil {
-		return "", err
+// eachRow hands each row of rows, n columns, to yield.
+func eachRow(rows *sql.Rows, n int, yield func(vals []any) error) error {
+	vals := make([]any, n)
+	ptrs := make([]any, n)
+	for i := range vals {
+		ptrs[i] = &vals[i]
 	}
-	defer rows.Close()
-	h := sha256.New()
-	var id, entityID int64
-	var at time.Time
-	var actor, account, from, to, handover sql.NullInt64
-	var action, entity, role, reason, before, after, addr, req string
 	for rows.Next() {
-		if err := rows.Scan(&id, &at, &actor, &action, &entity, &entityID, &account, &from, &to, &role, &reason,
-			&handover, &before, &after, &addr, &req); err != nil {
-			return "", err
+		if err := rows.Scan(ptrs...); err != nil {
+			return err
 		}
-		// PostgreSQL keeps times to the microsecond; SQLite as Go wrote them, to the nanosecond.
-		chain(h, id, at.UTC().Truncate(time.Microsecond).Format(time.RFC3339Nano), actor, action, entity, entityID, account, from, to, role, reason,
-			handover, before, after, addr, req)
+		if err := yield(vals); err != nil {
+			return err
+		}
 	}
-	if err := rows.Err(); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
+	return rows.Err()
 }
 
-// chain writes one entry's fields onto h, each with its length, after the digest so far.
-func chain(h hash.Hash, fields ...any) {
-	prev := h.Sum(nil)
-	h.Reset()
-	h.Write(prev)
-	for _, f := range fields {
-		if n, ok := f.(sql.NullInt64); ok {
-			f = "null"
-			if n.Valid {
-				f = n.Int64
-			}
+// setDigest is a digest of a set of rows, whatever their order: the sum, modulo 2^256,
+// of each row's SHA-256.
+type setDigest [32]byte
+
+func (d *setDigest) add(row [32]byte) {
+	carry := 0
+	for i := 31; i >= 0; i-- {
+		v := int(d[i]) + int(row[i]) + carry
+		d[i], carry = byte(v), v>>8
+	}
+}
+
+// rowHash is the SHA-256 of a row's values, each in its canonical text, as the target
+// column's type would hold it.
+func rowHash(vals []any, cols []column) ([32]byte, error) {
+	h := sha256.New()
+	for i, v := range vals {
+		c, err := convert(v, cols[i].typ)
+		if err != nil {
+			return [32]byte{}, fmt.Errorf("column %s: %w", cols[i].name, err)
 		}
-		s := fmt.Sprint(f)
+		s := canonical(c)
 		fmt.Fprintf(h, "%d:%s", len(s), s)
 	}
+	return [32]byte(h.Sum(nil)), nil
+}
+
+// canonical is a value's text for the digests: times in UTC to the microsecond
+// (PostgreSQL's precision), NULL apart from every string.
+func canonical(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return "\x00NULL"
+	case time.Time:
+		return v.UTC().Truncate(time.Microsecond).Format(time.RFC3339Nano)
+	case float64:
+		return strconv.FormatFloat(v, 'g', -1, 64)
+	case int32:
+		return strconv.FormatInt(int64(v), 10)
+	}
+	return fmt.Sprint(v)
+}
+
+func sourceDigest(ctx context.Context, src querier, q string, cols []column) (setDigest, int64, error) {
+	var d setDigest
+	var n int64
+	rows, err := src.QueryContext(ctx, q)
+	if err != nil {
+		return d, 0, err
+	}
+	defer rows.Close()
+	err = eachRow(rows, len(cols), func(vals []any) error {
+		h, err := rowHash(vals, cols)
+		d.add(h)
+		n++
+		return err
+	})
+	return d, n, err
+}
+
+func targetDigest(ctx context.Context, tx pgx.Tx, q string, cols []column) (setDigest, int64, error) {
+	var d setDigest
+	var n int64
+	rows, err := tx.Query(ctx, q)
+	if err != nil {
+		return d, 0, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		vals, err := rows.Values()
+		if err != nil {
+			return d, n, err
+		}
+		h, err := rowHash(vals, cols)
+		if err != nil {
+			return d, n, err
+		}
+		d.add(h)
+		n++
+	}
+	return d, n, rows.Err()
+}
+
+// auditChain is a SHA-256 chained over the audit entries each yields, in order: equal
+// on both sides only when every entry is there, unchanged and in its place.
+func auditChain(each func(yield func(vals []any) error) error) (string, error) {
+	var sum [32]byte
+	err := each(func(vals []any) error {
+		h := sha256.New()
+		h.Write(sum[:])
+		for _, v := range vals {
+			if b, ok := v.([]byte); ok {
+				v = string(b)
+			}
+			s := canonical(v)
+			fmt.Fprintf(h, "%d:%s", len(s), s)
+		}
+		sum = [32]byte(h.Sum(nil))
+		return nil
+	})
+	return hex.EncodeToString(sum[:]), err
 }

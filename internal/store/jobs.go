@@ -48,36 +48,42 @@ func (db *DB) Exclusively(ctx context.Context, job Job, held func(bool), fn func
 		held(false)
 		return
 	}
+	// One connection per job, kept while this process waits its turn: asking again every
+	// jobRetry costs a query, not a new session.
+	var conn *sql.Conn
+	defer func() {
+		if conn != nil {
+			conn.Close()
+		}
+	}()
 	for ctx.Err() == nil {
-		if conn := db.takeLock(ctx, job); conn != nil {
-			held(true)
-			db.holding(ctx, conn, job, fn)
-			held(false)
-			continue
+		if conn == nil {
+			c, err := db.lockSQL.Conn(ctx)
+			if err != nil && ctx.Err() == nil {
+				slog.Warn("job lock: no connection", "job", job.String(), "err", err)
+			}
+			conn = c
+		}
+		if conn != nil {
+			var got bool
+			err := conn.QueryRowContext(ctx, "SELECT pg_try_advisory_lock($1, $2)", lockClass, int64(job)).Scan(&got)
+			switch {
+			case err != nil:
+				conn.Close() // a new one next time
+				conn = nil
+			case got:
+				held(true)
+				db.holding(ctx, conn, job, fn)
+				held(false)
+				conn = nil // closed by holding, and the lock with it
+				continue
+			}
 		}
 		select {
 		case <-ctx.Done():
 		case <-time.After(jobRetry):
 		}
 	}
-}
-
-// takeLock answers a connection holding job's lock, or nil when another instance holds
-// it (or the database cannot be reached).
-func (db *DB) takeLock(ctx context.Context, job Job) *sql.Conn {
-	conn, err := db.lockSQL.Conn(ctx)
-	if err != nil {
-		if ctx.Err() == nil {
-			slog.Warn("job lock: no connection", "job", job.String(), "err", err)
-		}
-		return nil
-	}
-	var got bool
-	if err := conn.QueryRowContext(ctx, "SELECT pg_try_advisory_lock($1, $2)", lockClass, int64(job)).Scan(&got); err != nil || !got {
-		conn.Close()
-		return nil
-	}
-	return conn
 }
 
 // holding runs fn while conn holds the lock, checking every jobRetry that the

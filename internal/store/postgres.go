@@ -59,10 +59,16 @@ func openPostgres(dsn string) (*DB, error) {
 	}
 	open := func(readOnly bool, conns int) (*gorm.DB, *sql.DB, error) {
 		c := base.Copy()
+		c.RuntimeParams["application_name"] = "keyhold"
+		// The writers' lock (pgWriter) relies on each statement seeing what committed
+		// before it: READ COMMITTED, whatever the server's default.
+		c.RuntimeParams["default_transaction_isolation"] = "read committed"
 		if readOnly {
 			c.RuntimeParams["default_transaction_read_only"] = "on"
+		} else {
+			// A writer that stalls inside a transaction holds every instance's writes up.
+			c.RuntimeParams["idle_in_transaction_session_timeout"] = "60s"
 		}
-		c.RuntimeParams["application_name"] = "keyhold"
 		// Times are scanned as UTC, as SQLite gives them back.
 		utc := stdlib.OptionAfterConnect(func(ctx context.Context, conn *pgx.Conn) error {
 			conn.TypeMap().RegisterType(&pgtype.Type{Name: "timestamptz", OID: pgtype.TimestamptzOID,
@@ -74,10 +80,14 @@ func openPostgres(dsn string) (*DB, error) {
 		s.SetMaxIdleConns(conns)
 		s.SetConnMaxIdleTime(5 * time.Minute)
 		var pool gorm.ConnPool = pgPool{s}
+		cfg := gormConfig()
 		if !readOnly {
 			pool = &pgWriter{db: s}
+			// GORM's inserts, updates and deletes outside a transaction get one, and so the
+			// writers' lock: an insert returns its id through QueryContext.
+			cfg.SkipDefaultTransaction = false
 		}
-		g, err := gorm.Open(postgres.New(postgres.Config{Conn: pool}), gormConfig())
+		g, err := gorm.Open(postgres.New(postgres.Config{Conn: pool}), cfg)
 		if err != nil {
 			s.Close()
 			return nil, nil, err
@@ -189,13 +199,27 @@ func (w *pgWriter) ExecContext(ctx context.Context, q string, args ...any) (res 
 	return res, tx.Commit()
 }
 
-// QueryContext and QueryRowContext outside a transaction are reads (GORM puts its
-// inserts, which return their ids, in a transaction): they need no lock.
+// QueryContext and QueryRowContext outside a transaction must be reads, which need no
+// lock (GORM puts its inserts, which return their ids, in a transaction); a write that
+// returns rows outside one (Raw with RETURNING) is refused, rather than let past the lock.
 func (w *pgWriter) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if err := mustRead(q); err != nil {
+		return nil, err
+	}
 	return w.db.QueryContext(ctx, rebind(q), args...)
 }
 func (w *pgWriter) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
-	return w.db.QueryRowContext(ctx, rebind(q), args...)
+	return w.db.QueryRowContext(ctx, rebind(q), args...) // GORM's Row(), which no write uses
+}
+
+// mustRead refuses a statement that writes (by its first word) outside a transaction.
+func mustRead(q string) error {
+	word, _, _ := strings.Cut(strings.TrimSpace(q), " ")
+	switch strings.ToUpper(word) {
+	case "INSERT", "UPDATE", "DELETE", "MERGE":
+		return fmt.Errorf("store: a write returning rows outside a transaction would pass the writers' lock: %.60s", q)
+	}
+	return nil
 }
 func (w *pgWriter) BeginTx(ctx context.Context, opts *sql.TxOptions) (gorm.ConnPool, error) {
 	tx, err := w.begin(ctx, opts)

@@ -7,9 +7,11 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"hash/fnv"
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -106,13 +108,13 @@ func (p *server) create(admin *sql.DB, url string, migrated bool) (string, error
 	defer p.mu.Unlock()
 	if !migrated {
 		p.n++
-		name := fmt.Sprintf("keyhold_test_%d_%d", os.Getpid(), p.n)
+		name := fmt.Sprintf("%s_%d_%d", prefix(), os.Getpid(), p.n)
 		_, err := admin.Exec(`CREATE DATABASE "` + name + `"`)
 		return name, err
 	}
 	if p.template == "" {
 		dropStale(admin)
-		name := fmt.Sprintf("keyhold_test_%d_template", os.Getpid())
+		name := fmt.Sprintf("%s_%d_template", prefix(), os.Getpid())
 		if _, err := admin.Exec(`DROP DATABASE IF EXISTS "` + name + `" WITH (FORCE)`); err != nil {
 			return "", err
 		}
@@ -131,17 +133,26 @@ func (p *server) create(admin *sql.DB, url string, migrated bool) (string, error
 		p.template = name
 	}
 	p.n++
-	name := fmt.Sprintf("keyhold_test_%d_%d", os.Getpid(), p.n)
+	name := fmt.Sprintf("%s_%d_%d", prefix(), os.Getpid(), p.n)
 	if _, err := admin.Exec(`CREATE DATABASE "` + name + `" TEMPLATE "` + p.template + `"`); err != nil {
 		return "", fmt.Errorf("create a test database: %w", err)
 	}
 	return name, nil
 }
 
-// dropStale drops the test databases of test processes that are gone (killed before
-// their cleanup ran), each named for its process.
+// prefix begins the names of this machine's test databases: keyhold_test_ and a hash of
+// the host name, so that machines sharing a server never take each other's for stale.
+func prefix() string {
+	host, _ := os.Hostname()
+	h := fnv.New32a()
+	h.Write([]byte(host))
+	return fmt.Sprintf("keyhold_test_%08x", h.Sum32())
+}
+
+// dropStale drops this machine's test databases whose test process is gone (killed
+// before its cleanup ran); each is named for its process.
 func dropStale(admin *sql.DB) {
-	rows, err := admin.Query("SELECT datname FROM pg_database WHERE datname LIKE 'keyhold_test_%'")
+	rows, err := admin.Query("SELECT datname FROM pg_database WHERE datname LIKE $1", prefix()+"_%")
 	if err != nil {
 		return
 	}
@@ -150,7 +161,7 @@ func dropStale(admin *sql.DB) {
 		var name string
 		var pid int
 		if rows.Scan(&name) == nil {
-			if _, err := fmt.Sscanf(name, "keyhold_test_%d_", &pid); err == nil && syscall.Kill(pid, 0) == syscall.ESRCH {
+			if _, err := fmt.Sscanf(strings.TrimPrefix(name, prefix()+"_"), "%d_", &pid); err == nil && syscall.Kill(pid, 0) == syscall.ESRCH {
 				stale = append(stale, name)
 			}
 		}
