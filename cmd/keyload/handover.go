@@ -85,7 +85,7 @@ func (h *harness) handoverPhase(ctx context.Context, rep *report) error {
 	}
 	progress(r)
 	hr.worst, hr.during, hr.failed = r.during(t0, t1)
-	hr.writes = writeReport{res: r, check: checkWrites(ctx, h.p.run, id)}
+	hr.writes = writeReport{res: r, check: checkWrites(ctx, h.db, id)}
 	hr.after = h.bookAfter(ctx)
 	return nil
 }
@@ -124,7 +124,7 @@ func (h *harness) handoverSteps(ctx context.Context, hr *handoverReport) {
 
 // bookAfter reads what the departing rep still holds once the handover is over.
 func (h *harness) bookAfter(ctx context.Context) string {
-	db, err := openRO(h.p.run)
+	db, err := openRO(h.db)
 	if err != nil {
 		return err.Error()
 	}
@@ -134,7 +134,7 @@ func (h *harness) bookAfter(ctx context.Context) string {
 	err = db.QueryRowContext(ctx, `SELECT status,
 		(SELECT count(*) FROM accounts WHERE owner_id = u.id AND deleted_at IS NULL),
 		(SELECT count(*) FROM account_team WHERE user_id = u.id)
-		FROM users u WHERE id = ?`, h.sc.RepID).Scan(&status, &owned, &team)
+		FROM users u WHERE id = $1`, h.sc.RepID).Scan(&status, &owned, &team)
 	if err != nil {
 		return err.Error()
 	}

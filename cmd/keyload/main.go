@@ -29,6 +29,9 @@ type options struct {
 	reuseRun bool          // keep data/load/run.db from the previous run
 	dir      string        // where the datasets and the report live
 	seed     uint64        // random seed; 0 means from the clock
+
+	postgres  string // a PostgreSQL server's URL: run there instead of on run.db
+	instances int    // keyhold serve processes (on PostgreSQL; SQLite runs one)
 }
 
 func main() {
@@ -76,6 +79,9 @@ func parseFlags(args []string) (options, error) {
 	fs.BoolVar(&o.reuseRun, "reuse-run", false, "reuse data/load/run.db from the previous run instead of a fresh copy")
 	fs.StringVar(&o.dir, "dir", "data/load", "directory of the datasets and of last.txt")
 	fs.Uint64Var(&o.seed, "seed", 0, "random seed (0: from the clock)")
+	fs.StringVar(&o.postgres, "postgres", "", "run on PostgreSQL: the URL of a server whose user may create databases; "+
+		"the prepared run.db is copied (keyhold copy) into its database "+loadDatabase)
+	fs.IntVar(&o.instances, "instances", 2, "with -postgres, how many keyhold serve processes share the database")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -84,6 +90,11 @@ func parseFlags(args []string) (options, error) {
 	}
 	if o.c < 1 || o.d <= 0 {
 		return o, errors.New("-c must be at least 1 and -d positive")
+	}
+	if o.postgres == "" {
+		o.instances = 1
+	} else if o.instances < 1 {
+		return o, errors.New("-instances must be at least 1")
 	}
 	for _, p := range strings.Split(only, ",") {
 		if p = strings.TrimSpace(p); p == "" {
@@ -130,59 +141,82 @@ func run(ctx context.Context, o options) (retErr error) {
 		return err
 	}
 
-	srv, err := startKeyhold(ctx, o.keyhold, p)
-	if err != nil {
-		return err
+	db := p.run
+	if o.postgres != "" {
+		if db, err = preparePostgres(ctx, o, p); err != nil {
+			return err
+		}
 	}
-	defer srv.stop()
-	// Should the server die mid-run, stop at once rather than measure refused connections.
+	// Should a server die mid-run, stop at once rather than measure refused connections.
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	go func() {
-		<-srv.done
-		if !srv.stopping.Load() {
-			how := fmt.Sprint(srv.err)
-			if srv.err == nil {
-				how = "exit status 0: a graceful shutdown, so something outside keyload sent it SIGINT or SIGTERM"
-			}
-			cancel(fmt.Errorf("keyhold serve exited mid-run (%s); see %s", how, p.serverLog))
-		}
-	}()
 	defer func() {
 		if err := context.Cause(ctx); err != nil && retErr != nil && !errors.Is(err, context.Canceled) {
 			retErr = err
 		}
 	}()
-	rss := watchRSS(srv.pid())
-	defer rss.stop()
+	srvs := make([]*server, o.instances)
+	for i := range srvs {
+		srv, err := startKeyhold(ctx, o.keyhold, p, db, i)
+		if err != nil {
+			return err
+		}
+		defer srv.stop()
+		srvs[i] = srv
+		go func() {
+			<-srv.done
+			if !srv.stopping.Load() {
+				how := fmt.Sprint(srv.err)
+				if srv.err == nil {
+					how = "exit status 0: a graceful shutdown, so something outside keyload sent it SIGINT or SIGTERM"
+				}
+				cancel(fmt.Errorf("keyhold serve exited mid-run (%s); see %s", how, srv.log))
+			}
+		}()
+	}
+	rss := make([]*rssWatcher, len(srvs))
+	for i, srv := range srvs {
+		rss[i] = watchRSS(srv.pid())
+		defer rss[i].stop()
+	}
 	base, err := startBaseline(ctx)
 	if err != nil {
 		return err
 	}
 	defer base.stop()
-	if err := srv.waitReady(ctx); err != nil {
+	startupScan, err := waitReady(ctx, srvs)
+	if err != nil {
 		return err
 	}
-	rss.markReady()
+	for _, w := range rss {
+		w.markReady()
+	}
 	if err := waitHTTP(ctx, base.url+"/hello", base, 30*time.Second); err != nil {
 		return fmt.Errorf("baseline: %w", err)
 	}
 
-	h := newHarness(o, p, srv.url, base.url, sc)
+	urls := make([]string, len(srvs))
+	for i, srv := range srvs {
+		urls[i] = srv.url
+	}
+	h := newHarness(o, p, db, urls, base.url, sc)
 	if err := h.signIn(ctx); err != nil {
 		return err
 	}
-	rep := &report{o: o, scenario: sc, startupScan: srv.startupScan}
+	rep := &report{o: o, scenario: sc, startupScan: startupScan}
 	if err := h.runPhases(ctx, rep); err != nil {
 		return err
 	}
-	rep.rss = rss.stop()
-	rep.serverErrors, rep.serverErrorCount = srv.errorLines()
+	for i, srv := range srvs {
+		rep.rss = append(rep.rss, rss[i].stop())
+		lines, n := srv.errorLines()
+		rep.serverErrors, rep.serverErrorCount = append(rep.serverErrors, lines...), rep.serverErrorCount+n
+	}
 	text := rep.String()
 	fmt.Print("\n" + text)
 	if err := os.WriteFile(p.last, []byte(text), 0o644); err != nil {
 		return err
 	}
-	fmt.Printf("(also written to %s; server log in %s)\n", p.last, p.serverLog)
+	fmt.Printf("(also written to %s; server log in %s)\n", p.last, srvs[0].log)
 	return nil
 }

@@ -140,9 +140,12 @@ func (h *harness) readPhases() []phase {
 
 // job makes the load of a read phase: a random user and a random path per request.
 func (h *harness) job(ph phase) job {
-	urls := make([]string, len(ph.paths))
-	for i, p := range ph.paths {
-		urls[i] = h.srv + p
+	// Every path on every instance: each request goes to a random one.
+	urls := make([]string, 0, len(ph.paths)*len(h.srvs))
+	for _, p := range ph.paths {
+		for _, s := range h.srvs {
+			urls = append(urls, s+p)
+		}
 	}
 	return job{name: ph.title, workers: h.o.c, dur: h.o.d, ok: ph.ok,
 		next: func(ctx context.Context, w *worker) *http.Request {

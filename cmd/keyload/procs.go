@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -81,8 +82,8 @@ func freeAddr() (string, error) {
 // server is `keyhold serve` with its log watched.
 type server struct {
 	*child
-	scanDone    chan string // receives the log line of the startup health scan
-	startupScan string
+	log      string      // its log file
+	scanDone chan string // receives the log line of the startup health scan
 
 	mu       sync.Mutex
 	errLines []string // the first server log lines at level ERROR
@@ -90,30 +91,35 @@ type server struct {
 	started  time.Time
 }
 
-func startKeyhold(ctx context.Context, keyhold string, p paths) (*server, error) {
+// startKeyhold starts instance i (from 0) of keyhold serve on db (KEYHOLD_DB's value).
+func startKeyhold(ctx context.Context, keyhold string, p paths, db string, i int) (*server, error) {
 	addr, err := freeAddr()
 	if err != nil {
 		return nil, err
 	}
-	logFile, err := os.Create(p.serverLog)
+	log := p.serverLog
+	if i > 0 {
+		log = strings.TrimSuffix(log, ".log") + strconv.Itoa(i+1) + ".log"
+	}
+	logFile, err := os.Create(log)
 	if err != nil {
 		return nil, err
 	}
 	cmd := exec.Command(keyhold, "serve")
-	cmd.Env = append(os.Environ(), "KEYHOLD_DB="+p.run, "KEYHOLD_ADDR="+addr, "KEYHOLD_SCAN_INTERVAL=24h", "GIN_MODE=release")
+	cmd.Env = append(os.Environ(), "KEYHOLD_DB="+db, "KEYHOLD_ADDR="+addr, "KEYHOLD_SCAN_INTERVAL=24h", "GIN_MODE=release")
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		return nil, err
 	}
 	cmd.Stderr = cmd.Stdout // one pipe, one reader: lines stay whole
-	s := &server{scanDone: make(chan string, 1), started: time.Now()}
+	s := &server{log: log, scanDone: make(chan string, 1), started: time.Now()}
 	c, err := startChild("keyhold serve", cmd)
 	if err != nil {
 		return nil, err
 	}
 	c.url = "http://" + addr
 	s.child = c
-	fmt.Printf("server: keyhold serve (pid %d) on %s, database %s\n", c.pid(), addr, p.run)
+	fmt.Printf("server: keyhold serve (pid %d) on %s, database %s\n", c.pid(), addr, redacted(db))
 	go s.watch(out, logFile)
 	return s, nil
 }
@@ -149,27 +155,36 @@ func (s *server) errorLines() ([]string, int) {
 	return append([]string(nil), s.errLines...), s.errCount
 }
 
-// waitReady waits for GET /healthz to answer 200, then for the startup health scan to
-// finish (its log line), so that the phases do not measure it.
-func (s *server) waitReady(ctx context.Context) error {
-	if err := waitHTTP(ctx, s.url+"/healthz", s.child, 5*time.Minute); err != nil {
-		return fmt.Errorf("keyhold serve: %w (see its log)", err)
+// waitReady waits for every server's GET /healthz to answer 200, then for the startup
+// health scan to finish (its log line, on the one instance that runs it), so that the
+// phases do not measure it.
+func waitReady(ctx context.Context, srvs []*server) (string, error) {
+	scans := make(chan string, len(srvs))
+	for _, s := range srvs {
+		if err := waitHTTP(ctx, s.url+"/healthz", s.child, 5*time.Minute); err != nil {
+			return "", fmt.Errorf("keyhold serve: %w (see %s)", err, s.log)
+		}
+		fmt.Printf("server: /healthz answered 200 after %s\n", time.Since(s.started).Round(time.Millisecond))
+		go func() {
+			select {
+			case line := <-s.scanDone:
+				scans <- line
+			case <-s.done:
+			case <-ctx.Done():
+			}
+		}()
 	}
-	fmt.Printf("server: /healthz answered 200 after %s; waiting for the startup health scan…\n",
-		time.Since(s.started).Round(time.Millisecond))
+	fmt.Println("server: waiting for the startup health scan…")
 	select {
-	case line := <-s.scanDone:
-		s.startupScan = line
-		fmt.Printf("server: startup scan done after %s: %s\n", time.Since(s.started).Round(time.Millisecond), line)
+	case line := <-scans:
+		fmt.Printf("server: startup scan done after %s: %s\n", time.Since(srvs[0].started).Round(time.Millisecond), line)
+		return line, nil
 	case <-time.After(5 * time.Minute):
-		s.startupScan = "not seen within 5 minutes"
 		fmt.Println("server: the startup health scan did not log within 5 minutes; going on")
-	case <-s.done:
-		return fmt.Errorf("keyhold serve exited: %v (see its log)", s.err)
+		return "not seen within 5 minutes", nil
 	case <-ctx.Done():
-		return ctx.Err()
+		return "", context.Cause(ctx)
 	}
-	return nil
 }
 
 // startBaseline starts `keyload baseline` (this very binary) on a free port.

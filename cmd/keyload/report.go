@@ -17,7 +17,7 @@ type report struct {
 	writes           *writeReport
 	scans            []*scanReport
 	handover         *handoverReport
-	rss              rssStats
+	rss              []rssStats // one per instance
 	serverErrors     []string
 	serverErrorCount int
 }
@@ -51,6 +51,12 @@ func (r *report) String() string {
 	p := func(format string, a ...any) { fmt.Fprintf(&b, format, a...) }
 	p("# Keyhold load run, %s\n\n", time.Now().Format("2006-01-02 15:04:05 MST"))
 	p("%d workers per read phase (closed loop), %s per phase; dataset `keyhold %s`.\n", r.o.c, r.o.d, strings.Join(benchArgs, " "))
+	if r.o.postgres != "" {
+		p("Database: PostgreSQL (%s), %d instances of keyhold serve, each request to one of them in turn or at random.\n",
+			redacted(r.o.postgres), r.o.instances)
+	} else {
+		p("Database: SQLite (run.db), one keyhold serve.\n")
+	}
 	p("Startup health scan: %s\n\n", r.startupScan)
 
 	if len(r.gin) > 0 {
@@ -112,12 +118,17 @@ func (r *report) String() string {
 	}
 
 	p("\n## Memory of keyhold serve\n\n")
-	if r.rss.err != nil && r.rss.samples == 0 {
-		p("could not read /proc: %v\n", r.rss.err)
-	} else {
+	for i, rss := range r.rss {
+		if len(r.rss) > 1 {
+			p("instance %d: ", i+1)
+		}
+		if rss.err != nil && rss.samples == 0 {
+			p("could not read /proc: %v\n", rss.err)
+			continue
+		}
 		p("RSS at start %s, once ready %s; peak RSS %s (polled every 100 ms, %d samples); VmHWM at the end %s\n",
-			mb(r.rss.startKB), mb(r.rss.readyKB), mb(r.rss.peakKB), r.rss.samples, mb(r.rss.hwmKB))
-		if r.rss.hwmKB == 0 {
+			mb(rss.startKB), mb(rss.readyKB), mb(rss.peakKB), rss.samples, mb(rss.hwmKB))
+		if rss.hwmKB == 0 {
 			p("(VmHWM unreadable: the process had already ended)\n")
 		}
 	}

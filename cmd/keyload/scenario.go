@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 )
 
@@ -30,9 +31,14 @@ func openRW(path string) (*sql.DB, error) {
 	return sql.Open("sqlite3", "file:"+path+"?_busy_timeout=10000&_txlock=immediate")
 }
 
-// openRO opens the database read-only; the server may be writing it (WAL allows that).
-func openRO(path string) (*sql.DB, error) {
-	return sql.Open("sqlite3", "file:"+path+"?mode=ro&_busy_timeout=10000")
+// openRO opens the database (KEYHOLD_DB's value) to read what the servers wrote: run.db
+// read-only (the server may be writing it; WAL allows that), or the PostgreSQL database.
+// Its statements number their parameters ($1), which both read.
+func openRO(db string) (*sql.DB, error) {
+	if strings.HasPrefix(db, "postgres://") {
+		return sql.Open("pgx", db)
+	}
+	return sql.Open("sqlite3", "file:"+db+"?mode=ro&_busy_timeout=10000")
 }
 
 // prepareScenario gives one active rep who has a manager 2,000 more accounts, directly in
@@ -188,9 +194,9 @@ func checkWrites(ctx context.Context, path, runID string) writeCheck {
 	defer db.Close()
 	like := "load " + runID + " %"
 	var c writeCheck
-	c.err = db.QueryRowContext(ctx, "SELECT count(*) FROM interactions WHERE summary LIKE ?", like).Scan(&c.rows)
+	c.err = db.QueryRowContext(ctx, "SELECT count(*) FROM interactions WHERE summary LIKE $1", like).Scan(&c.rows)
 	if c.err == nil {
-		c.err = db.QueryRowContext(ctx, `SELECT count(*) FROM interactions i WHERE i.summary LIKE ?
+		c.err = db.QueryRowContext(ctx, `SELECT count(*) FROM interactions i WHERE i.summary LIKE $1
 			AND NOT EXISTS (SELECT 1 FROM audit_entries e WHERE e.account_id = i.account_id
 				AND e.action = 'interaction.create' AND e.entity = 'interaction' AND e.entity_id = i.id)`,
 			like).Scan(&c.missingAudit)

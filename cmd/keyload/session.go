@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -46,7 +47,9 @@ func (u *user) setToken(token string) {
 type harness struct {
 	o        options
 	p        paths
-	srv      string // keyhold base URL
+	db       string   // KEYHOLD_DB: run.db, or the PostgreSQL database's URL
+	srvs     []string // the keyhold instances' base URLs
+	next     atomic.Uint64
 	base     string // bare Gin base URL
 	sc       *scenario
 	gen      *generator
@@ -58,10 +61,13 @@ type harness struct {
 	lead     *user   // the departing rep's manager, signed in
 }
 
-func newHarness(o options, p paths, srv, base string, sc *scenario) *harness {
-	return &harness{o: o, p: p, srv: srv, base: base, sc: sc, gen: newGenerator(max(o.c, 8)*2, o.seed),
+func newHarness(o options, p paths, db string, srvs []string, base string, sc *scenario) *harness {
+	return &harness{o: o, p: p, db: db, srvs: srvs, base: base, sc: sc, gen: newGenerator(max(o.c, 8)*2, o.seed),
 		rnd: rand.New(rand.NewPCG(o.seed, 1)), runID: strconv.FormatInt(time.Now().UnixNano(), 36)}
 }
+
+// srv is the base URL of the next instance, in turn: the harness is the load balancer.
+func (h *harness) srv() string { return h.srvs[(h.next.Add(1)-1)%uint64(len(h.srvs))] }
 
 // call sends one JSON request and decodes a 2xx answer into out (when not nil). It
 // returns the status, the raw body and the time it took.
@@ -74,7 +80,7 @@ func (h *harness) call(ctx context.Context, method, path string, hdr http.Header
 		}
 		body = bytes.NewReader(b)
 	}
-	req, err := http.NewRequestWithContext(ctx, method, h.srv+path, body)
+	req, err := http.NewRequestWithContext(ctx, method, h.srv()+path, body)
 	if err != nil {
 		return 0, nil, 0, err
 	}

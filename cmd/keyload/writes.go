@@ -19,11 +19,14 @@ const backgroundWriters = 8
 // is "load <runID> <worker> <seq>", so run.db can be asked what it kept of them.
 func (h *harness) writeJob(name, runID string, workers int, dur time.Duration, stop <-chan struct{}) job {
 	ids := h.sc.activeIDs
-	prefix := h.srv + "/api/v1/accounts/"
+	prefixes := make([]string, len(h.srvs))
+	for i, s := range h.srvs {
+		prefixes[i] = s + "/api/v1/accounts/"
+	}
 	return job{name: name, workers: workers, dur: dur, stop: stop,
 		next: func(ctx context.Context, w *worker) *http.Request {
 			u := h.reps[w.rnd.IntN(len(h.reps))]
-			url := prefix + strconv.FormatInt(ids[w.rnd.IntN(len(ids))], 10) + "/interactions"
+			url := prefixes[w.seq%len(prefixes)] + strconv.FormatInt(ids[w.rnd.IntN(len(ids))], 10) + "/interactions"
 			// The body is small enough to leave in the transport's buffer with the headers,
 			// so the worker's buffer is free again when the answer arrives.
 			w.buf = append(w.buf[:0], `{"kind":"call","summary":"load `...)
@@ -53,7 +56,7 @@ func (h *harness) writesPhase(ctx context.Context, rep *report) error {
 		return err
 	}
 	progress(r)
-	rep.writes = &writeReport{res: r, check: checkWrites(ctx, h.p.run, id)}
+	rep.writes = &writeReport{res: r, check: checkWrites(ctx, h.db, id)}
 	return nil
 }
 
@@ -98,7 +101,7 @@ func (h *harness) scanPhase(ctx context.Context, rep *report, id string, args ..
 	}
 	var stdout, stderr bytes.Buffer
 	cmd := exec.CommandContext(ctx, h.o.keyhold, append([]string{"scan"}, args...)...)
-	cmd.Env = append(os.Environ(), "KEYHOLD_DB="+h.p.run)
+	cmd.Env = append(os.Environ(), "KEYHOLD_DB="+h.db)
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	cmd.SysProcAttr = childAttr()
 	t0 := time.Now()
@@ -116,7 +119,7 @@ func (h *harness) scanPhase(ctx context.Context, rep *report, id string, args ..
 		s.exit = err.Error()
 	}
 	s.worst, s.during, s.failed = r.during(t0, t1)
-	s.writes = writeReport{res: r, check: checkWrites(ctx, h.p.run, id)}
+	s.writes = writeReport{res: r, check: checkWrites(ctx, h.db, id)}
 	fmt.Printf("scan %s: %s, exit %s, worst overlapping write %s\n", strings.Join(args, " "), ms(s.took), s.exit, ms(s.worst))
 	rep.scans = append(rep.scans, s)
 	return nil
