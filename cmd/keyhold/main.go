@@ -19,6 +19,7 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -196,10 +197,12 @@ func serve(ctx context.Context, cfg config.Config, stdout io.Writer, ready chan<
 	srv := &http.Server{Handler: a.Handler, ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
 	fmt.Fprintf(stdout, "Keyhold is serving on http://%s (database %s)\n", ln.Addr(), store.Redacted(cfg.DB))
+	// The scan and the sender stop, and their jobs' locks go, before the database closes.
 	scans, stopScans := context.WithCancel(ctx)
-	defer stopScans()
-	go a.RunScans(scans, cfg.ScanInterval)
-	go a.RunSender(scans)
+	var background sync.WaitGroup
+	defer func() { stopScans(); background.Wait() }()
+	background.Go(func() { a.RunScans(scans, cfg.ScanInterval) })
+	background.Go(func() { a.RunSender(scans) })
 	if ready != nil {
 		ready <- ln.Addr().String()
 	}
@@ -223,6 +226,7 @@ func serve(ctx context.Context, cfg config.Config, stdout io.Writer, ready chan<
 		return err
 	case <-ctx.Done():
 	}
+	// Stop taking connections; let the requests in flight finish (10 s at most).
 	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	return srv.Shutdown(shutdown)
