@@ -63,7 +63,7 @@ func TestTeamRoles(t *testing.T) {
 }
 
 func TestDedupe(t *testing.T) {
-	got := dedupe([]int64{3, 1, 3, 0, 2, 1}, 2)
+	got := uniqueIDs([]int64{3, 1, 3, 0, 2, 1}, 2)
 	want := []int64{3, 1}
 	if len(got) != len(want) || got[0] != 3 || got[1] != 1 {
 		t.Fatalf("dedupe: %v", got)

@@ -19,6 +19,8 @@ type caches struct {
 	members    *store.Cache[int64, map[int64]bool] // by user, the accounts on whose team they are
 	totals     *store.Cache[totalKey, int64]
 	riskTotals *store.Cache[RiskFilter, int64]
+	nameKeys   *store.Cache[string, string] // dedupe.NameKey by name, for the duplicates list
+	duplicates store.Memo[[]dupGroup]
 }
 
 func newCaches() *caches {
@@ -28,6 +30,7 @@ func newCaches() *caches {
 		members:    store.NewCache[int64, map[int64]bool](1000),
 		totals:     store.NewCache[totalKey, int64](4096),
 		riskTotals: store.NewCache[RiskFilter, int64](1024),
+		nameKeys:   store.NewCache[string, string](1 << 16), // every name of a large book
 	}
 }
 

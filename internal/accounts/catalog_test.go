@@ -73,7 +73,7 @@ func TestCatalogChangesKeepTheOrders(t *testing.T) {
 				fresh[id] = randomEntry(r, id)
 			}
 		}
-		ids = dedupe(ids, int64(len(ids)))
+		ids = uniqueIDs(ids, int64(len(ids)))
 		c.apply(int64(round+1), ids, fresh)
 		want := &catalog{byID: c.byID}
 		want.index()

@@ -108,8 +108,8 @@ func (s *Service) LogInteraction(ctx context.Context, actor staff.User, accountI
 	if in.OccurredAt != nil {
 		at = in.OccurredAt.UTC()
 	}
-	participants := dedupe(in.ParticipantIDs, actor.ID)
-	contacts := dedupe(in.ContactIDs, 0)
+	participants := uniqueIDs(in.ParticipantIDs, actor.ID)
+	contacts := uniqueIDs(in.ContactIDs, 0)
 	it := Interaction{AccountID: accountID, AuthorID: actor.ID, Kind: in.Kind, OccurredAt: at,
 		Summary: in.Summary, NextStep: in.NextStep, CreatedAt: now}
 	if in.NextStepDue != "" {
@@ -295,8 +295,8 @@ func checkParticipants(tx *gorm.DB, ids []int64) error {
 	return nil
 }
 
-// dedupe drops duplicates, zeros and skip from ids, keeping their order.
-func dedupe(ids []int64, skip int64) []int64 {
+// uniqueIDs drops duplicates, zeros and skip from ids, keeping their order.
+func uniqueIDs(ids []int64, skip int64) []int64 {
 	out := make([]int64, 0, len(ids))
 	for _, id := range ids {
 		if id != 0 && id != skip && !slices.Contains(out, id) {

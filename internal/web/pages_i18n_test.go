@@ -76,6 +76,7 @@ func TestChinesePagesHaveNoEnglish(t *testing.T) {
 	gone := newReceiver(t, ts.Clock, 410)
 	hook := gone.register(ts, admin, "account.created", "complaint.opened")
 	ts.mustCreateAccount(rep.Token, map[string]any{"name": "南京青松贸易", "tier": "standard"})
+	ts.mustCreateAccount(rep.Token, map[string]any{"name": "南京青松贸易有限公司", "tier": "standard"}) // a likely duplicate
 	ts.round()
 	ding := newRobot(t, "dingtalk", "SECx")
 	chat := ding.register(ts, admin, "zh-CN", mgr.ID, "account.flagged", "digest.weekly")
@@ -104,8 +105,8 @@ func TestChinesePagesHaveNoEnglish(t *testing.T) {
 	}{
 		{"rep", rep.Email, []string{"/", "/accounts", "/accounts?tier=key&overdue=true", path("/accounts/%d", acc),
 			path("/accounts/%d/edit", acc), "/accounts/new", path("/accounts/%d/contacts/new", acc),
-			path("/contacts/%d/edit", id(c)), "/settings", "/no-such-page", "/admin/users", "/flags", "/flags?tier=all&level=watch", "/reports"}},
-		{"manager", mgr.Email, []string{"/", path("/accounts/%d", acc), path("/contacts/%d/edit", id(c)), path("/accounts/%d", lost),
+			path("/contacts/%d/edit", id(c)), "/settings", "/no-such-page", "/admin/users", "/accounts/duplicates", "/flags", "/flags?tier=all&level=watch", "/reports"}},
+		{"manager", mgr.Email, []string{"/", "/accounts", "/accounts/duplicates", path("/accounts/%d", acc), path("/contacts/%d/edit", id(c)), path("/accounts/%d", lost),
 			"/handovers", "/handovers?status=in_progress", "/handovers/new", path("/handovers/%d", id(ho)), path("/handovers/%d/report", id(ho)),
 			"/reports", "/reports?group_by=owner&from=2025-01-01", "/reports?from=2026-13-01&group_by=colour"}},
 		{"admin", adminEmail, []string{"/", "/admin/users", "/admin/users/new", path("/admin/users/%d/edit", rep.ID), "/admin/cadence",

@@ -24,6 +24,16 @@ func (s *server) apiListAccounts(c *gin.Context) {
 	httpkit.RespondList(c, f.Page, list, total, err)
 }
 
+func (s *server) apiDuplicates(c *gin.Context) {
+	q := httpkit.NewQuery(c)
+	p := q.Page()
+	if !q.OK() {
+		return
+	}
+	groups, total, err := s.Accounts.Duplicates(c.Request.Context(), httpkit.CurrentUser(c), p)
+	httpkit.RespondList(c, p, groups, total, err)
+}
+
 // createAccountIn is the body of apiCreateAccount.
 type createAccountIn struct {
 	Name          string        `json:"name"`

@@ -1,0 +1,185 @@
+package accounts
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"keyhold/internal/dedupe"
+	"keyhold/internal/fault"
+	"keyhold/internal/staff"
+	"keyhold/internal/store"
+)
+
+// DuplicateGroup is live accounts that are likely one customer, and why: what they share.
+type DuplicateGroup struct {
+	Reasons  []DuplicateReason `json:"reasons"`
+	Accounts []Account         `json:"accounts"` // by id
+}
+
+// DuplicateReason is one thing a group's accounts share: a name that compares equal
+// (dedupe.NameKey), or a contact's e-mail address or phone number.
+type DuplicateReason struct {
+	Kind string `json:"kind"` // name, email or phone
+	Key  string `json:"key"`  // the name's key, the address, the number
+}
+
+// Duplicates lists the likely duplicates among the live accounts, by the rules of
+// dedupe: accounts whose names compare equal, and accounts whose contacts share an
+// e-mail address or a phone number. Accounts that share several things are one group
+// with every reason. Groups come largest first, then by their first account's name; p
+// pages them. Managers and admins.
+func (s *Service) Duplicates(ctx context.Context, actor staff.User, p store.Page) ([]DuplicateGroup, int64, error) {
+	if !actor.CanManage() {
+		return nil, 0, fault.Forbidden("only managers and admins review duplicates")
+	}
+	v, c, done, err := s.current(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	live := make(map[int64]*entry, len(c.byID))
+	for id, e := range c.byID {
+		live[id] = e
+	}
+	seq := c.seq
+	done()
+	// Contacts have no change counter; their count and latest change stand for one (a
+	// soft delete is a change too).
+	var sig struct {
+		N    int64
+		Last store.AggTime
+	}
+	if err := s.db.Read.WithContext(ctx).Raw("SELECT COUNT(*) AS n, MAX(updated_at) AS last FROM contacts").Scan(&sig).Error; err != nil {
+		return nil, 0, fmt.Errorf("duplicates: %w", err)
+	}
+	groups, err := s.cache.duplicates.Get(dupVersion{seq, sig.N, sig.Last.Time.UnixNano()}, func() ([]dupGroup, error) {
+		return s.findDuplicates(ctx, live)
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	p = p.Normalized()
+	page := groups[min(p.Offset(), len(groups)):min(p.Offset()+p.Size, len(groups))]
+	out := make([]DuplicateGroup, len(page))
+	for i, g := range page {
+		entries := make([]*entry, 0, len(g.ids))
+		for _, id := range g.ids {
+			if e := live[id]; e != nil {
+				entries = append(entries, e)
+			}
+		}
+		accs, err := s.completeAt(ctx, v, entries)
+		if err != nil {
+			return nil, 0, err
+		}
+		out[i] = DuplicateGroup{Reasons: g.reasons, Accounts: accs}
+	}
+	return out, int64(len(groups)), nil
+}
+
+// dupVersion is what the duplicates were found under: the accounts' last change, and
+// the contacts' count and latest change.
+type dupVersion struct{ seq, contacts, lastContact int64 }
+
+// dupGroup is a group of duplicates before its accounts are read: their ids, in order.
+type dupGroup struct {
+	ids     []int64
+	reasons []DuplicateReason
+}
+
+// findDuplicates groups the live accounts by what they share, in the list's order.
+func (s *Service) findDuplicates(ctx context.Context, live map[int64]*entry) ([]dupGroup, error) {
+	byKey := map[DuplicateReason][]int64{}
+	for id, e := range live {
+		if k := s.nameKey(e.name); k != "" {
+			r := DuplicateReason{Kind: "name", Key: k}
+			byKey[r] = append(byKey[r], id)
+		}
+	}
+	if err := s.contactKeys(ctx, live, byKey); err != nil {
+		return nil, err
+	}
+	// One group per set of accounts, with every reason they share.
+	bySet := map[string]*dupGroup{}
+	for r, members := range byKey {
+		slices.Sort(members)
+		members = slices.Compact(members)
+		if len(members) < 2 {
+			continue
+		}
+		set := idSet(members)
+		g, ok := bySet[set]
+		if !ok {
+			g = &dupGroup{ids: members}
+			bySet[set] = g
+		}
+		g.reasons = append(g.reasons, r)
+	}
+	groups := make([]dupGroup, 0, len(bySet))
+	for _, g := range bySet {
+		slices.SortFunc(g.reasons, func(a, b DuplicateReason) int {
+			return cmp.Or(cmp.Compare(reasonOrder[a.Kind], reasonOrder[b.Kind]), cmp.Compare(a.Key, b.Key))
+		})
+		groups = append(groups, *g)
+	}
+	slices.SortFunc(groups, func(a, b dupGroup) int {
+		return cmp.Or(cmp.Compare(len(b.ids), len(a.ids)), cmp.Compare(live[a.ids[0]].name, live[b.ids[0]].name),
+			slices.Compare(a.ids, b.ids))
+	})
+	return groups, nil
+}
+
+var reasonOrder = map[string]int{"name": 0, "email": 1, "phone": 2}
+
+// idSet names a sorted set of ids.
+func idSet(ids []int64) string {
+	var b strings.Builder
+	for _, id := range ids {
+		b.WriteString(strconv.FormatInt(id, 10))
+		b.WriteByte(',')
+	}
+	return b.String()
+}
+
+// nameKey is dedupe.NameKey, kept per name: the list normalises every live account's.
+func (s *Service) nameKey(name string) string {
+	if k, ok := s.cache.nameKeys.Get(name, nil); ok {
+		return k
+	}
+	k := dedupe.NameKey(name)
+	s.cache.nameKeys.Put(name, nil, k)
+	return k
+}
+
+// contactKeys adds the live accounts' contacts' e-mail addresses and phone numbers to
+// byKey.
+func (s *Service) contactKeys(ctx context.Context, live map[int64]*entry, byKey map[DuplicateReason][]int64) error {
+	rows, err := s.db.Read.WithContext(ctx).Raw(`SELECT account_id, email, phone FROM contacts
+		WHERE deleted_at IS NULL AND (email <> '' OR phone <> '')`).Rows()
+	if err != nil {
+		return fmt.Errorf("duplicates: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var email, phone string
+		if err := rows.Scan(&id, &email, &phone); err != nil {
+			return fmt.Errorf("duplicates: %w", err)
+		}
+		if live[id] == nil {
+			continue
+		}
+		if k := dedupe.EmailKey(email); k != "" {
+			r := DuplicateReason{Kind: "email", Key: k}
+			byKey[r] = append(byKey[r], id)
+		}
+		if k := dedupe.PhoneKey(phone); k != "" {
+			r := DuplicateReason{Kind: "phone", Key: k}
+			byKey[r] = append(byKey[r], id)
+		}
+	}
+	return rows.Err()
+}
