@@ -36,42 +36,36 @@ func (s *Service) Duplicates(ctx context.Context, actor staff.User, p store.Page
 	if !actor.CanManage() {
 		return nil, 0, fault.Forbidden("only managers and admins review duplicates")
 	}
-	v, c, done, err := s.current(ctx)
+	v, err := s.db.Versions(ctx)
 	if err != nil {
 		return nil, 0, err
 	}
-	live := make(map[int64]*entry, len(c.byID))
-	for id, e := range c.byID {
-		live[id] = e
-	}
-	seq := c.seq
-	done()
-	// Contacts have no change counter; their count and latest change stand for one (a
-	// soft delete is a change too).
-	var sig struct {
-		N    int64
-		Last store.AggTime
-	}
-	if err := s.db.Read.WithContext(ctx).Raw("SELECT COUNT(*) AS n, MAX(updated_at) AS last FROM contacts").Scan(&sig).Error; err != nil {
-		return nil, 0, fmt.Errorf("duplicates: %w", err)
-	}
-	groups, err := s.cache.duplicates.Get(dupVersion{seq, sig.N, sig.Last.Time.UnixNano()}, func() ([]dupGroup, error) {
-		return s.findDuplicates(ctx, live)
+	// Names, deletions and new accounts move the accounts' counter; a rescored account
+	// does not, so the groups outlive the scans.
+	groups, err := s.cache.duplicates.Get([2]int64{v.Accounts, v.Contacts}, func() ([]dupGroup, error) {
+		return s.findDuplicates(ctx, v.Changes)
 	})
 	if err != nil {
 		return nil, 0, err
 	}
 	p = p.Normalized()
 	page := groups[min(p.Offset(), len(groups)):min(p.Offset()+p.Size, len(groups))]
-	out := make([]DuplicateGroup, len(page))
+	c, done, err := s.catalogAt(ctx, v.Changes)
+	if err != nil {
+		return nil, 0, err
+	}
+	entries := make([][]*entry, len(page))
 	for i, g := range page {
-		entries := make([]*entry, 0, len(g.ids))
 		for _, id := range g.ids {
-			if e := live[id]; e != nil {
-				entries = append(entries, e)
+			if e := c.byID[id]; e != nil {
+				entries[i] = append(entries[i], e)
 			}
 		}
-		accs, err := s.completeAt(ctx, v, entries)
+	}
+	done()
+	out := make([]DuplicateGroup, len(page))
+	for i, g := range page {
+		accs, err := s.completeAt(ctx, v, entries[i])
 		if err != nil {
 			return nil, 0, err
 		}
@@ -80,26 +74,33 @@ func (s *Service) Duplicates(ctx context.Context, actor staff.User, p store.Page
 	return out, int64(len(groups)), nil
 }
 
-// dupVersion is what the duplicates were found under: the accounts' last change, and
-// the contacts' count and latest change.
-type dupVersion struct{ seq, contacts, lastContact int64 }
-
 // dupGroup is a group of duplicates before its accounts are read: their ids, in order.
 type dupGroup struct {
 	ids     []int64
 	reasons []DuplicateReason
 }
 
-// findDuplicates groups the live accounts by what they share, in the list's order.
-func (s *Service) findDuplicates(ctx context.Context, live map[int64]*entry) ([]dupGroup, error) {
+// findDuplicates groups the live accounts (as of change seq or later) by what they
+// share, in the list's order.
+func (s *Service) findDuplicates(ctx context.Context, seq int64) ([]dupGroup, error) {
+	c, done, err := s.catalogAt(ctx, seq)
+	if err != nil {
+		return nil, err
+	}
+	// The names only, so that the catalog is not held while the contacts are read.
+	names := make(map[int64]string, len(c.byID))
+	for id, e := range c.byID {
+		names[id] = e.name
+	}
+	done()
 	byKey := map[DuplicateReason][]int64{}
-	for id, e := range live {
-		if k := s.nameKey(e.name); k != "" {
+	for id, name := range names {
+		if k := s.nameKey(name); k != "" {
 			r := DuplicateReason{Kind: "name", Key: k}
 			byKey[r] = append(byKey[r], id)
 		}
 	}
-	if err := s.contactKeys(ctx, live, byKey); err != nil {
+	if err := s.contactKeys(ctx, names, byKey); err != nil {
 		return nil, err
 	}
 	// One group per set of accounts, with every reason they share.
@@ -126,7 +127,7 @@ func (s *Service) findDuplicates(ctx context.Context, live map[int64]*entry) ([]
 		groups = append(groups, *g)
 	}
 	slices.SortFunc(groups, func(a, b dupGroup) int {
-		return cmp.Or(cmp.Compare(len(b.ids), len(a.ids)), cmp.Compare(live[a.ids[0]].name, live[b.ids[0]].name),
+		return cmp.Or(cmp.Compare(len(b.ids), len(a.ids)), cmp.Compare(names[a.ids[0]], names[b.ids[0]]),
 			slices.Compare(a.ids, b.ids))
 	})
 	return groups, nil
@@ -156,7 +157,7 @@ func (s *Service) nameKey(name string) string {
 
 // contactKeys adds the live accounts' contacts' e-mail addresses and phone numbers to
 // byKey.
-func (s *Service) contactKeys(ctx context.Context, live map[int64]*entry, byKey map[DuplicateReason][]int64) error {
+func (s *Service) contactKeys(ctx context.Context, live map[int64]string, byKey map[DuplicateReason][]int64) error {
 	rows, err := s.db.Read.WithContext(ctx).Raw(`SELECT account_id, email, phone FROM contacts
 		WHERE deleted_at IS NULL AND (email <> '' OR phone <> '')`).Rows()
 	if err != nil {
@@ -169,7 +170,7 @@ func (s *Service) contactKeys(ctx context.Context, live map[int64]*entry, byKey 
 		if err := rows.Scan(&id, &email, &phone); err != nil {
 			return fmt.Errorf("duplicates: %w", err)
 		}
-		if live[id] == nil {
+		if _, ok := live[id]; !ok {
 			continue
 		}
 		if k := dedupe.EmailKey(email); k != "" {

@@ -90,8 +90,8 @@ func (b bucket) tokensAt(now time.Time, burst int) float64 {
 	return min(float64(burst), b.Tokens+float64(now.Sub(b.At))/float64(per))
 }
 
-// read answers the stored buckets of limits, by key.
-func read(db *gorm.DB, limits []limit) (map[string]bucket, error) {
+// buckets answers the stored buckets of limits, by key.
+func buckets(db *gorm.DB, limits []limit) (map[string]bucket, error) {
 	keys := make([]string, len(limits))
 	for i, k := range limits {
 		keys[i] = keyOf(k)
@@ -109,7 +109,7 @@ func read(db *gorm.DB, limits []limit) (map[string]bucket, error) {
 
 // allowed reports whether every counter still has a failure to spare.
 func (l *limiter) allowed(ctx context.Context, limits ...limit) (bool, error) {
-	rows, err := read(l.db.Read.WithContext(ctx), limits)
+	rows, err := buckets(l.db.Read.WithContext(ctx), limits)
 	if err != nil {
 		return false, err
 	}
@@ -132,7 +132,7 @@ func (l *limiter) fail(ctx context.Context, limits ...limit) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
 	return l.db.Write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		rows, err := read(tx, limits)
+		rows, err := buckets(tx, limits)
 		if err != nil {
 			return err
 		}

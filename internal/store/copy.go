@@ -120,8 +120,8 @@ func Copy(ctx context.Context, src *DB, to string) (CopyReport, error) {
 		if err := copyManagers(ctx, stx, tx); err != nil {
 			return err
 		}
-		if err := syncIdentities(ctx, tx); err != nil {
-			return err
+		if _, err := tx.Exec(ctx, syncIDsSQL); err != nil {
+			return fmt.Errorf("identities: %w", err)
 		}
 		if err := r.verify(ctx, stx, tx, cols); err != nil {
 			return err
@@ -137,33 +137,6 @@ func Copy(ctx context.Context, src *DB, to string) (CopyReport, error) {
 	}
 	r.Took = time.Since(start)
 	return r, nil
-}
-
-// syncIdentities is SyncIDs inside the copy's transaction.
-func syncIdentities(ctx context.Context, tx pgx.Tx) error {
-	rows, err := tx.Query(ctx, `SELECT table_name, column_name FROM information_schema.columns
-		WHERE table_schema = current_schema() AND is_identity = 'YES' AND table_name <> 'goose_db_version'`)
-	if err != nil {
-		return err
-	}
-	var cols [][2]string
-	for rows.Next() {
-		var c [2]string
-		if err := rows.Scan(&c[0], &c[1]); err != nil {
-			return err
-		}
-		cols = append(cols, c)
-	}
-	if rows.Close(); rows.Err() != nil {
-		return rows.Err()
-	}
-	for _, c := range cols {
-		if _, err := tx.Exec(ctx, fmt.Sprintf(`SELECT setval(pg_get_serial_sequence('%[1]s', '%[2]s'),
-			COALESCE(MAX(%[2]s), 0) + 1, false) FROM %[1]s`, c[0], c[1])); err != nil {
-			return fmt.Errorf("identity of %s: %w", c[0], err)
-		}
-	}
-	return nil
 }
 
 // querier is a pool or a transaction of database/sql.

@@ -296,18 +296,20 @@ func SyncIDs(tx *gorm.DB) error {
 	if tx.Dialector.Name() != "postgres" {
 		return nil
 	}
-	var cols []struct{ Table, Column string }
-	if err := tx.Raw(`SELECT table_name AS "table", column_name AS "column" FROM information_schema.columns
-		WHERE table_schema = current_schema() AND is_identity = 'YES' AND table_name <> 'goose_db_version'`).
-		Scan(&cols).Error; err != nil {
-		return fmt.Errorf("identity columns: %w", err)
-	}
-	for _, c := range cols {
-		q := fmt.Sprintf(`SELECT setval(pg_get_serial_sequence('%[1]s', '%[2]s'), COALESCE(MAX(%[2]s), 0) + 1, false) FROM %[1]s`,
-			c.Table, c.Column)
-		if err := tx.Exec(q).Error; err != nil {
-			return fmt.Errorf("identity of %s: %w", c.Table, err)
-		}
+	if err := tx.Exec(syncIDsSQL).Error; err != nil {
+		return fmt.Errorf("identities: %w", err)
 	}
 	return nil
 }
+
+// syncIDsSQL is SyncIDs in one statement, for GORM and for keyhold copy's own transaction.
+const syncIDsSQL = `DO $$
+DECLARE c record;
+BEGIN
+    FOR c IN SELECT table_name, column_name FROM information_schema.columns
+        WHERE table_schema = current_schema() AND is_identity = 'YES'
+    LOOP
+        EXECUTE format('SELECT setval(pg_get_serial_sequence(%L, %L), COALESCE(MAX(%I), 0) + 1, false) FROM %I',
+            c.table_name, c.column_name, c.column_name, c.table_name);
+    END LOOP;
+END $$`

@@ -18,6 +18,7 @@ type Versions struct {
 	Currency  int64 // currencies and their rates
 	Settings  int64 // settings (Setting)
 	Handovers int64 // handover items: who receives accounts
+	Contacts  int64 // contacts (migration 0028)
 	// Changes is the last row of account_changes (migration 0014): which accounts or their
 	// health changed, in commit order, for the accounts kept in memory to catch up on.
 	Changes int64
@@ -33,6 +34,7 @@ const versionsSQL = `SELECT
 	COALESCE(MAX(CASE name WHEN 'currencies' THEN n END), 0),
 	COALESCE(MAX(CASE name WHEN 'settings' THEN n END), 0),
 	COALESCE(MAX(CASE name WHEN 'handovers' THEN n END), 0),
+	COALESCE(MAX(CASE name WHEN 'contacts' THEN n END), 0),
 	(SELECT COALESCE(MAX(seq), 0) FROM account_changes)
 FROM data_versions`
 
@@ -56,7 +58,7 @@ func ReadOnly(ctx context.Context) context.Context {
 	return context.WithValue(ctx, readOnceKey{}, &readOnce{})
 }
 
-// Versions reads the current change counters: one prepared query on a table of seven rows and the last change,
+// Versions reads the current change counters: one prepared query on a table of eight rows and the last change,
 // or none when ctx is a read-only request that read them already.
 func (db *DB) Versions(ctx context.Context) (Versions, error) {
 	if r, ok := ctx.Value(readOnceKey{}).(*readOnce); ok {
@@ -72,7 +74,7 @@ func (db *DB) readVersions(ctx context.Context) (Versions, error) {
 		return Versions{}, fmt.Errorf("read data versions: %w", db.versionsErr)
 	}
 	var v Versions
-	err := db.versionsStmt.QueryRowContext(ctx).Scan(&v.Accounts, &v.Teams, &v.Users, &v.Cadence, &v.Currency, &v.Settings, &v.Handovers, &v.Changes)
+	err := db.versionsStmt.QueryRowContext(ctx).Scan(&v.Accounts, &v.Teams, &v.Users, &v.Cadence, &v.Currency, &v.Settings, &v.Handovers, &v.Contacts, &v.Changes)
 	if err != nil {
 		return Versions{}, fmt.Errorf("read data versions: %w", err)
 	}

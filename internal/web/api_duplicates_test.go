@@ -81,4 +81,17 @@ func TestDuplicateAccounts(t *testing.T) {
 			}
 		}
 	}
+	// A new contact with the shared address joins its account to that group at once.
+	contact(acme1, map[string]any{"name": "Lina", "email": "LI.NA@example.com"})
+	joined := false
+	for _, g := range ts.must(200, "GET", "/api/v1/accounts/duplicates", tm.mgr.Token, nil)["data"].([]any) {
+		var ids []int64
+		for _, a := range g.(map[string]any)["accounts"].([]any) {
+			ids = append(ids, int64(a.(map[string]any)["id"].(float64)))
+		}
+		joined = joined || fmt.Sprint(ids) == fmt.Sprint([]int64{acme1, alpha, beta})
+	}
+	if !joined {
+		t.Error("a new contact's shared address did not join its account to the group")
+	}
 }
