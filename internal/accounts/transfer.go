@@ -30,7 +30,7 @@ const (
 )
 
 var historyActions = []string{ActionCreated, ActionTransferred, ActionTeamAdded, ActionTeamRole, ActionTeamRemoved,
-	ActionChurned, ActionReactivated, ActionHandoverNote}
+	ActionChurned, ActionReactivated, ActionHandoverNote, ActionMerged}
 
 // Transfer moves an account to a new owner, for a stated reason. Managers and admins only.
 // The previous owner stays on the team as backup, so the customer keeps a familiar face.
@@ -121,7 +121,8 @@ type HistoryEntry struct {
 	ToName     string    `json:"to_name"`
 }
 
-// History returns the ownership and team changes of an account, newest first.
+// History returns the ownership and team changes of an account and of the accounts
+// merged into it, newest first.
 func (s *Service) History(ctx context.Context, id int64) ([]HistoryEntry, error) {
 	db := s.db.Read.WithContext(ctx)
 	if _, err := loadAccount(db, id); err != nil {
@@ -134,7 +135,9 @@ func (s *Service) History(ctx context.Context, id int64) ([]HistoryEntry, error)
 		Joins("LEFT JOIN users actor ON actor.id = e.actor_id").
 		Joins("LEFT JOIN users f ON f.id = e.from_user_id").
 		Joins("LEFT JOIN users t ON t.id = e.to_user_id").
-		Where("e.account_id = ? AND e.action IN ?", id, historyActions).
+		// The accounts merged into this one keep their history here.
+		Where("e.account_id IN (SELECT ? UNION ALL SELECT id FROM accounts WHERE merged_into = ?) AND e.action IN ?",
+			id, id, historyActions).
 		Order("e.id DESC").Find(&out).Error
 	if err != nil {
 		return nil, fmt.Errorf("history of account %d: %w", id, err)

@@ -131,6 +131,24 @@ func (s *server) apiTransferAccount(c *gin.Context) {
 	httpkit.Respond(c, http.StatusOK, a, err)
 }
 
+// mergeAccountIn is the body of apiMergeAccount.
+type mergeAccountIn struct {
+	FromID int64 `json:"from_id"`
+}
+
+func (s *server) apiMergeAccount(c *gin.Context) {
+	id, ok := httpkit.PathID(c, "id")
+	if !ok {
+		return
+	}
+	var in mergeAccountIn
+	if !httpkit.BindJSON(c, &in) {
+		return
+	}
+	m, err := s.Accounts.Merge(c.Request.Context(), httpkit.CurrentUser(c), id, in.FromID)
+	httpkit.Respond(c, http.StatusOK, m, err)
+}
+
 func (s *server) apiAccountHistory(c *gin.Context) {
 	id, ok := httpkit.PathID(c, "id")
 	if !ok {

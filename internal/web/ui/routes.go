@@ -36,6 +36,7 @@ func (s *server) pageRoutes(r *gin.Engine) {
 	p.GET("/accounts", ac.accountsPage)
 	p.GET("/accounts/new", ac.newAccountPage)
 	p.GET("/accounts/duplicates", ac.duplicatesPage)
+	p.POST("/accounts/duplicates/merge", ac.mergeSubmit)
 	p.POST("/accounts", ac.createAccountSubmit)
 	p.GET("/accounts/:id", ac.accountPage)
 	p.GET("/accounts/:id/edit", ac.editAccountPage)
