@@ -208,7 +208,7 @@ func (s *server) routes() []route {
 		{method: "POST", path: "/accounts/:id/merge", gate: accW, handle: s.apiMergeAccount, doc: doc{tag: "accounts",
 			summary: "Merge a duplicate into this account (managers and admins)",
 			text:    "In one transaction the other account's contacts, interactions, complaints, churn records and health history move here, its team members join (its owner as a backup), details this account lacks are taken from it, and it is deleted, pointing here; its ownership history shows in this account's. Both must be active and outside an open handover.",
-			in: mergeAccountIn{}, out: accounts.Merged{}}},
+			in:      mergeAccountIn{}, out: accounts.Merged{}}},
 		{method: "GET", path: "/accounts/:id/history", gate: accR, viewed: true, handle: s.apiAccountHistory, doc: doc{tag: "accounts",
 			summary: "Ownership and team history", out: dataOf[accounts.HistoryEntry]{}}},
 		{method: "GET", path: "/accounts/:id/team", gate: accR, viewed: true, handle: s.apiTeam, doc: doc{tag: "accounts",
