@@ -40,10 +40,10 @@ func (s *Service) AgendaOf(ctx context.Context, userID int64) (Agenda, error) {
 	soon := s.now().UTC().AddDate(0, 0, AgendaDays)
 	var a Agenda
 	var err error
-	if a.Overdue, _, err = s.list(ctx, Filter{OwnerID: userID, Overdue: true, Sort: "next_contact_due", Page: page}, false); err != nil {
+	if a.Overdue, _, err = s.list(ctx, Filter{OwnerID: userID, Overdue: true, Sort: "next_contact_due"}, page.Normalized(), false); err != nil {
 		return Agenda{}, err
 	}
-	if a.DueSoon, _, err = s.list(ctx, Filter{OwnerID: userID, DueBy: &soon, Sort: "next_contact_due", Page: page}, false); err != nil {
+	if a.DueSoon, _, err = s.list(ctx, Filter{OwnerID: userID, DueBy: &soon, Sort: "next_contact_due"}, page.Normalized(), false); err != nil {
 		return Agenda{}, err
 	}
 	if a.Renewals, err = s.Renewals(ctx, userID); err != nil {

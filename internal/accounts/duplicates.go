@@ -3,7 +3,6 @@ package accounts
 import (
 	"cmp"
 	"context"
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -83,25 +82,22 @@ type dupGroup struct {
 // findDuplicates groups the live accounts (as of change seq or later) by what they
 // share, in the list's order.
 func (s *Service) findDuplicates(ctx context.Context, seq int64) ([]dupGroup, error) {
-	c, done, err := s.catalogAt(ctx, seq)
+	k, err := s.bookKeys(ctx, seq)
 	if err != nil {
 		return nil, err
 	}
-	// The names only, so that the catalog is not held while the contacts are read.
-	names := make(map[int64]string, len(c.byID))
-	for id, e := range c.byID {
-		names[id] = e.name
-	}
-	done()
+	names := k.Live
 	byKey := map[DuplicateReason][]int64{}
-	for id, name := range names {
-		if k := s.nameKey(name); k != "" {
-			r := DuplicateReason{Kind: "name", Key: k}
-			byKey[r] = append(byKey[r], id)
-		}
+	for key, ids := range k.Names {
+		byKey[DuplicateReason{Kind: "name", Key: key}] = ids
 	}
-	if err := s.contactKeys(ctx, names, byKey); err != nil {
-		return nil, err
+	for kind, m := range map[string]map[string][]ContactKey{"email": k.Emails, "phone": k.Phones} {
+		for key, cs := range m {
+			r := DuplicateReason{Kind: kind, Key: key}
+			for _, c := range cs {
+				byKey[r] = append(byKey[r], c.AccountID)
+			}
+		}
 	}
 	// One group per set of accounts, with every reason they share.
 	bySet := map[string]*dupGroup{}
@@ -153,34 +149,4 @@ func (s *Service) nameKey(name string) string {
 	k := dedupe.NameKey(name)
 	s.cache.nameKeys.Put(name, nil, k)
 	return k
-}
-
-// contactKeys adds the live accounts' contacts' e-mail addresses and phone numbers to
-// byKey.
-func (s *Service) contactKeys(ctx context.Context, live map[int64]string, byKey map[DuplicateReason][]int64) error {
-	rows, err := s.db.Read.WithContext(ctx).Raw(`SELECT account_id, email, phone FROM contacts
-		WHERE deleted_at IS NULL AND (email <> '' OR phone <> '')`).Rows()
-	if err != nil {
-		return fmt.Errorf("duplicates: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		var email, phone string
-		if err := rows.Scan(&id, &email, &phone); err != nil {
-			return fmt.Errorf("duplicates: %w", err)
-		}
-		if _, ok := live[id]; !ok {
-			continue
-		}
-		if k := dedupe.EmailKey(email); k != "" {
-			r := DuplicateReason{Kind: "email", Key: k}
-			byKey[r] = append(byKey[r], id)
-		}
-		if k := dedupe.PhoneKey(phone); k != "" {
-			r := DuplicateReason{Kind: "phone", Key: k}
-			byKey[r] = append(byKey[r], id)
-		}
-	}
-	return rows.Err()
 }

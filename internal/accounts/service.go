@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"time"
 
@@ -182,13 +183,28 @@ var Sorts = []string{"name", "-annual_value", "next_contact_due", "health", "-he
 
 // List returns one page of accounts matching f, with owners and teams, and the total.
 func (s *Service) List(ctx context.Context, f Filter) ([]Account, int64, error) {
-	return s.list(ctx, f, true)
+	return s.list(ctx, f, f.Page.Normalized(), true)
+}
+
+// Each calls fn with every account matching f, in f's order (f's page is not used), a
+// thousand at a time, all as of one moment: a download of the list.
+func (s *Service) Each(ctx context.Context, f Filter, fn func([]Account) error) error {
+	list, _, err := s.list(ctx, f, store.Page{Number: 1, Size: math.MaxInt32}, false)
+	if err != nil {
+		return err
+	}
+	for chunk := range slices.Chunk(list, 1000) {
+		if err := fn(chunk); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // list is List; without withTotal it does not count (the agenda shows no totals). The
 // filter, the order, the page and the total come from the accounts in memory
 // (catalog.go), with the page's rows.
-func (s *Service) list(ctx context.Context, f Filter, withTotal bool) ([]Account, int64, error) {
+func (s *Service) list(ctx context.Context, f Filter, p store.Page, withTotal bool) ([]Account, int64, error) {
 	bad := fault.Collect{}
 	if f.Tier != "" && !f.Tier.Valid() {
 		bad.Add("tier", "must be key, growth or standard")
@@ -214,7 +230,6 @@ func (s *Service) list(ctx context.Context, f Filter, withTotal bool) ([]Account
 	if q.members, err = s.membersOf(ctx, v, f.MemberID, f.Book); err != nil {
 		return nil, 0, err
 	}
-	p := f.Page.Normalized()
 	c, done, err := s.catalogAt(ctx, v.Changes)
 	if err != nil {
 		return nil, 0, err

@@ -17,6 +17,7 @@ import (
 	"keyhold/internal/config"
 	"keyhold/internal/handover"
 	"keyhold/internal/health"
+	"keyhold/internal/imports"
 	"keyhold/internal/metrics"
 	"keyhold/internal/money"
 	"keyhold/internal/retention"
@@ -42,6 +43,7 @@ type App struct {
 	Health    *health.Service
 	Handover  *handover.Service
 	Retention *retention.Service
+	Imports   *imports.Service
 	Money     *money.Service
 	Webhooks  *webhooks.Service
 	Sender    *sender.Sender
@@ -86,6 +88,7 @@ func build(ctx context.Context, db *store.DB, cfg config.Config, o Options) (*Ap
 	a.Accounts.GuardTransfers(a.Handover.GuardTransfer)
 	a.Accounts.CheckIntros(a.Handover.CheckIntro)
 	a.Retention = retention.New(db, o.Now, a.Accounts, a.Money)
+	a.Imports = imports.New(db, o.Now, a.Accounts, a.Staff)
 	a.Webhooks = webhooks.New(db, o.Now, cfg.WebhookAllowPrivate)
 	a.Sender = sender.New(a.Webhooks, o.Now, cfg.BaseURL)
 	a.Metrics = metrics.New(metrics.Sources{Pools: db.Pools(), OutboxDepth: a.Webhooks.Depth})
@@ -101,7 +104,7 @@ func build(ctx context.Context, db *store.DB, cfg config.Config, o Options) (*Ap
 	}
 	a.Auth = auth.New(db, a.Staff, secret, o.Now)
 	a.Handler, err = web.New(web.Deps{Staff: a.Staff, Auth: a.Auth, Accounts: a.Accounts, Health: a.Health, Handover: a.Handover,
-		Retention: a.Retention, Money: a.Money, Webhooks: a.Webhooks, TestChat: a.Sender.TestChat,
+		Retention: a.Retention, Imports: a.Imports, Money: a.Money, Webhooks: a.Webhooks, TestChat: a.Sender.TestChat,
 		Ping: db.Ping, Readers: db.Readers(), Now: o.Now, BaseURL: cfg.BaseURL,
 		Proxies: cfg.TrustedProxies, SecureCookies: cfg.SecureCookies(),
 		Observe: a.Metrics.Request, Metrics: a.Metrics.Handler(), MetricsToken: cfg.MetricsToken})

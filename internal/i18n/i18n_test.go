@@ -16,8 +16,10 @@ import (
 	"keyhold/internal/handover"
 	"keyhold/internal/health"
 	"keyhold/internal/i18n"
+	"keyhold/internal/imports"
 	"keyhold/internal/retention"
 	"keyhold/internal/staff"
+	"keyhold/internal/web/api"
 )
 
 var verbs = regexp.MustCompile(`%[dsvq]`)
@@ -147,6 +149,14 @@ func TestEveryKeyUsedIsInBothCatalogs(t *testing.T) {
 		"outcome":               {handover.OutcomePending, handover.OutcomeRetained, handover.OutcomeChurned},
 		"gap":                   {handover.GapSuccessor, handover.GapTransferNote, handover.GapIntro},
 		"skip":                  handover.SkipReasons,
+		"export":                {api.ExportAccounts, api.ExportContacts},
+		"export.col":            append(slices.Clone(api.AccountColumns), api.ContactColumns...),
+		"import_kind":           {string(imports.Accounts), string(imports.Contacts)},
+		"import_status":         {imports.StatusPreview, imports.StatusCommitted, imports.StatusUndone},
+		"outcome_import":        names([]imports.Outcome{imports.Create, imports.Update, imports.Skip, imports.Error}),
+		"import_show":           {"errors", "duplicates", "all"},
+		"import_dup":            {"name", "email", "phone"},
+		"import_field":          append(names(imports.Fields(imports.Accounts)), names(imports.Fields(imports.Contacts))...),
 	}
 	for _, src := range templates(t) {
 		for _, m := range labelUse.FindAllStringSubmatch(src, -1) {

@@ -177,6 +177,19 @@ func (s *Service) Lookup(ctx context.Context, v store.Versions, id int64) (User,
 // Everyone is every user by id as of the data versions v, loaded again only after a user
 // changed. The map is shared: callers must not change it.
 func (s *Service) Everyone(ctx context.Context, v store.Versions) (map[int64]User, error) {
+	return s.everyone(ctx, v)
+}
+
+// Directory is Everyone as of now.
+func (s *Service) Directory(ctx context.Context) (map[int64]User, error) {
+	v, err := s.db.Versions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.everyone(ctx, v)
+}
+
+func (s *Service) everyone(ctx context.Context, v store.Versions) (map[int64]User, error) {
 	return s.all.Get(v.Users, func() (map[int64]User, error) {
 		var list []User
 		if err := s.db.Read.WithContext(ctx).Find(&list).Error; err != nil {

@@ -33,7 +33,7 @@ func i18nLatinWords(page string) []string {
 		s = i18nEmail.ReplaceAllString(s, "")
 		for _, w := range i18nWord.FindAllString(s, -1) {
 			switch w {
-			case "Keyhold", "English", "API", "ERP", "BI", "Webhook", "Slack": // names Chinese uses as they are
+			case "Keyhold", "English", "API", "ERP", "BI", "Webhook", "Slack", "Excel", "XLSX", "CSV": // names Chinese uses as they are
 				continue
 			}
 			words = append(words, w)

@@ -115,6 +115,23 @@ var routeTable = map[string]string{
 	"POST /logout":                                                "303 303 303 303 303 303 303 303",
 	"GET /accounts":                                               "303 303 303 200 200 200 200 200",
 	"GET /accounts/new":                                           "303 303 303 200 200 200 200 200",
+	"GET /api/v1/contacts":                                        "401 401 401 200 200 403 200 200",
+	"GET /api/v1/imports":                                         "401 401 401 403 403 403 200 200",
+	"POST /api/v1/imports":                                        "401 401 401 403 403 403 422 422",
+	"GET /api/v1/imports/:id":                                     "401 401 401 403 403 403 200 200",
+	"GET /api/v1/imports/:id/rows":                                "401 401 401 403 403 403 200 200",
+	"POST /api/v1/imports/:id/mapping":                            "401 401 401 403 403 403 422 422",
+	"POST /api/v1/imports/:id/commit":                             "401 401 401 403 403 403 422 422",
+	"POST /api/v1/imports/:id/undo":                               "401 401 401 403 403 403 409 409",
+	"GET /api/v1/imports/:id/errors":                              "401 401 401 403 403 403 200 200",
+	"GET /imports":                                                "303 303 303 403 403 403 200 200",
+	"POST /imports":                                               "303 303 303 403 403 403 422 422",
+	"GET /imports/:id":                                            "303 303 303 403 403 403 200 200",
+	"POST /imports/:id/mapping":                                   "303 303 303 403 403 403 422 422",
+	"POST /imports/:id/commit":                                    "303 303 303 403 403 403 422 422",
+	"POST /imports/:id/undo":                                      "303 303 303 403 403 403 409 409",
+	"GET /imports/:id/errors":                                     "303 303 303 403 403 403 200 200",
+	"GET /accounts/export":                                        "303 303 303 200 200 403 200 200",
 	"GET /accounts/duplicates":                                    "303 303 303 403 403 403 200 200",
 	"POST /accounts/duplicates/merge":                             "303 303 303 403 403 403 422 422",
 	"POST /accounts":                                              "303 303 303 422 422 422 422 422",
@@ -203,7 +220,7 @@ type routeWorld struct {
 	admin, mgrToken, onToken      string
 	mgrID, onID, offID, leavingID int64
 	account, contact, complaint   int64
-	handover, item                int64
+	handover, item, imp           int64
 	webhook, delivery, chat       int64
 	n                             int
 }
@@ -242,6 +259,7 @@ func TestRouteRoleTable(t *testing.T) {
 	}
 	w.delivery = id(ts.must(200, "GET", path("/api/v1/webhooks/%d/deliveries", w.webhook), w.admin, nil)["data"].([]any)[0].(map[string]any))
 	w.chat = w.fresh(t, "chat target")
+	w.imp = id(ts.upload(w.mgrToken, "accounts", "route.csv", []byte("name,tier\nRoute Import Co,key\n"), "", "").json(t))
 
 	callers := []rcaller{{name: "none", b: ts.browser()}, {name: "expired", token: expired.Token, b: expiredBrowser, csrf: expiredCSRF}}
 	departedBrowser := pageSignedIn(ts, departed.Email, testPassword)
@@ -391,6 +409,8 @@ func (w *routeWorld) fill(t *testing.T, method, pattern string) (string, map[str
 	switch {
 	case strings.HasPrefix(pattern, "/api/v1/contacts/"), strings.HasPrefix(pattern, "/contacts/"):
 		params["id"] = strconv.FormatInt(w.contact, 10)
+	case strings.HasPrefix(pattern, "/api/v1/imports/"), strings.HasPrefix(pattern, "/imports/"):
+		params["id"] = strconv.FormatInt(w.imp, 10)
 	case strings.HasPrefix(pattern, "/api/v1/complaints/"):
 		params["id"] = strconv.FormatInt(w.complaint, 10)
 	case strings.HasPrefix(pattern, "/api/v1/handovers/"), strings.HasPrefix(pattern, "/handovers/"):
@@ -455,6 +475,14 @@ func (w *routeWorld) fill(t *testing.T, method, pattern string) (string, map[str
 		body = map[string]any{"name": "", "tier": "key", "annual_value": -1}
 	case "PATCH /api/v1/contacts/:id", "POST /contacts/:id":
 		body = map[string]any{"name": ""}
+	case "POST /api/v1/imports/:id/mapping":
+		body = map[string]any{"mapping": map[string]string{"no such column": "name"}}
+	case "POST /imports/:id/mapping":
+		body = map[string]any{"col_99": "name"}
+	case "POST /api/v1/imports/:id/commit":
+		body = map[string]any{"choices": map[string]string{"999": "create"}}
+	case "POST /imports/:id/commit":
+		body = map[string]any{"choice_999": "create"}
 	case "PATCH /api/v1/complaints/:id":
 		body = map[string]any{"severity": "bogus"}
 	case "POST /accounts/:id/complaints/:complaint_id/resolve":

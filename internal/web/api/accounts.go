@@ -13,10 +13,14 @@ import (
 )
 
 func (s *server) apiListAccounts(c *gin.Context) {
+	if format := c.Query("format"); format != "" && format != "json" {
+		if err := s.export(c, ExportAccounts, format); err != nil {
+			httpkit.AbortJSON(c, err)
+		}
+		return
+	}
 	q := httpkit.NewQuery(c)
-	f := accounts.Filter{Q: q.Str("q"), Tier: accounts.Tier(q.Str("tier")), Status: q.Str("status"),
-		OwnerID: q.Int64("owner_id"), MemberID: q.Int64("member_id"), Industry: q.Str("industry"),
-		Region: q.Str("region"), Overdue: q.Bool("overdue"), Sort: q.Str("sort"), Page: q.Page()}
+	f := accountFilter(q)
 	if !q.OK() {
 		return
 	}
@@ -200,4 +204,11 @@ func (s *server) apiRemoveTeamMember(c *gin.Context) {
 	}
 	err := s.Accounts.RemoveMember(c.Request.Context(), httpkit.CurrentUser(c), id, userID)
 	httpkit.Respond(c, http.StatusNoContent, nil, err)
+}
+
+// apiExportContacts answers GET /api/v1/contacts: the filtered accounts' contacts.
+func (s *server) apiExportContacts(c *gin.Context) {
+	if err := s.export(c, ExportContacts, c.Query("format")); err != nil {
+		httpkit.AbortJSON(c, err)
+	}
 }

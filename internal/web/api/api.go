@@ -68,3 +68,9 @@ func (a *API) DownloadReport(c *gin.Context, name string) error {
 	}
 	return a.s.downloadReport(c, x)
 }
+
+// DownloadImportErrors writes the rows of an import that have errors as a sheet, for the
+// pages' download link, as GET /api/v1/imports/:id/errors does.
+func (a *API) DownloadImportErrors(c *gin.Context, id int64, format string) error {
+	return a.s.downloadImportErrors(c, id, format)
+}

@@ -20,6 +20,7 @@ import (
 	"keyhold/internal/health"
 	"keyhold/internal/outbox"
 	"keyhold/internal/retention"
+	"keyhold/internal/sheets"
 	"keyhold/internal/staff"
 	"keyhold/internal/webhooks"
 )
@@ -305,7 +306,11 @@ func (s *server) document(base string) (*openapi3.T, error) {
 			p.Description = q.help
 			op.AddParameter(p)
 		}
-		if rt.doc.in != nil {
+		switch {
+		case rt.doc.upload:
+			op.RequestBody = &openapi3.RequestBodyRef{Value: openapi3.NewRequestBody().WithRequired(true).
+				WithFormDataSchema(uploadSchema())}
+		case rt.doc.in != nil:
 			op.RequestBody = &openapi3.RequestBodyRef{Value: openapi3.NewRequestBody().
 				WithJSONSchemaRef(g.schema(reflect.TypeOf(rt.doc.in), false))}
 		}
@@ -314,21 +319,30 @@ func (s *server) document(base string) (*openapi3.T, error) {
 			status = http.StatusOK
 		}
 		ok := openapi3.NewResponse().WithDescription(http.StatusText(status))
-		if rt.doc.out == nil {
+		csvDoc := openapi3.NewMediaType().WithSchema(&openapi3.Schema{Type: &openapi3.Types{"string"},
+			Description: "with ?format=csv: a spreadsheet, UTF-8 with a byte order mark"})
+		switch {
+		case rt.doc.out != nil:
+			ok.Content = openapi3.NewContentWithJSONSchemaRef(g.schema(reflect.TypeOf(rt.doc.out), true))
+		case !rt.doc.sheet:
 			status = http.StatusNoContent
 			ok = openapi3.NewResponse().WithDescription(http.StatusText(status))
-		} else {
-			ok.Content = openapi3.NewContentWithJSONSchemaRef(g.schema(reflect.TypeOf(rt.doc.out), true))
-			if rt.doc.csv {
-				ok.Content["text/csv"] = openapi3.NewMediaType().WithSchema(&openapi3.Schema{Type: &openapi3.Types{"string"},
-					Description: "with ?format=csv: a spreadsheet, UTF-8 with a byte order mark"})
-			}
+		default:
+			ok.Content = openapi3.Content{}
+		}
+		if rt.doc.csv || rt.doc.sheet {
+			ok.Content["text/csv"] = csvDoc
+		}
+		if rt.doc.sheet {
+			ok.Content[sheets.XLSX.ContentType()] = openapi3.NewMediaType().WithSchema(&openapi3.Schema{
+				Type: &openapi3.Types{"string"}, Format: "binary", Description: "with ?format=xlsx: an Excel workbook"})
 		}
 		op.AddResponse(status, ok)
 		withErrors(op)
 		t.AddOperation(base+openAPIPath(rt.path), rt.method, op)
 	}
 	t.Tags = openapi3.Tags{
+		{Name: "imports", Description: "Accounts and contacts brought in from Excel or CSV: a dry run, then a commit, undone within a day."},
 		{Name: "sessions", Description: "Signing in, the caller's own settings and calendar feed."},
 		{Name: "accounts", Description: "Accounts, their teams, contacts and interactions."},
 		{Name: "health", Description: "Health scores, with every deduction's reasons in numbers, and the flag lists."},
@@ -427,4 +441,18 @@ func (g *schemaGen) webhookOperation(kind outbox.Kind) *openapi3.Operation {
 	op.RequestBody = &openapi3.RequestBodyRef{Value: openapi3.NewRequestBody().WithRequired(true).WithJSONSchema(body)}
 	op.AddResponse(http.StatusOK, openapi3.NewResponse().WithDescription("Any 2xx: delivered"))
 	return op
+}
+
+// uploadSchema is the form of a sheet's upload (POST /imports).
+func uploadSchema() *openapi3.Schema {
+	str := func(desc string, enum ...any) *openapi3.SchemaRef {
+		return &openapi3.SchemaRef{Value: &openapi3.Schema{Type: &openapi3.Types{"string"}, Description: desc, Enum: enum}}
+	}
+	return &openapi3.Schema{Type: &openapi3.Types{"object"}, Required: []string{"file", "kind"},
+		Properties: openapi3.Schemas{
+			"file": {Value: &openapi3.Schema{Type: &openapi3.Types{"string"}, Format: "binary",
+				Description: "the sheet: .xlsx, or .csv in UTF-8 (with or without a byte order mark), UTF-16 or GB18030; at most 32 MB and 200,000 rows"}},
+			"kind":    str("what the rows are", "accounts", "contacts"),
+			"mapping": str(`optional JSON object correcting the recognised columns: a header's text or a column's number (from 1) → a field, or "" to leave the column out`),
+		}}
 }

@@ -8,6 +8,7 @@ import (
 	"keyhold/internal/accounts"
 	"keyhold/internal/auth"
 	"keyhold/internal/handover"
+	"keyhold/internal/imports"
 	"keyhold/internal/money"
 	"keyhold/internal/outbox"
 	"keyhold/internal/retention"
@@ -49,6 +50,8 @@ type doc struct {
 	out                any  // the answer: a value of its type; nil answers 204 No Content
 	status             int  // the answer's status: 200 when 0
 	csv                bool // ?format=csv answers text/csv instead
+	sheet              bool // ?format=xlsx|csv answers a download (and no JSON when out is nil)
+	upload             bool // the body is multipart/form-data with a file (uploadSchema)
 }
 
 // param is a query parameter.
@@ -114,6 +117,11 @@ func (s *server) routes() []route {
 		param{name: "industry", typ: "string"}, param{name: "region", typ: "string"},
 		param{name: "overdue", typ: "boolean", help: "only accounts whose next contact is overdue"},
 		param{name: "sort", typ: "string", enum: accounts.Sorts})
+	sheetQ := param{name: "format", typ: "string", help: "json (default), or xlsx or csv: every account the filters pick, as a download", enum: []string{"json", "xlsx", "csv"}}
+	contactsQ := with(accountsQ[2:], param{name: "format", typ: "string", help: "csv (default) or xlsx", enum: []string{"xlsx", "csv"}})
+	accountsQ = append(accountsQ, sheetQ)
+	rowsQ := with(pageQ, param{name: "outcome", typ: "string", enum: []string{"create", "update", "skip", "error"}},
+		param{name: "duplicates", typ: "boolean", help: "only rows with likely duplicates"})
 	flagsQ := with(pageQ, param{name: "tier", typ: "string", help: "key (default) or all", enum: []string{"key", "growth", "standard", "all"}},
 		param{name: "owner_id", typ: "integer"}, param{name: "level", typ: "string", enum: []string{"healthy", "watch", "at_risk"}},
 		param{name: "neglected", typ: "boolean"})
@@ -190,13 +198,41 @@ func (s *server) routes() []route {
 			summary: "The handover report: its accounts followed for 90 days", query: []param{formatQ}, out: handover.Report{}, csv: true}},
 
 		{method: "GET", path: "/accounts", gate: accR, handle: s.apiListAccounts, doc: doc{tag: "accounts",
-			summary: "List and search accounts", query: accountsQ, out: pageOf[accounts.Account]{}}},
+			summary: "List and search accounts", text: "With ?format=xlsx or csv, every account the filters pick downloads as a sheet, in the columns an import reads back; audited, and refused during a notice period.",
+			query: accountsQ, out: pageOf[accounts.Account]{}, sheet: true}},
+		{method: "GET", path: "/contacts", gate: accR, handle: s.apiExportContacts, doc: doc{tag: "accounts",
+			summary: "Download the contacts of the accounts the filters pick",
+			text:    "The accounts list's filters pick the accounts; their contacts download as a sheet (csv by default, or xlsx) in the columns a contacts import reads back; audited, and refused during a notice period.",
+			query:   contactsQ, sheet: true}},
 		{method: "POST", path: "/accounts", gate: accW, handle: s.apiCreateAccount, doc: doc{tag: "accounts",
 			summary: "Create an account", in: createAccountIn{}, out: accounts.Account{}, status: http.StatusCreated}},
 		{method: "GET", path: "/accounts/duplicates", gate: accR, handle: s.apiDuplicates, doc: doc{tag: "accounts",
 			summary: "Likely duplicate accounts (managers and admins)",
 			text:    "Live accounts whose names compare equal (case, full-width and half-width forms, spaces, punctuation and legal forms such as 有限公司 or Co., Ltd. left aside), or whose contacts share an e-mail address or a phone number; accounts sharing several things are one group with every reason. Largest groups first.",
 			query:   pageQ, out: pageOf[accounts.DuplicateGroup]{}}},
+		{method: "GET", path: "/imports", gate: accW, handle: s.apiListImports, doc: doc{tag: "imports",
+			summary: "The latest imports (managers and admins)", out: dataOf[imports.Import]{}}},
+		{method: "POST", path: "/imports", gate: accW, handle: s.apiCreateImport, doc: doc{tag: "imports",
+			summary: "Read a sheet and plan its import: the dry run (managers and admins)",
+			text:    "Nothing in the book changes yet. Columns are recognised by their headers in Chinese or English (客户名称 / name, 负责人 / owner by e-mail or name, 等级 / tier, 年度金额 / annual value, 币种, 行业, 区域, 渠道, 成为客户日期, 续约日期; for contacts 客户名称 / account or 客户编号 / account id, 姓名, 职位, 电话, 邮箱, 决策人); mapping corrects them. Every row gets its outcome — create, update, skip, or error with each field's problem in the reader's language — and its likely duplicates: an account whose name compares equal (case, full-width forms, spaces, legal forms such as 有限公司 or Co., Ltd. aside), a contact with the same e-mail or phone, or an earlier row. A row that finds exactly one existing account (or, for contacts, one contact of its account) updates it unless chosen otherwise at the commit.",
+			upload:  true, out: importAnswer{}, status: http.StatusCreated}},
+		{method: "GET", path: "/imports/:id", gate: accW, handle: s.apiGetImport, doc: doc{tag: "imports",
+			summary: "An import: its columns, status and counts", out: imports.Import{}}},
+		{method: "GET", path: "/imports/:id/rows", gate: accW, handle: s.apiImportRows, doc: doc{tag: "imports",
+			summary: "A page of an import's rows with their cells", query: rowsQ, out: pageOf[importRow]{}}},
+		{method: "POST", path: "/imports/:id/mapping", gate: accW, handle: s.apiRemapImport, doc: doc{tag: "imports",
+			summary: "Map the columns anew and plan again", in: mappingIn{}, out: importAnswer{}}},
+		{method: "POST", path: "/imports/:id/commit", gate: accW, handle: s.apiCommitImport, doc: doc{tag: "imports",
+			summary: "Carry out the plan, all or nothing",
+			text:    "One transaction; choices pick update, skip or create for rows with duplicates (by row number). Audited as one import with its counts; every new account gets its owner as its team and is scored.",
+			in:      commitIn{}, out: imports.Import{}}},
+		{method: "POST", path: "/imports/:id/undo", gate: accW, handle: s.apiUndoImport, doc: doc{tag: "imports",
+			summary: "Take a committed import back, within 24 hours",
+			text:    "Deletes what it created and puts back what it updated, in one transaction; refused (409, with the rows) while anything it wrote has changed since.",
+			out:     imports.Import{}}},
+		{method: "GET", path: "/imports/:id/errors", gate: accW, handle: s.apiImportErrors, doc: doc{tag: "imports",
+			summary: "The rows with errors as a sheet: the original columns and the reason",
+			query:   []param{{name: "format", typ: "string", help: "xlsx (default) or csv", enum: []string{"xlsx", "csv"}}}, sheet: true}},
 		{method: "GET", path: "/accounts/:id", gate: accR, viewed: true, handle: s.apiGetAccount, doc: doc{tag: "accounts",
 			summary: "One account", out: accounts.Account{}}},
 		{method: "PATCH", path: "/accounts/:id", gate: accW, handle: s.apiUpdateAccount, doc: doc{tag: "accounts",

@@ -5,24 +5,11 @@ import (
 	"encoding/csv"
 	"fmt"
 	"net/http"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 
-	"keyhold/internal/check"
+	"keyhold/internal/sheets"
 )
-
-// csvCell makes a value safe for spreadsheets: a cell that starts like a formula (=, +,
-// -, @, or a tab or carriage return) is prefixed with an apostrophe so it is shown, never
-// run.
-// Control characters other than newline and tab, and invalid UTF-8, become spaces.
-func csvCell(v string) string {
-	v = check.Printable(v, true)
-	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
-		return "'" + v
-	}
-	return v
-}
 
 // WriteCSV answers a CSV download: UTF-8 with a byte-order mark so that Excel shows
 // Chinese names correctly, every cell made safe.
@@ -34,7 +21,7 @@ func WriteCSV(c *gin.Context, filename string, header []string, rows [][]string)
 	for _, r := range rows {
 		safe := make([]string, len(r))
 		for i, v := range r {
-			safe[i] = csvCell(v)
+			safe[i] = sheets.Safe(v)
 		}
 		_ = w.Write(safe)
 	}

@@ -11,6 +11,7 @@ import (
 	"keyhold/internal/auth"
 	"keyhold/internal/handover"
 	"keyhold/internal/health"
+	"keyhold/internal/imports"
 	"keyhold/internal/money"
 	"keyhold/internal/retention"
 	"keyhold/internal/staff"
@@ -27,6 +28,7 @@ type Deps struct {
 	Health    *health.Service
 	Handover  *handover.Service
 	Retention *retention.Service
+	Imports   *imports.Service
 	Money     *money.Service
 	Webhooks  *webhooks.Service
 	// Observe counts an answered request for the metrics (nil: none kept); Metrics serves

@@ -120,15 +120,26 @@ func SecurityHeaders() gin.HandlerFunc {
 	}
 }
 
+// MaxUpload caps the body of a sheet's upload (a hundred thousand rows of XLSX take 5 MB,
+// of CSV 12 MB).
+const MaxUpload = 32 << 20
+
+// uploads are the routes that take a file, and so MaxUpload.
+var uploads = map[string]bool{"/api/v1/imports": true, "/imports": true}
+
 // limitBody caps request bodies; reading past the cap fails and is answered 413.
 func LimitBody() gin.HandlerFunc {
 	return func(c *gin.Context) {
-		if c.Request.ContentLength > maxBodyBytes {
+		limit := int64(maxBodyBytes)
+		if c.Request.Method == http.MethodPost && uploads[c.Request.URL.Path] {
+			limit = MaxUpload
+		}
+		if c.Request.ContentLength > limit {
 			c.AbortWithStatusJSON(http.StatusRequestEntityTooLarge,
 				gin.H{"error": APIError{Code: "too_large", Message: "request body is too large"}})
 			return
 		}
-		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxBodyBytes)
+		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit)
 		c.Next()
 	}
 }

@@ -3,6 +3,7 @@ package ui
 import (
 	"errors"
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -154,13 +155,18 @@ type accountsView struct {
 	Tiers    []accounts.Tier
 	Statuses []string
 	Sorts    []string
+	// ExportQuery is the list's filters, for the download links (without the page).
+	ExportQuery template.URL
 	paging
 }
 
 // accountsViewOf builds the accounts list at address at from what was loaded.
 func accountsViewOf(at *url.URL, d accountsData) accountsView {
+	q := at.Query()
+	q.Del("page")
+	q.Del("per_page")
 	return accountsView{accountsData: d, Tiers: accounts.Tiers, Statuses: []string{accounts.StatusActive, accounts.StatusChurned},
-		Sorts: accounts.Sorts, paging: pagingOf(at, d.Filter.Page, d.Total)}
+		Sorts: accounts.Sorts, ExportQuery: template.URL(q.Encode()), paging: pagingOf(at, d.Filter.Page, d.Total)}
 }
 
 // accountsFilterOf reads the list's filter from the query: by name unless sorted otherwise.

@@ -35,6 +35,7 @@ func (s *server) pageRoutes(r *gin.Engine) {
 	p.GET("/", ac.homePage)
 	p.GET("/accounts", ac.accountsPage)
 	p.GET("/accounts/new", ac.newAccountPage)
+	importPages{s}.importRoutes(p)
 	p.GET("/accounts/duplicates", ac.duplicatesPage)
 	p.POST("/accounts/duplicates/merge", ac.mergeSubmit)
 	p.POST("/accounts", ac.createAccountSubmit)

@@ -1,0 +1,376 @@
+package imports
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+
+	"gorm.io/gorm"
+
+	"keyhold/internal/accounts"
+	"keyhold/internal/fault"
+	"keyhold/internal/staff"
+	"keyhold/internal/store"
+)
+
+// Import statuses.
+const (
+	StatusPreview   = "preview"
+	StatusCommitted = "committed"
+	StatusUndone    = "undone"
+)
+
+// UndoWindow is how long after its commit an import can be undone.
+const UndoWindow = 24 * time.Hour
+
+// Import is one sheet brought in: its plan while previewed, its counts once committed.
+type Import struct {
+	ID          int64      `json:"id"`
+	Kind        Kind       `json:"kind"`
+	Filename    string     `json:"filename"`
+	Status      string     `json:"status"`
+	Header      []string   `json:"header" gorm:"serializer:json"`
+	Mapping     []Field    `json:"mapping" gorm:"serializer:json"` // per column; "" left out
+	Summary     Summary    `json:"summary" gorm:"serializer:json"`
+	CreatedBy   int64      `json:"created_by"`
+	CreatedAt   time.Time  `json:"created_at"`
+	CommittedAt *time.Time `json:"committed_at"`
+	UndoneAt    *time.Time `json:"undone_at"`
+}
+
+// Summary counts an import's rows by outcome, and its rows with likely duplicates.
+type Summary struct {
+	Rows       int `json:"rows"`
+	Create     int `json:"create"`
+	Update     int `json:"update"`
+	Skip       int `json:"skip"`
+	Error      int `json:"error"`
+	Duplicates int `json:"duplicates"`
+}
+
+func (s *Summary) count(r Row) {
+	s.Rows++
+	switch r.Outcome {
+	case Create:
+		s.Create++
+	case Update:
+		s.Update++
+	case Skip:
+		s.Skip++
+	case Error:
+		s.Error++
+	}
+	if len(r.DuplicateOf) > 0 {
+		s.Duplicates++
+	}
+}
+
+// Row is one data row of an import's sheet and its plan.
+type Row struct {
+	ImportID    int64      `json:"-"`
+	Line        int        `json:"row" gorm:"column:line"`
+	Cells       []string   `json:"cells" gorm:"serializer:json"`
+	Outcome     Outcome    `json:"outcome"`
+	Errors      []RowError `json:"errors" gorm:"serializer:json"`
+	DuplicateOf []Dup      `json:"duplicate_of" gorm:"serializer:json"`
+	TargetID    *int64     `json:"target_id,omitempty"`
+	ResultID    *int64     `json:"result_id,omitempty"`
+	Before      string     `json:"-"`
+}
+
+// TableName is the import rows' table.
+func (Row) TableName() string { return "import_rows" }
+
+// Service previews, commits and undoes imports.
+type Service struct {
+	db       *store.DB
+	now      func() time.Time
+	accounts *accounts.Service
+	staff    *staff.Service
+}
+
+// New returns a Service.
+func New(db *store.DB, now func() time.Time, acc *accounts.Service, st *staff.Service) *Service {
+	return &Service{db: db, now: now, accounts: acc, staff: st}
+}
+
+// ErrForbidden refuses imports to anyone but managers and admins.
+var ErrForbidden = accounts.ErrImportForbidden
+
+// Source hands over a sheet's rows, the header first, each with its row number; a file
+// that cannot be read is its error (a field error of "file", for the user).
+type Source func(yield func(line int, cells []string) error) error
+
+// Preview reads a sheet and keeps its plan: every row's outcome against the book as it
+// is now. mapping corrects the recognised columns: a header's text or a column's number
+// (from 1) → a field of kind, or "" to leave the column out. A file that cannot be read is
+// refused with the reason, and nothing is kept.
+func (s *Service) Preview(ctx context.Context, actor staff.User, kind Kind, filename string, read Source, mapping map[string]string) (Import, []Row, error) {
+	if !actor.CanManage() {
+		return Import{}, nil, ErrForbidden
+	}
+	if !kind.Valid() {
+		return Import{}, nil, fault.Invalid(fault.Fields{"kind": "must be accounts or contacts"})
+	}
+	var header []string
+	var rows []Row
+	err := read(func(line int, cells []string) error {
+		if header == nil {
+			header = slices.Clone(cells)
+			return nil
+		}
+		rows = append(rows, Row{Line: line, Cells: slices.Clone(cells)})
+		return nil
+	})
+	if err != nil {
+		return Import{}, nil, err
+	}
+	if len(rows) == 0 {
+		return Import{}, nil, fault.Invalid(fault.Fields{"file": "the sheet has no rows under its header"})
+	}
+	cols, err := remap(kind, header, Recognise(kind, header), mapping)
+	if err != nil {
+		return Import{}, nil, err
+	}
+	imp := Import{Kind: kind, Filename: cut(filename, 200), Status: StatusPreview, Header: header, Mapping: cols,
+		CreatedBy: actor.ID, CreatedAt: s.now().UTC()}
+	if err := s.plan(ctx, actor, &imp, rows); err != nil {
+		return Import{}, nil, err
+	}
+	if err := s.save(ctx, &imp, rows, true); err != nil {
+		return Import{}, nil, err
+	}
+	return imp, rows, nil
+}
+
+// Remap plans a previewed import again with its columns mapped anew, and against the book
+// as it is now.
+func (s *Service) Remap(ctx context.Context, actor staff.User, id int64, mapping map[string]string) (Import, []Row, error) {
+	imp, err := s.open(ctx, actor, id, StatusPreview)
+	if err != nil {
+		return Import{}, nil, err
+	}
+	cols, err := remap(imp.Kind, imp.Header, imp.Mapping, mapping)
+	if err != nil {
+		return Import{}, nil, err
+	}
+	imp.Mapping = cols
+	rows, err := s.rows(ctx, id)
+	if err != nil {
+		return Import{}, nil, err
+	}
+	if err := s.plan(ctx, actor, &imp, rows); err != nil {
+		return Import{}, nil, err
+	}
+	if err := s.save(ctx, &imp, rows, false); err != nil {
+		return Import{}, nil, err
+	}
+	return imp, rows, nil
+}
+
+// remap applies a user's corrections to the columns' fields.
+func remap(kind Kind, header []string, cols []Field, mapping map[string]string) ([]Field, error) {
+	cols = slices.Clone(cols)
+	known := map[Field]bool{}
+	for _, f := range Fields(kind) {
+		known[f] = true
+	}
+	bad := fault.Collect{}
+	for key, field := range mapping {
+		i := slices.Index(header, key)
+		if n, err := strconv.Atoi(key); i < 0 && err == nil && n >= 1 && n <= len(header) {
+			i = n - 1
+		}
+		if i < 0 {
+			bad.Add("mapping."+key, "is not a column of the sheet")
+			continue
+		}
+		f := Field(field)
+		if f != "" && !known[f] {
+			bad.Add("mapping."+key, "is not a field of this import")
+			continue
+		}
+		for j := range cols { // a field goes to one column
+			if f != "" && cols[j] == f {
+				cols[j] = ""
+			}
+		}
+		for len(cols) <= i {
+			cols = append(cols, "")
+		}
+		cols[i] = f
+	}
+	return cols, bad.Err()
+}
+
+// plan gives every row its outcome against the book as it is now and sums them up.
+func (s *Service) plan(ctx context.Context, actor staff.User, imp *Import, rows []Row) error {
+	p, err := s.planner(ctx, actor, *imp, s.now().UTC())
+	if err != nil {
+		return err
+	}
+	imp.Summary = Summary{}
+	for i := range rows {
+		p.plan(&rows[i])
+		imp.Summary.count(rows[i])
+	}
+	return nil
+}
+
+// planner reads what plans rows: the book's keys, the staff, the priced currencies.
+func (s *Service) planner(ctx context.Context, actor staff.User, imp Import, now time.Time) (*planner, error) {
+	keys, err := s.accounts.Keys(ctx)
+	if err != nil {
+		return nil, err
+	}
+	everyone, err := s.staff.Directory(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var codes []string
+	if err := s.db.Read.WithContext(ctx).Table("currencies").Where("rate_to_base IS NOT NULL").Pluck("code", &codes).Error; err != nil {
+		return nil, err
+	}
+	priced := map[string]bool{}
+	for _, c := range codes {
+		priced[c] = true
+	}
+	return newPlanner(imp.Kind, imp.Mapping, keys, newUserIndex(everyone), priced, actor, now), nil
+}
+
+// save writes an import and its rows: a new one, or a previewed one planned again. The
+// rows go in a few hundred per statement, in transactions of a few thousand, so other
+// writers wait at most for one of them; a failure removes what was written.
+func (s *Service) save(ctx context.Context, imp *Import, rows []Row, fresh bool) error {
+	db := s.db.Write.WithContext(ctx)
+	if fresh {
+		if err := db.Create(imp).Error; err != nil {
+			return fmt.Errorf("save import: %w", err)
+		}
+	}
+	for i := range rows {
+		rows[i].ImportID = imp.ID
+	}
+	err := db.Transaction(func(tx *gorm.DB) error {
+		if fresh {
+			return nil
+		}
+		if err := tx.Where("import_id = ?", imp.ID).Delete(&Row{}).Error; err != nil {
+			return err
+		}
+		return tx.Model(imp).Select("mapping", "summary").Updates(imp).Error
+	})
+	for chunk := range slices.Chunk(rows, 5000) {
+		if err != nil {
+			break
+		}
+		err = db.CreateInBatches(chunk, 500).Error
+	}
+	if err != nil {
+		s.drop(imp.ID)
+		return fmt.Errorf("save import: %w", err)
+	}
+	return nil
+}
+
+// drop removes an import that could not be saved whole.
+func (s *Service) drop(id int64) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	_ = s.db.Write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Where("import_id = ?", id).Delete(&Row{}).Error; err != nil {
+			return err
+		}
+		return tx.Delete(&Import{}, id).Error
+	})
+}
+
+// Get returns an import. Managers and admins.
+func (s *Service) Get(ctx context.Context, actor staff.User, id int64) (Import, error) {
+	return s.open(ctx, actor, id, "")
+}
+
+// open reads an import, refusing anyone but managers and admins, and one not in status
+// (unless status is "").
+func (s *Service) open(ctx context.Context, actor staff.User, id int64, status string) (Import, error) {
+	if !actor.CanManage() {
+		return Import{}, ErrForbidden
+	}
+	var imp Import
+	err := s.db.Read.WithContext(ctx).Take(&imp, id).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return Import{}, fault.NotFound("import", id)
+	}
+	if err != nil {
+		return Import{}, fmt.Errorf("import %d: %w", id, err)
+	}
+	if status != "" && imp.Status != status {
+		msg := "the import has been committed or undone; only a preview can change"
+		if status == StatusCommitted {
+			msg = "only a committed import can be undone"
+		}
+		return Import{}, fault.Conflict(msg, map[string]string{"status": imp.Status})
+	}
+	return imp, nil
+}
+
+// rows reads an import's rows in order.
+func (s *Service) rows(ctx context.Context, id int64) ([]Row, error) {
+	var rows []Row
+	if err := s.db.Read.WithContext(ctx).Where("import_id = ?", id).Order("line").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("rows of import %d: %w", id, err)
+	}
+	return rows, nil
+}
+
+// RowFilter picks an import's rows: by outcome, or only those with likely duplicates.
+type RowFilter struct {
+	Outcome    Outcome
+	Duplicates bool
+	Page       store.Page
+}
+
+// Rows lists a page of an import's rows, with how many the filter picks.
+func (s *Service) Rows(ctx context.Context, actor staff.User, id int64, f RowFilter) ([]Row, int64, error) {
+	if _, err := s.open(ctx, actor, id, ""); err != nil {
+		return nil, 0, err
+	}
+	q := s.db.Read.WithContext(ctx).Model(&Row{}).Where("import_id = ?", id)
+	if f.Outcome != "" {
+		q = q.Where("outcome = ?", f.Outcome)
+	}
+	if f.Duplicates {
+		q = q.Where("duplicate_of <> '[]'")
+	}
+	var total int64
+	if err := q.Count(&total).Error; err != nil {
+		return nil, 0, err
+	}
+	p := f.Page.Normalized()
+	rows := []Row{}
+	if err := q.Order("line").Offset(p.Offset()).Limit(p.Size).Find(&rows).Error; err != nil {
+		return nil, 0, err
+	}
+	return rows, total, nil
+}
+
+// List returns the latest imports, newest first. Managers and admins.
+func (s *Service) List(ctx context.Context, actor staff.User, limit int) ([]Import, error) {
+	if !actor.CanManage() {
+		return nil, ErrForbidden
+	}
+	out := []Import{}
+	err := s.db.Read.WithContext(ctx).Order("id DESC").Limit(limit).Find(&out).Error
+	return out, err
+}
+
+func cut(s string, n int) string {
+	r := []rune(s)
+	if len(r) > n {
+		return string(r[:n])
+	}
+	return s
+}
