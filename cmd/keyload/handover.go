@@ -17,6 +17,7 @@ type step struct {
 	status int
 	took   time.Duration
 	bytes  int
+	peakKB int64 // the server's largest RSS during the step, where measured
 	note   string
 }
 

@@ -200,6 +200,9 @@ func run(ctx context.Context, o options) (retErr error) {
 		urls[i] = srv.url
 	}
 	h := newHarness(o, p, db, urls, base.url, sc)
+	for _, srv := range srvs {
+		h.pids = append(h.pids, srv.pid())
+	}
 	if err := h.signIn(ctx); err != nil {
 		return err
 	}

@@ -21,7 +21,7 @@ type phase struct {
 // phaseNames are the names -only accepts, in the order the phases run.
 func phaseNames() []string {
 	return []string{"gin", "accounts-key", "accounts", "accounts-health", "flags", "agenda", "account",
-		"page-accounts", "page-flags", "writes", "scan", "handover"}
+		"page-accounts", "page-flags", "writes", "scan", "handover", "import"}
 }
 
 const poolSize = 2048
@@ -217,6 +217,11 @@ func (h *harness) runPhases(ctx context.Context, rep *report) error {
 	}
 	if h.o.wants("handover") {
 		if err := h.handoverPhase(ctx, rep); err != nil {
+			return err
+		}
+	}
+	if h.o.wants("import") {
+		if err := h.importPhase(ctx, rep); err != nil {
 			return err
 		}
 	}

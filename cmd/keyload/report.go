@@ -17,6 +17,7 @@ type report struct {
 	writes           *writeReport
 	scans            []*scanReport
 	handover         *handoverReport
+	imports          *importReport
 	rss              []rssStats // one per instance
 	serverErrors     []string
 	serverErrorCount int
@@ -115,6 +116,26 @@ func (r *report) String() string {
 			p("%s\n", h.writes.lost())
 		}
 		p("afterwards: %s\n", h.after)
+	}
+
+	if im := r.imports; im != nil {
+		p("\n## Import of a %d-row XLSX (%d bytes; %d writers in the background)\n\n", im.rows, im.sheetBytes, backgroundWriters)
+		p("| step | status | time | peak RSS | response bytes | |\n|---|---:|---:|---:|---:|---|\n")
+		var total time.Duration
+		for _, s := range im.steps {
+			p("| %s | %d | %s | %d MB | %d | %s |\n", s.name, s.status, ms(s.took), s.peakKB/1024, s.bytes, oneLine(s.note, 200))
+			if s.name != "undo" {
+				total += s.took
+			}
+		}
+		p("\ndry run and commit together: %s; the server's RSS %d MB before, at most %d MB during the steps\n",
+			ms(total), im.startKB/1024, im.peakKB/1024)
+		p("writes overlapping the steps: %d, worst latency %s, failed %d\n", im.during, ms(im.worst), im.failed)
+		if im.writes.res.requests > 0 {
+			p("all writes of the phase: %.0f writes/s, p50 %s, p99 %s, errors %s\n", im.writes.res.rps(),
+				ms(im.writes.res.pct(0.5)), ms(im.writes.res.pct(0.99)), errCell(im.writes.res))
+			p("%s\n", im.writes.lost())
+		}
 	}
 
 	p("\n## Memory of keyhold serve\n\n")

@@ -59,6 +59,7 @@ type harness struct {
 	reps     []*user // signed in, the departing rep excluded
 	managers []*user // signed in
 	lead     *user   // the departing rep's manager, signed in
+	pids     []int   // the keyhold instances' processes
 }
 
 func newHarness(o options, p paths, db string, srvs []string, base string, sc *scenario) *harness {

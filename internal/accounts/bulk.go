@@ -20,10 +20,10 @@ import (
 // BookKeys are the live accounts as the duplicate rules see them: by name key, and by
 // their contacts' e-mail and phone keys (dedupe).
 type BookKeys struct {
-	Names  map[string][]int64      // name key → accounts
-	Emails map[string][]ContactKey // e-mail key → contacts
-	Phones map[string][]ContactKey // phone key → contacts
-	Live   map[int64]string        // account → name
+	names          keyIndex[int64]
+	emails, phones keyIndex[ContactKey]
+	live           map[int64]string // account → name
+	churned        map[int64]bool   // the live accounts lost: read-only until won back
 }
 
 // ContactKey is a contact as the duplicate rules find it.
@@ -31,6 +31,21 @@ type ContactKey struct {
 	ID        int64 `json:"contact_id"`
 	AccountID int64 `json:"account_id"`
 }
+
+// Named returns the live accounts whose name has the key (dedupe.NameKey).
+func (k BookKeys) Named(key string) []int64 { return k.names.get(key) }
+
+// WithEmail returns the contacts whose e-mail address has the key (dedupe.EmailKey).
+func (k BookKeys) WithEmail(key string) []ContactKey { return k.emails.get(key) }
+
+// WithPhone returns the contacts whose phone number has the key (dedupe.PhoneKey).
+func (k BookKeys) WithPhone(key string) []ContactKey { return k.phones.get(key) }
+
+// Live reports whether id is a live account.
+func (k BookKeys) Live(id int64) bool { _, ok := k.live[id]; return ok }
+
+// Churned reports whether id is a live account lost.
+func (k BookKeys) Churned(id int64) bool { return k.churned[id] }
 
 // Keys reads the live accounts' keys, for an import's duplicate checks.
 func (s *Service) Keys(ctx context.Context) (BookKeys, error) {
@@ -47,20 +62,21 @@ func (s *Service) bookKeys(ctx context.Context, seq int64) (BookKeys, error) {
 	if err != nil {
 		return BookKeys{}, err
 	}
-	k := BookKeys{Names: map[string][]int64{}, Emails: map[string][]ContactKey{}, Phones: map[string][]ContactKey{},
-		Live: make(map[int64]string, len(c.byID))}
+	k := BookKeys{live: make(map[int64]string, len(c.byID)), churned: map[int64]bool{}}
 	for id, e := range c.byID {
-		k.Live[id] = e.name
-	}
-	done() // not held while the contacts are read
-	for id, name := range k.Live {
-		if key := s.nameKey(name); key != "" {
-			k.Names[key] = append(k.Names[key], id)
+		k.live[id] = e.name
+		if e.status == StatusChurned {
+			k.churned[id] = true
 		}
 	}
-	for _, ids := range k.Names {
-		slices.Sort(ids)
+	done() // not held while the contacts are read
+	k.names = newKeyIndex[int64](len(k.live))
+	for id, name := range k.live {
+		if key := s.nameKey(name); key != "" {
+			k.names.add(key, id)
+		}
 	}
+	k.emails, k.phones = newKeyIndex[ContactKey](0), newKeyIndex[ContactKey](0)
 	rows, err := s.db.Read.WithContext(ctx).Raw(`SELECT id, account_id, email, phone FROM contacts
 		WHERE deleted_at IS NULL AND (email <> '' OR phone <> '') ORDER BY id`).Rows()
 	if err != nil {
@@ -73,14 +89,14 @@ func (s *Service) bookKeys(ctx context.Context, seq int64) (BookKeys, error) {
 		if err := rows.Scan(&c.ID, &c.AccountID, &email, &phone); err != nil {
 			return BookKeys{}, fmt.Errorf("contact keys: %w", err)
 		}
-		if _, ok := k.Live[c.AccountID]; !ok {
+		if _, ok := k.live[c.AccountID]; !ok {
 			continue
 		}
 		if key := dedupe.EmailKey(email); key != "" {
-			k.Emails[key] = append(k.Emails[key], c)
+			k.emails.add(key, c)
 		}
 		if key := dedupe.PhoneKey(phone); key != "" {
-			k.Phones[key] = append(k.Phones[key], c)
+			k.phones.add(key, c)
 		}
 	}
 	return k, rows.Err()
@@ -130,7 +146,7 @@ func (s *Service) ImportContactsTx(ctx context.Context, tx *gorm.DB, actor staff
 			return nil, fault.NotFound("account", id)
 		}
 	}
-	if err := s.importContacts(tx, rows, out, now); err != nil {
+	if err := s.importContacts(ctx, tx, rows, out, now); err != nil {
 		return nil, err
 	}
 	slices.Sort(ids)
@@ -176,15 +192,23 @@ func (s *Service) ImportTx(ctx context.Context, tx *gorm.DB, actor staff.User, n
 			return nil, err
 		}
 	}
-	if len(created) > 0 {
-		if err := tx.CreateInBatches(&created, 400).Error; err != nil {
-			return nil, fmt.Errorf("create accounts: %w", err)
-		}
+	newIDs, err := store.InsertMany(ctx, tx, "accounts", []string{"name", "tier", "status", "industry", "region", "channel",
+		"annual_value", "currency", "customer_since", "renewal_date", "cadence_days", "owner_id", "created_at", "updated_at"},
+		len(created), func(i int, args []any) []any {
+			a := &created[i]
+			return append(args, a.Name, string(a.Tier), a.Status, a.Industry, a.Region, a.Channel, a.AnnualValue, a.Currency,
+				a.CustomerSince, a.RenewalDate, a.CadenceOverride, a.OwnerID, now, now)
+		}, true)
+	if err != nil {
+		return nil, err
+	}
+	for i, id := range newIDs {
+		created[i].ID = id
 	}
 	team := make([]TeamMember, len(created))
 	var log audit.Batch
 	events := make([]outbox.AccountData, len(created))
-	ids := make([]int64, 0, len(rows))
+	ids := make([]int64, 0, len(rows)) // the accounts written, to rescore
 	for j, a := range created {
 		out[createdAt[j]].AccountID = a.ID
 		team[j] = TeamMember{AccountID: a.ID, UserID: a.OwnerID, Role: RoleOwner, Since: now}
@@ -195,15 +219,16 @@ func (s *Service) ImportTx(ctx context.Context, tx *gorm.DB, actor staff.User, n
 		events[j] = outbox.AccountData{Account: a}
 		ids = append(ids, a.ID)
 	}
-	if len(team) > 0 {
-		if err := tx.CreateInBatches(&team, 1000).Error; err != nil {
-			return nil, fmt.Errorf("create teams: %w", err)
-		}
+	if _, err := store.InsertMany(ctx, tx, "account_team", []string{"account_id", "user_id", "role", "since"}, len(team),
+		func(i int, args []any) []any {
+			return append(args, team[i].AccountID, team[i].UserID, string(team[i].Role), team[i].Since)
+		}, false); err != nil {
+		return nil, err
 	}
 	if err := s.importUpdates(ctx, tx, actor, rows, out, &log, now, reason); err != nil {
 		return nil, err
 	}
-	if err := s.importContacts(tx, rows, out, now); err != nil {
+	if err := s.importContacts(ctx, tx, rows, out, now); err != nil {
 		return nil, err
 	}
 	if err := log.Write(ctx, tx); err != nil {
@@ -266,7 +291,7 @@ func (s *Service) importUpdates(ctx context.Context, tx *gorm.DB, actor staff.Us
 
 // importContacts adds the rows' contacts to their accounts, or updates the contact a row
 // names.
-func (s *Service) importContacts(tx *gorm.DB, rows []ImportRow, out []ImportResult, now time.Time) error {
+func (s *Service) importContacts(ctx context.Context, tx *gorm.DB, rows []ImportRow, out []ImportResult, now time.Time) error {
 	var fresh []Contact
 	var at []int
 	for i, r := range rows {
@@ -291,14 +316,16 @@ func (s *Service) importContacts(tx *gorm.DB, rows []ImportRow, out []ImportResu
 			Phone: in.Phone, DecisionMaker: in.DecisionMaker, CreatedAt: now, UpdatedAt: now})
 		at = append(at, i)
 	}
-	if len(fresh) == 0 {
-		return nil
+	ids, err := store.InsertMany(ctx, tx, "contacts", []string{"account_id", "name", "title", "email", "phone",
+		"decision_maker", "created_at", "updated_at"}, len(fresh), func(i int, args []any) []any {
+		c := &fresh[i]
+		return append(args, c.AccountID, c.Name, c.Title, c.Email, c.Phone, c.DecisionMaker, now, now)
+	}, true)
+	if err != nil {
+		return err
 	}
-	if err := tx.CreateInBatches(&fresh, 500).Error; err != nil {
-		return fmt.Errorf("create contacts: %w", err)
-	}
-	for j, c := range fresh {
-		out[at[j]].ContactID = c.ID
+	for j, id := range ids {
+		out[at[j]].ContactID = id
 	}
 	return nil
 }

@@ -86,18 +86,18 @@ func (s *Service) findDuplicates(ctx context.Context, seq int64) ([]dupGroup, er
 	if err != nil {
 		return nil, err
 	}
-	names := k.Live
+	names := k.live
 	byKey := map[DuplicateReason][]int64{}
-	for key, ids := range k.Names {
-		byKey[DuplicateReason{Kind: "name", Key: key}] = ids
-	}
-	for kind, m := range map[string]map[string][]ContactKey{"email": k.Emails, "phone": k.Phones} {
-		for key, cs := range m {
+	k.names.shared(func(key string, ids []int64) {
+		byKey[DuplicateReason{Kind: "name", Key: key}] = slices.Clone(ids)
+	})
+	for kind, x := range map[string]keyIndex[ContactKey]{"email": k.emails, "phone": k.phones} {
+		x.shared(func(key string, cs []ContactKey) {
 			r := DuplicateReason{Kind: kind, Key: key}
 			for _, c := range cs {
 				byKey[r] = append(byKey[r], c.AccountID)
 			}
-		}
+		})
 	}
 	// One group per set of accounts, with every reason they share.
 	bySet := map[string]*dupGroup{}

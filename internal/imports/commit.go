@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 
@@ -33,17 +34,15 @@ type before struct {
 // Commit carries out a previewed import in one transaction, all or nothing: each row as
 // planned, or as choices say for a duplicate (row number → update, skip or create). The
 // rows are read again as at the preview, against the book as it is now; a row whose
-// account or contact has gone since refuses the whole commit, to be previewed again.
+// account, contact or owner has changed since refuses the whole commit, to be previewed
+// again. The rows are handled a few thousand at a time, inside the one transaction.
 func (s *Service) Commit(ctx context.Context, actor staff.User, id int64, choices map[string]string) (Import, error) {
 	imp, err := s.open(ctx, actor, id, StatusPreview)
 	if err != nil {
 		return Import{}, err
 	}
-	rows, err := s.rows(ctx, id)
+	chosen, err := s.choose(ctx, id, choices)
 	if err != nil {
-		return Import{}, err
-	}
-	if err := choose(rows, choices); err != nil {
 		return Import{}, err
 	}
 	now := s.now().UTC()
@@ -51,65 +50,59 @@ func (s *Service) Commit(ctx context.Context, actor staff.User, id int64, choice
 	if err != nil {
 		return Import{}, err
 	}
-	var writes []accounts.ImportRow
-	var at []int // the row of each write
+	reason := "import " + strconv.FormatInt(id, 10)
 	summary := Summary{}
-	for i, r := range rows {
-		summary.count(r)
-		if r.Outcome != Create && r.Outcome != Update {
-			continue
-		}
-		var e errs
-		w := accounts.ImportRow{}
-		if imp.Kind == Contacts {
-			c := p.readContact(r.Cells, &e)
-			w.ID, w.Contact = c.accountID, &c.in
-			if r.Outcome == Update {
-				w.ContactID = *r.TargetID
-			}
-		} else {
-			a := p.readAccount(r.Cells, &e)
-			w.Contact = a.contact
-			if r.Outcome == Update {
-				w.ID, w.Patch = *r.TargetID, a.patch(a.id != 0)
-				w.ContactID = p.sameContact(*r.TargetID, a.contact)
-			} else {
-				in := a.in
-				w.New = &in
-			}
-		}
-		if len(e) > 0 { // the book changed under the row since the preview (an owner left)
-			return Import{}, fault.Conflict("a row reads differently since the preview; preview the import again",
-				map[string]any{"row": r.Line, "errors": e})
-		}
-		writes = append(writes, w)
-		at = append(at, i)
-	}
 	err = s.db.Bulk(ctx, func(ctx context.Context, tx *gorm.DB) error {
 		res := tx.Model(&Import{}).Where("id = ? AND status = ?", id, StatusPreview).
-			Updates(map[string]any{"status": StatusCommitted, "committed_at": now, "summary": mustJSON(summary)})
+			Updates(map[string]any{"status": StatusCommitted, "committed_at": now})
 		if res.Error != nil {
 			return res.Error
 		}
 		if res.RowsAffected != 1 {
 			return fault.Conflict("the import has been committed or undone; only a preview can change", nil)
 		}
-		var results []accounts.ImportResult
-		var err error
-		reason := "import " + strconv.FormatInt(id, 10)
-		if imp.Kind == Contacts {
-			results, err = s.accounts.ImportContactsTx(ctx, tx, actor, now, writes)
-		} else {
-			results, err = s.accounts.ImportTx(ctx, tx, actor, now, writes, reason)
-		}
+		err := s.chunks(ctx, tx, id, func(rows []Row) error {
+			var writes []accounts.ImportRow
+			var at []int // the row of each write
+			for i := range rows {
+				r := &rows[i]
+				if c, ok := chosen[r.Line]; ok {
+					r.Outcome = c
+					if c != Update {
+						r.TargetID = nil
+					}
+				}
+				summary.count(*r)
+				if r.Outcome != Create && r.Outcome != Update {
+					continue
+				}
+				w, err := p.write(imp.Kind, *r)
+				if err != nil {
+					return err
+				}
+				writes = append(writes, w)
+				at = append(at, i)
+			}
+			var results []accounts.ImportResult
+			var err error
+			if imp.Kind == Contacts {
+				results, err = s.accounts.ImportContactsTx(ctx, tx, actor, now, writes)
+			} else {
+				results, err = s.accounts.ImportTx(ctx, tx, actor, now, writes, reason)
+			}
+			if err != nil {
+				return err
+			}
+			return s.saveResults(ctx, tx, id, imp.Kind, rows, at, results)
+		})
 		if err != nil {
-			if fe, ok := fault.As(err); ok && fe.Kind == fault.KindNotFound {
-				return fault.Conflict("a record the import writes to has gone since the preview; preview the import again",
-					map[string]string{"missing": fe.Message})
+			if fe, ok := fault.As(err); ok && (fe.Kind == fault.KindNotFound || fe.Kind == fault.KindConflict && fe.Details == nil) {
+				return fault.Conflict("a record the import writes to has changed since the preview; preview the import again",
+					map[string]string{"reason": fe.Message})
 			}
 			return err
 		}
-		if err := s.saveResults(ctx, tx, id, imp.Kind, rows, at, results); err != nil {
+		if err := tx.Model(&Import{}).Where("id = ?", id).Update("summary", mustJSON(summary)).Error; err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{At: now, ActorID: &actor.ID, Action: ActionCommitted, Entity: "import",
@@ -119,6 +112,35 @@ func (s *Service) Commit(ctx context.Context, actor staff.User, id int64, choice
 		return Import{}, fmt.Errorf("commit import %d: %w", id, err)
 	}
 	return s.open(ctx, actor, id, "")
+}
+
+// write reads a row again into what the commit writes; a row that reads differently
+// than at the preview (an owner who has left since) refuses the commit.
+func (p *planner) write(kind Kind, r Row) (accounts.ImportRow, error) {
+	var e errs
+	w := accounts.ImportRow{}
+	if kind == Contacts {
+		c := p.readContact(r.Cells, &e)
+		w.ID, w.Contact = c.accountID, &c.in
+		if r.Outcome == Update {
+			w.ContactID = *r.TargetID
+		}
+	} else {
+		a := p.readAccount(r.Cells, &e)
+		w.Contact = a.contact
+		if r.Outcome == Update {
+			w.ID, w.Patch = *r.TargetID, a.patch(a.id != 0)
+			w.ContactID = p.sameContact(*r.TargetID, a.contact)
+		} else {
+			in := a.in
+			w.New = &in
+		}
+	}
+	if len(e) > 0 {
+		return w, fault.Conflict("a row reads differently since the preview; preview the import again",
+			map[string]any{"row": r.Line, "errors": e})
+	}
+	return w, nil
 }
 
 // sameContact is the contact of account id that c (an account row's contact) is, by
@@ -140,27 +162,40 @@ func (p *planner) sameContact(id int64, c *accounts.ContactInput) int64 {
 	return 0
 }
 
-// choose applies the user's choices to the duplicate rows, refusing a choice for a row
-// that is not a duplicate or that the row does not offer.
-func choose(rows []Row, choices map[string]string) error {
+// choose reads the user's choices for duplicate rows, refusing a choice for a row that is
+// not a duplicate or that the row does not offer.
+func (s *Service) choose(ctx context.Context, id int64, choices map[string]string) (map[int]Outcome, error) {
 	bad := fault.Collect{}
+	lines := map[int]string{}
 	for key, choice := range choices {
 		line, err := strconv.Atoi(key)
-		i, found := slices.BinarySearchFunc(rows, line, func(r Row, l int) int { return r.Line - l })
-		if err != nil || !found {
+		if err != nil {
 			bad.Add("choices."+key, "is not a row of the import")
 			continue
 		}
-		if !slices.Contains(rows[i].Choices(), Outcome(choice)) {
-			bad.Add("choices."+key, "must be one of the row's choices")
-			continue
+		lines[line] = choice
+	}
+	var rows []Row
+	for chunk := range slices.Chunk(slices.Sorted(maps.Keys(lines)), 1000) {
+		var part []Row
+		if err := s.db.Read.WithContext(ctx).Select("line", "outcome", "duplicate_of", "target_id").
+			Where("import_id = ? AND line IN ?", id, chunk).Find(&part).Error; err != nil {
+			return nil, err
 		}
-		rows[i].Outcome = Outcome(choice)
-		if rows[i].Outcome != Update && len(rows[i].DuplicateOf) > 0 {
-			rows[i].TargetID = nil
+		rows = append(rows, part...)
+	}
+	out := map[int]Outcome{}
+	for _, r := range rows {
+		if c := Outcome(lines[r.Line]); slices.Contains(r.Choices(), c) {
+			out[r.Line] = c
 		}
 	}
-	return bad.Err()
+	for line := range lines {
+		if _, ok := out[line]; !ok {
+			bad.Add("choices."+strconv.Itoa(line), "must be one of the row's choices")
+		}
+	}
+	return out, bad.Err()
 }
 
 // saveResults writes each row's final outcome and what it wrote, for the undo: the

@@ -2,6 +2,7 @@ package imports
 
 import (
 	"cmp"
+	"hash/maphash"
 	"slices"
 	"strconv"
 	"strings"
@@ -67,13 +68,13 @@ type planner struct {
 	users   userIndex
 	actor   staff.User
 	now     time.Time
-	seen    map[string]int // "name:key", "email:key", "phone:key" → the first row with it
+	seen    map[uint64]int // hash of "name:key", "email:key", "phone:key" → the first row with it
 	missing []Field        // required fields no column holds
 	priced  map[string]bool
 }
 
 func newPlanner(kind Kind, mapping []Field, keys accounts.BookKeys, users userIndex, priced map[string]bool, actor staff.User, now time.Time) *planner {
-	p := &planner{kind: kind, col: map[Field]int{}, keys: keys, users: users, priced: priced, actor: actor, now: now, seen: map[string]int{}}
+	p := &planner{kind: kind, col: map[Field]int{}, keys: keys, users: users, priced: priced, actor: actor, now: now, seen: map[uint64]int{}}
 	for i, f := range mapping {
 		if f != "" {
 			p.col[f] = i
@@ -230,14 +231,20 @@ func (p *planner) readContact(cells []string, e *errs) contactRow {
 	var r contactRow
 	if v := p.cell(cells, FieldAccountID); v != "" {
 		id, err := strconv.ParseInt(strings.TrimPrefix(v, "#"), 10, 64)
-		if _, live := p.keys.Live[id]; err != nil || !live {
+		if err != nil || !p.keys.Live(id) {
 			e.add(FieldAccountID, "no such account")
 		}
 		r.accountID = id
+		if p.keys.Churned(id) {
+			e.add(FieldAccountID, "the account is churned; win it back before changing it")
+		}
 	} else if v := p.cell(cells, FieldAccount); v != "" {
-		switch ids := p.keys.Names[dedupe.NameKey(v)]; len(ids) {
+		switch ids := p.keys.Named(dedupe.NameKey(v)); len(ids) {
 		case 1:
 			r.accountID = ids[0]
+			if p.keys.Churned(ids[0]) {
+				e.add(FieldAccount, "the account is churned; win it back before changing it")
+			}
 		case 0:
 			e.add(FieldAccount, "no account has this name")
 		default:
@@ -283,20 +290,23 @@ func (p *planner) plan(r *Row) {
 func (p *planner) planAccount(r *Row, e *errs) {
 	a := p.readAccount(r.Cells, e)
 	if a.id != 0 {
-		if _, live := p.keys.Live[a.id]; !live {
+		if !p.keys.Live(a.id) {
 			e.add(FieldID, "no such account")
+		} else if p.keys.Churned(a.id) {
+			e.add(FieldID, "the account is churned; win it back before changing it")
 		}
 		r.Outcome, r.TargetID = Update, &a.id
 		return
 	}
-	var existing []int64
+	var named, existing []int64 // accounts of the same name; any account the row matches
 	if k := dedupe.NameKey(a.in.Name); k != "" {
-		for _, id := range p.keys.Names[k] {
+		for _, id := range p.keys.Named(k) {
 			r.DuplicateOf = append(r.DuplicateOf, Dup{Reason: "name", AccountID: id})
-			existing = append(existing, id)
+			named = append(named, id)
 		}
 		p.sameRow(r, "name", k)
 	}
+	existing = append(existing, named...)
 	if a.contact != nil {
 		for reason, k := range map[string]string{"email": dedupe.EmailKey(a.contact.Email), "phone": dedupe.PhoneKey(a.contact.Phone)} {
 			if k == "" {
@@ -312,10 +322,16 @@ func (p *planner) planAccount(r *Row, e *errs) {
 	sortDups(r.DuplicateOf)
 	slices.Sort(existing)
 	existing = slices.Compact(existing)
+	if len(existing) == 1 && !p.keys.Churned(existing[0]) {
+		r.TargetID = &existing[0] // the one account the row can update
+	}
 	switch {
-	case len(existing) == 1: // one account already holds this customer: bring it up to date
-		r.Outcome, r.TargetID = Update, &existing[0]
-	case len(r.DuplicateOf) > 0:
+	case len(r.DuplicateOf) == 0:
+	case len(named) == 1 && r.TargetID != nil:
+		// The one account of this name: bring it up to date. Any other likely
+		// duplicate (a shared e-mail or phone, an earlier row) waits for the user.
+		r.Outcome = Update
+	default:
 		r.Outcome = Skip
 	}
 }
@@ -348,7 +364,7 @@ func (p *planner) planContact(r *Row, e *errs) {
 
 // sameRow notes an earlier row with the same key, or makes this row the first.
 func (p *planner) sameRow(r *Row, reason, key string) {
-	k := reason + ":" + key
+	k := maphash.String(seenSeed, reason+":"+key) // a hash: a sheet's keys kept in little memory
 	if first, ok := p.seen[k]; ok {
 		r.DuplicateOf = append(r.DuplicateOf, Dup{Reason: reason, Row: first})
 		return
@@ -356,11 +372,13 @@ func (p *planner) sameRow(r *Row, reason, key string) {
 	p.seen[k] = r.Line
 }
 
+var seenSeed = maphash.MakeSeed()
+
 func (p *planner) contactsBy(reason, key string) []accounts.ContactKey {
 	if reason == "email" {
-		return p.keys.Emails[key]
+		return p.keys.WithEmail(key)
 	}
-	return p.keys.Phones[key]
+	return p.keys.WithPhone(key)
 }
 
 func sortDups(d []Dup) {

@@ -115,35 +115,61 @@ func (s *Service) Preview(ctx context.Context, actor staff.User, kind Kind, file
 	if !kind.Valid() {
 		return Import{}, nil, fault.Invalid(fault.Fields{"kind": "must be accounts or contacts"})
 	}
-	var header []string
-	var rows []Row
-	err := read(func(line int, cells []string) error {
-		if header == nil {
-			header = slices.Clone(cells)
+	var imp *Import
+	var p *planner
+	var out, batch []Row // the rows planned (without their cells), those not yet written
+	flush := func() error {
+		if len(batch) == 0 {
 			return nil
 		}
-		rows = append(rows, Row{Line: line, Cells: slices.Clone(cells)})
+		err := s.db.Write.WithContext(ctx).CreateInBatches(batch, 500).Error
+		batch = batch[:0]
+		return err
+	}
+	// Row by row as the sheet is read: planned, and written a few thousand at a time (each
+	// write its own short transaction), so that neither the sheet nor its plan is ever
+	// held whole.
+	err := read(func(line int, cells []string) error {
+		if imp == nil {
+			header := slices.Clone(cells)
+			cols, err := remap(kind, header, Recognise(kind, header), mapping)
+			if err != nil {
+				return err
+			}
+			imp = &Import{Kind: kind, Filename: cut(filename, 200), Status: StatusPreview, Header: header, Mapping: cols,
+				CreatedBy: actor.ID, CreatedAt: s.now().UTC()}
+			if p, err = s.planner(ctx, actor, *imp, imp.CreatedAt); err != nil {
+				return err
+			}
+			return s.db.Write.WithContext(ctx).Create(imp).Error
+		}
+		r := Row{ImportID: imp.ID, Line: line, Cells: slices.Clone(cells)}
+		p.plan(&r)
+		imp.Summary.count(r)
+		batch = append(batch, r)
+		r.Cells = nil
+		out = append(out, r)
+		if len(batch) == 5000 {
+			return flush()
+		}
 		return nil
 	})
+	if err == nil {
+		err = flush()
+	}
+	if err == nil && len(out) == 0 {
+		err = fault.Invalid(fault.Fields{"file": "the sheet has no rows under its header"})
+	}
+	if err == nil {
+		err = s.db.Write.WithContext(ctx).Model(imp).Select("summary").Updates(imp).Error
+	}
 	if err != nil {
+		if imp != nil && imp.ID != 0 {
+			s.drop(imp.ID)
+		}
 		return Import{}, nil, err
 	}
-	if len(rows) == 0 {
-		return Import{}, nil, fault.Invalid(fault.Fields{"file": "the sheet has no rows under its header"})
-	}
-	cols, err := remap(kind, header, Recognise(kind, header), mapping)
-	if err != nil {
-		return Import{}, nil, err
-	}
-	imp := Import{Kind: kind, Filename: cut(filename, 200), Status: StatusPreview, Header: header, Mapping: cols,
-		CreatedBy: actor.ID, CreatedAt: s.now().UTC()}
-	if err := s.plan(ctx, actor, &imp, rows); err != nil {
-		return Import{}, nil, err
-	}
-	if err := s.save(ctx, &imp, rows, true); err != nil {
-		return Import{}, nil, err
-	}
-	return imp, rows, nil
+	return *imp, out, nil
 }
 
 // Remap plans a previewed import again with its columns mapped anew, and against the book
@@ -157,18 +183,61 @@ func (s *Service) Remap(ctx context.Context, actor staff.User, id int64, mapping
 	if err != nil {
 		return Import{}, nil, err
 	}
-	imp.Mapping = cols
-	rows, err := s.rows(ctx, id)
+	imp.Mapping, imp.Summary = cols, Summary{}
+	p, err := s.planner(ctx, actor, imp, s.now().UTC())
 	if err != nil {
 		return Import{}, nil, err
 	}
-	if err := s.plan(ctx, actor, &imp, rows); err != nil {
-		return Import{}, nil, err
+	var out []Row
+	err = s.chunks(ctx, s.db.Read.WithContext(ctx), id, func(rows []Row) error {
+		for i := range rows {
+			p.plan(&rows[i])
+			imp.Summary.count(rows[i])
+		}
+		err := s.db.Write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			if err := tx.Where("import_id = ? AND line BETWEEN ? AND ?", id, rows[0].Line, rows[len(rows)-1].Line).
+				Delete(&Row{}).Error; err != nil {
+				return err
+			}
+			return tx.CreateInBatches(rows, 500).Error
+		})
+		for _, r := range rows {
+			r.Cells = nil
+			out = append(out, r)
+		}
+		return err
+	})
+	if err != nil {
+		return Import{}, nil, fmt.Errorf("remap import %d: %w", id, err)
 	}
-	if err := s.save(ctx, &imp, rows, false); err != nil {
-		return Import{}, nil, err
+	res := s.db.Write.WithContext(ctx).Model(&imp).Where("status = ?", StatusPreview).Select("mapping", "summary").Updates(&imp)
+	if res.Error != nil {
+		return Import{}, nil, res.Error
 	}
-	return imp, rows, nil
+	if res.RowsAffected != 1 {
+		return Import{}, nil, fault.Conflict("the import has been committed or undone; only a preview can change", nil)
+	}
+	return imp, out, nil
+}
+
+// chunkRows is how many rows of an import are read and handled at a time.
+const chunkRows = 5000
+
+// chunks calls fn with an import's rows in order, a few thousand at a time, read from db.
+func (s *Service) chunks(ctx context.Context, db *gorm.DB, id int64, fn func([]Row) error) error {
+	for after := 0; ; {
+		var rows []Row
+		if err := db.Where("import_id = ? AND line > ?", id, after).Order("line").Limit(chunkRows).Find(&rows).Error; err != nil {
+			return err
+		}
+		if len(rows) == 0 {
+			return nil
+		}
+		if err := fn(rows); err != nil {
+			return err
+		}
+		after = rows[len(rows)-1].Line
+	}
 }
 
 // remap applies a user's corrections to the columns' fields.
@@ -206,20 +275,6 @@ func remap(kind Kind, header []string, cols []Field, mapping map[string]string) 
 	return cols, bad.Err()
 }
 
-// plan gives every row its outcome against the book as it is now and sums them up.
-func (s *Service) plan(ctx context.Context, actor staff.User, imp *Import, rows []Row) error {
-	p, err := s.planner(ctx, actor, *imp, s.now().UTC())
-	if err != nil {
-		return err
-	}
-	imp.Summary = Summary{}
-	for i := range rows {
-		p.plan(&rows[i])
-		imp.Summary.count(rows[i])
-	}
-	return nil
-}
-
 // planner reads what plans rows: the book's keys, the staff, the priced currencies.
 func (s *Service) planner(ctx context.Context, actor staff.User, imp Import, now time.Time) (*planner, error) {
 	keys, err := s.accounts.Keys(ctx)
@@ -239,41 +294,6 @@ func (s *Service) planner(ctx context.Context, actor staff.User, imp Import, now
 		priced[c] = true
 	}
 	return newPlanner(imp.Kind, imp.Mapping, keys, newUserIndex(everyone), priced, actor, now), nil
-}
-
-// save writes an import and its rows: a new one, or a previewed one planned again. The
-// rows go in a few hundred per statement, in transactions of a few thousand, so other
-// writers wait at most for one of them; a failure removes what was written.
-func (s *Service) save(ctx context.Context, imp *Import, rows []Row, fresh bool) error {
-	db := s.db.Write.WithContext(ctx)
-	if fresh {
-		if err := db.Create(imp).Error; err != nil {
-			return fmt.Errorf("save import: %w", err)
-		}
-	}
-	for i := range rows {
-		rows[i].ImportID = imp.ID
-	}
-	err := db.Transaction(func(tx *gorm.DB) error {
-		if fresh {
-			return nil
-		}
-		if err := tx.Where("import_id = ?", imp.ID).Delete(&Row{}).Error; err != nil {
-			return err
-		}
-		return tx.Model(imp).Select("mapping", "summary").Updates(imp).Error
-	})
-	for chunk := range slices.Chunk(rows, 5000) {
-		if err != nil {
-			break
-		}
-		err = db.CreateInBatches(chunk, 500).Error
-	}
-	if err != nil {
-		s.drop(imp.ID)
-		return fmt.Errorf("save import: %w", err)
-	}
-	return nil
 }
 
 // drop removes an import that could not be saved whole.
@@ -315,15 +335,6 @@ func (s *Service) open(ctx context.Context, actor staff.User, id int64, status s
 		return Import{}, fault.Conflict(msg, map[string]string{"status": imp.Status})
 	}
 	return imp, nil
-}
-
-// rows reads an import's rows in order.
-func (s *Service) rows(ctx context.Context, id int64) ([]Row, error) {
-	var rows []Row
-	if err := s.db.Read.WithContext(ctx).Where("import_id = ?", id).Order("line").Find(&rows).Error; err != nil {
-		return nil, fmt.Errorf("rows of import %d: %w", id, err)
-	}
-	return rows, nil
 }
 
 // RowFilter picks an import's rows: by outcome, or only those with likely duplicates.

@@ -126,9 +126,9 @@ func trimEmptyTail(cells []string) []string {
 
 func readXLSX(data []byte, fn func(Row) error) error {
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
-		RawCellValue:      true,     // numbers and dates as stored, not as some locale formats them
-		UnzipSizeLimit:    1 << 30,  // a zip bomb stops here
-		UnzipXMLSizeLimit: 16 << 20, // larger sheets are unpacked to a temporary file, not memory
+		RawCellValue:      true,      // numbers and dates as stored, not as some locale formats them
+		UnzipSizeLimit:    300 << 20, // a zip bomb stops here (200,000 rows of 100 columns fit)
+		UnzipXMLSizeLimit: 16 << 20,  // larger sheets are unpacked to a temporary file, not memory
 	})
 	if err != nil {
 		return bad("the file is not a readable XLSX workbook")
@@ -191,9 +191,11 @@ func readCSV(data []byte, fn func(Row) error) error {
 	r.LazyQuotes = true
 	r.ReuseRecord = true
 	c := counter{fn: fn}
-	// A row's number is its record's, as a spreadsheet opening the file numbers it (a cell
-	// holding line breaks makes the file's lines differ).
-	for line := 1; ; line++ {
+	// A row's number is the one a spreadsheet opening the file shows: the record's first
+	// line, less the line breaks inside the quoted cells before it (csv skips empty lines,
+	// which a spreadsheet shows as empty rows).
+	inside := 0
+	for {
 		rec, err := r.Read()
 		if err == io.EOF {
 			return nil
@@ -205,8 +207,13 @@ func readCSV(data []byte, fn func(Row) error) error {
 			}
 			return bad("the file cannot be read as text")
 		}
+		start, _ := r.FieldPos(0)
+		line := start - inside
 		cells := make([]string, len(rec))
-		copy(cells, rec)
+		for i, v := range rec {
+			cells[i] = v
+			inside += strings.Count(v, "\n")
+		}
 		if err := c.take(line, cells); err != nil {
 			if err == errStop {
 				return nil

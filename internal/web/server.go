@@ -44,6 +44,7 @@ func New(d Deps) (*Handler, error) {
 		return nil, err
 	}
 	r := gin.New()
+	r.MaxMultipartMemory = 1 << 20 // an uploaded sheet goes to a temporary file, not memory
 	// Only the socket's address counts, unless it is a trusted proxy's
 	// (KEYHOLD_TRUSTED_PROXIES): then its X-Forwarded-For names the client, so the login
 	// limits count clients, not the proxy, and nobody else can invent an address.

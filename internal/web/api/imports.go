@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -130,7 +131,35 @@ func (s *server) apiCreateImport(c *gin.Context) {
 		httpkit.AbortJSON(c, err)
 		return
 	}
-	httpkit.Respond(c, http.StatusCreated, importAnswer{Import: imp, Rows: rowsOf(httpkit.Lang(c), imp, rows, false)}, nil)
+	writeImport(c, http.StatusCreated, imp, rows)
+}
+
+// writeImport answers an import with every row's plan, written row by row: a hundred
+// thousand rows make a 7 MB answer, which is not built in memory first.
+func writeImport(c *gin.Context, status int, imp imports.Import, rows []imports.Row) {
+	head, err := json.Marshal(imp)
+	if err != nil {
+		httpkit.AbortJSON(c, err)
+		return
+	}
+	l := httpkit.Lang(c)
+	c.Header("Content-Type", "application/json; charset=utf-8")
+	c.Status(status)
+	w := bufio.NewWriterSize(c.Writer, 64<<10)
+	w.Write(head[:len(head)-1]) // the import's fields, then its rows
+	w.WriteString(`,"rows":[`)
+	for i := range rows {
+		if i > 0 {
+			w.WriteByte(',')
+		}
+		b, err := json.Marshal(rowsOf(l, imp, rows[i:i+1], false)[0])
+		if err != nil { // plain strings and numbers: cannot happen
+			panic(err)
+		}
+		w.Write(b)
+	}
+	w.WriteString("]}")
+	_ = w.Flush() // a client gone away is nobody to answer
 }
 
 func (s *server) apiListImports(c *gin.Context) {
@@ -187,7 +216,7 @@ func (s *server) apiRemapImport(c *gin.Context) {
 		httpkit.AbortJSON(c, err)
 		return
 	}
-	httpkit.Respond(c, http.StatusOK, importAnswer{Import: imp, Rows: rowsOf(httpkit.Lang(c), imp, rows, false)}, nil)
+	writeImport(c, http.StatusOK, imp, rows)
 }
 
 // commitIn is the body of apiCommitImport.
