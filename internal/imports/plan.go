@@ -73,6 +73,11 @@ type planner struct {
 	priced  map[string]bool
 }
 
+// Missing lists the fields an import needs that no column holds.
+func (imp Import) Missing() []Field {
+	return newPlanner(imp.Kind, imp.Mapping, accounts.BookKeys{}, userIndex{}, nil, staff.User{}, time.Time{}).missing
+}
+
 func newPlanner(kind Kind, mapping []Field, keys accounts.BookKeys, users userIndex, priced map[string]bool, actor staff.User, now time.Time) *planner {
 	p := &planner{kind: kind, col: map[Field]int{}, keys: keys, users: users, priced: priced, actor: actor, now: now, seen: map[uint64]int{}}
 	for i, f := range mapping {

@@ -33,7 +33,7 @@ func i18nLatinWords(page string) []string {
 		s = i18nEmail.ReplaceAllString(s, "")
 		for _, w := range i18nWord.FindAllString(s, -1) {
 			switch w {
-			case "Keyhold", "English", "API", "ERP", "BI", "Webhook", "Slack", "Excel", "XLSX", "CSV": // names Chinese uses as they are
+			case "Keyhold", "English", "API", "ERP", "BI", "Webhook", "Slack", "Excel", "XLSX", "CSV", "UTF", "GB": // names Chinese uses as they are
 				continue
 			}
 			words = append(words, w)
@@ -82,6 +82,10 @@ func TestChinesePagesHaveNoEnglish(t *testing.T) {
 	chat := ding.register(ts, admin, "zh-CN", mgr.ID, "account.flagged", "digest.weekly")
 	ts.must(200, "PATCH", path("/api/v1/chat-targets/%d", chat), admin, map[string]any{"name": "华东销售群"})
 
+	// An import previewed: a duplicate of 杭州云帆软件, a bad tier, an owner by name.
+	imp := id(ts.upload(mgr.Token, "accounts", "客户名单", []byte("客户名称,等级,负责人,年度金额\n杭州云帆软件有限公司,重点,张伟,120万\n"+
+		"苏州新客户,超级,张伟,很多\n无锡新客户,成长,王丽,50万\n"), "", "").json(t))
+
 	check := func(t *testing.T, what string, r response) {
 		t.Helper()
 		if words := i18nLatinWords(string(r.Body)); len(words) > 0 {
@@ -108,7 +112,8 @@ func TestChinesePagesHaveNoEnglish(t *testing.T) {
 			path("/contacts/%d/edit", id(c)), "/settings", "/no-such-page", "/admin/users", "/accounts/duplicates", "/flags", "/flags?tier=all&level=watch", "/reports"}},
 		{"manager", mgr.Email, []string{"/", "/accounts", "/accounts/duplicates", path("/accounts/%d", acc), path("/contacts/%d/edit", id(c)), path("/accounts/%d", lost),
 			"/handovers", "/handovers?status=in_progress", "/handovers/new", path("/handovers/%d", id(ho)), path("/handovers/%d/report", id(ho)),
-			"/reports", "/reports?group_by=owner&from=2025-01-01", "/reports?from=2026-13-01&group_by=colour"}},
+			"/reports", "/reports?group_by=owner&from=2025-01-01", "/reports?from=2026-13-01&group_by=colour",
+			"/imports", path("/imports/%d", imp), path("/imports/%d?show=all", imp), path("/imports/%d?show=duplicates", imp)}},
 		{"admin", adminEmail, []string{"/", "/admin/users", "/admin/users/new", path("/admin/users/%d/edit", rep.ID), "/admin/cadence",
 			"/admin/webhooks", path("/admin/webhooks/%d", hook), path("/admin/webhooks/%d?status=failed", hook),
 			"/admin/chat-targets", path("/admin/chat-targets/%d", chat)}},

@@ -86,6 +86,10 @@ type importView struct {
 	Headers  []string // the table's columns: the sheet's header, as wide as its widest row
 	Rows     []importRowView
 	Undoable bool
+	// MappingOpen shows the columns' mapping at once: a column left out, or a field the
+	// import needs that no column holds.
+	MappingOpen bool
+	Names       map[int64]string // the accounts the page's rows name, by id
 	paging
 }
 
@@ -130,6 +134,7 @@ func (s importPages) showImport(c *gin.Context, status int, pd pageData) {
 	q := httpkit.NewQuery(c)
 	p := q.Page()
 	p.Size = importPageSize
+	p = p.Normalized()
 	v := importView{Import: imp, Fields: imports.Fields(imp.Kind), Show: c.Query("show"),
 		Undoable: imp.Status == imports.StatusCommitted && imp.CommittedAt != nil && s.Now().Sub(*imp.CommittedAt) < imports.UndoWindow}
 	if v.Show != "errors" && v.Show != "duplicates" && v.Show != "all" {
@@ -151,8 +156,10 @@ func (s importPages) showImport(c *gin.Context, status int, pd pageData) {
 		if i < len(imp.Mapping) {
 			col.Field = imp.Mapping[i]
 		}
+		v.MappingOpen = v.MappingOpen || col.Field == ""
 		v.Columns = append(v.Columns, col)
 	}
+	v.MappingOpen = v.MappingOpen || len(imp.Missing()) > 0
 	f := imports.RowFilter{Page: p}
 	switch v.Show {
 	case "errors":
@@ -177,6 +184,23 @@ func (s importPages) showImport(c *gin.Context, status int, pd pageData) {
 		}
 		width = max(width, len(r.Cells))
 		v.Rows = append(v.Rows, rv)
+	}
+	var named []int64
+	for _, r := range rows {
+		for _, d := range r.DuplicateOf {
+			if d.AccountID != 0 {
+				named = append(named, d.AccountID)
+			}
+		}
+	}
+	found, err := s.Accounts.ByIDs(ctx, named)
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	v.Names = make(map[int64]string, len(found))
+	for _, a := range found {
+		v.Names[a.ID] = a.Name
 	}
 	v.Headers = append(slices.Clone(imp.Header), make([]string, width-len(imp.Header))...)
 	for i := range v.Rows { // every row as wide as the table
