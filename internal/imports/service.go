@@ -108,16 +108,16 @@ type Source func(yield func(line int, cells []string) error) error
 // is now. mapping corrects the recognised columns: a header's text or a column's number
 // (from 1) → a field of kind, or "" to leave the column out. A file that cannot be read is
 // refused with the reason, and nothing is kept.
-func (s *Service) Preview(ctx context.Context, actor staff.User, kind Kind, filename string, read Source, mapping map[string]string) (Import, []Row, error) {
+func (s *Service) Preview(ctx context.Context, actor staff.User, kind Kind, filename string, read Source, mapping map[string]string) (Import, error) {
 	if !actor.CanManage() {
-		return Import{}, nil, ErrForbidden
+		return Import{}, ErrForbidden
 	}
 	if !kind.Valid() {
-		return Import{}, nil, fault.Invalid(fault.Fields{"kind": "must be accounts or contacts"})
+		return Import{}, fault.Invalid(fault.Fields{"kind": "must be accounts or contacts"})
 	}
 	var imp *Import
 	var p *planner
-	var out, batch []Row // the rows planned (without their cells), those not yet written
+	var batch []Row // the rows planned and not yet written
 	flush := func() error {
 		if len(batch) == 0 {
 			return nil
@@ -147,8 +147,6 @@ func (s *Service) Preview(ctx context.Context, actor staff.User, kind Kind, file
 		p.plan(&r)
 		imp.Summary.count(r)
 		batch = append(batch, r)
-		r.Cells = nil
-		out = append(out, r)
 		if len(batch) == 5000 {
 			return flush()
 		}
@@ -157,7 +155,7 @@ func (s *Service) Preview(ctx context.Context, actor staff.User, kind Kind, file
 	if err == nil {
 		err = flush()
 	}
-	if err == nil && len(out) == 0 {
+	if err == nil && (imp == nil || imp.Summary.Rows == 0) {
 		err = fault.Invalid(fault.Fields{"file": "the sheet has no rows under its header"})
 	}
 	if err == nil {
@@ -167,28 +165,27 @@ func (s *Service) Preview(ctx context.Context, actor staff.User, kind Kind, file
 		if imp != nil && imp.ID != 0 {
 			s.drop(imp.ID)
 		}
-		return Import{}, nil, err
+		return Import{}, err
 	}
-	return *imp, out, nil
+	return *imp, nil
 }
 
 // Remap plans a previewed import again with its columns mapped anew, and against the book
 // as it is now.
-func (s *Service) Remap(ctx context.Context, actor staff.User, id int64, mapping map[string]string) (Import, []Row, error) {
+func (s *Service) Remap(ctx context.Context, actor staff.User, id int64, mapping map[string]string) (Import, error) {
 	imp, err := s.open(ctx, actor, id, StatusPreview)
 	if err != nil {
-		return Import{}, nil, err
+		return Import{}, err
 	}
 	cols, err := remap(imp.Kind, imp.Header, imp.Mapping, mapping)
 	if err != nil {
-		return Import{}, nil, err
+		return Import{}, err
 	}
 	imp.Mapping, imp.Summary = cols, Summary{}
 	p, err := s.planner(ctx, actor, imp, s.now().UTC())
 	if err != nil {
-		return Import{}, nil, err
+		return Import{}, err
 	}
-	var out []Row
 	err = s.chunks(ctx, s.db.Read.WithContext(ctx), id, func(rows []Row) error {
 		for i := range rows {
 			p.plan(&rows[i])
@@ -201,23 +198,19 @@ func (s *Service) Remap(ctx context.Context, actor staff.User, id int64, mapping
 			}
 			return tx.CreateInBatches(rows, 500).Error
 		})
-		for _, r := range rows {
-			r.Cells = nil
-			out = append(out, r)
-		}
 		return err
 	})
 	if err != nil {
-		return Import{}, nil, fmt.Errorf("remap import %d: %w", id, err)
+		return Import{}, fmt.Errorf("remap import %d: %w", id, err)
 	}
 	res := s.db.Write.WithContext(ctx).Model(&imp).Where("status = ?", StatusPreview).Select("mapping", "summary").Updates(&imp)
 	if res.Error != nil {
-		return Import{}, nil, res.Error
+		return Import{}, res.Error
 	}
 	if res.RowsAffected != 1 {
-		return Import{}, nil, fault.Conflict("the import has been committed or undone; only a preview can change", nil)
+		return Import{}, fault.Conflict("the import has been committed or undone; only a preview can change", nil)
 	}
-	return imp, out, nil
+	return imp, nil
 }
 
 // chunkRows is how many rows of an import are read and handled at a time.
@@ -342,6 +335,23 @@ type RowFilter struct {
 	Outcome    Outcome
 	Duplicates bool
 	Page       store.Page
+}
+
+// EachRow calls fn with every row of an import in order, without their cells, a few
+// thousand read at a time: the dry run's answer.
+func (s *Service) EachRow(ctx context.Context, actor staff.User, id int64, fn func(Row) error) error {
+	if _, err := s.open(ctx, actor, id, ""); err != nil {
+		return err
+	}
+	db := s.db.Read.WithContext(ctx).Select("import_id", "line", "outcome", "errors", "duplicate_of", "target_id", "result_id")
+	return s.chunks(ctx, db, id, func(rows []Row) error {
+		for _, r := range rows {
+			if err := fn(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // Rows lists a page of an import's rows, with how many the filter picks.

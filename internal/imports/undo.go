@@ -42,7 +42,7 @@ func (s *Service) Undo(ctx context.Context, actor staff.User, id int64) (Import,
 		if err := tx.Where("import_id = ? AND result_id IS NOT NULL", id).Order("line").Find(&rows).Error; err != nil {
 			return err
 		}
-		u := undoer{tx: tx, ctx: ctx, id: id, kind: imp.Kind}
+		u := undoer{tx: tx, id: id, kind: imp.Kind}
 		if err := u.gather(rows); err != nil {
 			return err
 		}
@@ -73,7 +73,6 @@ func (s *Service) Undo(ctx context.Context, actor staff.User, id int64) (Import,
 // undoer gathers what an import wrote and takes it back.
 type undoer struct {
 	tx          *gorm.DB
-	ctx         context.Context
 	id          int64
 	kind        Kind
 	newAccounts map[int64]int // account created → its row

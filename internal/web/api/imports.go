@@ -47,20 +47,25 @@ type importAnswer struct {
 func rowsOf(l i18n.Lang, imp imports.Import, rows []imports.Row, cells bool) []importRow {
 	out := make([]importRow, len(rows))
 	for i, r := range rows {
-		x := importRow{Row: r.Line, Outcome: r.Outcome, Errors: []importError{}, DuplicateOf: r.DuplicateOf,
-			Choices: r.Choices(), TargetID: r.TargetID, ResultID: r.ResultID}
-		if x.DuplicateOf == nil {
-			x.DuplicateOf = []imports.Dup{}
-		}
-		for _, e := range r.Errors {
-			x.Errors = append(x.Errors, importError{Field: e.Field, Column: imp.ColumnOf(e.Field), Message: l.Text(e.Message)})
-		}
-		if cells {
-			x.Cells = r.Cells
-		}
-		out[i] = x
+		out[i] = rowOf(l, imp, r, cells)
 	}
 	return out
+}
+
+// rowOf is a row as the API shows it.
+func rowOf(l i18n.Lang, imp imports.Import, r imports.Row, cells bool) importRow {
+	x := importRow{Row: r.Line, Outcome: r.Outcome, Errors: []importError{}, DuplicateOf: r.DuplicateOf,
+		Choices: r.Choices(), TargetID: r.TargetID, ResultID: r.ResultID}
+	if x.DuplicateOf == nil {
+		x.DuplicateOf = []imports.Dup{}
+	}
+	for _, e := range r.Errors {
+		x.Errors = append(x.Errors, importError{Field: e.Field, Column: imp.ColumnOf(e.Field), Message: l.Text(e.Message)})
+	}
+	if cells {
+		x.Cells = r.Cells
+	}
+	return x
 }
 
 // ReadUpload reads the sheet of a multipart upload (field "file"), for the API and the
@@ -126,17 +131,17 @@ func (s *server) apiCreateImport(c *gin.Context) {
 		httpkit.AbortJSON(c, err)
 		return
 	}
-	imp, rows, err := s.Imports.Preview(c.Request.Context(), httpkit.CurrentUser(c), imports.Kind(c.PostForm("kind")), name, SheetRows(data), mapping)
+	imp, err := s.Imports.Preview(c.Request.Context(), httpkit.CurrentUser(c), imports.Kind(c.PostForm("kind")), name, SheetRows(data), mapping)
 	if err != nil {
 		httpkit.AbortJSON(c, err)
 		return
 	}
-	writeImport(c, http.StatusCreated, imp, rows)
+	s.writeImport(c, http.StatusCreated, imp)
 }
 
-// writeImport answers an import with every row's plan, written row by row: a hundred
-// thousand rows make a 7 MB answer, which is not built in memory first.
-func writeImport(c *gin.Context, status int, imp imports.Import, rows []imports.Row) {
+// writeImport answers an import with every row's plan, read and written a few thousand
+// rows at a time: a hundred thousand rows make a 7 MB answer, never held whole.
+func (s *server) writeImport(c *gin.Context, status int, imp imports.Import) {
 	head, err := json.Marshal(imp)
 	if err != nil {
 		httpkit.AbortJSON(c, err)
@@ -148,15 +153,22 @@ func writeImport(c *gin.Context, status int, imp imports.Import, rows []imports.
 	w := bufio.NewWriterSize(c.Writer, 64<<10)
 	w.Write(head[:len(head)-1]) // the import's fields, then its rows
 	w.WriteString(`,"rows":[`)
-	for i := range rows {
-		if i > 0 {
+	n := 0
+	err = s.Imports.EachRow(c.Request.Context(), httpkit.CurrentUser(c), imp.ID, func(r imports.Row) error {
+		if n > 0 {
 			w.WriteByte(',')
 		}
-		b, err := json.Marshal(rowsOf(l, imp, rows[i:i+1], false)[0])
-		if err != nil { // plain strings and numbers: cannot happen
-			panic(err)
+		n++
+		b, err := json.Marshal(rowOf(l, imp, r, false))
+		if err != nil {
+			return err
 		}
-		w.Write(b)
+		_, err = w.Write(b)
+		return err
+	})
+	if err != nil { // the status is sent: an answer cut short is the only way left to say so
+		_ = c.Error(err)
+		return
 	}
 	w.WriteString("]}")
 	_ = w.Flush() // a client gone away is nobody to answer
@@ -211,12 +223,12 @@ func (s *server) apiRemapImport(c *gin.Context) {
 	if !httpkit.BindJSON(c, &in) {
 		return
 	}
-	imp, rows, err := s.Imports.Remap(c.Request.Context(), httpkit.CurrentUser(c), id, in.Mapping)
+	imp, err := s.Imports.Remap(c.Request.Context(), httpkit.CurrentUser(c), id, in.Mapping)
 	if err != nil {
 		httpkit.AbortJSON(c, err)
 		return
 	}
-	writeImport(c, http.StatusOK, imp, rows)
+	s.writeImport(c, http.StatusOK, imp)
 }
 
 // commitIn is the body of apiCommitImport.

@@ -62,7 +62,7 @@ func (s importPages) uploadSubmit(c *gin.Context) {
 	name, data, err := api.ReadUpload(c)
 	if err == nil {
 		var imp imports.Import
-		imp, _, err = s.Imports.Preview(c.Request.Context(), actor, imports.Kind(form["kind"]), name, api.SheetRows(data), nil)
+		imp, err = s.Imports.Preview(c.Request.Context(), actor, imports.Kind(form["kind"]), name, api.SheetRows(data), nil)
 		if err == nil {
 			c.Redirect(http.StatusSeeOther, "/imports/"+strconv.FormatInt(imp.ID, 10))
 			return
@@ -226,7 +226,7 @@ func (s importPages) mappingSubmit(c *gin.Context) {
 			mapping[n] = vs[0]
 		}
 	}
-	_, _, err := s.Imports.Remap(c.Request.Context(), httpkit.CurrentUser(c), id, mapping)
+	_, err := s.Imports.Remap(c.Request.Context(), httpkit.CurrentUser(c), id, mapping)
 	s.importAction(c, id, err)
 }
 
