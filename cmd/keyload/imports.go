@@ -15,10 +15,6 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// importRows is the size of the sheet the import phase brings in (issue 15: 100,000 rows
-// in under a minute, the server's RSS under 200 MB).
-const importRows = 100_000
-
 // importReport is the import of a large sheet under background writes.
 type importReport struct {
 	rows, sheetBytes int
@@ -45,7 +41,7 @@ func (h *harness) importSheet() ([]byte, error) {
 		return nil, err
 	}
 	tiers := []string{"重点", "成长", "普通", "普通"}
-	for i := 1; i <= importRows; i++ {
+	for i := 1; i <= h.o.importRows; i++ {
 		n := i
 		if i%50 == 0 {
 			n = i - 7
@@ -77,7 +73,7 @@ func (h *harness) importPhase(ctx context.Context, rep *report) error {
 	if err != nil {
 		return err
 	}
-	ir := &importReport{rows: importRows, sheetBytes: len(sheet)}
+	ir := &importReport{rows: h.o.importRows, sheetBytes: len(sheet)}
 	rep.imports = ir
 	id := h.runID + "i"
 	stop := h.background(ctx, "writes during the import", id)

@@ -36,14 +36,7 @@ func (ts *testServer) upload(token, kind, name string, data []byte, mapping, lan
 	if lang != "" {
 		req.Header.Set("Accept-Language", lang)
 	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		ts.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	ts.checkAnswer(req, res.StatusCode, res.Header, b)
-	return response{Status: res.StatusCode, Body: b, Header: res.Header}
+	return ts.send(req)
 }
 
 // gb18030CSV writes rows as CSV in GB18030, as Excel on Chinese Windows saves it.

@@ -150,6 +150,12 @@ func (ts *testServer) call(method, path, token string, body any) response {
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
+	return ts.send(req)
+}
+
+// send makes a request and reads the answer, checking it against the OpenAPI document.
+func (ts *testServer) send(req *http.Request) response {
+	ts.t.Helper()
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		ts.t.Fatal(err)
