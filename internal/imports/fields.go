@@ -163,11 +163,13 @@ func parseTier(s string) (accounts.Tier, bool) {
 	return t, ok
 }
 
+// moneyNoise is what an amount may carry besides its digits.
+var moneyNoise = strings.NewReplacer(",", "", " ", "", "¥", "", "￥", "", "$", "", "元", "", "RMB", "", "CNY", "")
+
 // parseMoney reads an amount in whole units: 1,200,000 · ¥1,200,000 · 120万 · 1.2亿 ·
 // 1200000.00; cents are rounded.
 func parseMoney(s string) (int64, bool) {
-	s = norm.NFKC.String(s)
-	s = strings.NewReplacer(",", "", " ", "", "¥", "", "￥", "", "$", "", "元", "", "RMB", "", "CNY", "").Replace(s)
+	s = moneyNoise.Replace(norm.NFKC.String(s))
 	unit := 1.0
 	switch {
 	case strings.HasSuffix(s, "万"):
