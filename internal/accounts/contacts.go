@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/mail"
 	"slices"
 	"time"
 
@@ -49,9 +48,7 @@ func (in *ContactInput) check() error {
 	check.Line(bad, "email", &in.Email, 254, false)
 	check.Line(bad, "phone", &in.Phone, 50, false)
 	if in.Email != "" {
-		if a, err := mail.ParseAddress(in.Email); err != nil || a.Address != in.Email {
-			bad.Add("email", "is not a valid e-mail address")
-		}
+		check.Email(bad, "email", in.Email)
 	}
 	return bad.Err()
 }

@@ -5,6 +5,8 @@
 package check
 
 import (
+	"net/mail"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -137,4 +139,16 @@ func Printable(s string, multiline bool) string {
 		}
 		return ' '
 	}, s)
+}
+
+// Email records a problem unless s (already trimmed) is one e-mail address, as a person
+// types it, whose domain has a dot: sunxiaoming@jiasheng is a slip, not an address mail
+// reaches.
+func Email(bad fault.Collect, field, s string) {
+	a, err := mail.ParseAddress(s)
+	_, domain, _ := strings.Cut(s, "@")
+	labels := strings.Split(domain, ".")
+	if err != nil || a.Address != s || len(s) > 254 || !Clean(s) || len(labels) < 2 || slices.Contains(labels, "") {
+		bad.Add(field, "is not a valid e-mail address")
+	}
 }

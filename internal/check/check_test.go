@@ -102,3 +102,18 @@ func TestPrintable(t *testing.T) {
 		}
 	}
 }
+
+// An e-mail address is one address as typed, with a domain that has a dot.
+func TestEmail(t *testing.T) {
+	for s, ok := range map[string]bool{
+		"li.na@example.com": true, "zhou.min@hengda-precision.cn": true, "a@b.co": true,
+		"sunxiaoming@jiasheng": false, "li.na@example..com": false, "li.na@.com": false, "li.na@example.": false,
+		"Li Na <li.na@example.com>": false, "li.na": false, "li na@example.com": false,
+	} {
+		bad := fault.Collect{}
+		Email(bad, "email", s)
+		if got := len(bad) == 0; got != ok {
+			t.Errorf("%q accepted: %v, want %v", s, got, ok)
+		}
+	}
+}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/mail"
 	"slices"
 	"strings"
 	"time"
@@ -388,10 +387,7 @@ func checkEmail(bad fault.Collect, email string) {
 		bad.Add("email", "is required")
 		return
 	}
-	a, err := mail.ParseAddress(email)
-	if err != nil || a.Address != email || len(email) > 254 || !check.Clean(email) {
-		bad.Add("email", "is not a valid e-mail address")
-	}
+	check.Email(bad, "email", email)
 }
 
 func checkPassword(bad fault.Collect, pw string) {

@@ -91,6 +91,13 @@ func TestChinesePagesHaveNoEnglish(t *testing.T) {
 		if words := i18nLatinWords(string(r.Body)); len(words) > 0 {
 			t.Errorf("%s (%d) shows English: %v", what, r.Status, words)
 		}
+		// Developers' words, and a data backup where a sales team means its second person.
+		text := i18nTag.ReplaceAllString(i18nScript.ReplaceAllString(string(r.Body), ""), " ")
+		for _, w := range []string{"令牌", "接口", "备份", "字符串", "服务器"} {
+			if strings.Contains(text, w) {
+				t.Errorf("%s (%d) says %q", what, r.Status, w)
+			}
+		}
 		if !strings.Contains(string(r.Body), `<html lang="zh-CN">`) {
 			t.Errorf("%s is not marked as Chinese", what)
 		}
@@ -163,4 +170,30 @@ func TestChinesePagesHaveNoEnglish(t *testing.T) {
 			t.Fatalf("language: %v", m["language"])
 		}
 	})
+}
+
+// On a phone a contact's number dials and an address writes; in Chinese the second person
+// on an account is 后备 (not 备份, a data backup) and a person has a 姓名.
+func TestContactLinksAndTeamWords(t *testing.T) {
+	ts := newTestServer(t)
+	tm := newTeam(t, ts)
+	acc := ts.mustCreateAccount(tm.leaver.Token, map[string]any{"name": "杭州云帆软件", "tier": "key"})
+	ts.must(201, "POST", path("/api/v1/accounts/%d/contacts", acc), tm.leaver.Token,
+		map[string]any{"name": "陈静", "phone": "+86 138-0013-8000", "email": "chen.jing@yunfan.cn"})
+	ts.must(200, "PUT", path("/api/v1/accounts/%d/team/%d", acc, tm.backup.ID), tm.leaver.Token, map[string]any{"role": "backup"})
+	ts.must(200, "PATCH", "/api/v1/me", tm.leaver.Token, map[string]string{"language": "zh-CN"})
+	b := pageSignedIn(ts, tm.leaver.Email, testPassword)
+	page := string(b.get(path("/accounts/%d", acc)).Body)
+	for _, want := range []string{`href="tel:&#43;8613800138000"` /* + as html/template writes it */, `href="mailto:chen.jing@yunfan.cn"`, "后备"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the account page lacks %s", want)
+		}
+	}
+	if form := string(b.get(path("/accounts/%d/contacts/new", acc)).Body); !strings.Contains(form, `<label for="name">姓名</label>`) {
+		t.Error("a contact's name is not labelled 姓名")
+	}
+	if r := ts.call("POST", path("/api/v1/accounts/%d/contacts", acc), tm.leaver.Token,
+		map[string]any{"name": "孙晓明", "email": "sunxiaoming@jiasheng"}); r.Status != 422 || r.field(t, "email") == "" {
+		t.Errorf("an address without a dotted domain: %d", r.Status)
+	}
 }

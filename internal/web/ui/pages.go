@@ -43,6 +43,16 @@ func funcsFor(l i18n.Lang) template.FuncMap {
 		// label translates a code such as a tier or a role: label "tier" "key".
 		"label": func(group string, code any) string { return l.T(group + "." + fmt.Sprint(code)) },
 		"msg":   l.Text,
+		// tel is a phone number as a tel: link dials it: its digits and a leading +.
+		"tel": func(phone string) string {
+			var b strings.Builder
+			for i, r := range phone {
+				if r >= '0' && r <= '9' || r == '+' && i == 0 {
+					b.WriteRune(r)
+				}
+			}
+			return b.String()
+		},
 		// same compares two values as text: an id with a form's string, a typed code
 		// with a plain one.
 		"same": same,
