@@ -227,3 +227,28 @@ func TestPageNotFound(t *testing.T) {
 		}
 	})
 }
+
+// A page that does not exist, or may not be seen, keeps the navigation and the sign-out of
+// the reader signed in, and offers the way back to the page they came from.
+func TestErrorPagesKeepTheWayBack(t *testing.T) {
+	ts := newTestServer(t)
+	tm := newTeam(t, ts)
+	b := pageSignedIn(ts, tm.leaver.Email, testPassword)
+	for path, status := range map[string]int{"/no-such-page": 404, "/accounts/999999": 404, "/admin/users": 403} {
+		req, _ := http.NewRequest("GET", ts.URL+path, nil)
+		req.Header.Set("Referer", ts.URL+"/accounts?tier=key")
+		r := b.do(req)
+		page := string(r.Body)
+		if r.Status != status || !strings.Contains(page, `<nav aria-label=`) || !strings.Contains(page, `action="/logout"`) ||
+			!strings.Contains(page, `href="/accounts?tier=key"`) || csrfFrom(r.Body) == "" {
+			t.Errorf("%s: %d, navigation, sign-out, way back and token: %v %v %v %v", path, r.Status, strings.Contains(page, `<nav aria-label=`),
+				strings.Contains(page, `action="/logout"`), strings.Contains(page, `href="/accounts?tier=key"`), csrfFrom(r.Body) != "")
+		}
+	}
+	// From another site, no way back to it.
+	req, _ := http.NewRequest("GET", ts.URL+"/no-such-page", nil)
+	req.Header.Set("Referer", "https://elsewhere.example/x")
+	if page := string(b.do(req).Body); strings.Contains(page, "elsewhere") {
+		t.Error("a link back to another site")
+	}
+}

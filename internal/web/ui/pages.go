@@ -171,13 +171,19 @@ func (s *server) renderBlock(c *gin.Context, status int, page, block string, d p
 	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
 }
 
+// errorView is an error page: its status and the page the reader came from.
+type errorView struct {
+	Status int
+	Back   string
+}
+
 // pageError shows an error as a page with its status: a domain error says what went
 // wrong in the reader's language; anything else is a plain "internal error" (logged with
 // the request id).
 func (s *server) pageError(c *gin.Context, err error) {
 	status, body := httpkit.ErrorStatus(c, err)
 	if status == http.StatusNotFound {
-		s.renderBlock(c, status, "notfound", "layout", pageData{})
+		s.renderBlock(c, status, "notfound", "layout", pageData{Data: backTo(c)})
 		c.Abort()
 		return
 	}
@@ -187,7 +193,8 @@ func (s *server) pageError(c *gin.Context, err error) {
 		msg = l.Text(body.Message)
 	}
 	t := s.pages[l]["error"]
-	d := pageData{Message: msg, CSRF: c.GetString(csrfKey), Path: "/", Form: map[string]string{}, Data: status}
+	d := pageData{Message: msg, CSRF: c.GetString(csrfKey), Path: "/", Form: map[string]string{},
+		Data: errorView{Status: status, Back: backTo(c)}}
 	if u, ok := staff.ActorFrom(c.Request.Context()); ok {
 		d.User = &u
 	}
