@@ -197,3 +197,24 @@ func TestContactLinksAndTeamWords(t *testing.T) {
 		t.Errorf("an address without a dotted domain: %d", r.Status)
 	}
 }
+
+// A rep's list starts with their own accounts, one click from everyone's; a manager's
+// starts with everyone's; the download holds what the list shows.
+func TestRepsListStartsWithTheirOwn(t *testing.T) {
+	ts := newTestServer(t)
+	tm := newTeam(t, ts)
+	ts.mustCreateAccount(tm.leaver.Token, map[string]any{"name": "Mine Co", "tier": "key"})
+	ts.mustCreateAccount(tm.backup.Token, map[string]any{"name": "Theirs Co", "tier": "key"})
+	rep := pageSignedIn(ts, tm.leaver.Email, testPassword)
+	mine := string(rep.get("/accounts").Body)
+	if !strings.Contains(mine, "Mine Co") || strings.Contains(mine, "Theirs Co") ||
+		!strings.Contains(mine, path("member_id=%d", tm.leaver.ID)) {
+		t.Error("a rep's list should start with their own accounts, and download them")
+	}
+	if all := string(rep.get("/accounts?scope=all").Body); !strings.Contains(all, "Theirs Co") {
+		t.Error("everyone's accounts, one click away")
+	}
+	if mgr := string(pageSignedIn(ts, tm.mgr.Email, testPassword).get("/accounts").Body); !strings.Contains(mgr, "Theirs Co") || !strings.Contains(mgr, "Mine Co") {
+		t.Error("a manager's list should start with everyone's")
+	}
+}

@@ -144,6 +144,7 @@ func (s accountPages) loadHome(c *gin.Context) (homeData, error) {
 // to filter by owner and the industries and regions to choose from.
 type accountsData struct {
 	Filter   accounts.Filter
+	Mine     bool // the list keeps to the reader's own accounts (scope=mine)
 	Accounts []accounts.Account
 	Total    int64
 	Owners   picker
@@ -157,6 +158,9 @@ type accountsView struct {
 	Sorts    []string
 	// ExportQuery is the list's filters, for the download links (without the page).
 	ExportQuery template.URL
+	// MineURL and AllURL are the list with the same filters, of the reader's own accounts
+	// and of everyone's.
+	MineURL, AllURL string
 	paging
 }
 
@@ -165,8 +169,24 @@ func accountsViewOf(at *url.URL, d accountsData) accountsView {
 	q := at.Query()
 	q.Del("page")
 	q.Del("per_page")
+	scoped := func(scope string) string {
+		v := url.Values{}
+		for k, vs := range q {
+			v[k] = vs
+		}
+		v.Set("scope", scope)
+		return at.Path + "?" + v.Encode()
+	}
+	export := url.Values{}
+	for k, vs := range q {
+		export[k] = vs
+	}
+	if d.Mine { // the download holds what the list shows
+		export.Set("member_id", strconv.FormatInt(d.Filter.MemberID, 10))
+	}
 	return accountsView{accountsData: d, Tiers: accounts.Tiers, Statuses: []string{accounts.StatusActive, accounts.StatusChurned},
-		Sorts: accounts.Sorts, ExportQuery: template.URL(q.Encode()), paging: pagingOf(at, d.Filter.Page, d.Total)}
+		Sorts: accounts.Sorts, ExportQuery: template.URL(export.Encode()), MineURL: scoped("mine"), AllURL: scoped("all"),
+		paging: pagingOf(at, d.Filter.Page, d.Total)}
 }
 
 // accountsFilterOf reads the list's filter from the query: by name unless sorted otherwise.
@@ -183,7 +203,17 @@ func accountsFilterOf(q *httpkit.Query) accounts.Filter {
 
 func (s accountPages) accountsPage(c *gin.Context) {
 	q := httpkit.NewQuery(c)
-	d := accountsData{Filter: accountsFilterOf(q).For(httpkit.CurrentUser(c))}
+	actor := httpkit.CurrentUser(c)
+	d := accountsData{Filter: accountsFilterOf(q).For(actor)}
+	// A rep starts with their own accounts (those whose team they are on), one click from
+	// everyone's; managers start with everyone's.
+	switch scope := c.Query("scope"); {
+	case scope == "mine", scope == "" && !actor.CanManage() && d.Filter.MemberID == 0 && d.Filter.OwnerID == 0:
+		if d.Filter.MemberID == 0 {
+			d.Filter.MemberID = actor.ID
+		}
+		d.Mine = d.Filter.MemberID == actor.ID
+	}
 	err := q.Err()
 	ctx := c.Request.Context()
 	if err == nil {
