@@ -157,7 +157,7 @@ func TestMergeAccounts(t *testing.T) {
 		t.Errorf("an unconfirmed merge: %d", r.Status)
 	}
 	form["confirm"] = []string{"yes"}
-	if r := b.post("/accounts/duplicates/merge", form); r.Status != 303 || r.Header.Get("Location") != path("/accounts/%d#history", keep) {
+	if r := b.post("/accounts/duplicates/merge", form); r.Status != 303 || r.Header.Get("Location") != path("/accounts/%d?done=merged#history", keep) {
 		t.Errorf("a confirmed merge: %d %s", r.Status, r.Header.Get("Location"))
 	}
 	rb := pageSignedIn(ts, tm.leaver.Email, testPassword)

@@ -170,21 +170,21 @@ func TestPageCreateAccountForm(t *testing.T) {
 			t.Fatalf("status %d: %s", r.Status, r.Body)
 		}
 		loc := r.Header.Get("Location")
-		m := regexp.MustCompile(`^/accounts/(\d+)$`).FindStringSubmatch(loc)
+		m := regexp.MustCompile(`^/accounts/(\d+)\?done=account_created$`).FindStringSubmatch(loc)
 		if m == nil {
 			t.Fatalf("redirect to %q", loc)
 		}
 		if count() != 1 {
 			t.Fatalf("accounts: %d", count())
 		}
-		got := ts.must(200, "GET", "/api/v1"+loc, f.rep.Token, nil)
+		got := ts.must(200, "GET", "/api/v1/accounts/"+m[1], f.rep.Token, nil)
 		if got["name"] != "杭州云帆科技" || got["tier"] != "key" || got["annual_value"].(float64) != 1200000 ||
 			got["owner_id"].(float64) != float64(f.rep.ID) || got["renewal_date"] != "2026-12-31" || got["region"] != "East China" {
 			t.Fatalf("created: %v", got)
 		}
 		page := b.get(loc)
 		if page.Status != 200 || !strings.Contains(string(page.Body), "<h1>杭州云帆科技</h1>") ||
-			!strings.Contains(string(page.Body), "CNY 1,200,000") {
+			!strings.Contains(string(page.Body), "CNY 1,200,000") || !strings.Contains(string(page.Body), `role="status">Account created.`) {
 			t.Fatalf("account page (%d): %s", page.Status, page.Body)
 		}
 	})

@@ -171,6 +171,19 @@ func (s *server) renderBlock(c *gin.Context, status int, page, block string, d p
 	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
 }
 
+// dones are the changes a form redirects after (?done=…), each with its notice.
+var dones = map[string]bool{"account_created": true, "account_saved": true, "contact_added": true, "contact_saved": true,
+	"contact_deleted": true, "user_created": true, "user_saved": true, "merged": true}
+
+// done gives pd the notice of the change the page was redirected after, if any: every
+// create and update says it happened.
+func done(c *gin.Context, pd pageData) pageData {
+	if d := c.Query("done"); dones[d] {
+		pd.Message, pd.Notice = httpkit.Lang(c).T("done."+d), true
+	}
+	return pd
+}
+
 // errorView is an error page: its status and the page the reader came from.
 type errorView struct {
 	Status int

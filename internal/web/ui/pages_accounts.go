@@ -300,7 +300,7 @@ func accountViewOf(u staff.User, l i18n.Lang, d accountData) accountView {
 }
 
 func (s accountPages) accountPage(c *gin.Context) {
-	s.showAccount(c, http.StatusOK, pageData{Form: map[string]string{"kind": "call"}})
+	s.showAccount(c, http.StatusOK, done(c, pageData{Form: map[string]string{"kind": "call"}}))
 }
 
 // loadAccount gathers everything the account page shows, and records that the reader

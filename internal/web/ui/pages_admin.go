@@ -49,7 +49,7 @@ func (s adminPages) usersPage(c *gin.Context) {
 		}
 	}
 	v.paging = pagingOf(c.Request.URL, p, total)
-	s.render(c, "users", pageData{Nav: "users", Data: v})
+	s.render(c, "users", done(c, pageData{Nav: "users", Data: v}))
 }
 
 // managerChoices lists the people who can lead a team: managers and admins.
@@ -105,7 +105,7 @@ func (s adminPages) createUserSubmit(c *gin.Context) {
 		s.userFormError(c, userFormView{Action: "/admin/users"}, form, err)
 		return
 	}
-	c.Redirect(http.StatusSeeOther, "/admin/users")
+	c.Redirect(http.StatusSeeOther, "/admin/users?done=user_created")
 }
 
 func (s adminPages) userFormError(c *gin.Context, v userFormView, form map[string]string, err error) {
@@ -147,5 +147,5 @@ func (s adminPages) editUserSubmit(c *gin.Context) {
 		s.userFormError(c, userFormView{Editing: true, Action: fmt.Sprintf("/admin/users/%d", id)}, form, err)
 		return
 	}
-	c.Redirect(http.StatusSeeOther, "/admin/users")
+	c.Redirect(http.StatusSeeOther, "/admin/users?done=user_saved")
 }

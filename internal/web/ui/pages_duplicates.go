@@ -70,5 +70,5 @@ func (s accountPages) mergeSubmit(c *gin.Context) {
 		s.showDuplicates(c, httpkit.StatusOf[e.Kind], pageData{Message: msg})
 		return
 	}
-	c.Redirect(http.StatusSeeOther, "/accounts/"+strconv.FormatInt(into, 10)+"#history")
+	c.Redirect(http.StatusSeeOther, "/accounts/"+strconv.FormatInt(into, 10)+"?done=merged#history")
 }

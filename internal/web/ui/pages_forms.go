@@ -101,7 +101,7 @@ func (s accountPages) createAccountSubmit(c *gin.Context) {
 		s.accountFormError(c, accountFormView{Action: "/accounts", Cancel: "/accounts", Tiers: accounts.Tiers}, form, err)
 		return
 	}
-	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/accounts/%d", a.ID))
+	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/accounts/%d?done=account_created", a.ID))
 }
 
 func (s accountPages) accountFormError(c *gin.Context, v accountFormView, form map[string]string, err error) {
@@ -172,7 +172,7 @@ func (s accountPages) editAccountSubmit(c *gin.Context) {
 		s.accountFormError(c, editAccountView(id), form, err)
 		return
 	}
-	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/accounts/%d", id))
+	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/accounts/%d?done=account_saved", id))
 }
 
 // logInteractionSubmit logs from the account page. htmx gets the interaction panel back
