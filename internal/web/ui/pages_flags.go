@@ -16,7 +16,10 @@ import (
 type flagRow struct {
 	health.Flag
 	DaysOverdue int
-	Messages    []string
+	// NeverContacted: nobody has contacted the customer yet, the most overdue of all (its
+	// days overdue would read as none).
+	NeverContacted bool
+	Messages       []string
 }
 
 // flagTable is a list of flagged accounts and the base currency its values are shown in.
@@ -42,6 +45,7 @@ func flagTableOf(l i18n.Lang, now time.Time, base string, flags []health.Flag) f
 		if f.Account.NextContactDue != nil && f.Account.Overdue {
 			r.DaysOverdue = int(now.Sub(*f.Account.NextContactDue).Hours() / 24)
 		}
+		r.NeverContacted = f.Account.Overdue && f.Account.LastContactedAt == nil
 		for _, reason := range f.Reasons {
 			r.Messages = append(r.Messages, httpkit.ReasonMessage(l, reason))
 		}

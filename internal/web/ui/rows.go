@@ -109,6 +109,7 @@ func tier(b *html, l i18n.Lang, t accounts.Tier) {
 // flagRowsHTML renders the rows of a flag table ("flag-table").
 func flagRowsHTML(l i18n.Lang, t flagTable) template.HTML {
 	lb := labelsFor(l, "col.owner", "col.score", "col.value", "col.days_overdue", "col.reasons")
+	never := l.T("flags.never_contacted")
 	atRisk := template.HTMLEscapeString(l.T("col.value_at_risk", l.Currency(t.Base)))
 	neglected, noRate := template.HTMLEscapeString(l.T("flags.neglected")), template.HTMLEscapeString(l.T("flags.no_rate"))
 	var b html
@@ -153,7 +154,11 @@ func flagRowsHTML(l i18n.Lang, t flagTable) template.HTML {
 		}
 		b.raw("</td>")
 		b.cell("num", lb["col.days_overdue"])
-		if r.DaysOverdue != 0 {
+		if r.NeverContacted {
+			b.raw(`<span class="badge overdue">`)
+			b.text(never)
+			b.raw("</span>")
+		} else if r.DaysOverdue != 0 {
 			b.int(int64(r.DaysOverdue))
 		} else {
 			b.raw("—")

@@ -123,6 +123,9 @@ func TestFlagsView(t *testing.T) {
 	if table.Base != "CNY" || len(table.Rows) != 2 {
 		t.Fatalf("table %+v", table)
 	}
+	if !table.Rows[0].NeverContacted || table.Rows[1].NeverContacted {
+		t.Error("the account nobody has contacted should say so")
+	}
 	if table.Rows[0].DaysOverdue != 12 || table.Rows[1].DaysOverdue != 0 {
 		t.Errorf("days overdue %d and %d, want 12 and 0 (not yet due)", table.Rows[0].DaysOverdue, table.Rows[1].DaysOverdue)
 	}
