@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"maps"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -170,17 +171,11 @@ func accountsViewOf(at *url.URL, d accountsData) accountsView {
 	q.Del("page")
 	q.Del("per_page")
 	scoped := func(scope string) string {
-		v := url.Values{}
-		for k, vs := range q {
-			v[k] = vs
-		}
+		v := maps.Clone(q)
 		v.Set("scope", scope)
 		return at.Path + "?" + v.Encode()
 	}
-	export := url.Values{}
-	for k, vs := range q {
-		export[k] = vs
-	}
+	export := maps.Clone(q)
 	if d.Mine { // the download holds what the list shows
 		export.Set("member_id", strconv.FormatInt(d.Filter.MemberID, 10))
 	}
@@ -207,12 +202,12 @@ func (s accountPages) accountsPage(c *gin.Context) {
 	d := accountsData{Filter: accountsFilterOf(q).For(actor)}
 	// A rep starts with their own accounts (those whose team they are on), one click from
 	// everyone's; managers start with everyone's.
-	switch scope := c.Query("scope"); {
-	case scope == "mine", scope == "" && !actor.CanManage() && d.Filter.MemberID == 0 && d.Filter.OwnerID == 0:
-		if d.Filter.MemberID == 0 {
-			d.Filter.MemberID = actor.ID
-		}
-		d.Mine = d.Filter.MemberID == actor.ID
+	scope := c.Query("scope")
+	if scope == "" && !actor.CanManage() && d.Filter.MemberID == 0 && d.Filter.OwnerID == 0 {
+		scope = "mine"
+	}
+	if scope == "mine" {
+		d.Filter.MemberID, d.Mine = actor.ID, true
 	}
 	err := q.Err()
 	ctx := c.Request.Context()

@@ -54,7 +54,7 @@ func (s accountPages) createContactSubmit(c *gin.Context) {
 			AccountName: a.Name}, form, err)
 		return
 	}
-	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/accounts/%d?done=contact_added#contacts", id))
+	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/accounts/%d?done=contact_added#contacts-heading", id))
 }
 
 func (s accountPages) contactFormError(c *gin.Context, v contactFormView, form map[string]string, err error) {
@@ -108,7 +108,7 @@ func (s accountPages) editContactSubmit(c *gin.Context) {
 		s.contactFormError(c, v, form, err)
 		return
 	}
-	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/accounts/%d?done=contact_saved#contacts", v.AccountID))
+	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/accounts/%d?done=contact_saved#contacts-heading", v.AccountID))
 }
 
 func (s accountPages) deleteContactSubmit(c *gin.Context) {
@@ -120,5 +120,5 @@ func (s accountPages) deleteContactSubmit(c *gin.Context) {
 		s.pageError(c, err)
 		return
 	}
-	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/accounts/%d?done=contact_deleted#contacts", v.AccountID))
+	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/accounts/%d?done=contact_deleted#contacts-heading", v.AccountID))
 }
