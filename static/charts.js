@@ -55,7 +55,9 @@
       stacked: !!spec.stacked,
       ticks: { callback: function (v) { return fmt(v); } }
     };
-    if (spec.format === "percent") scales[valueAxis].suggestedMax = 100;
+    // The axis ends just above the largest value, not at 100%: 4–7% churn must not read
+    // as a sliver. Chart.js rounds the end to a tick.
+    scales[valueAxis].grace = "5%";
     if (spec.format === "count") scales[valueAxis].ticks.precision = 0;
     scales[categoryAxis] = { stacked: !!spec.stacked, ticks: { autoSkip: false } };
 

@@ -138,6 +138,8 @@ func TestEveryKeyUsedIsInBothCatalogs(t *testing.T) {
 		"team_role":             names([]accounts.TeamRole{accounts.RoleOwner, accounts.RoleBackup, accounts.RoleExecutiveSponsor, accounts.RoleSupport}),
 		"lang":                  names(i18n.Supported),
 		"level":                 {"healthy", "watch", "at_risk"},
+		"state":                 names(health.Statuses),
+		"remedy":                names(health.Actions),
 		"severity":              retention.Severities,
 		"complaint_status":      {retention.ComplaintOpen, retention.ComplaintResolved},
 		"churn_reason":          retention.Reasons,

@@ -6,6 +6,9 @@ import (
 	"slices"
 	"sort"
 
+	"gorm.io/gorm"
+
+	"keyhold/internal/accounts"
 	"keyhold/internal/check"
 	"keyhold/internal/fault"
 	"keyhold/internal/money"
@@ -33,8 +36,9 @@ func (p *Period) value(amount int64, currency string) int64 {
 	return t.Value
 }
 
-// Groupings the retention report accepts.
-var Groupings = []string{"tier", "industry", "region", "owner", "channel", "cohort"}
+// Groupings the retention report accepts: "owner" is the owner at the start of the
+// period, "owner_now" today's.
+var Groupings = []string{"tier", "industry", "region", "owner", "owner_now", "channel", "cohort"}
 
 // canReport: reports are for managers and admins.
 func canReport(actor staff.User) error {
@@ -152,8 +156,10 @@ func rate(n, d int64) float64 {
 //   - value at start = annual value of the accounts at start; value churned = the annual
 //     value recorded with each loss; revenue churn rate = value churned ÷ value at start.
 //
-// Groups are by the account's current tier, industry, region, owner and channel, or its
-// acquisition cohort (the quarter of customer_since).
+// Groups are by the account's current tier, industry, region and channel, its owner at
+// the start of the period (from the ownership ledger: so a successor does not inherit the
+// losses of the months before the handover) or today, or its acquisition cohort (the
+// quarter of customer_since).
 func (s *Service) Retention(ctx context.Context, actor staff.User, p Period, groupBy string) (RetentionReport, error) {
 	if err := canReport(actor); err != nil {
 		return RetentionReport{}, err
@@ -163,7 +169,7 @@ func (s *Service) Retention(ctx context.Context, actor staff.User, p Period, gro
 		groupBy = "tier"
 	}
 	if err == nil && !slices.Contains(Groupings, groupBy) {
-		err = fault.Invalid(fault.Fields{"group_by": "must be one of tier, industry, region, owner, channel, cohort"})
+		err = fault.Invalid(fault.Fields{"group_by": "must be one of tier, industry, region, owner, owner_now, channel, cohort"})
 	}
 	if err != nil {
 		return RetentionReport{}, err
@@ -176,12 +182,46 @@ func (s *Service) Retention(ctx context.Context, actor staff.User, p Period, gro
 		WHERE a.deleted_at IS NULL AND a.customer_since <= ?`, p.From).Scan(&subjects).Error; err != nil {
 		return RetentionReport{}, fmt.Errorf("retention accounts: %w", err)
 	}
+	if groupBy == "owner" {
+		if err := ownersAtStart(db, p, subjects); err != nil {
+			return RetentionReport{}, err
+		}
+	}
 	var losses []loss
 	if err := db.Raw(`SELECT account_id, churned_on, reactivated_on, annual_value, currency
 		FROM churn_records WHERE churned_on <= ? ORDER BY churned_on, id`, p.To).Scan(&losses).Error; err != nil {
 		return RetentionReport{}, fmt.Errorf("retention losses: %w", err)
 	}
 	return retained(p, groupBy, subjects, losses), nil
+}
+
+// ownersAtStart puts in each subject its owner at the start of the period: the previous
+// owner named by its first transfer since then (transfers and handovers alike are
+// account.transfer entries of the audit log, read through its (action, at) index), or
+// today's owner when it has not changed hands since.
+func ownersAtStart(db *gorm.DB, p Period, subjects []subject) error {
+	start, _ := parseDate(p.From)
+	var moves []struct {
+		AccountID int64
+		FromName  string
+	}
+	if err := db.Raw(`SELECT e.account_id, COALESCE(u.name, '') AS from_name
+		FROM audit_entries e LEFT JOIN users u ON u.id = e.from_user_id
+		WHERE e.action = ? AND e.at >= ? ORDER BY e.at, e.id`, accounts.ActionTransferred, start).Scan(&moves).Error; err != nil {
+		return fmt.Errorf("retention owners: %w", err)
+	}
+	first := make(map[int64]string, len(moves))
+	for _, m := range moves {
+		if _, seen := first[m.AccountID]; !seen {
+			first[m.AccountID] = m.FromName
+		}
+	}
+	for i := range subjects {
+		if name, ok := first[subjects[i].ID]; ok {
+			subjects[i].OwnerName = name
+		}
+	}
+	return nil
 }
 
 // retained is the retention report's arithmetic (see Retention) over the accounts that
@@ -212,7 +252,7 @@ func retained(p Period, groupBy string, subjects []subject, losses []loss) Reten
 		if !atStart {
 			continue
 		}
-		key := map[string]string{"tier": a.Tier, "industry": a.Industry, "region": a.Region, "owner": a.OwnerName,
+		key := map[string]string{"tier": a.Tier, "industry": a.Industry, "region": a.Region, "owner": a.OwnerName, "owner_now": a.OwnerName,
 			"channel": a.Channel, "cohort": cohort(a.CustomerSince)}[groupBy]
 		row := rows[key]
 		if row == nil {

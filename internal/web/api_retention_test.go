@@ -47,7 +47,7 @@ func near(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
 func TestRetentionReportAgainstHandComputedFixture(t *testing.T) {
 	ts := newTestServer(t)
 	o := newOrg(t, ts)
-	lossFixture(t, ts, o)
+	accs := lossFixture(t, ts, o)
 	q := "/api/v1/reports/retention?from=2025-10-01&to=2025-12-31&group_by=tier"
 	if r := ts.call("GET", q, o.rep.Token, nil); r.Status != 403 {
 		t.Fatalf("a rep reads reports: %d", r.Status)
@@ -85,15 +85,24 @@ func TestRetentionReportAgainstHandComputedFixture(t *testing.T) {
 			t.Errorf("%s rates: %v", g, r)
 		}
 	}
-	// By owner and by cohort, the same accounts regroup.
-	byOwner := ts.must(200, "GET", "/api/v1/reports/retention?from=2025-10-01&to=2025-12-31&group_by=owner", o.mgr.Token, nil)
+	// By owner and by cohort, the same accounts regroup. A1 changes hands today: by its
+	// owner at the start of the period it stays Zhang Wei's; by its owner now it is Amy
+	// Chen's.
+	ts.must(200, "POST", path("/api/v1/accounts/%d/transfer", accs["A1"]), o.mgr.Token, map[string]any{"to_user_id": o.rep2.ID, "reason": "rebalancing"})
+	byOwner := func(groupBy string) map[string]float64 {
+		got := map[string]float64{}
+		for _, r := range ts.must(200, "GET", "/api/v1/reports/retention?from=2025-10-01&to=2025-12-31&group_by="+groupBy, o.mgr.Token, nil)["data"].([]any) {
+			got[r.(map[string]any)["group"].(string)] = r.(map[string]any)["accounts_at_start"].(float64)
+		}
+		return got
+	}
+	if got := byOwner("owner"); got["Zhang Wei"] != 4 || got["Amy Chen"] != 3 {
+		t.Errorf("by owner at the start: %v", got)
+	}
+	if got := byOwner("owner_now"); got["Zhang Wei"] != 3 || got["Amy Chen"] != 4 {
+		t.Errorf("by owner now: %v", got)
+	}
 	got := map[string]float64{}
-	for _, r := range byOwner["data"].([]any) {
-		got[r.(map[string]any)["group"].(string)] = r.(map[string]any)["accounts_at_start"].(float64)
-	}
-	if got["Zhang Wei"] != 4 || got["Amy Chen"] != 3 {
-		t.Errorf("by owner: %v", got)
-	}
 	cohorts := ts.must(200, "GET", "/api/v1/reports/retention?from=2025-10-01&to=2025-12-31&group_by=cohort", o.mgr.Token, nil)
 	got = map[string]float64{}
 	for _, r := range cohorts["data"].([]any) {

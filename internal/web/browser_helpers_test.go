@@ -250,6 +250,12 @@ func (c *chrome) value(sel string) string {
 	return browserRun(c, "value of "+sel, chromedp.Value(chromedp.CSS(sel)))
 }
 
+// count is how many elements match a CSS selector.
+func (c *chrome) count(sel string) int {
+	c.t.Helper()
+	return browserRun(c, "count "+sel, chromedp.Evaluate[int](`document.querySelectorAll(`+jsString(sel)+`).length`))
+}
+
 // eval evaluates a JavaScript expression that yields true or false.
 func (c *chrome) eval(expr string) bool {
 	c.t.Helper()

@@ -72,7 +72,7 @@ func TestBrowserManagerReadsReports(t *testing.T) {
 		t.Fatalf("after regrouping the browser is at %s", got)
 	}
 	c.waitFor("the retention chart is drawn by owner", chartDrawn("chart-retention", "Amy Chen,Zhang Wei"))
-	if got := c.text(`#retention-table thead th`); got != "Owner" {
+	if got := c.text(`#retention-table thead th`); got != "Owner at the start" {
 		t.Errorf("first column after regrouping: %q", got)
 	}
 

@@ -33,13 +33,30 @@ func TestBrowserRepLogsACall(t *testing.T) {
 	if h := c.text("main section:first-of-type h2"); !strings.Contains(h, "Overdue") {
 		t.Errorf("first section on the rep's home is %q, want the overdue list", h)
 	}
-	if b := c.text("main section:first-of-type tr.overdue .badge.overdue"); b != "overdue" {
+	// Nobody has called it yet: the most overdue of all says so instead of a due date.
+	if b := c.text("main section:first-of-type tr.overdue .badge.overdue"); b != "never contacted" {
 		t.Errorf("overdue badge reads %q", b)
 	}
 
 	c.load("open the account from the home page", chromedp.Click(chromedp.CSS(row)))
 	if got := c.location(); got != ts.URL+path("/accounts/%d", acc) {
 		t.Fatalf("clicked through to %s", got)
+	}
+
+	// The health says what is wrong, point by point, with one status and one action.
+	if b := c.text("#account-heading .level"); b != "Neglected" {
+		t.Errorf("the heading's one status reads %q, want Neglected", b)
+	}
+	if !c.eval(textIn("#health .breakdown li", "−40 Never contacted")) {
+		t.Errorf("the breakdown reads %q", c.text("#health .breakdown"))
+	}
+	if n := c.count("#account-heading .level, #account-heading .badge"); n != 1 {
+		t.Errorf("%d status badges in the heading, want one", n)
+	}
+	c.step("take the proposed action", chromedp.Evaluate[chromedp.Void](`window.__noReload = 1`),
+		chromedp.Click(chromedp.CSS(`#health a.button[data-action="log_call"]`)))
+	if b := c.text(`#health a.button`); b != "Log a call: +40 points" {
+		t.Errorf("the action reads %q", b)
 	}
 
 	// Log a call. "When" stays empty: the server's clock (not the browser's) says when.
@@ -63,6 +80,14 @@ func TestBrowserRepLogsACall(t *testing.T) {
 	}
 	if v := c.value("#summary"); v != "" {
 		t.Errorf("after logging, the summary field still holds %q", v)
+	}
+	// Every part of the page the call changed, in place: status, last contact, health.
+	c.waitFor("the heading's status goes", `document.querySelector("#account-heading .level") === null || document.querySelector("#account-heading .level").textContent !== "Neglected"`)
+	if f := c.text("#account-facts"); strings.Contains(f, "Never") || strings.Contains(f, "never contacted") {
+		t.Errorf("the facts still say never contacted: %q", f)
+	}
+	if h := c.text("#health .breakdown"); strings.Contains(h, "Never contacted") {
+		t.Errorf("the breakdown still holds the old reason: %q", h)
 	}
 
 	got := ts.must(200, "GET", path("/api/v1/accounts/%d", acc), rep.Token, nil)

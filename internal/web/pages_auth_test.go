@@ -205,7 +205,7 @@ func TestPageCSRFAndCrossOrigin(t *testing.T) {
 	t.Run("with the right token the interaction is logged and shows on the timeline", func(t *testing.T) {
 		r := b.post(path("/accounts/%d/interactions", accID), map[string][]string{"kind": {"call"},
 			"summary": {"Discussed renewal terms"}, "csrf_token": {tok}})
-		pageWantRedirect(t, r, path("/accounts/%d#timeline", accID))
+		pageWantRedirect(t, r, path("/accounts/%d?done=interaction_logged#interaction-panel", accID))
 		if interactions() != 1 {
 			t.Fatalf("interactions: %d", interactions())
 		}
@@ -223,7 +223,7 @@ func TestPageCSRFAndCrossOrigin(t *testing.T) {
 	t.Run("the token is also accepted in the X-CSRF-Token header", func(t *testing.T) {
 		r := pagePost(b, path("/accounts/%d/interactions", accID),
 			url.Values{"kind": {"email"}, "summary": {"Sent the quote"}}, map[string]string{"X-CSRF-Token": tok})
-		pageWantRedirect(t, r, path("/accounts/%d#timeline", accID))
+		pageWantRedirect(t, r, path("/accounts/%d?done=interaction_logged#interaction-panel", accID))
 		if interactions() != 2 {
 			t.Fatalf("interactions: %d", interactions())
 		}

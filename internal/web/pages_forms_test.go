@@ -83,7 +83,7 @@ func TestPageInteractionFormErrors(t *testing.T) {
 		// 16:30 in UTC+8 (getTimezoneOffset -480) is 08:30 UTC: in the past.
 		r := b.post(target, map[string][]string{"csrf_token": {tok}, "kind": {"call"}, "summary": {"Morning call"},
 			"occurred_at": {"2026-03-10T16:30"}, "tz_offset": {"-480"}})
-		pageWantRedirect(t, r, path("/accounts/%d#timeline", accID))
+		pageWantRedirect(t, r, path("/accounts/%d?done=interaction_logged#interaction-panel", accID))
 		got := ts.must(200, "GET", apiPath, f.rep.Token, nil)["data"].([]any)
 		if len(got) != 1 || got[0].(map[string]any)["occurred_at"] != "2026-03-10T08:30:00Z" {
 			t.Fatalf("stored: %v", got)

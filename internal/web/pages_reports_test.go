@@ -199,8 +199,11 @@ func TestReportsPage(t *testing.T) {
 	// Grouping by owner and by cohort regroups the same accounts.
 	owner := string(b.get("/reports?group_by=owner&" + lastQuarter).Body)
 	byOwner := reportTable(t, owner, "retention-table")
-	if byOwner[0][0] != "Owner" || reportRowOf(t, byOwner, "Zhang Wei")[1] != "4" || reportRowOf(t, byOwner, "Amy Chen")[1] != "3" {
+	if byOwner[0][0] != "Owner at the start" || reportRowOf(t, byOwner, "Zhang Wei")[1] != "4" || reportRowOf(t, byOwner, "Amy Chen")[1] != "3" {
 		t.Errorf("by owner: %v", byOwner)
+	}
+	if !strings.Contains(owner, "a successor does not inherit the losses") {
+		t.Error("the page does not say what the owner grouping means")
 	}
 	if !strings.Contains(owner, `<option value="owner" selected>`) || !strings.Contains(owner, "retention.csv?from=2025-10-01&amp;group_by=owner&amp;to=2025-12-31") {
 		t.Errorf("the owner grouping is not kept on the page")
@@ -229,7 +232,7 @@ func TestReportsPage(t *testing.T) {
 	for q, want := range map[string]string{
 		"from=2025-13-01":               "must be a date as YYYY-MM-DD",
 		"from=2026-01-01&to=2025-01-01": "must not be after to",
-		"group_by=colour":               "must be one of tier, industry, region, owner, channel, cohort",
+		"group_by=colour":               "must be one of tier, industry, region, owner, owner_now, channel, cohort",
 		"currency=YUAN":                 "must be a three-letter currency code",
 	} {
 		r := b.get("/reports?" + q)

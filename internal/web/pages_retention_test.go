@@ -19,7 +19,7 @@ func TestRetentionForms(t *testing.T) {
 	if r.Status != http.StatusUnprocessableEntity || pageFieldError(string(r.Body), "summary") == "" {
 		t.Fatalf("empty complaint: %d", r.Status)
 	}
-	pageWantRedirect(t, rep.post(accPath+"/complaints", map[string][]string{"severity": {"high"}, "summary": {"Late deliveries"}, "csrf_token": {tok}}), accPath+"#complaints")
+	pageWantRedirect(t, rep.post(accPath+"/complaints", map[string][]string{"severity": {"high"}, "summary": {"Late deliveries"}, "csrf_token": {tok}}), accPath+"?done=complaint_opened#complaints")
 	list := ts.must(200, "GET", path("/api/v1/accounts/%d/complaints", o.account), o.rep.Token, nil)["data"].([]any)
 	cid := id(list[0].(map[string]any))
 	home := string(rep.get("/").Body)
@@ -30,7 +30,7 @@ func TestRetentionForms(t *testing.T) {
 	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(string(r.Body), "is required to resolve a complaint") {
 		t.Fatalf("resolve without a resolution: %d", r.Status)
 	}
-	pageWantRedirect(t, rep.post(path("%s/complaints/%d/resolve", accPath, cid), map[string][]string{"resolution": {"New carrier"}, "csrf_token": {tok}}), accPath+"#complaints")
+	pageWantRedirect(t, rep.post(path("%s/complaints/%d/resolve", accPath, cid), map[string][]string{"resolution": {"New carrier"}, "csrf_token": {tok}}), accPath+"?done=complaint_resolved#complaints")
 
 	// A loss through the form: errors first, then the record; the page turns read-only.
 	r = rep.post(accPath+"/churn", map[string][]string{"reason": {"competitor"}, "csrf_token": {tok}})
@@ -38,7 +38,7 @@ func TestRetentionForms(t *testing.T) {
 		t.Fatalf("incomplete loss: %d", r.Status)
 	}
 	pageWantRedirect(t, rep.post(accPath+"/churn", map[string][]string{"reason": {"competitor"}, "voluntary": {"true"},
-		"competitor": {"Acme Freight"}, "notes": {"Cheaper"}, "csrf_token": {tok}}), accPath+"#retention")
+		"competitor": {"Acme Freight"}, "notes": {"Cheaper"}, "csrf_token": {tok}}), accPath+"?done=churned#retention")
 	page := string(rep.get(accPath).Body)
 	if strings.Contains(page, `id="log-interaction"`) || !strings.Contains(page, "Lost on") || strings.Contains(page, `id="reactivate-form"`) {
 		t.Fatalf("a churned account page for a rep: read-only, loss shown, no win-back")
@@ -46,7 +46,7 @@ func TestRetentionForms(t *testing.T) {
 	mgr := ts.browser()
 	mgr.signIn(o.mgr.Email, testPassword)
 	mtok := csrfFrom(mgr.get(accPath).Body)
-	pageWantRedirect(t, mgr.post(accPath+"/reactivate", map[string][]string{"note": {"Matched their price"}, "csrf_token": {mtok}}), accPath+"#retention")
+	pageWantRedirect(t, mgr.post(accPath+"/reactivate", map[string][]string{"note": {"Matched their price"}, "csrf_token": {mtok}}), accPath+"?done=reactivated#retention")
 	page = string(mgr.get(accPath).Body)
 	if !strings.Contains(page, `id="log-interaction"`) || !strings.Contains(page, "Won back on") || !strings.Contains(page, "Matched their price") {
 		t.Fatalf("won back: the page is writable again and shows the win-back")

@@ -8,16 +8,7 @@ import (
 // ReasonMessage says a health reason in words, with its numbers: "No contact for 41 days;
 // the cadence is 14 days."
 func ReasonMessage(l i18n.Lang, r health.Reason) string {
-	// Stored reasons come back from JSON with float64 numbers; the messages want ints.
-	n := func(k string) int {
-		switch v := r.Data[k].(type) {
-		case int:
-			return v
-		case float64:
-			return int(v)
-		}
-		return 0
-	}
+	n := r.Int
 	switch r.Code {
 	case health.CodeContactOverdue:
 		return l.T("reason.contact_overdue", n("days_since_contact"), n("cadence_days"), n("days_overdue"))

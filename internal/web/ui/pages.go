@@ -30,6 +30,7 @@ type pageData struct {
 	Path    string            // the current page, for coming back after switching language
 	Message string            // a notice or error for the whole page, already translated
 	Notice  bool              // Message is good news rather than an error
+	At      string            // the id of the section Message belongs to; "" for the top of the page
 	Form    map[string]string // what the user typed, to show again
 	Errors  fault.Fields      // problems per form field (English; templates translate)
 	Data    any               // the page's own data
@@ -171,15 +172,20 @@ func (s *server) renderBlock(c *gin.Context, status int, page, block string, d p
 	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
 }
 
-// dones are the changes a form redirects after (?done=…), each with its notice.
-var dones = map[string]bool{"account_created": true, "account_saved": true, "contact_added": true, "contact_saved": true,
-	"contact_deleted": true, "user_created": true, "user_saved": true, "merged": true}
+// dones are the changes a form redirects after (?done=…), each with the id of the
+// section its notice shows in ("" for the top of the page).
+var dones = map[string]string{"account_created": "", "account_saved": "", "contact_added": "", "contact_saved": "",
+	"contact_deleted": "", "user_created": "", "user_saved": "", "merged": "",
+	"interaction_logged": "interaction-panel", "team_added": "team-section", "team_removed": "team-section",
+	"transferred": "transfer-section", "churned": "retention", "reactivated": "retention",
+	"complaint_opened": "complaints", "complaint_resolved": "complaints"}
 
 // done gives pd the notice of the change the page was redirected after, if any: every
 // create and update says it happened.
 func done(c *gin.Context, pd pageData) pageData {
-	if d := c.Query("done"); dones[d] {
-		pd.Message, pd.Notice = httpkit.Lang(c).T("done."+d), true
+	d := c.Query("done")
+	if at, ok := dones[d]; ok {
+		pd.Message, pd.Notice, pd.At = httpkit.Lang(c).T("done."+d), true, at
 	}
 	return pd
 }

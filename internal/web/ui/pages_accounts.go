@@ -7,8 +7,10 @@ import (
 	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -264,38 +266,63 @@ type accountData struct {
 	Complaints       []retention.Complaint
 	Losses           []retention.ChurnRecord
 	Staff            picker
+	DaysOverdue      int // whole days past the contact due date
 }
 
 type accountView struct {
 	accountData
-	HealthReasons []string
-	Perms         accounts.Permissions
-	CanChurn      bool // the owner, managers and admins record a loss
-	ShowLosses    bool // the losses section has something to show: a loss, or a form
-	Kinds         []accounts.Kind
-	TeamRoles     []accounts.TeamRole
-	Reasons       []string
-	Severities    []string
+	Breakdown      []deduction   // the health's deductions in words
+	Remedy         *remedyLink   // the action that lifts it most, among those the reader may take
+	Status         health.Status // the one state the heading shows
+	NeverContacted bool          // no contact interaction ever (notes do not count)
+	Perms          accounts.Permissions
+	CanChurn       bool // the owner, managers and admins record a loss
+	ShowLosses     bool // the losses section has something to show: a loss, or a form
+	Kinds          []accounts.Kind
+	TeamRoles      []accounts.TeamRole
+	Reasons        []string
+	Severities     []string
 }
+
+// memberRoles are the roles a person is added to a team in (the owner comes by transfer).
+var memberRoles = []accounts.TeamRole{accounts.RoleBackup, accounts.RoleExecutiveSponsor, accounts.RoleSupport}
 
 // accountViewOf builds the account page for u, in language l, from what was loaded: what
 // u may do there and the health's reasons in words.
 func accountViewOf(u staff.User, l i18n.Lang, d accountData) accountView {
 	v := accountView{accountData: d, Perms: accounts.PermissionsOf(u, d.Account),
 		CanChurn: retention.CanRecordChurn(u, d.Account), Kinds: accounts.Kinds,
-		TeamRoles: []accounts.TeamRole{accounts.RoleBackup, accounts.RoleExecutiveSponsor, accounts.RoleSupport},
+		TeamRoles: memberRoles,
 		Reasons:   retention.Reasons, Severities: retention.Severities}
 	v.ShowLosses = len(d.Losses) > 0 || v.CanChurn || d.Account.Status == accounts.StatusChurned
-	if d.Health != nil {
-		for _, r := range d.Health.Reasons {
-			v.HealthReasons = append(v.HealthReasons, httpkit.ReasonMessage(l, r))
-		}
+	v.NeverContacted = d.Account.LastContactedAt == nil
+	if h := d.Health; h != nil {
+		v.Breakdown = breakdownOf(l, h.Reasons)
+		v.Status = health.StatusOf(h.Neglected, h.Level, d.Account.Overdue)
+		active := d.Account.Status == accounts.StatusActive
+		v.Remedy = remedyOf(l, d.Account.ID, h.Reasons, func(a health.Action) bool {
+			switch a {
+			case health.ActionAddBackup:
+				return active && v.Perms.ManageTeam
+			case health.ActionTransfer:
+				return active && v.Perms.Transfer
+			}
+			return active
+		}, true)
 	}
 	return v
 }
 
 func (s accountPages) accountPage(c *gin.Context) {
-	s.showAccount(c, http.StatusOK, done(c, pageData{Form: map[string]string{"kind": "call"}}))
+	form := map[string]string{"kind": "call"}
+	// A proposed action links here with its form set: ?kind=executive_visit, ?role=backup.
+	if k := accounts.Kind(c.Query("kind")); slices.Contains(accounts.Kinds, k) {
+		form["kind"], form["focus"] = string(k), "summary"
+	}
+	if r := accounts.TeamRole(c.Query("role")); slices.Contains(memberRoles, r) {
+		form["role"] = string(r)
+	}
+	s.showAccount(c, http.StatusOK, done(c, pageData{Form: form}))
 }
 
 // loadAccount gathers everything the account page shows, and records that the reader
@@ -309,6 +336,9 @@ func (s accountPages) loadAccount(c *gin.Context) (accountData, error) {
 	var d accountData
 	if d.Account, err = s.Accounts.Get(ctx, id); err != nil {
 		return d, err
+	}
+	if a := d.Account; a.Overdue && a.LastContactedAt != nil {
+		d.DaysOverdue = int(s.Now().Sub(*a.NextContactDue) / (24 * time.Hour))
 	}
 	if err := s.Handover.NoteView(ctx, httpkit.CurrentUser(c), id); err != nil {
 		return d, err
@@ -349,26 +379,40 @@ func (s accountPages) showAccount(c *gin.Context, status int, d pageData) {
 	s.renderStatus(c, status, "account", d)
 }
 
-// accountAction answers a form posted from an account page: back to the page on success,
-// or the page again with the form's errors.
-func (s accountPages) accountAction(c *gin.Context, form map[string]string, err error, anchor string) {
+// accountAction answers a form posted from an account page that made the change named
+// done (a key of dones, which says the section the form is in). A plain post is
+// redirected to the page, at that section, with the notice; htmx gets the whole page at
+// once, with the notice in the section, and takes from it the parts the change touched
+// (hx-select, hx-select-oob). A failure shows the page again with the form's errors in
+// its section.
+func (s accountPages) accountAction(c *gin.Context, form map[string]string, err error, done string) {
+	at := dones[done]
+	if form["kind"] == "" {
+		form["kind"] = "call"
+	}
 	if err != nil {
 		fields, msg, ok := formErrors(c, err)
 		if !ok {
 			if e, isDomain := fault.As(err); isDomain && (e.Kind == fault.KindConflict || e.Kind == fault.KindForbidden) {
-				s.showAccount(c, httpkit.StatusOf[e.Kind], pageData{Form: map[string]string{"kind": "call"}, Message: httpkit.Lang(c).Text(e.Message)})
+				s.showAccount(c, httpkit.StatusOf[e.Kind], pageData{Form: map[string]string{"kind": "call"}, Message: httpkit.Lang(c).Text(e.Message), At: at})
 				return
 			}
 			s.pageError(c, err)
 			return
 		}
-		if form["kind"] == "" {
-			form["kind"] = "call"
-		}
-		s.showAccount(c, http.StatusUnprocessableEntity, pageData{Form: form, Errors: fields, Message: msg})
+		s.showAccount(c, http.StatusUnprocessableEntity, pageData{Form: form, Errors: fields, Message: msg, At: at})
 		return
 	}
-	c.Redirect(http.StatusSeeOther, "/accounts/"+c.Param("id")+anchor)
+	if isHTMX(c) {
+		s.showAccount(c, http.StatusOK, pageData{Form: map[string]string{"kind": form["kind"]},
+			Message: httpkit.Lang(c).T("done." + done), Notice: true, At: at})
+		return
+	}
+	anchor := ""
+	if at != "" {
+		anchor = "#" + at
+	}
+	c.Redirect(http.StatusSeeOther, "/accounts/"+c.Param("id")+"?done="+done+anchor)
 }
 
 func (s accountPages) transferSubmit(c *gin.Context) {
@@ -376,7 +420,7 @@ func (s accountPages) transferSubmit(c *gin.Context) {
 	form := formValues(c, "to_user_id", "reason")
 	to, _ := strconv.ParseInt(form["to_user_id"], 10, 64)
 	_, err := s.Accounts.Transfer(c.Request.Context(), httpkit.CurrentUser(c), id, to, form["reason"])
-	s.accountAction(c, form, err, "#history")
+	s.accountAction(c, form, err, "transferred")
 }
 
 func (s accountPages) teamAddSubmit(c *gin.Context) {
@@ -384,12 +428,12 @@ func (s accountPages) teamAddSubmit(c *gin.Context) {
 	form := formValues(c, "user_id", "role")
 	userID, _ := strconv.ParseInt(form["user_id"], 10, 64)
 	_, err := s.Accounts.SetMember(c.Request.Context(), httpkit.CurrentUser(c), id, userID, accounts.TeamRole(form["role"]))
-	s.accountAction(c, form, err, "#history")
+	s.accountAction(c, form, err, "team_added")
 }
 
 func (s accountPages) teamRemoveSubmit(c *gin.Context) {
 	id, _ := strconv.ParseInt(c.Param("id"), 10, 64)
 	userID, _ := strconv.ParseInt(c.Param("user_id"), 10, 64)
 	err := s.Accounts.RemoveMember(c.Request.Context(), httpkit.CurrentUser(c), id, userID)
-	s.accountAction(c, map[string]string{}, err, "#team-heading")
+	s.accountAction(c, map[string]string{}, err, "team_removed")
 }

@@ -19,7 +19,9 @@ type flagRow struct {
 	// NeverContacted: nobody has contacted the customer yet, the most overdue of all (its
 	// days overdue would read as none).
 	NeverContacted bool
-	Messages       []string
+	Breakdown      []deduction
+	Status         health.Status // the one badge of the row
+	Remedy         *remedyLink
 }
 
 // flagTable is a list of flagged accounts and the base currency its values are shown in.
@@ -33,12 +35,15 @@ func (s *server) flagRows(c *gin.Context, flags []health.Flag) (flagTable, error
 	if err != nil {
 		return flagTable{}, err
 	}
-	return flagTableOf(httpkit.Lang(c), s.Now(), rates.Base, flags), nil
+	return flagTableOf(httpkit.Lang(c), s.Now(), rates.Base, flags, httpkit.CurrentUser(c).CanManage()), nil
 }
 
 // flagTableOf shows flags in language l at time now, their values in currency base: each
-// with the days its contact is overdue and its reasons in words.
-func flagTableOf(l i18n.Lang, now time.Time, base string, flags []health.Flag) flagTable {
+// with the days its contact is overdue, its one status, its reasons in words with their
+// points and the action that lifts it most (a transfer only for a manager, who may make
+// it; the account page checks every action again).
+func flagTableOf(l i18n.Lang, now time.Time, base string, flags []health.Flag, manager bool) flagTable {
+	may := func(a health.Action) bool { return a != health.ActionTransfer || manager }
 	rows := make([]flagRow, len(flags))
 	for i, f := range flags {
 		r := flagRow{Flag: f}
@@ -46,9 +51,9 @@ func flagTableOf(l i18n.Lang, now time.Time, base string, flags []health.Flag) f
 			r.DaysOverdue = int(now.Sub(*f.Account.NextContactDue).Hours() / 24)
 		}
 		r.NeverContacted = f.Account.Overdue && f.Account.LastContactedAt == nil
-		for _, reason := range f.Reasons {
-			r.Messages = append(r.Messages, httpkit.ReasonMessage(l, reason))
-		}
+		r.Breakdown = breakdownOf(l, f.Reasons)
+		r.Status = health.StatusOf(f.Neglected, f.Level, f.Account.Overdue)
+		r.Remedy = remedyOf(l, f.Account.ID, f.Reasons, may, false)
 		rows[i] = r
 	}
 	return flagTable{Rows: rows, Base: base}

@@ -175,8 +175,7 @@ func (s accountPages) editAccountSubmit(c *gin.Context) {
 	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/accounts/%d?done=account_saved", id))
 }
 
-// logInteractionSubmit logs from the account page. htmx gets the interaction panel back
-// (fresh form and timeline, or the form with its errors); a plain form post is redirected.
+// logInteractionSubmit logs from the account page (accountAction answers).
 func (s accountPages) logInteractionSubmit(c *gin.Context) {
 	form := formValues(c, "kind", "occurred_at", "summary", "next_step", "next_step_due", "tz_offset")
 	p := parsed{}
@@ -199,29 +198,7 @@ func (s accountPages) logInteractionSubmit(c *gin.Context) {
 	if err == nil {
 		_, err = s.Accounts.LogInteraction(c.Request.Context(), httpkit.CurrentUser(c), id, in)
 	}
-	if !isHTMX(c) {
-		s.accountAction(c, form, err, "#timeline")
-		return
-	}
-	d := pageData{Form: map[string]string{"kind": form["kind"]}}
-	status := http.StatusOK
-	if err != nil {
-		fields, msg, ok := formErrors(c, err)
-		if !ok {
-			s.pageError(c, err)
-			return
-		}
-		d, status = pageData{Form: form, Errors: fields, Message: msg}, http.StatusUnprocessableEntity
-	} else {
-		d.Message, d.Notice = httpkit.Lang(c).T("interaction.logged"), true
-	}
-	a, err := s.loadAccount(c)
-	if err != nil {
-		s.pageError(c, err)
-		return
-	}
-	d.Data = accountViewOf(httpkit.CurrentUser(c), httpkit.Lang(c), a)
-	s.renderBlock(c, status, "account", "interaction-panel", d)
+	s.accountAction(c, form, err, "interaction_logged")
 }
 
 // parseLocalTime reads a datetime-local value typed in the browser's time zone, given as

@@ -99,6 +99,7 @@ type reportsView struct {
 // the CSV download, an explanation, and a chart (templates "report-head", "report-chart").
 type reportSection struct {
 	Name, Title, Explain, ChartLabel string
+	Note                             string // what the grouping means, when it needs saying
 	CSV                              string
 	Chart                            chart
 }
@@ -109,9 +110,16 @@ func reportSections(l i18n.Lang, v reportsView) map[string]reportSection {
 		return reportSection{Name: name, Title: title, Explain: explain, ChartLabel: chartLabel, CSV: v.CSV[export],
 			Chart: v.Charts[name]}
 	}
+	ret := section("retention", "retention", l.T("reports.retention"), l.T("reports.retention_explain"),
+		l.T("reports.chart_retention"))
+	switch v.GroupBy {
+	case "owner":
+		ret.Note = l.T("reports.by_owner_explain")
+	case "owner_now":
+		ret.Note = l.T("reports.by_owner_now_explain")
+	}
 	return map[string]reportSection{
-		"retention": section("retention", "retention", l.T("reports.retention"), l.T("reports.retention_explain"),
-			l.T("reports.chart_retention")),
+		"retention": ret,
 		"reasons": section("reasons", "churn-reasons", l.T("reports.reasons"), l.T("reports.reasons_explain"),
 			l.T("reports.chart_reasons")),
 		"concentration": section("concentration", "concentration", l.T("reports.concentration"),

@@ -23,14 +23,14 @@ func (s accountPages) churnSubmit(c *gin.Context) {
 		in.Voluntary = &v
 	}
 	_, err := s.Retention.Churn(c.Request.Context(), httpkit.CurrentUser(c), id, in)
-	s.accountAction(c, form, err, "#retention")
+	s.accountAction(c, form, err, "churned")
 }
 
 func (s accountPages) reactivateSubmit(c *gin.Context) {
 	id, _ := strconv.ParseInt(c.Param("id"), 10, 64)
 	form := formValues(c, "reactivated_at", "note")
 	_, err := s.Retention.Reactivate(c.Request.Context(), httpkit.CurrentUser(c), id, form["reactivated_at"], form["note"])
-	s.accountAction(c, form, err, "#retention")
+	s.accountAction(c, form, err, "reactivated")
 }
 
 func (s accountPages) complaintSubmit(c *gin.Context) {
@@ -38,7 +38,7 @@ func (s accountPages) complaintSubmit(c *gin.Context) {
 	form := formValues(c, "severity", "summary")
 	_, err := s.Retention.OpenComplaint(c.Request.Context(), httpkit.CurrentUser(c), id,
 		retention.NewComplaint{Severity: form["severity"], Summary: form["summary"]})
-	s.accountAction(c, form, err, "#complaints")
+	s.accountAction(c, form, err, "complaint_opened")
 }
 
 func (s accountPages) resolveComplaintSubmit(c *gin.Context) {
@@ -47,5 +47,5 @@ func (s accountPages) resolveComplaintSubmit(c *gin.Context) {
 	_, err := s.Retention.UpdateComplaint(c.Request.Context(), httpkit.CurrentUser(c), cid, retention.ComplaintPatch{
 		Status: opt.Of(retention.ComplaintResolved), Resolution: opt.Of(form["resolution"])})
 	form["resolve_id"] = c.Param("complaint_id")
-	s.accountAction(c, form, err, "#complaints")
+	s.accountAction(c, form, err, "complaint_resolved")
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"keyhold/internal/accounts"
+	"keyhold/internal/health"
 	"keyhold/internal/i18n"
 )
 
@@ -55,6 +56,7 @@ func (b *html) cell(class, label string) {
 func accountRows(l i18n.Lang, list []accounts.Account) template.HTML {
 	lb := labelsFor(l, "col.tier", "col.owner", "col.value", "col.last_contact", "col.next_due")
 	never, overdue := template.HTMLEscapeString(l.T("account.never")), template.HTMLEscapeString(l.T("account.overdue"))
+	neverContacted := template.HTMLEscapeString(l.T("flags.never_contacted"))
 	var b html
 	b.Grow(len(list) * 700)
 	for _, a := range list {
@@ -86,11 +88,14 @@ func accountRows(l i18n.Lang, list []accounts.Account) template.HTML {
 		}
 		b.raw("</td>")
 		b.cell("", lb["col.next_due"])
-		if a.NextContactDue != nil {
+		switch {
+		case a.Overdue && a.LastContactedAt == nil: // the most overdue of all, first in due order
+			b.raw(`<span class="badge overdue">` + neverContacted + `</span>`)
+		case a.NextContactDue != nil:
 			b.text(l.Date(*a.NextContactDue))
-		}
-		if a.Overdue {
-			b.raw(` <span class="badge overdue">` + overdue + `</span>`)
+			if a.Overdue {
+				b.raw(` <span class="badge overdue">` + overdue + `</span>`)
+			}
 		}
 		b.raw("</td>\n</tr>")
 	}
@@ -111,7 +116,7 @@ func flagRowsHTML(l i18n.Lang, t flagTable) template.HTML {
 	lb := labelsFor(l, "col.owner", "col.score", "col.value", "col.days_overdue", "col.reasons")
 	never := l.T("flags.never_contacted")
 	atRisk := template.HTMLEscapeString(l.T("col.value_at_risk", l.Currency(t.Base)))
-	neglected, noRate := template.HTMLEscapeString(l.T("flags.neglected")), template.HTMLEscapeString(l.T("flags.no_rate"))
+	noRate := template.HTMLEscapeString(l.T("flags.no_rate"))
 	var b html
 	b.Grow(len(t.Rows) * 1200)
 	for _, r := range t.Rows {
@@ -122,9 +127,6 @@ func flagRowsHTML(l i18n.Lang, t flagTable) template.HTML {
 		b.text(a.Name)
 		b.raw("</a> ")
 		tier(&b, l, a.Tier)
-		if r.Neglected {
-			b.raw(` <span class="badge overdue">` + neglected + `</span>`)
-		}
 		b.raw("</td>")
 		b.cell("", lb["col.owner"])
 		if o := a.Owner; o != nil {
@@ -138,11 +140,14 @@ func flagRowsHTML(l i18n.Lang, t flagTable) template.HTML {
 		b.raw("</td>")
 		b.cell("num", lb["col.score"])
 		b.int(int64(r.Score))
-		b.raw(` <span class="level level-`)
-		b.text(string(r.Level))
-		b.raw(`">`)
-		b.text(l.T("level." + string(r.Level)))
-		b.raw("</span></td>\n  ")
+		if r.Status != health.StatusUnscored {
+			b.raw(` <span class="level level-`)
+			b.text(string(r.Status))
+			b.raw(`">`)
+			b.text(l.T("state." + string(r.Status)))
+			b.raw("</span>")
+		}
+		b.raw("</td>\n  ")
 		b.cell("num", lb["col.value"])
 		b.text(l.Money(a.AnnualValue, a.Currency))
 		b.raw("</td>")
@@ -165,13 +170,25 @@ func flagRowsHTML(l i18n.Lang, t flagTable) template.HTML {
 		}
 		b.raw("</td>")
 		b.cell("", lb["col.reasons"])
-		b.raw(`<ul class="reasons">`)
-		for _, m := range r.Messages {
-			b.raw("<li>")
-			b.text(m)
+		b.raw(`<ul class="reasons breakdown">`)
+		for _, d := range r.Breakdown {
+			b.raw(`<li><span class="points">−`)
+			b.int(int64(d.Points))
+			b.raw("</span> ")
+			b.text(d.Text)
 			b.raw("</li>")
 		}
-		b.raw("</ul></td>\n</tr>")
+		b.raw("</ul>")
+		if m := r.Remedy; m != nil {
+			b.raw(`<a class="button small" href="`)
+			b.text(m.Href)
+			b.raw(`" data-action="`)
+			b.text(string(m.Action))
+			b.raw(`">`)
+			b.text(m.Label)
+			b.raw("</a>")
+		}
+		b.raw("</td>\n</tr>")
 	}
 	return b.safe()
 }

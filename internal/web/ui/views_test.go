@@ -19,8 +19,9 @@ import (
 func TestAccountViewOf(t *testing.T) {
 	acc := accounts.Account{ID: 4, OwnerID: 7, Status: accounts.StatusActive,
 		Team: []accounts.TeamMember{{UserID: 7, Role: accounts.RoleOwner}, {UserID: 8, Role: accounts.RoleBackup}}}
-	report := &health.Report{Score: 60, Reasons: []health.Reason{
-		{Code: health.CodeContactOverdue, Data: map[string]any{"days_since_contact": 40.0, "cadence_days": 30.0, "days_overdue": 10.0}}}}
+	report := &health.Report{Score: 60, Level: health.Watch, Reasons: []health.Reason{
+		{Code: health.CodeContactOverdue, Deduction: 14, Data: map[string]any{"days_since_contact": 40.0, "cadence_days": 30.0, "days_overdue": 10.0}},
+		{Code: health.CodeOwnerInactive, Deduction: 25, Data: map[string]any{"owner_status": "leaving"}}}}
 	owner, backup, other := staff.User{ID: 7, Role: staff.RoleSales}, staff.User{ID: 8, Role: staff.RoleSales}, staff.User{ID: 9, Role: staff.RoleSales}
 	manager := staff.User{ID: 2, Role: staff.RoleManager}
 
@@ -43,12 +44,25 @@ func TestAccountViewOf(t *testing.T) {
 	}
 
 	zh := accountViewOf(owner, i18n.Chinese, accountData{Account: acc, Health: report})
-	if len(zh.HealthReasons) != 1 || !strings.Contains(zh.HealthReasons[0], "已 40 天未联系") || !strings.Contains(zh.HealthReasons[0], "逾期 10 天") {
-		t.Errorf("the health's reasons in the reader's language, with their numbers: %q", zh.HealthReasons)
+	if len(zh.Breakdown) != 2 || zh.Breakdown[0].Points != 14 || !strings.Contains(zh.Breakdown[0].Text, "已 40 天未联系") ||
+		!strings.Contains(zh.Breakdown[0].Text, "逾期 10 天") {
+		t.Errorf("the health's deductions in the reader's language, with their points and numbers: %+v", zh.Breakdown)
+	}
+	// A transfer would win more (25) than a call (14), but only a manager may make one.
+	if r := zh.Remedy; r == nil || r.Action != health.ActionLogCall || r.Href != "#log-interaction" || r.Label != "登记一次联系：可加 14 分" {
+		t.Errorf("the owner is offered a call: %+v", r)
+	}
+	if r := accountViewOf(manager, i18n.English, accountData{Account: acc, Health: report}).Remedy; r == nil ||
+		r.Action != health.ActionTransfer || r.Href != "#transfer-form" || r.Label != "Give it an active owner: +25 points" {
+		t.Errorf("a manager is offered the transfer: %+v", r)
+	}
+	acc.Overdue = true
+	if st := accountViewOf(owner, i18n.English, accountData{Account: acc, Health: report}).Status; st != health.StatusOverdue {
+		t.Errorf("one status, the worst: %q", st)
 	}
 	churned := accountViewOf(owner, i18n.English, accountData{Account: accounts.Account{ID: 5, Status: accounts.StatusChurned}})
-	if churned.HealthReasons != nil || churned.Health != nil {
-		t.Errorf("a churned account has no health to explain: %+v", churned.HealthReasons)
+	if churned.Breakdown != nil || churned.Health != nil || churned.Remedy != nil {
+		t.Errorf("a churned account has no health to explain: %+v", churned.Breakdown)
 	}
 	if len(zh.Kinds) == 0 || len(zh.TeamRoles) != 3 || len(zh.Reasons) == 0 || len(zh.Severities) == 0 {
 		t.Errorf("the forms' choices are missing: %+v", zh)
@@ -116,10 +130,10 @@ func TestFlagsView(t *testing.T) {
 	later := now.AddDate(0, 0, 5)
 	flags := []health.Flag{
 		{Account: accounts.Account{ID: 1, NextContactDue: &due, Overdue: true},
-			Report: health.Report{Reasons: []health.Reason{{Code: health.CodeNeverContacted, Data: map[string]any{"cadence_days": 14}}}}},
+			Report: health.Report{Level: health.Watch, Neglected: true, Reasons: []health.Reason{{Code: health.CodeNeverContacted, Deduction: 40, Data: map[string]any{"cadence_days": 14}}}}},
 		{Account: accounts.Account{ID: 2, NextContactDue: &later}},
 	}
-	table := flagTableOf(i18n.English, now, "CNY", flags)
+	table := flagTableOf(i18n.English, now, "CNY", flags, false)
 	if table.Base != "CNY" || len(table.Rows) != 2 {
 		t.Fatalf("table %+v", table)
 	}
@@ -129,8 +143,11 @@ func TestFlagsView(t *testing.T) {
 	if table.Rows[0].DaysOverdue != 12 || table.Rows[1].DaysOverdue != 0 {
 		t.Errorf("days overdue %d and %d, want 12 and 0 (not yet due)", table.Rows[0].DaysOverdue, table.Rows[1].DaysOverdue)
 	}
-	if len(table.Rows[0].Messages) != 1 || table.Rows[0].Messages[0] != "Never contacted; the cadence is 14 days." {
-		t.Errorf("reasons in words: %q", table.Rows[0].Messages)
+	if b := table.Rows[0].Breakdown; len(b) != 1 || b[0].Text != "Never contacted; the cadence is 14 days." || b[0].Points != 40 {
+		t.Errorf("reasons in words, with their points: %+v", b)
+	}
+	if r := table.Rows[0].Remedy; table.Rows[0].Status != health.StatusNeglected || r == nil || r.Href != "/accounts/1?kind=call#log-interaction" {
+		t.Errorf("one status and the action that lifts it most: %q, %+v", table.Rows[0].Status, r)
 	}
 
 	at, _ := url.Parse("/flags?tier=all&level=at_risk")
