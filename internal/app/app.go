@@ -20,6 +20,7 @@ import (
 	"keyhold/internal/imports"
 	"keyhold/internal/metrics"
 	"keyhold/internal/money"
+	"keyhold/internal/picklists"
 	"keyhold/internal/retention"
 	"keyhold/internal/sender"
 	"keyhold/internal/staff"
@@ -45,6 +46,7 @@ type App struct {
 	Retention *retention.Service
 	Imports   *imports.Service
 	Money     *money.Service
+	Picklists *picklists.Service
 	Webhooks  *webhooks.Service
 	Sender    *sender.Sender
 	Digests   webhooks.Digests
@@ -79,7 +81,7 @@ func build(ctx context.Context, db *store.DB, cfg config.Config, o Options) (*Ap
 	}
 	st := staff.New(db, o.Now, o.BcryptCost)
 	a := &App{DB: db, Staff: st, Accounts: accounts.New(db, o.Now, st), Health: health.New(db, o.Now),
-		Money: money.New(db, o.Now)}
+		Money: money.New(db, o.Now), Picklists: picklists.New(db, o.Now)}
 	// Every write to an account rescores it in the same transaction; so does a change of
 	// rates, for the accounts it revalues.
 	a.Accounts.OnChange(a.Health.Refresh)
@@ -88,7 +90,7 @@ func build(ctx context.Context, db *store.DB, cfg config.Config, o Options) (*Ap
 	a.Accounts.GuardTransfers(a.Handover.GuardTransfer)
 	a.Accounts.CheckIntros(a.Handover.CheckIntro)
 	a.Retention = retention.New(db, o.Now, a.Accounts, a.Money)
-	a.Imports = imports.New(db, o.Now, a.Accounts, a.Staff)
+	a.Imports = imports.New(db, o.Now, a.Accounts, a.Staff, a.Picklists)
 	a.Webhooks = webhooks.New(db, o.Now, cfg.WebhookAllowPrivate)
 	a.Sender = sender.New(a.Webhooks, o.Now, cfg.BaseURL)
 	a.Metrics = metrics.New(metrics.Sources{Pools: db.Pools(), OutboxDepth: a.Webhooks.Depth})
@@ -104,7 +106,7 @@ func build(ctx context.Context, db *store.DB, cfg config.Config, o Options) (*Ap
 	}
 	a.Auth = auth.New(db, a.Staff, secret, o.Now)
 	a.Handler, err = web.New(web.Deps{Staff: a.Staff, Auth: a.Auth, Accounts: a.Accounts, Health: a.Health, Handover: a.Handover,
-		Retention: a.Retention, Imports: a.Imports, Money: a.Money, Webhooks: a.Webhooks, TestChat: a.Sender.TestChat,
+		Retention: a.Retention, Imports: a.Imports, Money: a.Money, Picklists: a.Picklists, Webhooks: a.Webhooks, TestChat: a.Sender.TestChat,
 		Ping: db.Ping, Readers: db.Readers(), Now: o.Now, BaseURL: cfg.BaseURL,
 		Proxies: cfg.TrustedProxies, SecureCookies: cfg.SecureCookies(),
 		Observe: a.Metrics.Request, Metrics: a.Metrics.Handler(), MetricsToken: cfg.MetricsToken})

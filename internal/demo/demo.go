@@ -209,6 +209,9 @@ func (g *gen) run(ctx context.Context) error {
 	if err := g.staff(); err != nil {
 		return err
 	}
+	if err := g.picklists(); err != nil {
+		return err
+	}
 	// Accounts abroad are billed in US dollars: the admin has set its rate.
 	if err := g.w.exec(`INSERT INTO currencies (code, rate_to_base, updated_at) VALUES ('USD', ?, ?)
 		ON CONFLICT (code) DO UPDATE SET rate_to_base = excluded.rate_to_base`, []any{usdRate, g.now}); err != nil {

@@ -1,6 +1,7 @@
 package i18n_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"maps"
 	"os"
@@ -17,6 +18,7 @@ import (
 	"keyhold/internal/health"
 	"keyhold/internal/i18n"
 	"keyhold/internal/imports"
+	"keyhold/internal/picklists"
 	"keyhold/internal/retention"
 	"keyhold/internal/staff"
 	"keyhold/internal/web/api"
@@ -140,6 +142,7 @@ func TestEveryKeyUsedIsInBothCatalogs(t *testing.T) {
 		"level":                 {"healthy", "watch", "at_risk"},
 		"state":                 names(health.Statuses),
 		"remedy":                names(health.Actions),
+		"list":                  names(picklists.Lists),
 		"severity":              retention.Severities,
 		"complaint_status":      {retention.ComplaintOpen, retention.ComplaintResolved},
 		"churn_reason":          retention.Reasons,
@@ -264,5 +267,25 @@ func TestFormatting(t *testing.T) {
 	}
 	if !slices.Contains(i18n.Supported, i18n.Chinese) {
 		t.Error("Chinese is not supported")
+	}
+}
+
+// Chinese sentences take full-width punctuation (，；：！？（）) and lists take 、: no
+// ASCII comma, semicolon, colon, mark or parenthesis against a Chinese character in the
+// Chinese catalog (the pages test checks what templates add around the messages).
+func TestChineseCatalogUsesChinesePunctuation(t *testing.T) {
+	ascii := regexp.MustCompile(`\p{Han}\s*[,;:!?()]|[,;:!?()]\s*\p{Han}`)
+	raw, err := os.ReadFile(filepath.Join("catalog", "zh-CN.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var zh map[string]string
+	if err := json.Unmarshal(raw, &zh); err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range zh {
+		if m := ascii.FindString(v); m != "" {
+			t.Errorf("%s: %q has %q", k, v, m)
+		}
 	}
 }

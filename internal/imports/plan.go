@@ -12,6 +12,7 @@ import (
 	"keyhold/internal/dedupe"
 	"keyhold/internal/fault"
 	"keyhold/internal/opt"
+	"keyhold/internal/picklists"
 	"keyhold/internal/staff"
 )
 
@@ -71,6 +72,7 @@ type planner struct {
 	seen    map[uint64]int // hash of "name:key", "email:key", "phone:key" → the first row with it
 	missing []Field        // required fields no column holds
 	priced  map[string]bool
+	lists   picklists.Set // industries, regions and channels: a label in a sheet becomes its code
 }
 
 // Missing lists the fields an import needs that no column holds.
@@ -169,9 +171,9 @@ func (p *planner) readAccount(cells []string, e *errs) accountRow {
 		}
 	}
 	in.Currency = p.cell(cells, FieldCurrency)
-	in.Industry = p.cell(cells, FieldIndustry)
-	in.Region = p.cell(cells, FieldRegion)
-	in.Channel = p.cell(cells, FieldChannel)
+	in.Industry, _ = p.lists.Resolve(picklists.Industry, p.cell(cells, FieldIndustry))
+	in.Region, _ = p.lists.Resolve(picklists.Region, p.cell(cells, FieldRegion))
+	in.Channel, _ = p.lists.Resolve(picklists.Channel, p.cell(cells, FieldChannel))
 	for f, to := range map[Field]*string{FieldCustomerSince: &in.CustomerSince, FieldRenewalDate: &in.RenewalDate} {
 		if v := p.cell(cells, f); v != "" {
 			if *to, ok = parseDate(v); !ok {

@@ -12,6 +12,7 @@ import (
 
 	"keyhold/internal/accounts"
 	"keyhold/internal/fault"
+	"keyhold/internal/picklists"
 	"keyhold/internal/staff"
 	"keyhold/internal/store"
 )
@@ -90,11 +91,12 @@ type Service struct {
 	now      func() time.Time
 	accounts *accounts.Service
 	staff    *staff.Service
+	lists    *picklists.Service
 }
 
 // New returns a Service.
-func New(db *store.DB, now func() time.Time, acc *accounts.Service, st *staff.Service) *Service {
-	return &Service{db: db, now: now, accounts: acc, staff: st}
+func New(db *store.DB, now func() time.Time, acc *accounts.Service, st *staff.Service, lists *picklists.Service) *Service {
+	return &Service{db: db, now: now, accounts: acc, staff: st, lists: lists}
 }
 
 // ErrForbidden refuses imports to anyone but managers and admins.
@@ -268,7 +270,8 @@ func remap(kind Kind, header []string, cols []Field, mapping map[string]string) 
 	return cols, bad.Err()
 }
 
-// planner reads what plans rows: the book's keys, the staff, the priced currencies.
+// planner reads what plans rows: the book's keys, the staff, the priced currencies, the
+// lists of industries, regions and channels.
 func (s *Service) planner(ctx context.Context, actor staff.User, imp Import, now time.Time) (*planner, error) {
 	keys, err := s.accounts.Keys(ctx)
 	if err != nil {
@@ -286,7 +289,13 @@ func (s *Service) planner(ctx context.Context, actor staff.User, imp Import, now
 	for _, c := range codes {
 		priced[c] = true
 	}
-	return newPlanner(imp.Kind, imp.Mapping, keys, newUserIndex(everyone), priced, actor, now), nil
+	set, err := s.lists.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	p := newPlanner(imp.Kind, imp.Mapping, keys, newUserIndex(everyone), priced, actor, now)
+	p.lists = set
+	return p, nil
 }
 
 // drop removes an import that could not be saved whole.

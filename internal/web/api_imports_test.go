@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -358,5 +359,24 @@ func TestImportRefusesBadFiles(t *testing.T) {
 	ts.App.DB.Read.Raw("SELECT COUNT(*) FROM imports").Scan(&n)
 	if n != 0 {
 		t.Errorf("refused files kept %d imports", n)
+	}
+}
+
+// A sheet names industries, regions and channels by their Chinese or English labels; the
+// accounts get the lists' codes (a value off the lists is kept as written).
+func TestImportMapsListLabelsToCodes(t *testing.T) {
+	ts := newTestServer(t)
+	tm := newTeam(t, ts)
+	admin := ts.adminToken()
+	ts.must(200, "PUT", "/api/v1/picklists/industry", admin, map[string]any{"data": []any{map[string]any{"code": "Logistics", "en": "Logistics", "zh": "物流"}}})
+	ts.must(200, "PUT", "/api/v1/picklists/channel", admin, map[string]any{"data": []any{map[string]any{"code": "trade_show", "en": "Trade show", "zh": "展会"}}})
+	sheet := xlsxOf(t, [][]any{{"客户名称", "行业", "区域", "渠道"}, {"宁波海联物流", "物流", "华东", "展会"}, {"Delta Freight", "logistics", "East", "Trade show"}})
+	imp := int64(ts.upload(tm.mgr.Token, "accounts", "a.xlsx", sheet, "", "").json(t)["id"].(float64))
+	ts.must(200, "POST", path("/api/v1/imports/%d/commit", imp), tm.mgr.Token, nil)
+	for name, want := range map[string][3]string{"宁波海联物流": {"Logistics", "华东", "trade_show"}, "Delta Freight": {"Logistics", "East", "trade_show"}} {
+		a := ts.must(200, "GET", "/api/v1/accounts?q="+url.QueryEscape(name), tm.mgr.Token, nil)["data"].([]any)[0].(map[string]any)
+		if got := [3]string{a["industry"].(string), a["region"].(string), a["channel"].(string)}; got != want {
+			t.Errorf("%s: %v, want %v", name, got, want)
+		}
 	}
 }

@@ -42,6 +42,11 @@ func i18nLatinWords(page string) []string {
 	return words
 }
 
+// i18nASCIIPunct is a comma, semicolon, colon, exclamation or question mark, or a
+// parenthesis, written in ASCII against a Chinese character: Chinese sentences take
+// their full-width forms (，；：！？（）) and lists take 、.
+var i18nASCIIPunct = regexp.MustCompile(`\p{Han}\s*[,;:!?()]|[,;:!?()]\s*\p{Han}`)
+
 // A reader who switches to Chinese sees no English on any page: a test organisation with
 // Chinese names, every page in Chinese, checked for Latin words.
 func TestChinesePagesHaveNoEnglish(t *testing.T) {
@@ -52,8 +57,14 @@ func TestChinesePagesHaveNoEnglish(t *testing.T) {
 	rep := ts.mustCreateUser(admin, "Zhang Wei", "sales", mgr.ID)
 	ts.must(200, "PATCH", path("/api/v1/users/%d", mgr.ID), admin, map[string]any{"name": "王丽"})
 	ts.must(200, "PATCH", path("/api/v1/users/%d", rep.ID), admin, map[string]any{"name": "张伟"})
-	acc := ts.mustCreateAccount(rep.Token, map[string]any{"name": "杭州云帆软件", "tier": "key", "industry": "软件",
-		"region": "华东", "channel": "转介绍", "annual_value": 1200000, "renewal_date": "2026-04-01"})
+	// The lists hold codes (what the API and exports carry) with Chinese labels (what the
+	// pages show): no code may reach a Chinese page.
+	for list, e := range map[string]map[string]any{"industry": {"code": "Software", "en": "Software", "zh": "软件"},
+		"region": {"code": "East China", "en": "East China", "zh": "华东"}, "channel": {"code": "referral", "en": "Referral", "zh": "客户转介绍"}} {
+		ts.must(200, "PUT", "/api/v1/picklists/"+list, admin, map[string]any{"data": []any{e}})
+	}
+	acc := ts.mustCreateAccount(rep.Token, map[string]any{"name": "杭州云帆软件", "tier": "key", "industry": "Software",
+		"region": "East China", "channel": "referral", "annual_value": 1200000, "renewal_date": "2026-04-01"})
 	lost := ts.mustCreateAccount(rep.Token, map[string]any{"name": "深圳星河物流", "tier": "growth"})
 	ts.must(201, "POST", path("/api/v1/accounts/%d/churn", lost), mgr.Token, map[string]any{"reason": "competitor",
 		"voluntary": true, "competitor": "顺丰", "notes": "价格更低"})
@@ -93,6 +104,9 @@ func TestChinesePagesHaveNoEnglish(t *testing.T) {
 		}
 		// Developers' words, and a data backup where a sales team means its second person.
 		text := i18nTag.ReplaceAllString(i18nScript.ReplaceAllString(string(r.Body), ""), " ")
+		if m := i18nASCIIPunct.FindAllString(text, 5); len(m) > 0 {
+			t.Errorf("%s (%d) puts ASCII punctuation in Chinese sentences: %q", what, r.Status, m)
+		}
 		for _, w := range []string{"令牌", "接口", "备份", "字符串", "服务器"} {
 			if strings.Contains(text, w) {
 				t.Errorf("%s (%d) says %q", what, r.Status, w)
@@ -120,8 +134,9 @@ func TestChinesePagesHaveNoEnglish(t *testing.T) {
 		{"manager", mgr.Email, []string{"/", "/accounts", "/accounts/duplicates", path("/accounts/%d", acc), path("/contacts/%d/edit", id(c)), path("/accounts/%d", lost),
 			"/handovers", "/handovers?status=in_progress", "/handovers/new", path("/handovers/%d", id(ho)), path("/handovers/%d/report", id(ho)),
 			"/reports", "/reports?group_by=owner&from=2025-01-01", "/reports?from=2026-13-01&group_by=colour",
+			"/reports?group_by=industry&from=2025-01-01", "/reports?group_by=region&from=2025-01-01", "/reports?group_by=channel&from=2025-01-01",
 			"/imports", path("/imports/%d", imp), path("/imports/%d?show=all", imp), path("/imports/%d?show=duplicates", imp)}},
-		{"admin", adminEmail, []string{"/", "/admin/users", "/admin/users/new", path("/admin/users/%d/edit", rep.ID), "/admin/cadence",
+		{"admin", adminEmail, []string{"/", "/admin/users", "/admin/users/new", path("/admin/users/%d/edit", rep.ID), "/admin/cadence", "/admin/lists",
 			"/admin/webhooks", path("/admin/webhooks/%d", hook), path("/admin/webhooks/%d?status=failed", hook),
 			"/admin/chat-targets", path("/admin/chat-targets/%d", chat)}},
 	} {
@@ -153,6 +168,8 @@ func TestChinesePagesHaveNoEnglish(t *testing.T) {
 				check(t, "webhook errors", b.post("/admin/webhooks", map[string][]string{"url": {"ftp://x"}, "csrf_token": {tok}}))
 				check(t, "chat target errors", b.post("/admin/chat-targets", map[string][]string{"kind": {"dingtalk"}, "url": {"x"}, "csrf_token": {tok}}))
 				check(t, "chat test", b.post(path("/admin/chat-targets/%d/test", chat), map[string][]string{"csrf_token": {tok}}))
+				check(t, "list errors", b.post("/admin/lists/region", map[string][]string{"code": {"East China", "east china", ""},
+					"en": {"East China", "Again", ""}, "zh": {"华东", "", "西部"}, "csrf_token": {tok}}))
 			}
 			if who.name == "manager" {
 				check(t, "handover with gaps", b.post(path("/handovers/%d/complete", id(ho)), map[string][]string{"csrf_token": {tok}, "confirm": {"yes"}}))

@@ -95,6 +95,8 @@ var routeTable = map[string]string{
 	"GET /api/v1/currencies/:code":                                "401 401 401 200 200 200 200 200",
 	"PUT /api/v1/currencies/:code":                                "401 401 401 403 403 403 403 422",
 	"DELETE /api/v1/currencies/:code":                             "401 401 401 403 403 403 403 204",
+	"GET /api/v1/picklists":                                       "401 401 401 200 200 200 200 200",
+	"PUT /api/v1/picklists/:list":                                 "401 401 401 403 403 403 403 422",
 	"GET /api/v1/chat-targets":                                    "401 401 401 403 403 403 403 200",
 	"POST /api/v1/chat-targets":                                   "401 401 401 403 403 403 403 422",
 	"GET /api/v1/chat-targets/:id":                                "401 401 401 403 403 403 403 200",
@@ -188,6 +190,8 @@ var routeTable = map[string]string{
 	"POST /admin/currencies":                                      "303 303 303 403 403 403 403 422",
 	"POST /admin/currencies/:code/base":                           "303 303 303 403 403 403 403 200",
 	"POST /admin/currencies/:code/delete":                         "303 303 303 403 403 403 403 200",
+	"GET /admin/lists":                                            "303 303 303 403 403 403 403 200",
+	"POST /admin/lists/:list":                                     "303 303 303 403 403 403 403 422",
 	"GET /admin/chat-targets":                                     "303 303 303 403 403 403 403 200",
 	"POST /admin/chat-targets":                                    "303 303 303 403 403 403 403 422",
 	"GET /admin/chat-targets/:id":                                 "303 303 303 403 403 403 403 200",
@@ -325,7 +329,7 @@ func TestRouteRoleTable(t *testing.T) {
 	sessionOnly := []string{"PATCH /api/v1/me", "POST /api/v1/me/password", "GET /api/v1/me/calendar",
 		"POST /api/v1/me/calendar/rotate", "GET /api/v1/api-keys", "POST /api/v1/api-keys", "DELETE /api/v1/api-keys/:id",
 		"POST /api/v1/users", "PATCH /api/v1/users/:id", "PUT /api/v1/cadence-policies/:tier", "PUT /api/v1/currencies/:code",
-		"DELETE /api/v1/currencies/:code"}
+		"DELETE /api/v1/currencies/:code", "PUT /api/v1/picklists/:list"}
 	var every []string
 	for _, sc := range auth.Scopes {
 		every = append(every, string(sc))
@@ -405,7 +409,7 @@ func (w *routeWorld) fill(t *testing.T, method, pattern string) (string, map[str
 	w.n++
 	params := map[string]string{"id": strconv.FormatInt(w.account, 10), "item_id": strconv.FormatInt(w.item, 10),
 		"user_id": strconv.FormatInt(w.offID, 10), "complaint_id": strconv.FormatInt(w.complaint, 10),
-		"tier": "key", "code": "USD", "filepath": "style.css"}
+		"tier": "key", "code": "USD", "filepath": "style.css", "list": "industry"}
 	switch {
 	case strings.HasPrefix(pattern, "/api/v1/contacts/"), strings.HasPrefix(pattern, "/contacts/"):
 		params["id"] = strconv.FormatInt(w.contact, 10)
@@ -460,6 +464,8 @@ func (w *routeWorld) fill(t *testing.T, method, pattern string) (string, map[str
 	case "PUT /api/v1/accounts/:id/team/:user_id", "POST /accounts/:id/team":
 		params["id"] = strconv.FormatInt(fresh("account"), 10)
 		body = map[string]any{"role": "backup", "user_id": w.offID}
+	case "POST /admin/lists/:list":
+		body = map[string]any{"code": "", "en": "Unnamed"} // a row without its code
 	case "POST /admin/currencies/:code/base":
 		params["code"] = "CNY" // already the base: the call changes nothing
 	case "POST /api/v1/auth/login", "POST /login":

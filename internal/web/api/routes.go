@@ -11,6 +11,7 @@ import (
 	"keyhold/internal/imports"
 	"keyhold/internal/money"
 	"keyhold/internal/outbox"
+	"keyhold/internal/picklists"
 	"keyhold/internal/retention"
 	"keyhold/internal/staff"
 	"keyhold/internal/webhooks"
@@ -306,6 +307,13 @@ func (s *server) routes() []route {
 			summary: "Add a currency, set its rate or make it the base (admins)", in: setCurrencyIn{}, out: money.Currency{}}},
 		{method: "DELETE", path: "/currencies/:code", gate: sessionOnly, handle: s.apiDeleteCurrency, doc: doc{tag: "settings",
 			summary: "Delete a currency no account uses (admins)"}},
+
+		{method: "GET", path: "/picklists", gate: accR, handle: s.apiPicklists, doc: doc{tag: "settings",
+			summary: "The lists of industries, regions and acquisition channels, with their labels",
+			text:    "Accounts store an entry's code; pages show its label in the reader's language. A value not on a list is kept and shown as recorded.",
+			out:     picklistsBody{}}},
+		{method: "PUT", path: "/picklists/:list", gate: sessionOnly, handle: s.apiSetPicklist, doc: doc{tag: "settings",
+			summary: "Replace a list (industry, region or channel), in order (admins)", in: setPicklistIn{}, out: dataOf[picklists.Entry]{}}},
 
 		{method: "GET", path: "/webhook-events", gate: hooks, handle: s.apiWebhookEvents, doc: doc{tag: "webhooks",
 			summary: "The events an endpoint may ask for", out: dataOf[outbox.Kind]{}}},

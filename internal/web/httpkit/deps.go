@@ -13,6 +13,7 @@ import (
 	"keyhold/internal/health"
 	"keyhold/internal/imports"
 	"keyhold/internal/money"
+	"keyhold/internal/picklists"
 	"keyhold/internal/retention"
 	"keyhold/internal/staff"
 	"keyhold/internal/webhooks"
@@ -30,6 +31,7 @@ type Deps struct {
 	Retention *retention.Service
 	Imports   *imports.Service
 	Money     *money.Service
+	Picklists *picklists.Service
 	Webhooks  *webhooks.Service
 	// Observe counts an answered request for the metrics (nil: none kept); Metrics serves
 	// them at /metrics to a bearer of MetricsToken, when there is one.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"path"
@@ -17,6 +18,7 @@ import (
 	"keyhold/internal/fault"
 	"keyhold/internal/i18n"
 	"keyhold/internal/money"
+	"keyhold/internal/picklists"
 	"keyhold/internal/staff"
 	"keyhold/internal/web/httpkit"
 	"keyhold/templates"
@@ -34,6 +36,7 @@ type pageData struct {
 	Form    map[string]string // what the user typed, to show again
 	Errors  fault.Fields      // problems per form field (English; templates translate)
 	Data    any               // the page's own data
+	Lists   picklists.Set     // the industries, regions and channels, for their labels
 }
 
 // funcsFor returns the template functions in one language.
@@ -44,6 +47,8 @@ func funcsFor(l i18n.Lang) template.FuncMap {
 		// label translates a code such as a tier or a role: label "tier" "key".
 		"label": func(group string, code any) string { return l.T(group + "." + fmt.Sprint(code)) },
 		"msg":   l.Text,
+		// sep separates the items of a list in a sentence: ", " or "、".
+		"sep": func() string { return l.T("punct.sep") },
 		// tel is a phone number as a tel: link dials it: its digits and a leading +.
 		"tel": func(phone string) string {
 			var b strings.Builder
@@ -109,6 +114,17 @@ func funcsFor(l i18n.Lang) template.FuncMap {
 		},
 		"money": l.Money,
 		"num":   i18n.Number,
+		// pick is the label of a code of a list (industry, region, channel) in l: the code
+		// as recorded when it is not on the list.
+		"pick": func(set picklists.Set, list, code string) string {
+			return set.Label(picklists.List(list), code, l == i18n.Chinese)
+		},
+		// pickOptions are a list's entries as a select's options, code chosen (kept as an
+		// option of its own when it is not on the list); "" for an empty list, which the
+		// form then takes as free text.
+		"pickOptions": func(set picklists.Set, list, code string) template.HTML {
+			return pickOptions(l, set[picklists.List(list)], code)
+		},
 		// The rows of the busiest tables, written in Go (rows.go).
 		"accountRows": func(list []accounts.Account) template.HTML { return accountRows(l, list) },
 		"flagRows":    func(t flagTable) template.HTML { return flagRowsHTML(l, t) },
@@ -160,6 +176,15 @@ func (s *server) renderBlock(c *gin.Context, status int, page, block string, d p
 	}
 	d.CSRF = c.GetString(csrfKey)
 	d.Path = pagePath(c)
+	if d.Lists == nil && s.Picklists != nil {
+		// Without the lists a page still shows, with codes for labels (and an error page
+		// must not fail on them again).
+		lists, err := s.Picklists.All(c.Request.Context())
+		if err != nil {
+			slog.WarnContext(c.Request.Context(), "picklists unavailable", "err", err)
+		}
+		d.Lists = lists
+	}
 	if d.Form == nil {
 		d.Form = map[string]string{}
 	}
@@ -175,7 +200,7 @@ func (s *server) renderBlock(c *gin.Context, status int, page, block string, d p
 // dones are the changes a form redirects after (?done=…), each with the id of the
 // section its notice shows in ("" for the top of the page).
 var dones = map[string]string{"account_created": "", "account_saved": "", "contact_added": "", "contact_saved": "",
-	"contact_deleted": "", "user_created": "", "user_saved": "", "merged": "",
+	"contact_deleted": "", "user_created": "", "user_saved": "", "merged": "", "list_saved": "",
 	"interaction_logged": "interaction-panel", "team_added": "team-section", "team_removed": "team-section",
 	"transferred": "transfer-section", "churned": "retention", "reactivated": "retention",
 	"complaint_opened": "complaints", "complaint_resolved": "complaints"}

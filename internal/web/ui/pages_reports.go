@@ -13,6 +13,7 @@ import (
 
 	"keyhold/internal/i18n"
 	"keyhold/internal/money"
+	"keyhold/internal/picklists"
 	"keyhold/internal/retention"
 	"keyhold/internal/web/api"
 	"keyhold/internal/web/httpkit"
@@ -175,6 +176,10 @@ func (s reportPages) reportsPage(c *gin.Context) {
 	if err == nil {
 		rates, err = s.Money.Rates(ctx)
 	}
+	var lists picklists.Set
+	if err == nil {
+		lists, err = s.Picklists.All(ctx)
+	}
 	if err != nil {
 		s.pageError(c, err)
 		return
@@ -198,7 +203,7 @@ func (s reportPages) reportsPage(c *gin.Context) {
 	}
 
 	for _, r := range ret.Data {
-		v.Retention = append(v.Retention, retentionLine{RetentionRow: r, Label: groupLabel(l, ret.GroupBy, r.Group)})
+		v.Retention = append(v.Retention, retentionLine{RetentionRow: r, Label: groupLabel(l, lists, ret.GroupBy, r.Group)})
 	}
 	for i, r := range v.Reasons.Data {
 		if r.KeyValue > 0 && (v.TopReason == nil || r.KeyValue > v.TopReason.KeyValue) {
@@ -212,17 +217,20 @@ func (s reportPages) reportsPage(c *gin.Context) {
 	}
 	v.Charts = reportCharts(l, v)
 	v.Sections = reportSections(l, v)
-	s.render(c, "reports", pageData{Nav: "reports", Form: form, Data: v})
+	s.render(c, "reports", pageData{Nav: "reports", Form: form, Data: v, Lists: lists})
 }
 
-// groupLabel names a retention group for the reader: tiers translated, an empty value
-// (no industry, no owner…) said so, anything else as recorded.
-func groupLabel(l i18n.Lang, groupBy, group string) string {
+// groupLabel names a retention group for the reader: tiers translated, industries,
+// regions and channels by their lists' labels, an empty value (no industry, no owner…)
+// said so, anything else as recorded.
+func groupLabel(l i18n.Lang, lists picklists.Set, groupBy, group string) string {
 	switch {
 	case group == "":
 		return l.T("reports.unset")
 	case groupBy == "tier":
 		return l.T("tier." + group)
+	case groupBy == "industry" || groupBy == "region" || groupBy == "channel":
+		return lists.Label(picklists.List(groupBy), group, l == i18n.Chinese)
 	}
 	return group
 }

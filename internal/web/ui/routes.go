@@ -17,7 +17,7 @@ type (
 	accountPages  struct{ *server } // home, accounts, contacts, interactions, losses, complaints
 	handoverPages struct{ *server } // handovers: the wizard, the departing rep's notes, reports
 	reportPages   struct{ *server } // flags and the retention reports
-	adminPages    struct{ *server } // users, cadence policies, currencies, webhooks, chat alerts
+	adminPages    struct{ *server } // users, cadence policies, currencies, lists, webhooks, chat alerts
 )
 
 func (s *server) pageRoutes(r *gin.Engine) {
@@ -90,6 +90,8 @@ func (s *server) pageRoutes(r *gin.Engine) {
 	admin.POST("/currencies", ad.currencySubmit)
 	admin.POST("/currencies/:code/base", ad.baseCurrencySubmit)
 	admin.POST("/currencies/:code/delete", ad.deleteCurrencySubmit)
+	admin.GET("/lists", ad.picklistsPage)
+	admin.POST("/lists/:list", ad.picklistSubmit)
 	admin.GET("/webhooks", ad.webhooksPage)
 	admin.POST("/webhooks", ad.createWebhookSubmit)
 	admin.GET("/webhooks/:id", ad.webhookPage)
