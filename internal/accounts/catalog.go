@@ -14,6 +14,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"keyhold/internal/sortkey"
 	"keyhold/internal/store"
 )
 
@@ -47,6 +48,7 @@ type entry struct {
 	cadence          int32 // cadence_days; 0 when the tier's policy applies
 	tier             Tier
 	name, fold       string // fold: name folded as the search folds it (foldASCII)
+	key              string // name's sort key (sortkey): pinyin order for Chinese names
 	status           string
 	industry, region string
 	channel          string
@@ -55,6 +57,9 @@ type entry struct {
 	renewal          *string
 	team             []teamRow // in no order: names and their order come with completeAt
 }
+
+// named fills what an entry derives from its name: the search's folding, the sort key.
+func (e *entry) named() { e.fold, e.key = foldASCII(e.name), sortkey.Of(e.name) }
 
 // teamRow is one row of an account's team, without the person's name and status, which
 // come from people (completeAt).
@@ -124,7 +129,7 @@ func (o order) compare(a, b *entry) int {
 	var c int
 	switch o {
 	case byName:
-		c = strings.Compare(a.name, b.name)
+		c = strings.Compare(a.key, b.key)
 	case byValue:
 		c = cmp.Compare(b.value, a.value)
 	case byDue:
@@ -369,7 +374,7 @@ func eachEntry(db *gorm.DB, query string, args []any, fn func(*entry)) error {
 		t := string(e.tier)
 		intern(&t)
 		e.tier = Tier(t)
-		e.fold = foldASCII(e.name)
+		e.named()
 		if renewal.Valid {
 			r := renewal.String
 			intern(&r)

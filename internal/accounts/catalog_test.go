@@ -41,7 +41,7 @@ func randomEntry(r *rand.Rand, id int64) *entry {
 	e := &entry{id: id, name: fmt.Sprintf("Acme %d", r.IntN(20)), tier: Tiers[r.IntN(3)], status: StatusActive,
 		owner: 1 + r.Int64N(5), industry: []string{"Retail", "Energy"}[r.IntN(2)], value: r.Int64N(4) * 1000,
 		due: neverDue, health: noScore}
-	e.fold = foldASCII(e.name)
+	e.named()
 	if r.IntN(4) > 0 {
 		e.due = time.Date(2026, 12, 1+r.IntN(20), 0, 0, 0, 0, time.UTC).UnixNano()
 	}
@@ -106,6 +106,9 @@ func TestCatalogPagesAsSQLWould(t *testing.T) {
 		3: {id: 3, name: "a", value: 9, due: day(3), health: 90, status: StatusActive, owner: 2},
 		4: {id: 4, name: "c", value: 1, due: day(2), health: 10, status: StatusChurned, owner: 2},
 	}}
+	for _, e := range c.byID {
+		e.named()
+	}
 	c.index()
 	want := map[string][]int64{
 		"name":             {2, 3, 1, 4}, // name, id

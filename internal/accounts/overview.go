@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"keyhold/internal/money"
+	"keyhold/internal/sortkey"
 )
 
 // OwnerLoad is one person's book of accounts, for a manager's overview.
@@ -38,7 +39,7 @@ func (s *Service) TeamOverview(ctx context.Context, managerID int64) ([]OwnerLoa
 		Joins("LEFT JOIN accounts a ON a.owner_id = users.id AND a.deleted_at IS NULL AND a.status = ?", StatusActive).
 		Where("users.status <> 'departed'").
 		Group("users.id, users.name, users.status").
-		Order("users.name")
+		Order("users.id")
 	if managerID != 0 {
 		q = q.Where("users.manager_id = ?", managerID)
 	} else {
@@ -51,6 +52,7 @@ func (s *Service) TeamOverview(ctx context.Context, managerID int64) ([]OwnerLoa
 	if len(out) == 0 {
 		return out, nil
 	}
+	sortkey.Sort(out, func(o OwnerLoad) string { return o.Name })
 	ids := make([]int64, len(out))
 	for i, o := range out {
 		ids[i] = o.UserID

@@ -13,6 +13,7 @@ import (
 
 	"keyhold/internal/check"
 	"keyhold/internal/fault"
+	"keyhold/internal/sortkey"
 	"keyhold/internal/staff"
 	"keyhold/internal/store"
 )
@@ -132,7 +133,10 @@ func teamOf(e *entry, people map[int64]UserRef) []TeamMember {
 		}
 	}
 	slices.SortFunc(team, func(a, b TeamMember) int {
-		return cmp.Or(cmp.Compare(a.Role.rank(), b.Role.rank()), cmp.Compare(a.Name, b.Name), cmp.Compare(a.UserID, b.UserID))
+		if c := cmp.Compare(a.Role.rank(), b.Role.rank()); c != 0 { // names only within a role: most teams need none
+			return c
+		}
+		return cmp.Or(sortkey.Compare(a.Name, b.Name), cmp.Compare(a.UserID, b.UserID))
 	})
 	return team
 }

@@ -9,6 +9,7 @@ import (
 
 	"keyhold/internal/accounts"
 	"keyhold/internal/money"
+	"keyhold/internal/sortkey"
 	"keyhold/internal/staff"
 	"keyhold/internal/store"
 )
@@ -122,7 +123,10 @@ func (r *Report) tally(items []Item, scores []accountScore, rates money.Rates) {
 		r.Items = append(r.Items, ri)
 	}
 	slices.SortStableFunc(r.Successors, func(a, b SuccessorShare) int {
-		return cmp.Or(cmp.Compare(b.Accounts, a.Accounts), cmp.Compare(a.User.Name, b.User.Name))
+		if c := cmp.Compare(b.Accounts, a.Accounts); c != 0 {
+			return c
+		}
+		return sortkey.Compare(a.User.Name, b.User.Name)
 	})
 	if r.Successors == nil {
 		r.Successors = []SuccessorShare{}

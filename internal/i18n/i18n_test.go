@@ -143,6 +143,8 @@ func TestEveryKeyUsedIsInBothCatalogs(t *testing.T) {
 		"state":                 names(health.Statuses),
 		"remedy":                names(health.Actions),
 		"list":                  names(picklists.Lists),
+		"item_status":           {"open", "done", "ended", "skipped"},
+		"csv":                   api.CSVColumns(),
 		"severity":              retention.Severities,
 		"complaint_status":      {retention.ComplaintOpen, retention.ComplaintResolved},
 		"churn_reason":          retention.Reasons,

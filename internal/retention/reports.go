@@ -12,6 +12,7 @@ import (
 	"keyhold/internal/check"
 	"keyhold/internal/fault"
 	"keyhold/internal/money"
+	"keyhold/internal/sortkey"
 	"keyhold/internal/staff"
 )
 
@@ -275,7 +276,7 @@ func retained(p Period, groupBy string, subjects []subject, losses []loss) Reten
 	for _, r := range rows {
 		out.Data = append(out.Data, *r)
 	}
-	sort.Slice(out.Data, func(i, j int) bool { return out.Data[i].Group < out.Data[j].Group })
+	sortkey.Sort(out.Data, func(r RetentionRow) string { return r.Group }) // owners' names in pinyin order
 	for i := range out.Data {
 		out.Data[i].rates()
 	}

@@ -17,6 +17,7 @@ import (
 	"keyhold/internal/check"
 	"keyhold/internal/fault"
 	"keyhold/internal/opt"
+	"keyhold/internal/sortkey"
 	"keyhold/internal/store"
 )
 
@@ -154,7 +155,8 @@ func (s *Service) Active(ctx context.Context) (Roster, error) {
 				out = append(out, u)
 			}
 		}
-		slices.SortFunc(out, func(a, b User) int { return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID)) })
+		slices.SortFunc(out, func(a, b User) int { return cmp.Compare(a.ID, b.ID) })
+		sortkey.Sort(out, func(u User) string { return u.Name })
 		return Roster{Users: out, Version: v.Users}, nil
 	})
 }
@@ -245,16 +247,17 @@ func (s *Service) List(ctx context.Context, f Filter) ([]User, int64, error) {
 	if f.ManagerID != 0 {
 		q = q.Where("manager_id = ?", f.ManagerID)
 	}
-	var total int64
-	if err := q.Count(&total).Error; err != nil {
-		return nil, 0, fmt.Errorf("count users: %w", err)
-	}
-	p := f.Page.Normalized()
+	// A few hundred people: read them all and page in their names' order (pinyin for
+	// Chinese names, which SQL cannot sort by).
 	users := []User{}
-	if err := q.Order("name, id").Limit(p.Size).Offset(p.Offset()).Find(&users).Error; err != nil {
+	if err := q.Order("id").Find(&users).Error; err != nil {
 		return nil, 0, fmt.Errorf("list users: %w", err)
 	}
-	return users, total, nil
+	sortkey.Sort(users, func(u User) string { return u.Name })
+	p := f.Page.Normalized()
+	total := int64(len(users))
+	from, to := min(p.Offset(), len(users)), min(p.Offset()+p.Size, len(users))
+	return users[from:to], total, nil
 }
 
 // Patch is an admin's change to a user; only the fields set change.

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"net/http"
+	"slices"
 	"testing"
 )
 
@@ -98,4 +99,32 @@ func TestAnnualValueIsBounded(t *testing.T) {
 		ts.mustCreateAccount(rep.Token, map[string]any{"name": "Huge", "tier": "key", "annual_value": 1000000000000})
 	}
 	ts.must(201, "POST", "/api/v1/handovers", mgr.Token, map[string]any{"departing_user_id": rep.ID, "last_day": "2026-03-31"})
+}
+
+// Lists of companies and people are in the reader's order: Latin names alphabetically,
+// Chinese names by pinyin (not by character code).
+func TestNamesSortInPinyinOrder(t *testing.T) {
+	ts := newTestServer(t)
+	admin := ts.adminToken()
+	mgr := ts.mustCreateUser(admin, "王丽", "manager", 0)
+	for _, n := range []string{"张伟", "李娜", "陈静"} {
+		ts.mustCreateUser(admin, n, "sales", mgr.ID)
+	}
+	for _, n := range []string{"张三贸易", "阿里物流", "beta Ltd", "北京恒信", "Alpha Co"} {
+		ts.mustCreateAccount(mgr.Token, map[string]any{"name": n, "tier": "standard"})
+	}
+	var got []string
+	for _, a := range ts.must(200, "GET", "/api/v1/accounts?sort=name", mgr.Token, nil)["data"].([]any) {
+		got = append(got, a.(map[string]any)["name"].(string))
+	}
+	if want := []string{"Alpha Co", "beta Ltd", "阿里物流", "北京恒信", "张三贸易"}; !slices.Equal(got, want) {
+		t.Errorf("accounts by name: %q, want %q", got, want)
+	}
+	got = nil
+	for _, u := range ts.must(200, "GET", "/api/v1/users", admin, nil)["data"].([]any) {
+		got = append(got, u.(map[string]any)["name"].(string))
+	}
+	if want := []string{"Administrator", "陈静", "李娜", "王丽", "张伟"}; !slices.Equal(got, want) {
+		t.Errorf("people by name: %q, want %q", got, want)
+	}
 }

@@ -97,7 +97,7 @@ func TestBrowserManagerReadsReports(t *testing.T) {
 	}
 	if got.Status != 200 || !strings.HasPrefix(got.Type, "text/csv") || fmt.Sprint(got.BOM) != "[239 187 191]" ||
 		got.Disposition != `attachment; filename="retention-owner-2025-10-01-2025-12-31.csv"` ||
-		!strings.HasPrefix(got.Text, "owner,accounts_at_start,churned,retained,churn_rate,") ||
+		!strings.HasPrefix(got.Text, "Owner at the start,Accounts at start,Churned,Retained,Churn rate,") ||
 		!strings.Contains(got.Text, "\nZhang Wei,4,") {
 		t.Errorf("the downloaded CSV: %+v", got)
 	}
@@ -143,8 +143,8 @@ func TestBrowserManagerReadsReports(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if s := string(b); !strings.HasPrefix(s, "\uFEFFreason,churned,voluntary,involuntary,value_CNY,") ||
-			!strings.Contains(s, "\nquality,1,1,0,4000,1,4000,\n") {
+		if s := string(b); !strings.HasPrefix(s, "\uFEFFReason,Churned,Voluntary,Involuntary,Value lost (CNY),") ||
+			!strings.Contains(s, "\nQuality,1,1,0,4000,1,4000,\n") {
 			t.Errorf("downloaded churn reasons:\n%s", s)
 		}
 		break

@@ -254,13 +254,16 @@ func TestHandoverWizardForms(t *testing.T) {
 			"Accounts opened outside their own book", "Someone Else&#39;s", "Handover report "+hid, "refused",
 			`href="/handovers/`+hid+`/report.csv"`, `href="/api/v1/handovers/`+hid+`/report"`)
 		csv := mgr.get(loc + "/report.csv")
-		if csv.Status != 200 || !strings.HasPrefix(string(csv.Body), "\uFEFFaccount_id,") || !strings.Contains(string(csv.Body), "Key Two") ||
+		if csv.Status != 200 || !strings.HasPrefix(string(csv.Body), "\uFEFFAccount ID,Account,Tier,") || !strings.Contains(string(csv.Body), "Key Two,Key,500,USD,Owner,") ||
 			!strings.Contains(csv.Header.Get("Content-Disposition"), "handover-"+hid+".csv") {
 			t.Fatalf("csv: %d %s", csv.Status, csv.Body)
 		}
+		if codes := string(mgr.get(loc + "/report.csv?headers=codes").Body); !strings.HasPrefix(codes, "\uFEFFaccount_id,account,tier,") || !strings.Contains(codes, "Key Two,key,500,USD,owner,") {
+			t.Errorf("csv in codes: %s", codes)
+		}
 		var exports int64
 		ts.App.DB.Read.Raw("SELECT COUNT(*) FROM audit_entries WHERE action = 'export' AND actor_id = ?", tm.mgr.ID).Scan(&exports)
-		if exports != 1 {
+		if exports != 2 { // in words and in codes
 			t.Errorf("%d exports audited", exports)
 		}
 	})

@@ -262,34 +262,56 @@ func TestReportDownloads(t *testing.T) {
 	b := ts.browser()
 	b.signIn(o.mgr.Email, testPassword)
 	q := "?group_by=tier&" + lastQuarter
-	for _, c := range []struct{ name, header, line string }{
+	for _, c := range []struct{ name, header, line, words, wordLine string }{
 		{"retention", "tier,accounts_at_start,churned,retained,churn_rate,retention_rate,value_at_start_CNY,value_churned_CNY,revenue_churn_rate",
-			"key,4,2,3,0.5000,0.7500,7600,6000,0.7895"},
+			"key,4,2,3,0.5000,0.7500,7600,6000,0.7895",
+			"Tier,Accounts at start,Churned,Retained,Churn rate,Retention rate,Value at start (CNY),Value churned (CNY),Revenue churn rate",
+			"Key,4,2,3,0.5000,0.7500,7600,6000,0.7895"},
 		{"churn-reasons", "reason,churned,voluntary,involuntary,value_CNY,key_accounts,key_value_CNY,competitors",
-			"quality,1,1,0,4000,1,4000,"},
+			"quality,1,1,0,4000,1,4000,",
+			"Reason,Churned,Voluntary,Involuntary,Value lost (CNY),Key accounts,Key account value (CNY),Competitors",
+			"Quality,1,1,0,4000,1,4000,"},
 		{"concentration", "user_id,name,status,accounts,key_accounts,key_value_CNY,share,single_threaded_key_accounts,single_threaded_key_value_CNY",
-			path("%d,Zhang Wei,active,2,2,901000,0.9956,2,901000", o.rep.ID)},
+			path("%d,Zhang Wei,active,2,2,901000,0.9956,2,901000", o.rep.ID),
+			"Person ID,Name,Status,Accounts,Key accounts,Key account value (CNY),Share of key value,Key accounts with one person,Their value (CNY)",
+			path("%d,Zhang Wei,Active,2,2,901000,0.9956,2,901000", o.rep.ID)},
 		{"cadence-compliance", "user_id,name,key_accounts,key_within_cadence,key_overdue,compliance_rate,accounts,overdue",
-			path("%d,Zhang Wei,2,0,2,0.0000,2,2", o.rep.ID)},
+			path("%d,Zhang Wei,2,0,2,0.0000,2,2", o.rep.ID),
+			"Person ID,Name,Key accounts,Key accounts within cadence,Key accounts overdue,Compliance rate,Accounts,Overdue",
+			"0,Total,3,0,3,0.0000,5,5"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			if r := rep.get("/reports/" + c.name + ".csv" + q); r.Status != http.StatusForbidden || !strings.Contains(string(r.Body), "<html") {
 				t.Fatalf("a rep downloads: %d %s", r.Status, r.Body)
 			}
+			// For a person, in words; with ?headers=codes, as the API answers another system.
 			r := b.get("/reports/" + c.name + ".csv" + q)
 			body := string(r.Body)
 			if r.Status != 200 || !strings.HasPrefix(r.Header.Get("Content-Type"), "text/csv") ||
 				!strings.HasPrefix(r.Header.Get("Content-Disposition"), "attachment;") {
 				t.Fatalf("download: %d %v %s", r.Status, r.Header, body)
 			}
+			if !strings.HasPrefix(body, "\uFEFF"+c.words+"\n") || !strings.Contains(body, "\n"+c.wordLine+"\n") {
+				t.Errorf("csv in words:\n%s\nwant header %s and line %s", body, c.words, c.wordLine)
+			}
+			r = b.get("/reports/" + c.name + ".csv" + q + "&headers=codes")
+			body = string(r.Body)
 			if !strings.HasPrefix(body, "\uFEFF"+c.header+"\n") || !strings.Contains(body, "\n"+c.line+"\n") {
-				t.Errorf("csv:\n%s\nwant header %s and line %s", body, c.header, c.line)
+				t.Errorf("csv in codes:\n%s\nwant header %s and line %s", body, c.header, c.line)
 			}
 			api := ts.call("GET", "/api/v1/reports/"+c.name+q+"&format=csv", o.mgr.Token, nil)
 			if string(api.Body) != body || api.Header.Get("Content-Disposition") != r.Header.Get("Content-Disposition") {
-				t.Errorf("the page's download differs from the API's:\n%s\n%s", body, api.Body)
+				t.Errorf("the page's download in codes differs from the API's:\n%s\n%s", body, api.Body)
 			}
 		})
+	}
+	// A Chinese reader gets Chinese headers and values.
+	zh := ts.browser()
+	zh.signIn(adminEmail, adminPassword)
+	zh.post("/language", map[string][]string{"lang": {"zh-CN"}, "next": {"/"}, "csrf_token": {pageToken(t, zh)}})
+	if body := string(zh.get("/reports/retention.csv" + q).Body); !strings.HasPrefix(body, "\uFEFF级别,期初客户数,流失数,留存数,流失率,留存率,期初价值（CNY）") ||
+		!strings.Contains(body, "\n重点,4,2,3,") || !strings.Contains(body, "\n合计,") {
+		t.Errorf("a Chinese reader's download:\n%s", body)
 	}
 	if r := b.get("/reports/retention.csv?from=2025-13-01"); r.Status != http.StatusUnprocessableEntity {
 		t.Errorf("a download with a bad date: %d", r.Status)
@@ -304,7 +326,7 @@ func TestReportDownloads(t *testing.T) {
 		EntityID int64
 	}
 	ts.App.DB.Read.Raw("SELECT reason, entity_id FROM audit_entries WHERE action = 'export' AND actor_id = ? ORDER BY id", o.mgr.ID).Scan(&audited)
-	if len(audited) != 8 || audited[0].Reason != "retention report" || audited[0].EntityID != 3 || audited[2].Reason != "churn reasons report" {
+	if len(audited) != 12 || audited[0].Reason != "retention report" || audited[0].EntityID != 3 || audited[3].Reason != "churn reasons report" {
 		t.Fatalf("exports audited: %+v", audited)
 	}
 
@@ -332,7 +354,7 @@ func TestReportDownloads(t *testing.T) {
 	ts.App.DB.Read.Raw("SELECT COUNT(*) FROM notice_events WHERE user_id = ? AND kind = 'export'", o.mgr.ID).Scan(&attempts)
 	ts.App.DB.Read.Raw("SELECT COUNT(*) FROM audit_entries WHERE action = 'export' AND actor_id = ?", o.mgr.ID).Scan(&after)
 	ts.App.DB.Read.Raw("SELECT COUNT(*) FROM audit_entries WHERE action = 'export.refused' AND actor_id = ?", o.mgr.ID).Scan(&refused)
-	if attempts != 6 || after != 8 || refused != 6 {
+	if attempts != 6 || after != 12 || refused != 6 {
 		t.Fatalf("refused reports: %d attempts recorded, %d refusals audited, %d exports audited", attempts, refused, after)
 	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"keyhold/internal/accounts"
 	"keyhold/internal/i18n"
+	"keyhold/internal/picklists"
 	"keyhold/internal/sheets"
 	"keyhold/internal/staff"
 	"keyhold/internal/web/httpkit"
@@ -30,7 +31,7 @@ const (
 
 // Export writes the accounts matching the request's filters (what is ExportAccounts), or
 // their contacts (ExportContacts), as a sheet in format xlsx or csv, headers in the
-// reader's language, in the columns an import reads back. As the reports: refused to a
+// reader's language (or codes, with ?headers=codes), in the columns an import reads back. As the reports: refused to a
 // leaving user (the attempt recorded), audited with its row count.
 func (a *API) Export(c *gin.Context, what, format string) error { return a.s.export(c, what, format) }
 
@@ -52,6 +53,11 @@ func (s *server) export(c *gin.Context, what, format string) error {
 	if err != nil {
 		return err
 	}
+	lists, err := s.Picklists.All(ctx)
+	if err != nil {
+		return err
+	}
+	words := sheetWords{l: l, codes: httpkit.CodeHeaders(c), lists: lists}
 	var buf bytes.Buffer
 	w, err := sheets.NewWriter(&buf, f, l.T("export."+what))
 	if err != nil {
@@ -59,9 +65,9 @@ func (s *server) export(c *gin.Context, what, format string) error {
 	}
 	n := 0
 	if what == ExportContacts {
-		err = s.exportContacts(c, filter.For(actor), w, l, &n)
+		err = s.exportContacts(c, filter.For(actor), w, words, &n)
 	} else {
-		err = s.exportAccounts(c, filter.For(actor), w, l, people, &n)
+		err = s.exportAccounts(c, filter.For(actor), w, words, people, &n)
 	}
 	if err != nil {
 		return err
@@ -81,16 +87,17 @@ func (s *server) export(c *gin.Context, what, format string) error {
 var AccountColumns = []string{"id", "name", "owner", "owner_email", "tier", "annual_value", "currency", "industry",
 	"region", "channel", "customer_since", "renewal_date", "status", "last_contacted", "next_contact_due"}
 
-func (s *server) exportAccounts(c *gin.Context, f accounts.Filter, w sheets.Writer, l i18n.Lang, people map[int64]staff.User, n *int) error {
-	if err := w.Row(headers(l, AccountColumns)); err != nil {
+func (s *server) exportAccounts(c *gin.Context, f accounts.Filter, w sheets.Writer, l sheetWords, people map[int64]staff.User, n *int) error {
+	if err := w.Row(l.headers(AccountColumns)); err != nil {
 		return err
 	}
 	return s.Accounts.Each(c.Request.Context(), f, func(list []accounts.Account) error {
 		for _, a := range list {
 			owner := people[a.OwnerID]
-			row := []string{strconv.FormatInt(a.ID, 10), a.Name, owner.Name, owner.Email, l.T("tier." + string(a.Tier)),
-				strconv.FormatInt(a.AnnualValue, 10), a.Currency, a.Industry, a.Region, a.Channel, a.CustomerSince,
-				deref(a.RenewalDate), l.T("account_status." + a.Status), day(a.LastContactedAt), day(a.NextContactDue)}
+			row := []string{strconv.FormatInt(a.ID, 10), a.Name, owner.Name, owner.Email, l.word("tier", string(a.Tier)),
+				strconv.FormatInt(a.AnnualValue, 10), a.Currency, l.pick(picklists.Industry, a.Industry),
+				l.pick(picklists.Region, a.Region), l.pick(picklists.Channel, a.Channel), a.CustomerSince,
+				deref(a.RenewalDate), l.word("account_status", a.Status), day(a.LastContactedAt), day(a.NextContactDue)}
 			if err := w.Row(row); err != nil {
 				return err
 			}
@@ -103,8 +110,8 @@ func (s *server) exportAccounts(c *gin.Context, f accounts.Filter, w sheets.Writ
 // ContactColumns are the contacts export's columns: what a contacts import reads.
 var ContactColumns = []string{"account_id", "account", "contact_name", "title", "phone", "email", "decision_maker"}
 
-func (s *server) exportContacts(c *gin.Context, f accounts.Filter, w sheets.Writer, l i18n.Lang, n *int) error {
-	if err := w.Row(headers(l, ContactColumns)); err != nil {
+func (s *server) exportContacts(c *gin.Context, f accounts.Filter, w sheets.Writer, l sheetWords, n *int) error {
+	if err := w.Row(l.headers(ContactColumns)); err != nil {
 		return err
 	}
 	ctx := c.Request.Context()
@@ -119,9 +126,9 @@ func (s *server) exportContacts(c *gin.Context, f accounts.Filter, w sheets.Writ
 		}
 		for _, a := range list {
 			for _, ct := range contacts[a.ID] {
-				dm := l.T("export.no")
+				dm := l.word("export", "no")
 				if ct.DecisionMaker {
-					dm = l.T("export.yes")
+					dm = l.word("export", "yes")
 				}
 				if err := w.Row([]string{strconv.FormatInt(a.ID, 10), a.Name, ct.Name, ct.Title, ct.Phone, ct.Email, dm}); err != nil {
 					return err
@@ -133,12 +140,40 @@ func (s *server) exportContacts(c *gin.Context, f accounts.Filter, w sheets.Writ
 	})
 }
 
-func headers(l i18n.Lang, cols []string) []string {
+// sheetWords writes a download's headers and coded values in the reader's language
+// (what a person opens in Excel), or as codes (?headers=codes: what another system
+// reads). An import reads either back.
+type sheetWords struct {
+	l     i18n.Lang
+	codes bool
+	lists picklists.Set
+}
+
+func (w sheetWords) headers(cols []string) []string {
+	if w.codes {
+		return cols
+	}
 	out := make([]string, len(cols))
 	for i, c := range cols {
-		out[i] = l.T("export.col." + c)
+		out[i] = w.l.T("export.col." + c)
 	}
 	return out
+}
+
+// word is a code of a label group (tier, account_status, export yes/no) in words.
+func (w sheetWords) word(group, code string) string {
+	if w.codes {
+		return code
+	}
+	return w.l.T(group + "." + code)
+}
+
+// pick is an industry, region or channel by its list's label.
+func (w sheetWords) pick(list picklists.List, code string) string {
+	if w.codes {
+		return code
+	}
+	return w.lists.Label(list, code, w.l == i18n.Chinese)
 }
 
 func deref(s *string) string {

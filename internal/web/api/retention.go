@@ -217,7 +217,8 @@ func (s *server) apiReport(c *gin.Context, name string) {
 // downloadReport writes a report as CSV for the browser's download links, as the API's
 // ?format=csv does: refused to a leaving user (the attempt recorded) before anything is
 // computed, then computed (the domain refuses non-managers), audited (who, what, how many
-// rows) and written. An error is left to the caller to answer.
+// rows) and written — for a person, in the reader's language (LocalCSV) unless the link
+// asks for ?headers=codes. An error is left to the caller to answer.
 func (s *server) downloadReport(c *gin.Context, x reportExport) error {
 	ctx, actor := c.Request.Context(), httpkit.CurrentUser(c)
 	if err := s.Handover.GuardExport(ctx, actor, x.What); err != nil {
@@ -230,6 +231,13 @@ func (s *server) downloadReport(c *gin.Context, x reportExport) error {
 	t := x.table(r)
 	if err := s.Handover.Export(ctx, actor, x.What, len(t.Rows)); err != nil {
 		return err
+	}
+	if !httpkit.CodeHeaders(c) {
+		lists, err := s.Picklists.All(ctx)
+		if err != nil {
+			return err
+		}
+		t.Header = LocalCSV(httpkit.Lang(c), lists, t.Header, t.Rows)
 	}
 	httpkit.WriteCSV(c, t.Filename, t.Header, t.Rows)
 	return nil

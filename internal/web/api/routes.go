@@ -119,8 +119,10 @@ func (s *server) routes() []route {
 		param{name: "overdue", typ: "boolean", help: "only accounts whose next contact is overdue"},
 		param{name: "sort", typ: "string", enum: accounts.Sorts})
 	sheetQ := param{name: "format", typ: "string", help: "json (default), or xlsx or csv: every account the filters pick, as a download", enum: []string{"json", "xlsx", "csv"}}
-	contactsQ := with(accountsQ[2:], param{name: "format", typ: "string", help: "csv (default) or xlsx", enum: []string{"xlsx", "csv"}})
-	accountsQ = append(accountsQ, sheetQ)
+	headersQ := param{name: "headers", typ: "string", enum: []string{"codes"},
+		help: "a download's headers and coded values (tier, status, industry, region, channel) are in the reader's language; codes names them as the API does"}
+	contactsQ := with(accountsQ[2:], param{name: "format", typ: "string", help: "csv (default) or xlsx", enum: []string{"xlsx", "csv"}}, headersQ)
+	accountsQ = append(accountsQ, sheetQ, headersQ)
 	rowsQ := with(pageQ, param{name: "outcome", typ: "string", enum: []string{"create", "update", "skip", "error"}},
 		param{name: "duplicates", typ: "boolean", help: "only rows with likely duplicates"})
 	flagsQ := with(pageQ, param{name: "tier", typ: "string", help: "key (default) or all", enum: []string{"key", "growth", "standard", "all"}},

@@ -30,3 +30,8 @@ func WriteCSV(c *gin.Context, filename string, header []string, rows [][]string)
 	c.Header("Cache-Control", "no-store")
 	c.Data(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
 }
+
+// CodeHeaders reports whether a download was asked for with ?headers=codes: headers and
+// coded values as the API names them, for another system, instead of in the reader's
+// language, for a person.
+func CodeHeaders(c *gin.Context) bool { return c.Query("headers") == "codes" }

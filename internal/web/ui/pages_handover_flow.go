@@ -11,6 +11,7 @@ import (
 	"keyhold/internal/fault"
 	"keyhold/internal/handover"
 	"keyhold/internal/i18n"
+	"keyhold/internal/picklists"
 	"keyhold/internal/web/api"
 	"keyhold/internal/web/httpkit"
 )
@@ -176,6 +177,9 @@ func (s handoverPages) handoverReportCSV(c *gin.Context) {
 	if err := s.Handover.Export(ctx, actor, what, len(rows)); err != nil {
 		s.pageError(c, err)
 		return
+	}
+	if !httpkit.CodeHeaders(c) { // for a person: in the reader's language
+		header = api.LocalCSV(httpkit.Lang(c), picklists.Set{}, header, rows)
 	}
 	httpkit.WriteCSV(c, fmt.Sprintf("handover-%d.csv", id), header, rows)
 }
