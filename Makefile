@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/keyhold
 export CGO_ENABLED := 1
 
-.PHONY: run build test vet bench load fuzz clean
+.PHONY: run build test vet bench load fuzz screenshots clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/keyhold
@@ -22,6 +22,13 @@ test:
 
 vet:
 	$(GO) vet ./...
+
+# The README's screenshots: the browser tour of the demo organisation (TestBrowserTour) in
+# English and Chinese, at desktop and phone width, into docs/screenshots/. Needs Chromium
+# and a CJK font (Debian: chromium fonts-noto-cjk).
+screenshots:
+	rm -f docs/screenshots/*.png
+	KEYHOLD_SCREENSHOTS=$(CURDIR)/docs/screenshots $(GO) test -count=1 -run '^TestBrowserTour$$' ./internal/web
 
 # Benchmarks only, no tests. The web ones build the dataset of 50,000 accounts and a
 # million interactions once (about half a minute); choose with BENCH, e.g. BENCH=Flags.

@@ -127,7 +127,7 @@ func TestReportsPage(t *testing.T) {
 	}
 	ch := reportChart(t, page, "chart-retention")
 	if ch.Format != "percent" || strings.Join(ch.Labels, ",") != "Growth,Key" || len(ch.Series) != 2 ||
-		ch.Series[0].Label != "Churn rate" || ch.Series[0].Data[1] != 50 || ch.Series[1].Data[0] != 33.3 {
+		ch.Series[0].Label != "Churn rate" || ch.Series[0].Data[1] != 50 || ch.Series[1].Label != "Revenue churn rate" || ch.Series[1].Data[1] != 78.9 {
 		t.Errorf("retention chart: %+v", ch)
 	}
 

@@ -272,12 +272,14 @@ func (s reportPages) quickPeriods(l i18n.Lang, cur retention.Period, form map[st
 
 // reportCharts builds each section's chart with translated labels.
 func reportCharts(l i18n.Lang, v reportsView) map[string]chart {
+	// Churn by count and by value, on an axis scaled to them: a few per cent of churn next
+	// to 95% retention would be slivers. Retention is the table's, beside the chart.
 	ret := chart{Title: l.T("reports.chart_retention"), Format: "percent", Labels: []string{},
-		Series: []chartSeries{{Label: l.T("reports.churn_rate"), Tone: "bad"}, {Label: l.T("reports.retention_rate"), Tone: "good"}}}
+		Series: []chartSeries{{Label: l.T("reports.churn_rate"), Tone: "bad"}, {Label: l.T("reports.revenue_churn"), Tone: "neutral"}}}
 	for _, r := range v.Retention {
 		ret.Labels = append(ret.Labels, r.Label)
 		ret.Series[0].Data = append(ret.Series[0].Data, percent(r.ChurnRate))
-		ret.Series[1].Data = append(ret.Series[1].Data, percent(r.RetentionRate))
+		ret.Series[1].Data = append(ret.Series[1].Data, percent(r.RevenueChurnRate))
 	}
 	reasons := chart{Title: l.T("reports.chart_reasons"), Format: "money", Currency: v.Reasons.Currency, Labels: []string{},
 		Series: []chartSeries{{Label: l.T("reports.key_value_lost"), Tone: "bad"}, {Label: l.T("reports.value_lost"), Tone: "neutral"}}}
@@ -303,7 +305,7 @@ func reportCharts(l i18n.Lang, v reportsView) map[string]chart {
 		if r.KeyAccounts == 0 {
 			continue
 		}
-		comp.Labels = append(comp.Labels, r.Name+" ("+pct(r.ComplianceRate)+")")
+		comp.Labels = append(comp.Labels, l.T("count_in_parens", r.Name, pct(r.ComplianceRate)))
 		comp.Series[0].Data = append(comp.Series[0].Data, float64(r.KeyWithin))
 		comp.Series[1].Data = append(comp.Series[1].Data, float64(r.KeyOverdue))
 	}
