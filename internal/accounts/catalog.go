@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"encoding/binary"
 	"fmt"
 	"math"
 	"slices"
@@ -49,6 +50,7 @@ type entry struct {
 	tier             Tier
 	name, fold       string // fold: name folded as the search folds it (foldASCII)
 	key              string // name's sort key (sortkey): pinyin order for Chinese names
+	keyHead          uint64 // key's first 8 bytes, big-endian: most comparisons end there
 	status           string
 	industry, region string
 	channel          string
@@ -59,7 +61,12 @@ type entry struct {
 }
 
 // named fills what an entry derives from its name: the search's folding, the sort key.
-func (e *entry) named() { e.fold, e.key = foldASCII(e.name), sortkey.Of(e.name) }
+func (e *entry) named() {
+	e.fold, e.key = foldASCII(e.name), sortkey.Of(e.name)
+	var head [8]byte
+	copy(head[:], e.key)
+	e.keyHead = binary.BigEndian.Uint64(head[:])
+}
 
 // teamRow is one row of an account's team, without the person's name and status, which
 // come from people (completeAt).
@@ -129,7 +136,9 @@ func (o order) compare(a, b *entry) int {
 	var c int
 	switch o {
 	case byName:
-		c = strings.Compare(a.key, b.key)
+		if c = cmp.Compare(a.keyHead, b.keyHead); c == 0 {
+			c = strings.Compare(a.key, b.key)
+		}
 	case byValue:
 		c = cmp.Compare(b.value, a.value)
 	case byDue:
@@ -523,22 +532,70 @@ func (c *catalog) candidates(q *query, named []int64) []*entry {
 func (c *catalog) page(q *query, named []int64, o order, offset, size int, count bool) ([]*entry, int64) {
 	list := c.candidates(q, named)
 	if list != nil {
-		if q.members != nil || q.OwnerID == 0 || o != byDue {
-			slices.SortFunc(list, o.compare)
-		}
-		count = true // as cheap as the page itself
-	} else {
-		list = c.sorted[o]
-		// By due date, the overdue and the due-by filters match within a run at the start.
-		if o == byDue && (q.Overdue || q.DueBy != nil) {
-			end := q.now
-			if q.DueBy != nil {
-				end = q.dueBy + 1
+		// A short list (someone's accounts: a few thousand at most) is filtered first, then
+		// ordered only as far as the page reaches: a rep's first page of their 2,500 team
+		// accounts takes 2,500 comparisons, not a whole sort's 28,000. The total comes free.
+		matched := list[:0] // list is the candidates' own copy
+		for _, e := range list {
+			if q.match(e) {
+				matched = append(matched, e)
 			}
-			list = list[:sort.Search(len(list), func(i int) bool { return list[i].due >= end })]
 		}
+		end := min(offset+size, len(matched))
+		if q.members != nil || q.OwnerID == 0 || o != byDue { // an owner's list is kept by due date
+			smallestFirst(matched, end, o.compare)
+		}
+		return matched[min(offset, end):end], int64(len(matched))
+	}
+	list = c.sorted[o]
+	// By due date, the overdue and the due-by filters match within a run at the start.
+	if o == byDue && (q.Overdue || q.DueBy != nil) {
+		end := q.now
+		if q.DueBy != nil {
+			end = q.dueBy + 1
+		}
+		list = list[:sort.Search(len(list), func(i int) bool { return list[i].due >= end })]
 	}
 	return walk(list, q.match, offset, size, count)
+}
+
+// smallestFirst orders list so that its first n entries are its n smallest, in order
+// (the rest in no order): a bounded max-heap of n, then a sort of those n.
+func smallestFirst(list []*entry, n int, compare func(a, b *entry) int) {
+	if n >= len(list)/2 {
+		slices.SortFunc(list, compare)
+		return
+	}
+	if n == 0 {
+		return
+	}
+	h := list[:n]
+	down := func(i int) { // sift the entry at i down the max-heap h
+		for {
+			big, l, r := i, 2*i+1, 2*i+2
+			if l < n && compare(h[l], h[big]) > 0 {
+				big = l
+			}
+			if r < n && compare(h[r], h[big]) > 0 {
+				big = r
+			}
+			if big == i {
+				return
+			}
+			h[i], h[big] = h[big], h[i]
+			i = big
+		}
+	}
+	for i := n/2 - 1; i >= 0; i-- {
+		down(i)
+	}
+	for j := n; j < len(list); j++ {
+		if compare(list[j], h[0]) < 0 {
+			h[0], list[j] = list[j], h[0]
+			down(0)
+		}
+	}
+	slices.SortFunc(h, compare)
 }
 
 // walk returns the entries of list that match, from offset, at most size, and how many

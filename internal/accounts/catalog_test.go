@@ -179,3 +179,21 @@ func TestCatalogPagesAsSQLWould(t *testing.T) {
 		}
 	}
 }
+
+// smallestFirst puts the n smallest first, in order, whatever n and the input order.
+func TestSmallestFirst(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for range 200 {
+		list := make([]*entry, r.IntN(300))
+		for i := range list {
+			list[i] = &entry{id: int64(i), value: r.Int64N(50)}
+		}
+		want := slices.Clone(list)
+		slices.SortFunc(want, byValue.compare)
+		n := r.IntN(len(list) + 1)
+		smallestFirst(list, n, byValue.compare)
+		if !slices.Equal(list[:n], want[:n]) {
+			t.Fatalf("n %d of %d: %v, want %v", n, len(list), idsOf(list[:n]), idsOf(want[:n]))
+		}
+	}
+}

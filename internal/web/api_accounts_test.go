@@ -101,8 +101,8 @@ func TestAnnualValueIsBounded(t *testing.T) {
 	ts.must(201, "POST", "/api/v1/handovers", mgr.Token, map[string]any{"departing_user_id": rep.ID, "last_day": "2026-03-31"})
 }
 
-// Lists of companies and people are in the reader's order: Latin names alphabetically,
-// Chinese names by pinyin (not by character code).
+// Lists of companies and people are in the reader's order: by letter, Chinese names under
+// the first letter of their pinyin, in pinyin order (not by character code, English first).
 func TestNamesSortInPinyinOrder(t *testing.T) {
 	ts := newTestServer(t)
 	admin := ts.adminToken()
@@ -117,7 +117,7 @@ func TestNamesSortInPinyinOrder(t *testing.T) {
 	for _, a := range ts.must(200, "GET", "/api/v1/accounts?sort=name", mgr.Token, nil)["data"].([]any) {
 		got = append(got, a.(map[string]any)["name"].(string))
 	}
-	if want := []string{"Alpha Co", "beta Ltd", "阿里物流", "北京恒信", "张三贸易"}; !slices.Equal(got, want) {
+	if want := []string{"Alpha Co", "阿里物流", "beta Ltd", "北京恒信", "张三贸易"}; !slices.Equal(got, want) {
 		t.Errorf("accounts by name: %q, want %q", got, want)
 	}
 	got = nil

@@ -264,7 +264,7 @@ func TestListFiltersAndSorts(t *testing.T) {
 		{"?industry=Software&region=East+China", []string{"杭州云帆软件"}},
 		{"?overdue=true&sort=name", []string{"Blue Harbor Foods", "杭州云帆软件"}},
 		{"?sort=next_contact_due", []string{"Blue Harbor Foods", "杭州云帆软件", "Northwind Logistics"}},
-		{"?per_page=1&page=2", []string{"Northwind Logistics"}},
+		{"?per_page=1&page=2", []string{"杭州云帆软件"}}, // by name: Blue (B), 杭州 (H, hang), Northwind (N)
 	}
 	for _, c := range cases {
 		t.Run(c.query, func(t *testing.T) {

@@ -31,33 +31,30 @@ func breakdownOf(l i18n.Lang, reasons []health.Reason) []deduction {
 	return out
 }
 
+// remedyForms say where each action is done: the account page's form, set by a query
+// (?kind=, ?role=, which the page reads) and reached by an anchor, or a page of its own.
+var remedyForms = map[health.Action]struct{ query, anchor, page string }{
+	health.ActionLogCall:          {"?kind=call", "#log-interaction", ""},
+	health.ActionExecutiveVisit:   {"?kind=executive_visit", "#log-interaction", ""},
+	health.ActionAddBackup:        {"?role=backup", "#team-form", ""},
+	health.ActionResolveComplaint: {"", "#complaints", ""},
+	health.ActionTransfer:         {"", "#transfer-form", ""},
+	health.ActionAddContact:       {"", "", "/contacts/new"},
+}
+
 // remedyOf is the action that would lift the score most among those the reader may take
-// (may), as a link for account id; onPage links within the account page itself. Nil when
-// nothing the reader may do lifts it.
+// (may), as a link for account id; onPage links within the account page itself, where
+// the call needs no query (its form is set for a call already). Nil when nothing the
+// reader may do lifts it.
 func remedyOf(l i18n.Lang, id int64, reasons []health.Reason, may func(health.Action) bool, onPage bool) *remedyLink {
 	for _, r := range health.Remedies(reasons) {
 		if !may(r.Action) {
 			continue
 		}
-		page := "/accounts/" + strconv.FormatInt(id, 10)
-		query, anchor := "", ""
-		switch r.Action {
-		case health.ActionLogCall:
-			query, anchor = "?kind=call", "#log-interaction"
-		case health.ActionExecutiveVisit:
-			query, anchor = "?kind=executive_visit", "#log-interaction"
-		case health.ActionAddBackup:
-			query, anchor = "?role=backup", "#team-form"
-		case health.ActionResolveComplaint:
-			anchor = "#complaints"
-		case health.ActionTransfer:
-			anchor = "#transfer-form"
-		case health.ActionAddContact:
-			page += "/contacts/new"
-		}
-		href := page + query + anchor
-		if onPage && r.Action != health.ActionAddContact && (query == "" || r.Action == health.ActionLogCall) {
-			href = anchor // the form is on the page, set for a call already
+		f := remedyForms[r.Action]
+		href := "/accounts/" + strconv.FormatInt(id, 10) + f.page + f.query + f.anchor
+		if onPage && f.page == "" && (f.query == "" || r.Action == health.ActionLogCall) {
+			href = f.anchor
 		}
 		return &remedyLink{Href: href, Action: r.Action,
 			Label: l.T("health.remedy", l.T("remedy."+string(r.Action)), r.Points)}

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
@@ -9,6 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"keyhold/internal/accounts"
 	"keyhold/internal/fault"
 	"keyhold/internal/picklists"
 	"keyhold/internal/web/httpkit"
@@ -25,7 +25,7 @@ type picklistsView struct {
 type picklistView struct {
 	Name     picklists.List
 	Rows     []picklistRow
-	Unlisted []valueUse // values accounts hold that the list lacks
+	Unlisted []accounts.ValueCount // values accounts hold that the list lacks
 }
 
 type picklistRow struct {
@@ -33,11 +33,6 @@ type picklistRow struct {
 	N        int // its place in the form, from 1
 	Accounts int64
 	Errors   map[string]string // by field: code, en, zh (English; the template translates)
-}
-
-type valueUse struct {
-	Value    string
-	Accounts int64
 }
 
 // blankRows are the empty rows each list's form offers for new entries.
@@ -73,7 +68,7 @@ func (s adminPages) showPicklists(c *gin.Context, status int, d pageData, list p
 		}
 		for _, u := range used {
 			if _, ok := all.Find(l, u.Value); !ok {
-				lv.Unlisted = append(lv.Unlisted, valueUse{Value: u.Value, Accounts: u.Accounts})
+				lv.Unlisted = append(lv.Unlisted, u)
 			}
 		}
 		if l == list {
@@ -104,9 +99,8 @@ func (s adminPages) picklistSubmit(c *gin.Context) {
 	for _, i := range c.PostFormArray("remove") {
 		remove[i] = true
 	}
-	var rows []picklistRow
+	var rows []picklistRow         // what is shown again on a failure, entry by entry
 	entries := []picklists.Entry{} // every row removed empties the list
-	var rowOf []int                // the row of each entry, for its errors
 	for i := range codes {
 		e := picklists.Entry{Code: codes[i], En: at(ens, i), Zh: at(zhs, i)}
 		if strings.TrimSpace(e.Code+e.En+e.Zh) == "" || remove[strconv.Itoa(i)] {
@@ -114,7 +108,6 @@ func (s adminPages) picklistSubmit(c *gin.Context) {
 		}
 		rows = append(rows, picklistRow{Entry: e})
 		entries = append(entries, e)
-		rowOf = append(rowOf, len(rows)-1)
 	}
 	_, err := s.Picklists.Replace(c.Request.Context(), httpkit.CurrentUser(c), list, entries)
 	if err != nil {
@@ -123,15 +116,13 @@ func (s adminPages) picklistSubmit(c *gin.Context) {
 			s.pageError(c, err)
 			return
 		}
-		for field, msg := range e.Fields {
-			var n int
-			var name string
-			if _, scanErr := fmt.Sscanf(strings.Replace(field, "].", "] ", 1), "data[%d] %s", &n, &name); scanErr == nil && n < len(rowOf) {
-				r := &rows[rowOf[n]]
-				if r.Errors == nil {
-					r.Errors = map[string]string{}
+		for field, msg := range e.Fields { // "data[2].code": the third entry's code
+			pos, name, _ := strings.Cut(strings.TrimPrefix(field, "data["), "].")
+			if n, err := strconv.Atoi(pos); err == nil && n < len(rows) {
+				if rows[n].Errors == nil {
+					rows[n].Errors = map[string]string{}
 				}
-				r.Errors[name] = msg
+				rows[n].Errors[name] = msg
 			}
 		}
 		s.showPicklists(c, http.StatusUnprocessableEntity, pageData{Message: httpkit.Lang(c).T("lists.not_saved"), At: "list-" + string(list)}, list, rows)
