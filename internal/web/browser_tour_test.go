@@ -60,8 +60,8 @@ func TestBrowserTour(t *testing.T) {
 			if got := browserRun(c, "the roles", chromedp.Evaluate[string](`document.querySelector('#team_role option[value="backup"]').textContent`)); got != w.backup {
 				t.Errorf("the backup role reads %q, want %q", got, w.backup)
 			}
-			if n := c.count(`#contacts-heading ~ ul a[href^="tel:"]`); n == 0 {
-				t.Error("no phone number to tap")
+			if c.count(`#contacts-heading ~ ul a[href^="tel:"]`) == 0 || c.count(`#contacts-heading ~ ul a[href^="mailto:"]`) == 0 {
+				t.Error("no phone number to tap or address to write to")
 			}
 			if !c.eval(`/[\u4e00-\u9fff]/.test(document.querySelector("#account-facts dd:nth-of-type(3)").textContent) === ` + fmt.Sprint(lang == "zh-CN")) {
 				t.Errorf("the industry reads %q", c.text("#account-facts dd:nth-of-type(3)"))
@@ -106,6 +106,10 @@ func TestBrowserTour(t *testing.T) {
 			if c.count(`table.flags a.button[data-action]`) == 0 || c.count(`table.flags .breakdown .points`) == 0 {
 				t.Error("the flags show no points or no action")
 			}
+			// The demo's key accounts nobody has called say so, where days overdue would be.
+			if !c.eval(textIn(`table.flags td[data-label] .badge.overdue`, w.neverBadge)) {
+				t.Error("no flagged account says it was never contacted")
+			}
 			c.tourPage(shots, lang, "manager", "reports", "/reports?group_by=owner")
 			c.waitFor("the retention chart is drawn", `(() => { const cv = document.querySelector('[data-chart="chart-retention"] canvas'); return !!(cv && Chart.getChart(cv)); })()`)
 			top := browserRun(c, "the axis", chromedp.Evaluate[float64](`Chart.getChart(document.querySelector('[data-chart="chart-retention"] canvas')).scales.y.max`))
@@ -130,17 +134,19 @@ func TestBrowserTour(t *testing.T) {
 	}
 }
 
-// tourWords are what the tour reads on the pages, per language.
-var tourWords = map[string]struct {
-	neverContacted, logged, backup, mine, created string
-}{
-	"en":    {"Never contacted", "Logged.", "Backup", "My accounts", "Account created."},
-	"zh-CN": {"从未联系", "已记录，见下方时间线。", "后备", "我的客户", "客户已创建。"},
+// tourText is what the tour reads on the pages in one language.
+type tourText struct {
+	neverContacted, neverBadge, logged, backup, mine, created string
+}
+
+var tourWords = map[string]tourText{
+	"en":    {"Never contacted", "never contacted", "Logged.", "Backup", "My accounts", "Account created."},
+	"zh-CN": {"从未联系", "从未联系", "已记录，见下方时间线。", "后备", "我的客户", "客户已创建。"},
 }
 
 // tourHealth checks an account page's health: one status in the heading, each deduction
 // with its points, and the action that lifts the score most.
-func tourHealth(t *testing.T, c *chrome, w struct{ neverContacted, logged, backup, mine, created string }) {
+func tourHealth(t *testing.T, c *chrome, w tourText) {
 	t.Helper()
 	if n := c.count("#account-heading .level, #account-heading .badge"); n != 1 {
 		t.Errorf("%d statuses in the heading, want one", n)
@@ -156,7 +162,7 @@ func tourHealth(t *testing.T, c *chrome, w struct{ neverContacted, logged, backu
 
 // tourCall takes the proposed call and logs it: the heading, the facts, the health and
 // the timeline change in place, without a reload.
-func tourCall(t *testing.T, c *chrome, w struct{ neverContacted, logged, backup, mine, created string }) {
+func tourCall(t *testing.T, c *chrome, w tourText) {
 	t.Helper()
 	before := c.text("#account-facts")
 	c.step("log a call", chromedp.Evaluate[chromedp.Void](`window.__noReload = 1`),

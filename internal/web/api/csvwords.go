@@ -45,7 +45,7 @@ func LocalCSV(l i18n.Lang, lists picklists.Set, header []string, rows [][]string
 // csvHeader is a column's name in words: "value_at_start_CNY" is "Value at start (CNY)".
 func csvHeader(l i18n.Lang, h string) string {
 	base, cur := h, ""
-	if i := strings.LastIndexByte(h, '_'); i > 0 && len(h)-i == 4 && strings.ToUpper(h[i+1:]) == h[i+1:] {
+	if i := strings.LastIndexByte(h, '_'); i > 0 && len(h)-i == 4 && strings.Trim(h[i+1:], "ABCDEFGHIJKLMNOPQRSTUVWXYZ") == "" {
 		base, cur = h[:i], h[i+1:]
 	}
 	name := l.T("csv." + base)
