@@ -49,6 +49,7 @@ type Account struct {
 	OwnerID         int64          `json:"owner_id"`
 	LastContactedAt *time.Time     `json:"last_contacted_at"`
 	NextContactDue  *time.Time     `json:"next_contact_due"`
+	LastVisitedAt   *time.Time     `json:"last_visited_at"` // latest visit, meeting or executive visit; null if none
 	CreatedAt       time.Time      `json:"created_at"`
 	UpdatedAt       time.Time      `json:"updated_at"`
 	DeletedAt       gorm.DeletedAt `json:"-"`

@@ -17,6 +17,15 @@ type Agenda struct {
 	Overdue  []Account `json:"overdue"`
 	DueSoon  []Account `json:"due_soon"`
 	Renewals []Renewal `json:"renewals"`
+	Visits   []Visit   `json:"visits_due"` // visits overdue or due within AgendaDays, by their tier's visit cadence
+}
+
+// Visit is an account due a visit: its last visit (or, never visited, since when it is a
+// customer) plus its tier's visit cadence.
+type Visit struct {
+	Account     Account `json:"account"`
+	VisitDue    string  `json:"visit_due"`    // YYYY-MM-DD
+	DaysOverdue int     `json:"days_overdue"` // 0 while not yet due
 }
 
 // Renewal windows: a renewal within RenewalDays is on the agenda, at risk when nobody has
@@ -49,7 +58,44 @@ func (s *Service) AgendaOf(ctx context.Context, userID int64) (Agenda, error) {
 	if a.Renewals, err = s.Renewals(ctx, userID); err != nil {
 		return Agenda{}, err
 	}
+	if a.Visits, err = s.VisitsDue(ctx, userID); err != nil {
+		return Agenda{}, err
+	}
 	return a, nil
+}
+
+// VisitsDue lists the active accounts a user owns whose tier has a visit cadence and whose
+// next visit is overdue or due within AgendaDays, the most overdue first (at most 200).
+func (s *Service) VisitsDue(ctx context.Context, ownerID int64) ([]Visit, error) {
+	now := s.now().UTC()
+	v, c, done, err := s.current(ctx)
+	if err != nil {
+		return nil, err
+	}
+	days, err := s.visitCadence(ctx, v)
+	if err != nil {
+		done()
+		return nil, err
+	}
+	due := c.visitsDue(ownerID, days, now.AddDate(0, 0, AgendaDays).UnixNano(), store.MaxPageSize)
+	done()
+	entries := make([]*entry, len(due))
+	for i, d := range due {
+		entries[i] = d.entry
+	}
+	list, err := s.completeAt(ctx, v, entries)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Visit, len(list))
+	for i, a := range list {
+		at := time.Unix(0, due[i].at).UTC()
+		out[i] = Visit{Account: a, VisitDue: at.Format(DateLayout)}
+		if now.After(at) {
+			out[i].DaysOverdue = int(now.Sub(at) / (24 * time.Hour))
+		}
+	}
+	return out, nil
 }
 
 // Renewals lists the active accounts a user owns that renew within RenewalDays, soonest

@@ -13,6 +13,7 @@ import (
 type caches struct {
 	people     store.Memo[map[int64]UserRef] // every user's short form (a staff of hundreds)
 	cadence    store.Memo[cadence]
+	visits     store.Memo[map[Tier]int] // the tiers' visit cadence in days (tiers without one absent)
 	facets     store.Memo[Facets]
 	catalog    *catalogs                           // every live account and its health (catalog.go)
 	named      *store.Cache[string, []int64]       // the accounts a name search matches (search.go)
@@ -105,6 +106,23 @@ func (s *Service) people(ctx context.Context, v store.Versions) (map[int64]UserR
 func (s *Service) cadence(ctx context.Context, v store.Versions) (cadence, error) {
 	return s.cache.cadence.Get(v.Cadence, func() (cadence, error) {
 		return loadCadence(s.db.Read.WithContext(ctx))
+	})
+}
+
+// visitCadence is every tier's visit cadence, kept until a policy changes.
+func (s *Service) visitCadence(ctx context.Context, v store.Versions) (map[Tier]int, error) {
+	return s.cache.visits.Get(v.Cadence, func() (map[Tier]int, error) {
+		var ps []Policy
+		if err := s.db.Read.WithContext(ctx).Find(&ps).Error; err != nil {
+			return nil, fmt.Errorf("load visit cadence: %w", err)
+		}
+		out := map[Tier]int{}
+		for _, p := range ps {
+			if p.VisitDays != nil {
+				out[p.Tier] = *p.VisitDays
+			}
+		}
+		return out, nil
 	})
 }
 

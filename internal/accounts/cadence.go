@@ -9,6 +9,7 @@ import (
 
 	"keyhold/internal/audit"
 	"keyhold/internal/fault"
+	"keyhold/internal/opt"
 	"keyhold/internal/staff"
 )
 
@@ -17,11 +18,14 @@ import (
 // stores these in cadence_policies.
 var DefaultCadence = map[Tier]int{TierKey: 14, TierGrowth: 30, TierStandard: 90}
 
-// Policy is the contact cadence of one tier.
+// Policy is the contact cadence of one tier, and its visit cadence.
 type Policy struct {
-	Tier         Tier      `json:"tier"`
-	IntervalDays int       `json:"interval_days"`
-	UpdatedAt    time.Time `json:"updated_at"`
+	Tier         Tier `json:"tier"`
+	IntervalDays int  `json:"interval_days"`
+	// VisitDays is how often the tier's accounts are visited (a visit, a meeting or an
+	// executive visit); null when the tier has no visit cadence (migration 0030).
+	VisitDays *int      `json:"visit_days"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // TableName is the policy table.
@@ -63,19 +67,20 @@ func (s *Service) Policies(ctx context.Context) ([]Policy, error) {
 	if err := s.db.Read.WithContext(ctx).Find(&ps).Error; err != nil {
 		return nil, err
 	}
-	updated := map[Tier]time.Time{}
+	stored := map[Tier]Policy{}
 	for _, p := range ps {
-		updated[p.Tier] = p.UpdatedAt
+		stored[p.Tier] = p
 	}
 	for _, t := range Tiers {
-		out = append(out, Policy{Tier: t, IntervalDays: c.of(t), UpdatedAt: updated[t]})
+		out = append(out, Policy{Tier: t, IntervalDays: c.of(t), VisitDays: stored[t].VisitDays, UpdatedAt: stored[t].UpdatedAt})
 	}
 	return out, nil
 }
 
-// SetPolicy changes a tier's cadence (admins only). Every account of the tier without an
-// override gets its next due date from the new cadence at once, in the same transaction.
-func (s *Service) SetPolicy(ctx context.Context, actor staff.User, tier Tier, days int) (Policy, error) {
+// SetPolicy changes a tier's cadence, and its visit cadence when visit is set (null: none)
+// (admins only). Every account of the tier without an override gets its next due date
+// from the new cadence at once, in the same transaction.
+func (s *Service) SetPolicy(ctx context.Context, actor staff.User, tier Tier, days int, visit opt.Field[int]) (Policy, error) {
 	if !actor.IsAdmin() {
 		return Policy{}, fault.Forbidden("only admins change cadence policies")
 	}
@@ -85,6 +90,9 @@ func (s *Service) SetPolicy(ctx context.Context, actor staff.User, tier Tier, da
 	bad := fault.Collect{}
 	if days < 1 || days > 365 {
 		bad.Add("interval_days", "must be between 1 and 365")
+	}
+	if visit.Set && !visit.Null && (visit.Value < 1 || visit.Value > 730) {
+		bad.Add("visit_days", "must be between 1 and 730, or null for none")
 	}
 	if err := bad.Err(); err != nil {
 		return Policy{}, err
@@ -96,18 +104,36 @@ func (s *Service) SetPolicy(ctx context.Context, actor staff.User, tier Tier, da
 		if err != nil {
 			return err
 		}
-		if err := tx.Exec(`INSERT INTO cadence_policies (tier, interval_days, updated_at) VALUES (?, ?, ?)
-			ON CONFLICT (tier) DO UPDATE SET interval_days = excluded.interval_days, updated_at = excluded.updated_at`,
-			tier, days, now).Error; err != nil {
+		var was Policy
+		if err := tx.Where("tier = ?", tier).Limit(1).Find(&was).Error; err != nil {
+			return err
+		}
+		p.VisitDays = was.VisitDays
+		if visit.Set {
+			p.VisitDays = nil
+			if !visit.Null {
+				p.VisitDays = &visit.Value
+			}
+		}
+		if err := tx.Exec(`INSERT INTO cadence_policies (tier, interval_days, visit_days, updated_at) VALUES (?, ?, ?, ?)
+			ON CONFLICT (tier) DO UPDATE SET interval_days = excluded.interval_days, visit_days = excluded.visit_days,
+				updated_at = excluded.updated_at`,
+			tier, days, p.VisitDays, now).Error; err != nil {
 			return err
 		}
 		ids, err := s.redue(tx, tier, days)
 		if err != nil {
 			return err
 		}
+		if visit.Set { // every account of the tier is rescored, its own contact cadence or not
+			if err := tx.Model(&Account{}).Where("tier = ?", tier).Pluck("id", &ids).Error; err != nil {
+				return err
+			}
+		}
 		if err := audit.Record(ctx, tx, audit.Entry{At: now, ActorID: &actor.ID, Action: "cadence.update",
-			Entity: "cadence_policy", EntityID: int64(days)}, map[string]any{"tier": tier, "interval_days": before.of(tier)},
-			map[string]any{"tier": tier, "interval_days": days}); err != nil {
+			Entity: "cadence_policy", EntityID: int64(days)},
+			map[string]any{"tier": tier, "interval_days": before.of(tier), "visit_days": was.VisitDays},
+			map[string]any{"tier": tier, "interval_days": days, "visit_days": p.VisitDays}); err != nil {
 			return err
 		}
 		return s.changed(ctx, tx, ids...)

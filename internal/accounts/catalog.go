@@ -40,6 +40,7 @@ type entry struct {
 	seq              int64 // the change it was read at: another seq, another state
 	due              int64 // neverDue when never contacted
 	lastContact      int64 // noTime when never contacted
+	lastVisit        int64 // noTime when never visited
 	created, updated int64
 	health           int64 // noScore when not scored (churned, or not yet scanned)
 	risk             int64 // the health's risk value: the flags' order
@@ -97,6 +98,10 @@ func (e *entry) account() Account {
 	if e.lastContact != noTime {
 		t := time.Unix(0, e.lastContact).UTC()
 		a.LastContactedAt = &t
+	}
+	if e.lastVisit != noTime {
+		t := time.Unix(0, e.lastVisit).UTC()
+		a.LastVisitedAt = &t
 	}
 	if e.due != neverDue {
 		t := time.Unix(0, e.due).UTC()
@@ -283,7 +288,7 @@ func changesSince(db *gorm.DB, seq int64) (last int64, ids []int64, ok bool, err
 const entrySQL = `SELECT a.id, a.name, a.tier, a.status, a.industry, a.region, a.channel, a.annual_value,
 	a.currency, a.customer_since, a.renewal_date, a.cadence_days, a.owner_id, a.last_contacted_at,
 	a.next_contact_due, a.created_at, a.updated_at, h.score, h.risk_value, h.level, h.neglected,
-	h.flagged_since IS NOT NULL
+	h.flagged_since IS NOT NULL, a.last_visited_at
 FROM accounts a LEFT JOIN account_health h ON h.account_id = a.id
 WHERE a.deleted_at IS NULL`
 
@@ -367,14 +372,14 @@ func eachEntry(db *gorm.DB, query string, args []any, fn func(*entry)) error {
 	}
 	for rows.Next() {
 		e := &entry{}
-		var last, due sql.NullTime
+		var last, due, visit sql.NullTime
 		var created, updated time.Time
 		var cadence, score, risk sql.NullInt64
 		var renewal, level sql.NullString
 		var neglected, flagged sql.NullBool
 		if err := rows.Scan(&e.id, &e.name, &e.tier, &e.status, &e.industry, &e.region, &e.channel, &e.value,
 			&e.currency, &e.customerSince, &renewal, &cadence, &e.owner, &last, &due, &created, &updated, &score,
-			&risk, &level, &neglected, &flagged); err != nil {
+			&risk, &level, &neglected, &flagged, &visit); err != nil {
 			return fmt.Errorf("read accounts: %w", err)
 		}
 		for _, p := range []*string{&e.status, &e.industry, &e.region, &e.channel, &e.currency, &e.customerSince} {
@@ -390,7 +395,7 @@ func eachEntry(db *gorm.DB, query string, args []any, fn func(*entry)) error {
 			e.renewal = &r
 		}
 		e.cadence = int32(cadence.Int64)
-		e.lastContact, e.due = nanos(last, noTime), nanos(due, neverDue)
+		e.lastContact, e.due, e.lastVisit = nanos(last, noTime), nanos(due, neverDue), nanos(visit, noTime)
 		e.created, e.updated = created.UnixNano(), updated.UnixNano()
 		e.health = noScore
 		if score.Valid {
@@ -626,6 +631,38 @@ func (c *catalog) renewals(owner int64, from, to string, limit int) []*entry {
 		}
 	}
 	slices.SortFunc(due, func(a, b *entry) int { return cmp.Or(strings.Compare(*a.renewal, *b.renewal), cmp.Compare(a.id, b.id)) })
+	return due[:min(len(due), limit)]
+}
+
+// visitDue is an entry and when its next visit is due (Unix nanoseconds).
+type visitDue struct {
+	*entry
+	at int64
+}
+
+// visitsDue are owner's active accounts whose tier has a visit cadence (days) and whose
+// next visit — the last one, or since when it is a customer, plus the cadence — comes
+// before by, the earliest first, at most limit.
+func (c *catalog) visitsDue(owner int64, days map[Tier]int, by int64, limit int) []visitDue {
+	var due []visitDue
+	for _, e := range c.byOwner[owner] {
+		d := days[e.tier]
+		if e.status != StatusActive || d == 0 {
+			continue
+		}
+		from := e.lastVisit
+		if from == noTime {
+			since, err := time.Parse(DateLayout, e.customerSince)
+			if err != nil {
+				continue
+			}
+			from = since.UnixNano()
+		}
+		if at := time.Unix(0, from).AddDate(0, 0, d).UnixNano(); at < by {
+			due = append(due, visitDue{e, at})
+		}
+	}
+	slices.SortFunc(due, func(a, b visitDue) int { return cmp.Or(cmp.Compare(a.at, b.at), cmp.Compare(a.id, b.id)) })
 	return due[:min(len(due), limit)]
 }
 

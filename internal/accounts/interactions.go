@@ -35,6 +35,13 @@ func (k Kind) Valid() bool { return slices.Contains(Kinds, k) }
 // IsContact reports whether an interaction of kind k counts as contact with the customer.
 func (k Kind) IsContact() bool { return k.Valid() && k != KindNote }
 
+// VisitKinds are the kinds that count as a visit for the visit cadence: face to face,
+// at the customer's (migration 0030 says the same in SQL).
+var VisitKinds = []Kind{"visit", "meeting", "executive_visit"}
+
+// IsVisit reports whether an interaction of kind k counts as a visit.
+func (k Kind) IsVisit() bool { return slices.Contains(VisitKinds, k) }
+
 // futureSlack tolerates small clock differences between a client and the server.
 const futureSlack = time.Minute
 
@@ -157,6 +164,11 @@ func (s *Service) LogInteraction(ctx context.Context, actor staff.User, accountI
 			due := DueAfter(&at, a.effectiveCadence(c))
 			if err := tx.Model(&Account{}).Where("id = ?", a.ID).
 				Updates(map[string]any{"last_contacted_at": at, "next_contact_due": *due}).Error; err != nil {
+				return err
+			}
+		}
+		if in.Kind.IsVisit() && (a.LastVisitedAt == nil || at.After(*a.LastVisitedAt)) {
+			if err := tx.Model(&Account{}).Where("id = ?", a.ID).Update("last_visited_at", at).Error; err != nil {
 				return err
 			}
 		}

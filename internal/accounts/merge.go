@@ -92,7 +92,7 @@ func (s *Service) Merge(ctx context.Context, actor staff.User, id, from int64) (
 		a.NextContactDue = DueAfter(a.LastContactedAt, a.effectiveCadence(c))
 		a.UpdatedAt = now
 		if err := tx.Model(&a).Select("industry", "region", "channel", "annual_value", "customer_since", "renewal_date",
-			"last_contacted_at", "next_contact_due", "updated_at").Updates(&a).Error; err != nil {
+			"last_contacted_at", "next_contact_due", "last_visited_at", "updated_at").Updates(&a).Error; err != nil {
 			return err
 		}
 		if err := tx.Model(&b).Updates(map[string]any{"deleted_at": now, "merged_into": id, "updated_at": now}).Error; err != nil {
@@ -141,6 +141,9 @@ func absorb(a *Account, b Account) {
 	}
 	if b.LastContactedAt != nil && (a.LastContactedAt == nil || b.LastContactedAt.After(*a.LastContactedAt)) {
 		a.LastContactedAt = b.LastContactedAt
+	}
+	if b.LastVisitedAt != nil && (a.LastVisitedAt == nil || b.LastVisitedAt.After(*a.LastVisitedAt)) {
+		a.LastVisitedAt = b.LastVisitedAt
 	}
 }
 

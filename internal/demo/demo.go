@@ -233,7 +233,9 @@ func (g *gen) run(ctx context.Context) error {
 			}
 		}
 	}
-	return nil
+	// Each account's latest visit, as logging them would have kept it (migration 0030).
+	return g.w.exec(`UPDATE accounts SET last_visited_at = (SELECT MAX(i.occurred_at) FROM interactions i
+		WHERE i.account_id = accounts.id AND i.kind IN ('visit', 'meeting', 'executive_visit'))`, nil)
 }
 
 func (g *gen) summary() Summary {

@@ -46,6 +46,7 @@ type factLoader struct {
 	now      time.Time
 	parallel bool
 	cadence  map[string]int // contact cadence in days by tier
+	visits   map[string]int // visit cadence in days by tier; absent: none
 
 	mu   sync.Mutex
 	out  map[int64]*subject
@@ -65,18 +66,22 @@ func newFactLoader(db *gorm.DB, now time.Time, parallel bool, n int) (*factLoade
 	var policies []struct {
 		Tier         string
 		IntervalDays int
+		VisitDays    *int
 	}
-	if err := db.Raw("SELECT tier, interval_days FROM cadence_policies").Scan(&policies).Error; err != nil {
+	if err := db.Raw("SELECT tier, interval_days, visit_days FROM cadence_policies").Scan(&policies).Error; err != nil {
 		return nil, fmt.Errorf("health facts: cadence: %w", err)
 	}
-	cadence := map[string]int{}
+	cadence, visits := map[string]int{}, map[string]int{}
 	for t, days := range accounts.DefaultCadence {
 		cadence[string(t)] = days
 	}
 	for _, p := range policies {
 		cadence[p.Tier] = p.IntervalDays
+		if p.VisitDays != nil {
+			visits[p.Tier] = *p.VisitDays
+		}
 	}
-	return &factLoader{db: db, now: now.UTC(), parallel: parallel, cadence: cadence,
+	return &factLoader{db: db, now: now.UTC(), parallel: parallel, cadence: cadence, visits: visits,
 		out: make(map[int64]*subject, n), live: make(map[int64]bool, n)}, nil
 }
 
@@ -150,20 +155,22 @@ func (l *factLoader) accountSteps(ids []int64) []step {
 }
 
 // accountRow reads the account's own row: tier, status, cadence, last contact, renewal,
-// value in the base currency and the owner's status. The currencies are joined once
+// value in the base currency, the owner's status, the last visit and since when it is a
+// customer. The currencies are joined once
 // rather than looked up per account (a full scan reads 50,000).
 func (l *factLoader) accountRow(ids []int64) step {
 	where, args := scope("a.id", ids)
 	return step{"accounts", `SELECT a.id, a.tier, a.status, a.cadence_days, a.last_contacted_at, a.renewal_date,
-			COALESCE(` + money.ConvertedSQL("a", "cur") + `, 0), u.status AS owner_status
+			COALESCE(` + money.ConvertedSQL("a", "cur") + `, 0), u.status AS owner_status, a.last_visited_at, a.customer_since
 		FROM accounts a LEFT JOIN users u ON u.id = a.owner_id LEFT JOIN currencies cur ON cur.code = a.currency
 		WHERE a.deleted_at IS NULL` + where, args, func(r *sql.Rows) error {
 		var id, value int64
 		var tier, status string
 		var days sql.NullInt64
-		var last sql.NullTime
+		var last, visit sql.NullTime
 		var renewal, owner sql.NullString
-		if err := r.Scan(&id, &tier, &status, &days, &last, &renewal, &value, &owner); err != nil {
+		var since string
+		if err := r.Scan(&id, &tier, &status, &days, &last, &renewal, &value, &owner, &visit, &since); err != nil {
 			return err
 		}
 		s := l.sub(id)
@@ -176,6 +183,14 @@ func (l *factLoader) accountRow(ids []int64) step {
 			f.LastContactAt = &last.Time
 		}
 		f.OwnerStatus, f.OwnerActive = owner.String, owner.String == "active"
+		f.VisitDays = l.visits[tier]
+		if visit.Valid {
+			t := visit.Time.UTC()
+			f.LastVisitAt = &t
+		}
+		if d, err := time.Parse("2006-01-02", since); err == nil {
+			f.CustomerSince = &d
+		}
 		if renewal.Valid {
 			if d, err := time.Parse("2006-01-02", renewal.String); err == nil {
 				f.RenewalDate = &d

@@ -9,6 +9,7 @@ type Action string
 // one is proposed.
 const (
 	ActionLogCall          Action = "log_call"          // a contact interaction now, by the owner
+	ActionLogVisit         Action = "log_visit"         // a visit now, by the owner: a contact too
 	ActionAddContact       Action = "add_contact"       // one more contact at the customer
 	ActionAddBackup        Action = "add_backup"        // one more active person on the team
 	ActionResolveComplaint Action = "resolve_complaint" // the oldest open complaint
@@ -17,7 +18,7 @@ const (
 )
 
 // Actions lists every action, cheapest first.
-var Actions = []Action{ActionLogCall, ActionAddContact, ActionAddBackup, ActionResolveComplaint, ActionTransfer, ActionExecutiveVisit}
+var Actions = []Action{ActionLogCall, ActionLogVisit, ActionAddContact, ActionAddBackup, ActionResolveComplaint, ActionTransfer, ActionExecutiveVisit}
 
 // Remedy is an action and the points it would win back at once.
 type Remedy struct {
@@ -30,8 +31,9 @@ type Remedy struct {
 // nothing are left out. The points are what the score would rise by, exactly, for the
 // rules an action clears: a call clears contact_overdue, never_contacted,
 // renewal_at_risk and a successor's late first contact, and engagement_declining when
-// one more contact is enough. An executive visit is a contact too, but its points count
-// only no_executive_touch: a call wins the others more cheaply.
+// one more contact is enough; a visit clears all that and visit_overdue (when the two
+// win the same, the call comes first). An executive visit is a contact too, but its
+// points count only no_executive_touch: a call or a visit wins the others.
 func Remedies(reasons []Reason) []Remedy {
 	points, total := map[Action]int{}, 0
 	for _, r := range reasons {
@@ -40,10 +42,14 @@ func Remedies(reasons []Reason) []Remedy {
 		switch r.Code {
 		case CodeContactOverdue, CodeNeverContacted, CodeRenewalAtRisk, CodeHandoverFirstContact:
 			points[ActionLogCall] += r.Deduction
+			points[ActionLogVisit] += r.Deduction
 		case CodeEngagementDeclining:
 			if (n("contacts_90")+1)*2 >= n("contacts_prev_90") {
 				points[ActionLogCall] += r.Deduction
+				points[ActionLogVisit] += r.Deduction
 			}
+		case CodeVisitOverdue:
+			points[ActionLogVisit] += r.Deduction
 		case CodeSingleContact:
 			if n("contacts")+1 >= MinContacts && n("contacts_touched_180") != 1 {
 				points[ActionAddContact] += r.Deduction

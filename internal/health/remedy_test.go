@@ -17,6 +17,13 @@ func TestRemediesPromiseWhatTheRulesGive(t *testing.T) {
 			f.Interactions180++
 			f.SuccessorContacted = true
 		},
+		ActionLogVisit: func(f *Facts) {
+			f.LastContactAt, f.LastVisitAt = &now, &now
+			f.Contacts30++
+			f.Contacts90++
+			f.Interactions180++
+			f.SuccessorContacted = true
+		},
 		ActionAddContact: func(f *Facts) { f.Contacts++ },
 		ActionAddBackup:  func(f *Facts) { f.ActiveTeamMembers++ },
 		ActionResolveComplaint: func(f *Facts) {
@@ -70,6 +77,16 @@ func TestRemediesPromiseWhatTheRulesGive(t *testing.T) {
 			return f
 		}, ActionLogCall},
 		"nothing wrong": {wellLookedAfterKeyAccount, ""},
+		"not visited": {func() Facts {
+			f := wellLookedAfterKeyAccount()
+			f.VisitDays, f.LastVisitAt = 90, daysAgo(120)
+			return f
+		}, ActionLogVisit},
+		"not visited and overdue": {func() Facts {
+			f := neglected()
+			f.VisitDays, f.LastVisitAt = 90, daysAgo(120)
+			return f
+		}, ActionLogVisit},
 	}
 	for name, tc := range cases {
 		f := tc.facts()

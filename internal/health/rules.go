@@ -20,6 +20,7 @@ const (
 	CodeEngagementDeclining   = "engagement_declining"
 	CodeNoExecutiveTouch      = "no_executive_touch"
 	CodeHandoverFirstContact  = "handover_first_contact_overdue"
+	CodeVisitOverdue          = "visit_overdue"
 )
 
 // Codes returns every reason code in report order (a fresh slice).
@@ -37,6 +38,7 @@ func Codes() []string {
 		CodeEngagementDeclining,
 		CodeNoExecutiveTouch,
 		CodeHandoverFirstContact,
+		CodeVisitOverdue,
 	}
 }
 
@@ -127,8 +129,14 @@ const (
 	FirstContactDaysOther         = 14
 	HandoverFollowDays            = 90
 
+	// VisitOverdueDeduction: the account's tier has a visit cadence (Facts.VisitDays, key
+	// accounts every 90 days to begin with) and the last visit, meeting or executive
+	// visit is older than that — or, never visited, it became a customer longer ago than
+	// that. Calls keep a customer; visits keep a key customer (深度沟通).
+	VisitOverdueDeduction = 10
+
 	// NoContactDays is days_since_contact in renewal_at_risk's data when the account
-	// was never contacted.
+	// was never contacted, and days_since_visit in visit_overdue's when never visited.
 	NoContactDays = -1
 )
 
@@ -151,6 +159,7 @@ var rules = [...]rule{
 	engagementDeclining,
 	noExecutiveTouch,
 	handoverFirstContact,
+	visitOverdue,
 }
 
 // firstContactDue is when the new owner of an account received in a handover should
@@ -187,6 +196,29 @@ func handoverFirstContact(f *Facts, now time.Time) (Reason, bool) {
 			"first_contact_days":  FirstContactDays(f.Key),
 			"days_overdue":        wholeDays(now.Sub(due)),
 		},
+	}, true
+}
+
+func visitOverdue(f *Facts, now time.Time) (Reason, bool) {
+	from := f.LastVisitAt
+	if from == nil {
+		from = f.CustomerSince
+	}
+	if f.VisitDays <= 0 || from == nil {
+		return Reason{}, false
+	}
+	due := from.Add(time.Duration(f.VisitDays) * day)
+	if !now.After(due) {
+		return Reason{}, false
+	}
+	since := NoContactDays
+	if f.LastVisitAt != nil {
+		since = wholeDays(now.Sub(*f.LastVisitAt))
+	}
+	return Reason{
+		Code:      CodeVisitOverdue,
+		Deduction: VisitOverdueDeduction,
+		Data:      map[string]any{"days_since_visit": since, "visit_days": f.VisitDays, "days_overdue": wholeDays(now.Sub(due))},
 	}, true
 }
 

@@ -173,6 +173,27 @@ func TestNeverContacted(t *testing.T) {
 	})
 }
 
+func TestVisitOverdue(t *testing.T) {
+	runRuleCases(t, CodeVisitOverdue, []ruleCase{
+		{name: "a key account last visited 100 days ago, on a 90-day visit cadence, loses 10",
+			change:    func(f *Facts) { f.VisitDays, f.LastVisitAt = 90, daysAgo(100) },
+			deduction: 10,
+			data:      map[string]any{"days_since_visit": 100, "visit_days": 90, "days_overdue": 10}},
+		{name: "visited 89 days ago is within the cadence",
+			change: func(f *Facts) { f.VisitDays, f.LastVisitAt = 90, daysAgo(89) }},
+		{name: "never visited, a customer for 120 days: the first visit is 30 days late",
+			change: func(f *Facts) {
+				f.VisitDays, f.LastVisitAt, f.CustomerSince = 90, nil, daysAgo(120)
+			},
+			deduction: 10,
+			data:      map[string]any{"days_since_visit": NoContactDays, "visit_days": 90, "days_overdue": 30}},
+		{name: "never visited, a customer for a month: not yet due",
+			change: func(f *Facts) { f.VisitDays, f.LastVisitAt, f.CustomerSince = 90, nil, daysAgo(30) }},
+		{name: "a tier without a visit cadence",
+			change: func(f *Facts) { f.VisitDays, f.LastVisitAt, f.CustomerSince = 0, nil, daysAgo(3000) }},
+	})
+}
+
 func TestOwnerInactive(t *testing.T) {
 	runRuleCases(t, CodeOwnerInactive, []ruleCase{
 		{name: "account with an active owner keeps its points",
@@ -514,6 +535,8 @@ func everythingWrong() Facts {
 		ContactsPrev90:     6,
 		ExecutiveTouch365:  false,
 		HandoverAt:         daysAgo(30),
+		VisitDays:          90,
+		LastVisitAt:        daysAgo(200),
 	}
 }
 

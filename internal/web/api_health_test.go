@@ -314,3 +314,75 @@ func TestCalendarFeed(t *testing.T) {
 		t.Fatalf("guessed feed: %d", r.StatusCode)
 	}
 }
+
+// A key account is visited every 90 days (the key tier's visit cadence to begin with): a
+// customer of a year never visited is a visit overdue (−10, its numbers in its reason); a
+// visit clears it and is the account's last visit; a call does not; a tier without a
+// visit cadence is never overdue.
+func TestVisitCadence(t *testing.T) {
+	ts := newTestServer(t)
+	o := newOrg(t, ts)
+	old := ts.mustCreateAccount(o.rep.Token, map[string]any{"name": "Old Key Co", "tier": "key", "customer_since": "2025-03-01"})
+	acc := path("/api/v1/accounts/%d", old)
+	reason := func() map[string]any {
+		for _, r := range ts.must(200, "GET", acc+"/health", o.rep.Token, nil)["reasons"].([]any) {
+			if r.(map[string]any)["code"] == "visit_overdue" {
+				return r.(map[string]any)
+			}
+		}
+		return nil
+	}
+	r := reason()
+	if r == nil || r["deduction"].(float64) != 10 || r["message"] != "Never visited; the account is visited every 90 days (the first visit is 284 days overdue)." {
+		t.Fatalf("never visited in a year: %v", r)
+	}
+	if h := ts.must(200, "GET", path("/api/v1/accounts/%d/health", o.account), o.rep.Token, nil); hasCode(h, "visit_overdue") {
+		t.Error("a key account that became a customer today is not yet due a visit")
+	}
+	visits := func() []any { return ts.must(200, "GET", "/api/v1/me/agenda", o.rep.Token, nil)["visits_due"].([]any) }
+	if v := visits(); len(v) != 1 || v[0].(map[string]any)["visit_due"] != "2025-05-30" || v[0].(map[string]any)["days_overdue"] != 284.0 {
+		t.Errorf("the rep's agenda lists the visit due: %v", v)
+	}
+	page := ts.browser()
+	page.signIn(o.rep.Email, testPassword)
+	if home := string(page.get("/").Body); !strings.Contains(home, "Visits due") || !strings.Contains(home, "visit 284 days overdue") {
+		t.Error("the rep's home does not list the visit due")
+	}
+	ts.must(201, "POST", acc+"/interactions", o.rep.Token, map[string]any{"kind": "call", "summary": "a call is not a visit"})
+	if reason() == nil {
+		t.Error("a call cleared the visit")
+	}
+	ts.must(201, "POST", acc+"/interactions", o.rep.Token, map[string]any{"kind": "meeting", "summary": "at their office",
+		"occurred_at": "2026-03-09T10:00:00Z"})
+	if r := reason(); r != nil {
+		t.Errorf("a meeting at the customer's is a visit: %v", r)
+	}
+	if a := ts.must(200, "GET", acc, o.rep.Token, nil); a["last_visited_at"] != "2026-03-09T10:00:00Z" {
+		t.Errorf("last visit: %v", a["last_visited_at"])
+	}
+	if v := visits(); len(v) != 0 {
+		t.Errorf("visited yesterday, the agenda still lists it: %v", v)
+	}
+	// The admin takes the key tier's visit cadence away, then sets one for growth.
+	if r := ts.call("PUT", "/api/v1/cadence-policies/key", o.admin, map[string]any{"interval_days": 14, "visit_days": 1000}); r.Status != 422 {
+		t.Errorf("a visit cadence of 1000 days: %d", r.Status)
+	}
+	// A shorter visit cadence rescores the tier's accounts at once, those with a contact
+	// cadence of their own too.
+	own := ts.mustCreateAccount(o.rep.Token, map[string]any{"name": "Own Cadence Co", "tier": "key", "customer_since": "2026-01-01", "cadence_days": 10})
+	ownHealth := path("/api/v1/accounts/%d/health", own)
+	if hasCode(ts.must(200, "GET", ownHealth, o.rep.Token, nil), "visit_overdue") {
+		t.Error("a customer for 68 days is not due a visit every 90")
+	}
+	ts.must(200, "PUT", "/api/v1/cadence-policies/key", o.admin, map[string]any{"interval_days": 14, "visit_days": 30})
+	if !hasCode(ts.must(200, "GET", ownHealth, o.rep.Token, nil), "visit_overdue") {
+		t.Error("every 30 days, it is overdue at once")
+	}
+	p := ts.must(200, "PUT", "/api/v1/cadence-policies/key", o.admin, map[string]any{"interval_days": 14, "visit_days": nil})
+	if p["visit_days"] != nil {
+		t.Errorf("no visit cadence: %v", p)
+	}
+	if p := ts.must(200, "PUT", "/api/v1/cadence-policies/key", o.admin, map[string]any{"interval_days": 14}); p["visit_days"] != nil {
+		t.Errorf("visit_days left out keeps it as it is (none): %v", p)
+	}
+}

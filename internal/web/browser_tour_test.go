@@ -160,14 +160,26 @@ func tourHealth(t *testing.T, c *chrome, w tourText) {
 	}
 }
 
-// tourCall takes the proposed call and logs it: the heading, the facts, the health and
-// the timeline change in place, without a reload.
+// tourCall takes the proposed contact (a call, or a visit where one is due) and logs it:
+// the heading, the facts, the health and the timeline change in place, without a reload.
 func tourCall(t *testing.T, c *chrome, w tourText) {
 	t.Helper()
 	before := c.text("#account-facts")
-	c.step("log a call", chromedp.Evaluate[chromedp.Void](`window.__noReload = 1`),
-		chromedp.Click(chromedp.CSS(`#health a.button[data-action="log_call"]`)),
-		chromedp.SendKeys(chromedp.ID("summary"), "Tour: called about the renewal"),
+	action := browserRun(c, "the action", chromedp.Evaluate[string](`document.querySelector('#health a.button[data-action]').dataset.action`))
+	href := browserRun(c, "its link", chromedp.Evaluate[string](`document.querySelector('#health a.button[data-action]').getAttribute('href')`))
+	if action != "log_call" && action != "log_visit" {
+		t.Fatalf("the overdue account's action is %q", action)
+	}
+	if strings.HasPrefix(href, "/") { // the form set for another kind: the page again
+		c.open(href)
+		if got := c.value("#kind"); "log_"+got != action {
+			t.Errorf("the form is set for %q, the action is %q", got, action)
+		}
+	} else {
+		c.step("take the action", chromedp.Click(chromedp.CSS(`#health a.button[data-action]`)))
+	}
+	c.step("log it", chromedp.Evaluate[chromedp.Void](`window.__noReload = 1`),
+		chromedp.SendKeys(chromedp.ID("summary"), "Tour: about the renewal"),
 		chromedp.Click(chromedp.CSS(`#log-interaction button[type="submit"]`)))
 	c.waitFor("the notice", textIn("#interaction-panel .notice", w.logged))
 	if !c.eval(`window.__noReload === 1`) {

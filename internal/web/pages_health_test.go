@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -75,6 +76,31 @@ func TestCadencePage(t *testing.T) {
 	r = admin.post("/admin/cadence/key", map[string][]string{"interval_days": {"7"}, "csrf_token": {tok}})
 	if r.Status != 200 || !strings.Contains(string(r.Body), "Saved.") {
 		t.Fatalf("save cadence: %d %s", r.Status, r.Body)
+	}
+	// The visit cadence: key accounts every 90 days to begin with; a bad one refused; empty
+	// is none.
+	visits := func() map[string]any {
+		var list []map[string]any
+		if err := json.Unmarshal(ts.call("GET", "/api/v1/cadence-policies", o.admin, nil).Body, &list); err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]any{}
+		for _, p := range list {
+			out[p["tier"].(string)] = p["visit_days"]
+		}
+		return out
+	}
+	if v := visits(); v["key"] != 90.0 || v["growth"] != nil {
+		t.Errorf("visit cadence to begin with: %v", v)
+	}
+	if r := admin.post("/admin/cadence/growth", map[string][]string{"interval_days": {"30"}, "visit_days": {"0"}, "csrf_token": {tok}}); r.Status != http.StatusUnprocessableEntity ||
+		!strings.Contains(string(r.Body), "must be between 1 and 730") {
+		t.Errorf("a visit cadence of 0 days: %d", r.Status)
+	}
+	admin.post("/admin/cadence/growth", map[string][]string{"interval_days": {"30"}, "visit_days": {"180"}, "csrf_token": {tok}})
+	admin.post("/admin/cadence/key", map[string][]string{"interval_days": {"7"}, "visit_days": {""}, "csrf_token": {tok}})
+	if v := visits(); v["key"] != nil || v["growth"] != 180.0 {
+		t.Errorf("visit cadence after the changes: %v", v)
 	}
 	a := ts.must(200, "GET", path("/api/v1/accounts/%d", o.account), o.rep.Token, nil)
 	if a["cadence_days"].(float64) != 7 {

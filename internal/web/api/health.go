@@ -10,6 +10,7 @@ import (
 	"keyhold/internal/handover"
 	"keyhold/internal/health"
 	"keyhold/internal/i18n"
+	"keyhold/internal/opt"
 	"keyhold/internal/web/httpkit"
 )
 
@@ -142,6 +143,8 @@ func (s *server) apiPolicies(c *gin.Context) {
 // setPolicyIn is the body of apiSetPolicy.
 type setPolicyIn struct {
 	IntervalDays int `json:"interval_days"`
+	// VisitDays sets the tier's visit cadence (null: none); absent, it stays as it is.
+	VisitDays opt.Field[int] `json:"visit_days"`
 }
 
 func (s *server) apiSetPolicy(c *gin.Context) {
@@ -149,7 +152,7 @@ func (s *server) apiSetPolicy(c *gin.Context) {
 	if !httpkit.BindJSON(c, &in) {
 		return
 	}
-	p, err := s.Accounts.SetPolicy(c.Request.Context(), httpkit.CurrentUser(c), accounts.Tier(c.Param("tier")), in.IntervalDays)
+	p, err := s.Accounts.SetPolicy(c.Request.Context(), httpkit.CurrentUser(c), accounts.Tier(c.Param("tier")), in.IntervalDays, in.VisitDays)
 	httpkit.Respond(c, http.StatusOK, p, err)
 }
 

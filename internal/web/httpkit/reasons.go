@@ -36,6 +36,11 @@ func ReasonMessage(l i18n.Lang, r health.Reason) string {
 		return l.T("reason.engagement_declining", n("contacts_90"), n("contacts_prev_90"))
 	case health.CodeNoExecutiveTouch:
 		return l.T("reason.no_executive_touch", n("days"))
+	case health.CodeVisitOverdue:
+		if n("days_since_visit") == health.NoContactDays {
+			return l.T("reason.visit_never", n("visit_days"), n("days_overdue"))
+		}
+		return l.T("reason.visit_overdue", n("days_since_visit"), n("visit_days"), n("days_overdue"))
 	case health.CodeHandoverFirstContact:
 		return l.T("reason.handover_first_contact_overdue", n("days_since_handover"), n("first_contact_days"), n("days_overdue"))
 	}

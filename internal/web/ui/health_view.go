@@ -35,6 +35,7 @@ func breakdownOf(l i18n.Lang, reasons []health.Reason) []deduction {
 // (?kind=, ?role=, which the page reads) and reached by an anchor, or a page of its own.
 var remedyForms = map[health.Action]struct{ query, anchor, page string }{
 	health.ActionLogCall:          {"?kind=call", "#log-interaction", ""},
+	health.ActionLogVisit:         {"?kind=visit", "#log-interaction", ""},
 	health.ActionExecutiveVisit:   {"?kind=executive_visit", "#log-interaction", ""},
 	health.ActionAddBackup:        {"?role=backup", "#team-form", ""},
 	health.ActionResolveComplaint: {"", "#complaints", ""},

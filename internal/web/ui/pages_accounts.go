@@ -39,6 +39,8 @@ type homeData struct {
 	Flags        flagTable // a rep's own flagged accounts, worst first
 	FlagsTotal   int64
 	Renewals     []accounts.Renewal
+	Visits       []accounts.Visit // visits overdue or due this week, by the visit cadence: the first homeListSize
+	VisitsTotal  int
 	Complaints   []retention.Complaint
 	MyHandover   *handover.Handover  // the person leaving: their open handover
 	Inbox        []handover.Received // every account handed to this person, most urgent first
@@ -128,6 +130,10 @@ func (s accountPages) loadHome(c *gin.Context) (homeData, error) {
 	if d.Mine, d.MineTotal, err = s.Accounts.List(ctx, mine(accounts.Filter{Status: accounts.StatusActive})); err != nil {
 		return d, err
 	}
+	if d.Visits, err = s.Accounts.VisitsDue(ctx, u.ID); err != nil {
+		return d, err
+	}
+	d.VisitsTotal, d.Visits = len(d.Visits), d.Visits[:min(len(d.Visits), homeListSize)]
 	if d.Renewals, err = s.Accounts.Renewals(ctx, u.ID); err != nil {
 		return d, err
 	}
