@@ -49,13 +49,15 @@ type Account struct {
 	OwnerID         int64          `json:"owner_id"`
 	LastContactedAt *time.Time     `json:"last_contacted_at"`
 	NextContactDue  *time.Time     `json:"next_contact_due"`
-	LastVisitedAt   *time.Time     `json:"last_visited_at"` // latest visit, meeting or executive visit; null if none
+	LastVisitedAt   *time.Time     `json:"last_visited_at"`                         // latest visit, meeting or executive visit; null if none
+	VisitOverride   *int           `json:"visit_override" gorm:"column:visit_days"` // its own visit cadence; null: its tier's
 	CreatedAt       time.Time      `json:"created_at"`
 	UpdatedAt       time.Time      `json:"updated_at"`
 	DeletedAt       gorm.DeletedAt `json:"-"`
 
 	// Derived when read, never stored.
 	CadenceDays int          `json:"cadence_days" gorm:"-"` // effective cadence
+	VisitDays   *int         `json:"visit_days" gorm:"-"`   // effective visit cadence; null: none
 	Overdue     bool         `json:"overdue" gorm:"-"`
 	Owner       *UserRef     `json:"owner" gorm:"-"`
 	Team        []TeamMember `json:"team" gorm:"-"`
@@ -113,8 +115,14 @@ type TeamMember struct {
 func (TeamMember) TableName() string { return "account_team" }
 
 // finish fills the derived fields that depend on the clock and the cadence policy.
-func (a *Account) finish(now time.Time, c cadence) {
+func (a *Account) finish(now time.Time, c cadence, visits map[Tier]int) {
 	a.CadenceDays = a.effectiveCadence(c)
+	if a.VisitOverride != nil {
+		d := *a.VisitOverride
+		a.VisitDays = &d
+	} else if d, ok := visits[a.Tier]; ok {
+		a.VisitDays = &d
+	}
 	a.Overdue = a.Status == StatusActive && Overdue(a.NextContactDue, now)
 	if a.NextContactDue == nil {
 		n := now

@@ -31,12 +31,35 @@ func TestCadenceAndOverdue(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			a := c.a
 			a.NextContactDue = DueAfter(a.LastContactedAt, a.effectiveCadence(cadence{}))
-			a.finish(now, cadence{})
+			a.finish(now, cadence{}, map[Tier]int{TierKey: 90})
 			if a.CadenceDays != c.wantCadence || a.Overdue != c.wantOverdue || !a.NextContactDue.Equal(c.wantDue) {
 				t.Fatalf("cadence %d overdue %v due %v; want %d %v %v", a.CadenceDays, a.Overdue, a.NextContactDue,
 					c.wantCadence, c.wantOverdue, c.wantDue)
 			}
 		})
+	}
+}
+
+// The visit cadence: the account's own, else its tier's, else none.
+func TestVisitDays(t *testing.T) {
+	visits := map[Tier]int{TierKey: 90}
+	thirty := 30
+	for _, c := range []struct {
+		a    Account
+		want int // 0: none
+	}{
+		{Account{Tier: TierKey}, 90}, {Account{Tier: TierGrowth}, 0}, {Account{Tier: TierGrowth, VisitOverride: &thirty}, 30},
+		{Account{Tier: TierKey, VisitOverride: &thirty}, 30},
+	} {
+		c.a.finish(time.Now(), cadence{}, visits)
+		if got := c.a.VisitDays; (got == nil) != (c.want == 0) || got != nil && *got != c.want {
+			t.Errorf("%s, own %v: visit days %v, want %d", c.a.Tier, c.a.VisitOverride, got, c.want)
+		}
+	}
+	for _, k := range Kinds {
+		if k.IsVisit() != (k == "visit" || k == "meeting" || k == "executive_visit") {
+			t.Errorf("%s: a visit? %v", k, k.IsVisit())
+		}
 	}
 }
 

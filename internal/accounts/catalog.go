@@ -48,6 +48,7 @@ type entry struct {
 	neglected        bool
 	flagged          bool
 	cadence          int32 // cadence_days; 0 when the tier's policy applies
+	visitDays        int32 // its own visit cadence; 0 when the tier's applies
 	tier             Tier
 	name, fold       string // fold: name folded as the search folds it (foldASCII)
 	key              string // name's sort key (sortkey): pinyin order for Chinese names
@@ -94,6 +95,10 @@ func (e *entry) account() Account {
 	if e.cadence != 0 {
 		c := int(e.cadence)
 		a.CadenceOverride = &c
+	}
+	if e.visitDays != 0 {
+		d := int(e.visitDays)
+		a.VisitOverride = &d
 	}
 	if e.lastContact != noTime {
 		t := time.Unix(0, e.lastContact).UTC()
@@ -288,7 +293,7 @@ func changesSince(db *gorm.DB, seq int64) (last int64, ids []int64, ok bool, err
 const entrySQL = `SELECT a.id, a.name, a.tier, a.status, a.industry, a.region, a.channel, a.annual_value,
 	a.currency, a.customer_since, a.renewal_date, a.cadence_days, a.owner_id, a.last_contacted_at,
 	a.next_contact_due, a.created_at, a.updated_at, h.score, h.risk_value, h.level, h.neglected,
-	h.flagged_since IS NOT NULL, a.last_visited_at
+	h.flagged_since IS NOT NULL, a.last_visited_at, a.visit_days
 FROM accounts a LEFT JOIN account_health h ON h.account_id = a.id
 WHERE a.deleted_at IS NULL`
 
@@ -374,12 +379,12 @@ func eachEntry(db *gorm.DB, query string, args []any, fn func(*entry)) error {
 		e := &entry{}
 		var last, due, visit sql.NullTime
 		var created, updated time.Time
-		var cadence, score, risk sql.NullInt64
+		var cadence, score, risk, visitDays sql.NullInt64
 		var renewal, level sql.NullString
 		var neglected, flagged sql.NullBool
 		if err := rows.Scan(&e.id, &e.name, &e.tier, &e.status, &e.industry, &e.region, &e.channel, &e.value,
 			&e.currency, &e.customerSince, &renewal, &cadence, &e.owner, &last, &due, &created, &updated, &score,
-			&risk, &level, &neglected, &flagged, &visit); err != nil {
+			&risk, &level, &neglected, &flagged, &visit, &visitDays); err != nil {
 			return fmt.Errorf("read accounts: %w", err)
 		}
 		for _, p := range []*string{&e.status, &e.industry, &e.region, &e.channel, &e.currency, &e.customerSince} {
@@ -394,7 +399,7 @@ func eachEntry(db *gorm.DB, query string, args []any, fn func(*entry)) error {
 			intern(&r)
 			e.renewal = &r
 		}
-		e.cadence = int32(cadence.Int64)
+		e.cadence, e.visitDays = int32(cadence.Int64), int32(visitDays.Int64)
 		e.lastContact, e.due, e.lastVisit = nanos(last, noTime), nanos(due, neverDue), nanos(visit, noTime)
 		e.created, e.updated = created.UnixNano(), updated.UnixNano()
 		e.health = noScore
@@ -647,6 +652,9 @@ func (c *catalog) visitsDue(owner int64, days map[Tier]int, by int64, limit int)
 	var due []visitDue
 	for _, e := range c.byOwner[owner] {
 		d := days[e.tier]
+		if e.visitDays != 0 {
+			d = int(e.visitDays)
+		}
 		if e.status != StatusActive || d == 0 {
 			continue
 		}

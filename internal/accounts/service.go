@@ -110,6 +110,10 @@ func (s *Service) completeAt(ctx context.Context, v store.Versions, entries []*e
 	if err != nil {
 		return nil, err
 	}
+	visits, err := s.visitCadence(ctx, v)
+	if err != nil {
+		return nil, err
+	}
 	now := s.now().UTC()
 	for i, e := range entries {
 		a := e.account()
@@ -117,7 +121,7 @@ func (s *Service) completeAt(ctx context.Context, v store.Versions, entries []*e
 			a.Owner = &o
 		}
 		a.Team = teamOf(e, people)
-		a.finish(now, c)
+		a.finish(now, c, visits)
 		out[i] = a
 	}
 	return out, nil

@@ -30,6 +30,13 @@ func checkCadence(bad fault.Collect, days int) {
 	}
 }
 
+// checkVisitDays checks an account's own visit cadence, as SetPolicy checks a tier's.
+func checkVisitDays(bad fault.Collect, days int) {
+	if days < 1 || days > 730 {
+		bad.Add("visit_days", "must be between 1 and 730")
+	}
+}
+
 func checkCurrency(bad fault.Collect, c *string) {
 	code, ok := money.NormalizeCode(*c)
 	*c = code

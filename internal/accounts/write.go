@@ -28,6 +28,7 @@ type NewAccount struct {
 	CustomerSince string
 	RenewalDate   string
 	CadenceDays   *int
+	VisitDays     *int // its own visit cadence; nil: its tier's
 	OwnerID       int64
 }
 
@@ -58,6 +59,9 @@ func (in *NewAccount) Validate(actor staff.User, now time.Time) error {
 	if in.CadenceDays != nil {
 		checkCadence(bad, *in.CadenceDays)
 	}
+	if in.VisitDays != nil {
+		checkVisitDays(bad, *in.VisitDays)
+	}
 	if in.OwnerID == 0 {
 		in.OwnerID = actor.ID
 	}
@@ -75,7 +79,7 @@ func (s *Service) Create(ctx context.Context, actor staff.User, in NewAccount) (
 	}
 	a := Account{Name: in.Name, Tier: in.Tier, Status: StatusActive, Industry: in.Industry,
 		Region: in.Region, Channel: in.Channel, AnnualValue: in.AnnualValue, Currency: in.Currency,
-		CustomerSince: in.CustomerSince, CadenceOverride: in.CadenceDays, OwnerID: in.OwnerID,
+		CustomerSince: in.CustomerSince, CadenceOverride: in.CadenceDays, VisitOverride: in.VisitDays, OwnerID: in.OwnerID,
 		CreatedAt: now, UpdatedAt: now}
 	if in.RenewalDate != "" {
 		a.RenewalDate = &in.RenewalDate
@@ -122,6 +126,7 @@ type Patch struct {
 	CustomerSince opt.Field[string]
 	RenewalDate   opt.Field[string]
 	CadenceDays   opt.Field[int]
+	VisitDays     opt.Field[int] // null or 0: its tier's visit cadence
 }
 
 // apply sets the fields p sets on a, checking each (day is today, the latest a customer
@@ -180,6 +185,15 @@ func (p Patch) apply(a *Account, day time.Time) error {
 			checkCadence(bad, v)
 		}
 	}
+	if p.VisitDays.Set {
+		if p.VisitDays.Null || p.VisitDays.Value == 0 {
+			a.VisitOverride = nil
+		} else {
+			v := p.VisitDays.Value
+			a.VisitOverride = &v
+			checkVisitDays(bad, v)
+		}
+	}
 	return bad.Err()
 }
 
@@ -213,7 +227,7 @@ func (s *Service) Update(ctx context.Context, actor staff.User, id int64, p Patc
 		a.NextContactDue = DueAfter(a.LastContactedAt, a.effectiveCadence(c))
 		a.UpdatedAt = now
 		err = tx.Model(&a).Select("name", "tier", "industry", "region", "channel", "annual_value", "currency",
-			"customer_since", "renewal_date", "cadence_days", "next_contact_due", "updated_at").Updates(&a).Error
+			"customer_since", "renewal_date", "cadence_days", "visit_days", "next_contact_due", "updated_at").Updates(&a).Error
 		if err != nil {
 			return err
 		}

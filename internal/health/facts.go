@@ -161,16 +161,18 @@ func (l *factLoader) accountSteps(ids []int64) []step {
 func (l *factLoader) accountRow(ids []int64) step {
 	where, args := scope("a.id", ids)
 	return step{"accounts", `SELECT a.id, a.tier, a.status, a.cadence_days, a.last_contacted_at, a.renewal_date,
-			COALESCE(` + money.ConvertedSQL("a", "cur") + `, 0), u.status AS owner_status, a.last_visited_at, a.customer_since
+			COALESCE(` + money.ConvertedSQL("a", "cur") + `, 0), u.status AS owner_status, a.last_visited_at, a.customer_since,
+			a.visit_days
 		FROM accounts a LEFT JOIN users u ON u.id = a.owner_id LEFT JOIN currencies cur ON cur.code = a.currency
 		WHERE a.deleted_at IS NULL` + where, args, func(r *sql.Rows) error {
 		var id, value int64
 		var tier, status string
 		var days sql.NullInt64
 		var last, visit sql.NullTime
+		var visitDays sql.NullInt64
 		var renewal, owner sql.NullString
 		var since string
-		if err := r.Scan(&id, &tier, &status, &days, &last, &renewal, &value, &owner, &visit, &since); err != nil {
+		if err := r.Scan(&id, &tier, &status, &days, &last, &renewal, &value, &owner, &visit, &since, &visitDays); err != nil {
 			return err
 		}
 		s := l.sub(id)
@@ -184,6 +186,9 @@ func (l *factLoader) accountRow(ids []int64) step {
 		}
 		f.OwnerStatus, f.OwnerActive = owner.String, owner.String == "active"
 		f.VisitDays = l.visits[tier]
+		if visitDays.Valid {
+			f.VisitDays = int(visitDays.Int64)
+		}
 		if visit.Valid {
 			t := visit.Time.UTC()
 			f.LastVisitAt = &t

@@ -36,7 +36,7 @@ type Facts struct {
 	ExecutiveTouch365  bool       // an executive_visit or holiday_greeting, or contact by a manager, within 365 days
 	HandoverAt         *time.Time // completion of the handover (in the last HandoverFollowDays) that gave the account to its owner
 	SuccessorContacted bool       // that owner has made a contact interaction since
-	VisitDays          int        // the tier's visit cadence in days; 0 for none
+	VisitDays          int        // the account's visit cadence in days (its own, else its tier's); 0 for none
 	LastVisitAt        *time.Time // latest visit, meeting or executive visit; nil if none ever
 	CustomerSince      *time.Time // the date it became a customer (a first visit is due VisitDays after)
 }

@@ -385,4 +385,19 @@ func TestVisitCadence(t *testing.T) {
 	if p := ts.must(200, "PUT", "/api/v1/cadence-policies/key", o.admin, map[string]any{"interval_days": 14}); p["visit_days"] != nil {
 		t.Errorf("visit_days left out keeps it as it is (none): %v", p)
 	}
+	// An account's own visit cadence, whatever its tier's.
+	ownAcc := path("/api/v1/accounts/%d", own)
+	if hasCode(ts.must(200, "GET", ownHealth, o.rep.Token, nil), "visit_overdue") {
+		t.Error("no visit cadence, no visit overdue")
+	}
+	if r := ts.call("PATCH", ownAcc, o.rep.Token, map[string]any{"visit_days": 731}); r.Status != 422 || !strings.Contains(string(r.Body), "visit_days") {
+		t.Errorf("an account's visit cadence of 731 days: %d", r.Status)
+	}
+	a := ts.must(200, "PATCH", ownAcc, o.rep.Token, map[string]any{"visit_days": 30})
+	if a["visit_override"] != 30.0 || a["visit_days"] != 30.0 || !hasCode(ts.must(200, "GET", ownHealth, o.rep.Token, nil), "visit_overdue") {
+		t.Errorf("its own visit cadence of 30 days: %v %v", a["visit_override"], a["visit_days"])
+	}
+	if a := ts.must(200, "PATCH", ownAcc, o.rep.Token, map[string]any{"visit_days": nil}); a["visit_override"] != nil || a["visit_days"] != nil {
+		t.Errorf("back to its tier's (none): %v %v", a["visit_override"], a["visit_days"])
+	}
 }

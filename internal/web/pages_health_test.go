@@ -169,7 +169,7 @@ func TestPageHealthYouCanActOn(t *testing.T) {
 	if r.Status != 200 || !strings.Contains(section(body, `id="interaction-panel"`), "Logged.") {
 		t.Fatalf("htmx call: %d", r.Status)
 	}
-	if strings.Contains(section(body, `id="account-heading"`), "Neglected") || strings.Contains(section(body, `id="account-facts"`), "never") ||
+	if strings.Contains(section(body, `id="account-heading"`), "Neglected") || strings.Contains(section(body, `id="account-facts"`), "never contacted") ||
 		strings.Contains(section(body, `id="health"`), "Never contacted") {
 		t.Errorf("the call left the old state on the page")
 	}

@@ -50,6 +50,7 @@ type createAccountIn struct {
 	CustomerSince string        `json:"customer_since"`
 	RenewalDate   string        `json:"renewal_date"`
 	CadenceDays   *int          `json:"cadence_days"`
+	VisitDays     *int          `json:"visit_days"` // its own visit cadence; absent: its tier's
 	OwnerID       int64         `json:"owner_id"`
 }
 
@@ -83,6 +84,7 @@ type updateAccountIn struct {
 	CustomerSince opt.Field[string]        `json:"customer_since"`
 	RenewalDate   opt.Field[string]        `json:"renewal_date"`
 	CadenceDays   opt.Field[int]           `json:"cadence_days"`
+	VisitDays     opt.Field[int]           `json:"visit_days"` // null: its tier's
 	// Present only to refuse it clearly: the owner moves by transfer.
 	OwnerID json.RawMessage `json:"owner_id"`
 }
@@ -103,7 +105,7 @@ func (s *server) apiUpdateAccount(c *gin.Context) {
 	a, err := s.Accounts.Update(c.Request.Context(), httpkit.CurrentUser(c), id, accounts.Patch{
 		Name: in.Name, Tier: in.Tier, Industry: in.Industry, Region: in.Region, Channel: in.Channel,
 		AnnualValue: in.AnnualValue, Currency: in.Currency, CustomerSince: in.CustomerSince,
-		RenewalDate: in.RenewalDate, CadenceDays: in.CadenceDays})
+		RenewalDate: in.RenewalDate, CadenceDays: in.CadenceDays, VisitDays: in.VisitDays})
 	httpkit.Respond(c, http.StatusOK, a, err)
 }
 

@@ -73,7 +73,7 @@ type accountFormView struct {
 }
 
 var accountFields = []string{"name", "tier", "industry", "region", "channel", "annual_value", "currency",
-	"customer_since", "renewal_date", "cadence_days"}
+	"customer_since", "renewal_date", "cadence_days", "visit_days"}
 
 func (s accountPages) newAccountPage(c *gin.Context) {
 	s.render(c, "account_form", pageData{Nav: "accounts",
@@ -91,6 +91,10 @@ func (s accountPages) createAccountSubmit(c *gin.Context) {
 	if form["cadence_days"] != "" {
 		d := int(p.int64(form, "cadence_days"))
 		in.CadenceDays = &d
+	}
+	if form["visit_days"] != "" {
+		d := int(p.int64(form, "visit_days"))
+		in.VisitDays = &d
 	}
 	var a accounts.Account
 	err := p.merge(in.Validate(httpkit.CurrentUser(c), s.Now()))
@@ -134,6 +138,9 @@ func (s accountPages) editAccountPage(c *gin.Context) {
 	if a.CadenceOverride != nil {
 		form["cadence_days"] = strconv.Itoa(*a.CadenceOverride)
 	}
+	if a.VisitOverride != nil {
+		form["visit_days"] = strconv.Itoa(*a.VisitOverride)
+	}
 	s.render(c, "account_form", pageData{Nav: "accounts", Data: s.withCodes(c, editAccountView(id)), Form: form})
 }
 
@@ -162,7 +169,7 @@ func (s accountPages) editAccountSubmit(c *gin.Context) {
 		Industry: opt.Of(form["industry"]), Region: opt.Of(form["region"]), Channel: opt.Of(form["channel"]),
 		AnnualValue: opt.Of(p.int64(form, "annual_value")), Currency: opt.Of(form["currency"]),
 		CustomerSince: opt.Of(form["customer_since"]), RenewalDate: opt.Of(form["renewal_date"]),
-		CadenceDays: opt.Of(int(p.int64(form, "cadence_days")))}
+		CadenceDays: opt.Of(int(p.int64(form, "cadence_days"))), VisitDays: opt.Of(int(p.int64(form, "visit_days")))}
 	if len(p) > 0 {
 		err = p.merge(nil)
 	} else {
