@@ -363,6 +363,9 @@ func TestVisitCadence(t *testing.T) {
 	if v := visits(); len(v) != 0 {
 		t.Errorf("visited yesterday, the agenda still lists it: %v", v)
 	}
+	if p := string(page.get(path("/accounts/%d", old)).Body); !strings.Contains(p, "every 90 days\n    · last 9 Mar 2026") {
+		t.Errorf("the account page's visits: %s", pageSnippet(p, "Visits"))
+	}
 	// The admin takes the key tier's visit cadence away, then sets one for growth.
 	if r := ts.call("PUT", "/api/v1/cadence-policies/key", o.admin, map[string]any{"interval_days": 14, "visit_days": 1000}); r.Status != 422 {
 		t.Errorf("a visit cadence of 1000 days: %d", r.Status)

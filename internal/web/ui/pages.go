@@ -47,6 +47,13 @@ func funcsFor(l i18n.Lang) template.FuncMap {
 		// label translates a code such as a tier or a role: label "tier" "key".
 		"label": func(group string, code any) string { return l.T(group + "." + fmt.Sprint(code)) },
 		"msg":   l.Text,
+		// days is a number of days kept as a pointer (null: none), for the messages.
+		"days": func(p *int) int {
+			if p == nil {
+				return 0
+			}
+			return *p
+		},
 		// sep separates the items of a list in a sentence: ", " or "、".
 		"sep": func() string { return l.T("punct.sep") },
 		// tel is a phone number as a tel: link dials it: its digits and a leading +.
