@@ -17,11 +17,11 @@ type Agenda struct {
 	Overdue  []Account `json:"overdue"`
 	DueSoon  []Account `json:"due_soon"`
 	Renewals []Renewal `json:"renewals"`
-	Visits   []Visit   `json:"visits_due"` // visits overdue or due within AgendaDays, by their tier's visit cadence
+	Visits   []Visit   `json:"visits_due"` // visits overdue or due within AgendaDays, by their visit cadence
 }
 
 // Visit is an account due a visit: its last visit (or, never visited, since when it is a
-// customer) plus its tier's visit cadence.
+// customer) plus its visit cadence (its own, else its tier's).
 type Visit struct {
 	Account     Account `json:"account"`
 	VisitDue    string  `json:"visit_due"`    // YYYY-MM-DD
@@ -64,8 +64,9 @@ func (s *Service) AgendaOf(ctx context.Context, userID int64) (Agenda, error) {
 	return a, nil
 }
 
-// VisitsDue lists the active accounts a user owns whose tier has a visit cadence and whose
-// next visit is overdue or due within AgendaDays, the most overdue first (at most 200).
+// VisitsDue lists the active accounts a user owns that have a visit cadence (their own or
+// their tier's) and whose next visit is overdue or due within AgendaDays, the most overdue
+// first (at most 200).
 func (s *Service) VisitsDue(ctx context.Context, ownerID int64) ([]Visit, error) {
 	now := s.now().UTC()
 	v, c, done, err := s.current(ctx)

@@ -645,9 +645,9 @@ type visitDue struct {
 	at int64
 }
 
-// visitsDue are owner's active accounts whose tier has a visit cadence (days) and whose
-// next visit — the last one, or since when it is a customer, plus the cadence — comes
-// before by, the earliest first, at most limit.
+// visitsDue are owner's active accounts that have a visit cadence (their own, else their
+// tier's in days) and whose next visit — the last one, or since when it is a customer,
+// plus the cadence — comes before by, the earliest first, at most limit.
 func (c *catalog) visitsDue(owner int64, days map[Tier]int, by int64, limit int) []visitDue {
 	var due []visitDue
 	for _, e := range c.byOwner[owner] {

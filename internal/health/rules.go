@@ -129,8 +129,8 @@ const (
 	FirstContactDaysOther         = 14
 	HandoverFollowDays            = 90
 
-	// VisitOverdueDeduction: the account's tier has a visit cadence (Facts.VisitDays, key
-	// accounts every 90 days to begin with) and the last visit, meeting or executive
+	// VisitOverdueDeduction: the account has a visit cadence (Facts.VisitDays: its own,
+	// else its tier's; key accounts every 90 days to begin with) and the last visit, meeting or executive
 	// visit is older than that — or, never visited, it became a customer longer ago than
 	// that. Calls keep a customer; visits keep a key customer (深度沟通).
 	VisitOverdueDeduction = 10
