@@ -41,6 +41,7 @@ type Account struct {
 	Industry        string         `json:"industry"`
 	Region          string         `json:"region"`
 	Channel         string         `json:"channel"`
+	Size            Size           `json:"size"` // large, mid, small; "" while unknown
 	AnnualValue     int64          `json:"annual_value"`
 	Currency        string         `json:"currency"`
 	CustomerSince   string         `json:"customer_since"`

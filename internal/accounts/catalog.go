@@ -56,6 +56,7 @@ type entry struct {
 	status           string
 	industry, region string
 	channel          string
+	size             Size
 	currency         string
 	customerSince    string
 	renewal          *string
@@ -86,7 +87,7 @@ const (
 // account is the entry as the account it was read from, without owner and team.
 func (e *entry) account() Account {
 	a := Account{ID: e.id, Name: e.name, Tier: e.tier, Status: e.status, Industry: e.industry, Region: e.region,
-		Channel: e.channel, AnnualValue: e.value, Currency: e.currency, CustomerSince: e.customerSince,
+		Channel: e.channel, Size: e.size, AnnualValue: e.value, Currency: e.currency, CustomerSince: e.customerSince,
 		OwnerID: e.owner, CreatedAt: time.Unix(0, e.created).UTC(), UpdatedAt: time.Unix(0, e.updated).UTC()}
 	if e.renewal != nil {
 		r := *e.renewal
@@ -293,7 +294,7 @@ func changesSince(db *gorm.DB, seq int64) (last int64, ids []int64, ok bool, err
 const entrySQL = `SELECT a.id, a.name, a.tier, a.status, a.industry, a.region, a.channel, a.annual_value,
 	a.currency, a.customer_since, a.renewal_date, a.cadence_days, a.owner_id, a.last_contacted_at,
 	a.next_contact_due, a.created_at, a.updated_at, h.score, h.risk_value, h.level, h.neglected,
-	h.flagged_since IS NOT NULL, a.last_visited_at, a.visit_days
+	h.flagged_since IS NOT NULL, a.last_visited_at, a.visit_days, a.size
 FROM accounts a LEFT JOIN account_health h ON h.account_id = a.id
 WHERE a.deleted_at IS NULL`
 
@@ -384,7 +385,7 @@ func eachEntry(db *gorm.DB, query string, args []any, fn func(*entry)) error {
 		var neglected, flagged sql.NullBool
 		if err := rows.Scan(&e.id, &e.name, &e.tier, &e.status, &e.industry, &e.region, &e.channel, &e.value,
 			&e.currency, &e.customerSince, &renewal, &cadence, &e.owner, &last, &due, &created, &updated, &score,
-			&risk, &level, &neglected, &flagged, &visit, &visitDays); err != nil {
+			&risk, &level, &neglected, &flagged, &visit, &visitDays, &e.size); err != nil {
 			return fmt.Errorf("read accounts: %w", err)
 		}
 		for _, p := range []*string{&e.status, &e.industry, &e.region, &e.channel, &e.currency, &e.customerSince} {

@@ -1,6 +1,7 @@
 package accounts
 
 import (
+	"slices"
 	"time"
 
 	"keyhold/internal/check"
@@ -27,6 +28,25 @@ func today(now time.Time) time.Time {
 func checkCadence(bad fault.Collect, days int) {
 	if days < 1 || days > 365 {
 		bad.Add("cadence_days", "must be between 1 and 365")
+	}
+}
+
+// Size is how large a customer is, as churn benchmarks class customers.
+type Size string
+
+// The sizes; "" while unknown.
+const (
+	SizeLarge Size = "large"
+	SizeMid   Size = "mid"
+	SizeSmall Size = "small"
+)
+
+// Sizes lists the sizes, largest first.
+var Sizes = []Size{SizeLarge, SizeMid, SizeSmall}
+
+func checkSize(bad fault.Collect, s Size) {
+	if s != "" && !slices.Contains(Sizes, s) {
+		bad.Add("size", "must be large, mid or small")
 	}
 }
 

@@ -23,6 +23,7 @@ type NewAccount struct {
 	Industry      string
 	Region        string
 	Channel       string
+	Size          Size
 	AnnualValue   int64
 	Currency      string
 	CustomerSince string
@@ -44,6 +45,7 @@ func (in *NewAccount) Validate(actor staff.User, now time.Time) error {
 	check.Line(bad, "industry", &in.Industry, 100, false)
 	check.Line(bad, "region", &in.Region, 100, false)
 	check.Line(bad, "channel", &in.Channel, 100, false)
+	checkSize(bad, in.Size)
 	checkAnnualValue(bad, in.AnnualValue)
 	if in.Currency == "" {
 		in.Currency = "CNY"
@@ -78,7 +80,7 @@ func (s *Service) Create(ctx context.Context, actor staff.User, in NewAccount) (
 		return Account{}, ErrOwnOnly
 	}
 	a := Account{Name: in.Name, Tier: in.Tier, Status: StatusActive, Industry: in.Industry,
-		Region: in.Region, Channel: in.Channel, AnnualValue: in.AnnualValue, Currency: in.Currency,
+		Region: in.Region, Channel: in.Channel, Size: in.Size, AnnualValue: in.AnnualValue, Currency: in.Currency,
 		CustomerSince: in.CustomerSince, CadenceOverride: in.CadenceDays, VisitOverride: in.VisitDays, OwnerID: in.OwnerID,
 		CreatedAt: now, UpdatedAt: now}
 	if in.RenewalDate != "" {
@@ -121,6 +123,7 @@ type Patch struct {
 	Industry      opt.Field[string]
 	Region        opt.Field[string]
 	Channel       opt.Field[string]
+	Size          opt.Field[Size]
 	AnnualValue   opt.Field[int64]
 	Currency      opt.Field[string]
 	CustomerSince opt.Field[string]
@@ -154,6 +157,10 @@ func (p Patch) apply(a *Account, day time.Time) error {
 	if p.Channel.Set {
 		a.Channel = p.Channel.Value
 		check.Line(bad, "channel", &a.Channel, 100, false)
+	}
+	if p.Size.Set {
+		a.Size = p.Size.Value
+		checkSize(bad, a.Size)
 	}
 	if p.AnnualValue.Set {
 		a.AnnualValue = p.AnnualValue.Value
@@ -226,7 +233,7 @@ func (s *Service) Update(ctx context.Context, actor staff.User, id int64, p Patc
 		}
 		a.NextContactDue = DueAfter(a.LastContactedAt, a.effectiveCadence(c))
 		a.UpdatedAt = now
-		err = tx.Model(&a).Select("name", "tier", "industry", "region", "channel", "annual_value", "currency",
+		err = tx.Model(&a).Select("name", "tier", "industry", "region", "channel", "size", "annual_value", "currency",
 			"customer_since", "renewal_date", "cadence_days", "visit_days", "next_contact_due", "updated_at").Updates(&a).Error
 		if err != nil {
 			return err

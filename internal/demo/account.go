@@ -44,6 +44,7 @@ func (g *gen) account(i int) {
 	}
 	lo, hi := valueRange[p.tier][0], valueRange[p.tier][1]
 	value := lo * math.Pow(hi/lo, g.r.Float64())
+	size := sizeOf(value)
 	if currency == "USD" {
 		value /= usdRate
 	}
@@ -80,7 +81,19 @@ func (g *gen) account(i int) {
 	}
 	g.tAccounts.add(id, name, tierNames[p.tier], "active", ind.name, reg.name,
 		channels[weighted(g.r, channelWeights, 100)], annual, currency, date(since), renewal, override,
-		owner, lastAt, due, g.now, g.now)
+		owner, lastAt, due, g.now, g.now, size)
+}
+
+// sizeOf classes a customer by its annual value in CNY: large from 1.5 million, mid from
+// 200,000, small below.
+func sizeOf(cny float64) string {
+	switch {
+	case cny >= 1_500_000:
+		return "large"
+	case cny >= 200_000:
+		return "mid"
+	}
+	return "small"
 }
 
 // accountTeam makes an account's team: an owner, usually a backup from the same sales

@@ -192,7 +192,7 @@ func newGen(w *writer, o Options) *gen {
 		"language", "token_version", "created_at", "updated_at", "calendar_token")
 	g.tAccounts = newTable(w, "accounts", "id", "name", "tier", "status", "industry", "region", "channel",
 		"annual_value", "currency", "customer_since", "renewal_date", "cadence_days", "owner_id",
-		"last_contacted_at", "next_contact_due", "created_at", "updated_at")
+		"last_contacted_at", "next_contact_due", "created_at", "updated_at", "size")
 	g.tTeam = newTable(w, "account_team", "account_id", "user_id", "role", "since")
 	g.tContacts = newTable(w, "contacts", "id", "account_id", "name", "title", "email", "phone",
 		"decision_maker", "created_at", "updated_at")

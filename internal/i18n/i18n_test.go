@@ -144,6 +144,7 @@ func TestEveryKeyUsedIsInBothCatalogs(t *testing.T) {
 		"remedy":                names(health.Actions),
 		"list":                  names(picklists.Lists),
 		"item_status":           {"open", "done", "ended", "skipped"},
+		"size":                  names(accounts.Sizes),
 		"csv":                   api.CSVColumns(),
 		"severity":              retention.Severities,
 		"complaint_status":      {retention.ComplaintOpen, retention.ComplaintResolved},

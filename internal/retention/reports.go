@@ -39,7 +39,7 @@ func (p *Period) value(amount int64, currency string) int64 {
 
 // Groupings the retention report accepts: "owner" is the owner at the start of the
 // period, "owner_now" today's.
-var Groupings = []string{"tier", "industry", "region", "owner", "owner_now", "channel", "cohort"}
+var Groupings = []string{"tier", "industry", "region", "owner", "owner_now", "channel", "size", "cohort"}
 
 // canReport: reports are for managers and admins.
 func canReport(actor staff.User) error {
@@ -110,6 +110,7 @@ type subject struct {
 	Industry      string
 	Region        string
 	Channel       string
+	Size          string
 	OwnerName     string
 	CustomerSince string
 	AnnualValue   int64
@@ -170,14 +171,14 @@ func (s *Service) Retention(ctx context.Context, actor staff.User, p Period, gro
 		groupBy = "tier"
 	}
 	if err == nil && !slices.Contains(Groupings, groupBy) {
-		err = fault.Invalid(fault.Fields{"group_by": "must be one of tier, industry, region, owner, owner_now, channel, cohort"})
+		err = fault.Invalid(fault.Fields{"group_by": "must be one of tier, industry, region, owner, owner_now, channel, size, cohort"})
 	}
 	if err != nil {
 		return RetentionReport{}, err
 	}
 	db := s.db.Read.WithContext(ctx)
 	var subjects []subject
-	if err := db.Raw(`SELECT a.id, a.tier, a.industry, a.region, a.channel, COALESCE(u.name, '') AS owner_name,
+	if err := db.Raw(`SELECT a.id, a.tier, a.industry, a.region, a.channel, a.size, COALESCE(u.name, '') AS owner_name,
 			a.customer_since, a.annual_value, a.currency
 		FROM accounts a LEFT JOIN users u ON u.id = a.owner_id
 		WHERE a.deleted_at IS NULL AND a.customer_since <= ?`, p.From).Scan(&subjects).Error; err != nil {
@@ -254,7 +255,7 @@ func retained(p Period, groupBy string, subjects []subject, losses []loss) Reten
 			continue
 		}
 		key := map[string]string{"tier": a.Tier, "industry": a.Industry, "region": a.Region, "owner": a.OwnerName, "owner_now": a.OwnerName,
-			"channel": a.Channel, "cohort": cohort(a.CustomerSince)}[groupBy]
+			"channel": a.Channel, "size": a.Size, "cohort": cohort(a.CustomerSince)}[groupBy]
 		row := rows[key]
 		if row == nil {
 			row = &RetentionRow{Group: key}

@@ -3,6 +3,7 @@ package web_test
 import (
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -126,5 +127,30 @@ func TestNamesSortInPinyinOrder(t *testing.T) {
 	}
 	if want := []string{"Administrator", "陈静", "李娜", "王丽", "张伟"}; !slices.Equal(got, want) {
 		t.Errorf("people by name: %q, want %q", got, want)
+	}
+}
+
+// An account's size: large, mid, small or unknown, refused otherwise; the retention report
+// groups by it.
+func TestAccountSize(t *testing.T) {
+	ts := newTestServer(t)
+	o := newOrg(t, ts)
+	if r := ts.call("POST", "/api/v1/accounts", o.rep.Token, map[string]any{"name": "Huge Co", "tier": "key", "size": "huge"}); r.Status != 422 ||
+		!strings.Contains(string(r.Body), `"size":"must be large, mid or small"`) {
+		t.Fatalf("a size that is none: %d %s", r.Status, r.Body)
+	}
+	big := ts.mustCreateAccount(o.rep.Token, map[string]any{"name": "Big Co", "tier": "key", "size": "large", "customer_since": "2025-01-01"})
+	if a := ts.must(200, "GET", path("/api/v1/accounts/%d", big), o.rep.Token, nil); a["size"] != "large" {
+		t.Errorf("size: %v", a["size"])
+	}
+	if a := ts.must(200, "GET", path("/api/v1/accounts/%d", o.account), o.rep.Token, nil); a["size"] != "" {
+		t.Errorf("unknown size: %v", a["size"])
+	}
+	if a := ts.must(200, "PATCH", path("/api/v1/accounts/%d", big), o.rep.Token, map[string]any{"size": "mid"}); a["size"] != "mid" {
+		t.Errorf("size after the change: %v", a["size"])
+	}
+	rows := ts.must(200, "GET", "/api/v1/reports/retention?group_by=size&from=2025-06-01&to=2026-03-01", o.mgr.Token, nil)["data"].([]any)
+	if len(rows) != 1 || rows[0].(map[string]any)["group"] != "mid" || rows[0].(map[string]any)["accounts_at_start"] != 1.0 {
+		t.Errorf("retention by size: %v", rows)
 	}
 }

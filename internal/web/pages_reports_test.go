@@ -232,7 +232,7 @@ func TestReportsPage(t *testing.T) {
 	for q, want := range map[string]string{
 		"from=2025-13-01":               "must be a date as YYYY-MM-DD",
 		"from=2026-01-01&to=2025-01-01": "must not be after to",
-		"group_by=colour":               "must be one of tier, industry, region, owner, owner_now, channel, cohort",
+		"group_by=colour":               "must be one of tier, industry, region, owner, owner_now, channel, size, cohort",
 		"currency=YUAN":                 "must be a three-letter currency code",
 	} {
 		r := b.get("/reports?" + q)

@@ -45,6 +45,7 @@ type createAccountIn struct {
 	Industry      string        `json:"industry"`
 	Region        string        `json:"region"`
 	Channel       string        `json:"channel"`
+	Size          accounts.Size `json:"size"`
 	AnnualValue   int64         `json:"annual_value"`
 	Currency      string        `json:"currency"`
 	CustomerSince string        `json:"customer_since"`
@@ -79,6 +80,7 @@ type updateAccountIn struct {
 	Industry      opt.Field[string]        `json:"industry"`
 	Region        opt.Field[string]        `json:"region"`
 	Channel       opt.Field[string]        `json:"channel"`
+	Size          opt.Field[accounts.Size] `json:"size"`
 	AnnualValue   opt.Field[int64]         `json:"annual_value"`
 	Currency      opt.Field[string]        `json:"currency"`
 	CustomerSince opt.Field[string]        `json:"customer_since"`
@@ -103,7 +105,7 @@ func (s *server) apiUpdateAccount(c *gin.Context) {
 		return
 	}
 	a, err := s.Accounts.Update(c.Request.Context(), httpkit.CurrentUser(c), id, accounts.Patch{
-		Name: in.Name, Tier: in.Tier, Industry: in.Industry, Region: in.Region, Channel: in.Channel,
+		Name: in.Name, Tier: in.Tier, Industry: in.Industry, Region: in.Region, Channel: in.Channel, Size: in.Size,
 		AnnualValue: in.AnnualValue, Currency: in.Currency, CustomerSince: in.CustomerSince,
 		RenewalDate: in.RenewalDate, CadenceDays: in.CadenceDays, VisitDays: in.VisitDays})
 	httpkit.Respond(c, http.StatusOK, a, err)

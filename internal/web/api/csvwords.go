@@ -16,7 +16,7 @@ import (
 // reads.
 
 // csvGroups are the label groups of the coded columns.
-var csvGroups = map[string]string{"tier": "tier", "reason": "churn_reason", "role": "team_role",
+var csvGroups = map[string]string{"tier": "tier", "size": "size", "reason": "churn_reason", "role": "team_role",
 	"health_level": "level", "outcome_30": "outcome", "outcome_60": "outcome", "outcome_90": "outcome"}
 
 // csvFlags are the columns of true and false.

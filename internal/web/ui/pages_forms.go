@@ -69,15 +69,16 @@ type accountFormView struct {
 	Action  string
 	Cancel  string
 	Tiers   []accounts.Tier
+	Sizes   []accounts.Size
 	Codes   []string // currencies with a rate, offered for the currency field
 }
 
-var accountFields = []string{"name", "tier", "industry", "region", "channel", "annual_value", "currency",
+var accountFields = []string{"name", "tier", "industry", "region", "channel", "size", "annual_value", "currency",
 	"customer_since", "renewal_date", "cadence_days", "visit_days"}
 
 func (s accountPages) newAccountPage(c *gin.Context) {
 	s.render(c, "account_form", pageData{Nav: "accounts",
-		Data: s.withCodes(c, accountFormView{Action: "/accounts", Cancel: "/accounts", Tiers: accounts.Tiers}),
+		Data: s.withCodes(c, accountFormView{Action: "/accounts", Cancel: "/accounts", Tiers: accounts.Tiers, Sizes: accounts.Sizes}),
 		Form: map[string]string{"tier": string(accounts.TierStandard), "currency": "CNY",
 			"customer_since": s.Now().UTC().Format(accounts.DateLayout)}})
 }
@@ -86,7 +87,7 @@ func (s accountPages) createAccountSubmit(c *gin.Context) {
 	form := formValues(c, accountFields...)
 	p := parsed{}
 	in := accounts.NewAccount{Name: form["name"], Tier: accounts.Tier(form["tier"]), Industry: form["industry"],
-		Region: form["region"], Channel: form["channel"], Currency: form["currency"],
+		Region: form["region"], Channel: form["channel"], Size: accounts.Size(form["size"]), Currency: form["currency"],
 		CustomerSince: form["customer_since"], RenewalDate: form["renewal_date"], AnnualValue: p.int64(form, "annual_value")}
 	if form["cadence_days"] != "" {
 		d := int(p.int64(form, "cadence_days"))
@@ -102,7 +103,7 @@ func (s accountPages) createAccountSubmit(c *gin.Context) {
 		a, err = s.Accounts.Create(c.Request.Context(), httpkit.CurrentUser(c), in)
 	}
 	if err != nil {
-		s.accountFormError(c, accountFormView{Action: "/accounts", Cancel: "/accounts", Tiers: accounts.Tiers}, form, err)
+		s.accountFormError(c, accountFormView{Action: "/accounts", Cancel: "/accounts", Tiers: accounts.Tiers, Sizes: accounts.Sizes}, form, err)
 		return
 	}
 	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/accounts/%d?done=account_created", a.ID))
@@ -130,7 +131,7 @@ func (s accountPages) editAccountPage(c *gin.Context) {
 		return
 	}
 	form := map[string]string{"name": a.Name, "tier": string(a.Tier), "industry": a.Industry, "region": a.Region,
-		"channel": a.Channel, "annual_value": strconv.FormatInt(a.AnnualValue, 10), "currency": a.Currency,
+		"channel": a.Channel, "size": string(a.Size), "annual_value": strconv.FormatInt(a.AnnualValue, 10), "currency": a.Currency,
 		"customer_since": a.CustomerSince}
 	if a.RenewalDate != nil {
 		form["renewal_date"] = *a.RenewalDate
@@ -154,7 +155,7 @@ func (s accountPages) withCodes(c *gin.Context, v accountFormView) accountFormVi
 }
 
 func editAccountView(id int64) accountFormView {
-	return accountFormView{Editing: true, Action: fmt.Sprintf("/accounts/%d", id), Cancel: fmt.Sprintf("/accounts/%d", id), Tiers: accounts.Tiers}
+	return accountFormView{Editing: true, Action: fmt.Sprintf("/accounts/%d", id), Cancel: fmt.Sprintf("/accounts/%d", id), Tiers: accounts.Tiers, Sizes: accounts.Sizes}
 }
 
 func (s accountPages) editAccountSubmit(c *gin.Context) {
@@ -167,6 +168,7 @@ func (s accountPages) editAccountSubmit(c *gin.Context) {
 	p := parsed{}
 	patch := accounts.Patch{Name: opt.Of(form["name"]), Tier: opt.Of(accounts.Tier(form["tier"])),
 		Industry: opt.Of(form["industry"]), Region: opt.Of(form["region"]), Channel: opt.Of(form["channel"]),
+		Size:        opt.Of(accounts.Size(form["size"])),
 		AnnualValue: opt.Of(p.int64(form, "annual_value")), Currency: opt.Of(form["currency"]),
 		CustomerSince: opt.Of(form["customer_since"]), RenewalDate: opt.Of(form["renewal_date"]),
 		CadenceDays: opt.Of(int(p.int64(form, "cadence_days"))), VisitDays: opt.Of(int(p.int64(form, "visit_days")))}

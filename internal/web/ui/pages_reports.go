@@ -229,6 +229,8 @@ func groupLabel(l i18n.Lang, lists picklists.Set, groupBy, group string) string 
 		return l.T("reports.unset")
 	case groupBy == "tier":
 		return l.T("tier." + group)
+	case groupBy == "size":
+		return l.T("size." + group)
 	case groupBy == "industry" || groupBy == "region" || groupBy == "channel":
 		return lists.Label(picklists.List(groupBy), group, l == i18n.Chinese)
 	}
