@@ -91,7 +91,7 @@ func (s *Service) SetPolicy(ctx context.Context, actor staff.User, tier Tier, da
 	if days < 1 || days > 365 {
 		bad.Add("interval_days", "must be between 1 and 365")
 	}
-	if visit.Set && !visit.Null && (visit.Value < 1 || visit.Value > 730) {
+	if visit.Set && !visit.Null && (visit.Value < 1 || visit.Value > MaxVisitDays) {
 		bad.Add("visit_days", "must be between 1 and 730, or null for none")
 	}
 	if err := bad.Err(); err != nil {

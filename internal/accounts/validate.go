@@ -50,9 +50,13 @@ func checkSize(bad fault.Collect, s Size) {
 	}
 }
 
+// MaxVisitDays is the longest visit cadence, an account's or a tier's (migrations 0030
+// and 0031 check the same).
+const MaxVisitDays = 730
+
 // checkVisitDays checks an account's own visit cadence, as SetPolicy checks a tier's.
 func checkVisitDays(bad fault.Collect, days int) {
-	if days < 1 || days > 730 {
+	if days < 1 || days > MaxVisitDays {
 		bad.Add("visit_days", "must be between 1 and 730")
 	}
 }

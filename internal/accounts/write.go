@@ -183,25 +183,24 @@ func (p Patch) apply(a *Account, day time.Time) error {
 			checkDate(bad, "renewal_date", v, nil)
 		}
 	}
-	if p.CadenceDays.Set {
-		if p.CadenceDays.Null || p.CadenceDays.Value == 0 {
-			a.CadenceOverride = nil
-		} else {
-			v := p.CadenceDays.Value
-			a.CadenceOverride = &v
-			checkCadence(bad, v)
-		}
-	}
-	if p.VisitDays.Set {
-		if p.VisitDays.Null || p.VisitDays.Value == 0 {
-			a.VisitOverride = nil
-		} else {
-			v := p.VisitDays.Value
-			a.VisitOverride = &v
-			checkVisitDays(bad, v)
-		}
-	}
+	override(p.CadenceDays, &a.CadenceOverride, func(v int) { checkCadence(bad, v) })
+	override(p.VisitDays, &a.VisitOverride, func(v int) { checkVisitDays(bad, v) })
 	return bad.Err()
+}
+
+// override applies a patch of an account's own cadence: null or 0 falls back to its
+// tier's; a number is checked.
+func override(f opt.Field[int], to **int, check func(int)) {
+	if !f.Set {
+		return
+	}
+	if f.Null || f.Value == 0 {
+		*to = nil
+		return
+	}
+	v := f.Value
+	*to = &v
+	check(v)
 }
 
 // Update changes an account's details. Its team, managers and admins may.

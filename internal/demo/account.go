@@ -81,19 +81,19 @@ func (g *gen) account(i int) {
 	}
 	g.tAccounts.add(id, name, tierNames[p.tier], "active", ind.name, reg.name,
 		channels[weighted(g.r, channelWeights, 100)], annual, currency, date(since), renewal, override,
-		owner, lastAt, due, g.now, g.now, size)
+		owner, lastAt, due, g.now, g.now, string(size))
 }
 
 // sizeOf classes a customer by its annual value in CNY: large from 1.5 million, mid from
 // 200,000, small below.
-func sizeOf(cny float64) string {
+func sizeOf(cny float64) accounts.Size {
 	switch {
 	case cny >= 1_500_000:
-		return "large"
+		return accounts.SizeLarge
 	case cny >= 200_000:
-		return "mid"
+		return accounts.SizeMid
 	}
-	return "small"
+	return accounts.SizeSmall
 }
 
 // accountTeam makes an account's team: an owner, usually a backup from the same sales

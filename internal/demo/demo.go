@@ -14,10 +14,12 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
 
+	"keyhold/internal/accounts"
 	"keyhold/internal/store"
 )
 
@@ -234,8 +236,12 @@ func (g *gen) run(ctx context.Context) error {
 		}
 	}
 	// Each account's latest visit, as logging them would have kept it (migration 0030).
+	kinds := make([]string, len(accounts.VisitKinds))
+	for i, k := range accounts.VisitKinds {
+		kinds[i] = "'" + string(k) + "'"
+	}
 	return g.w.exec(`UPDATE accounts SET last_visited_at = (SELECT MAX(i.occurred_at) FROM interactions i
-		WHERE i.account_id = accounts.id AND i.kind IN ('visit', 'meeting', 'executive_visit'))`, nil)
+		WHERE i.account_id = accounts.id AND i.kind IN (`+strings.Join(kinds, ", ")+`))`, nil)
 }
 
 func (g *gen) summary() Summary {
