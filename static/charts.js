@@ -62,6 +62,10 @@
     scales[categoryAxis] = { stacked: !!spec.stacked, ticks: { autoSkip: false } };
 
     box.classList.add("drawn");
+    if (spec.line) {
+      drawLine(canvas, spec, fmt, scales);
+      return;
+    }
     if (spec.horizontal) {
       // One bar group per person: let the chart grow with the list.
       box.style.height = Math.max(240, 90 + spec.labels.length * 36) + "px";
@@ -85,6 +89,51 @@
           tooltip: {
             callbacks: {
               label: function (ctx) { return ctx.dataset.label + ": " + fmt(ctx.parsed[valueAxis]); }
+            }
+          }
+        },
+        scales: scales
+      }
+    });
+  }
+
+  // A line per series over time, behind them the band of what is normal: its upper edge
+  // filled down to its lower one ('-1'), gaps where no band applies.
+  function drawLine(canvas, spec, fmt, scales) {
+    var datasets = [];
+    if (spec.band) {
+      var shade = { borderWidth: 0, pointRadius: 0, pointStyle: "rect", pointHitRadius: 0, spanGaps: false, backgroundColor: "rgba(31, 95, 191, 0.14)" };
+      datasets.push(Object.assign({ label: spec.band.label + " ↓", data: spec.band.low, fill: false }, shade));
+      datasets.push(Object.assign({ label: spec.band.label, data: spec.band.high, fill: "-1" }, shade));
+    }
+    (spec.series || []).forEach(function (s, i) {
+      var colour = tones[s.tone] || tones.neutral;
+      datasets.push({ label: s.label, data: s.data || [], borderColor: colour, backgroundColor: colour, borderWidth: 2,
+        borderDash: i > 0 ? [5, 4] : [], pointRadius: 2, tension: 0, fill: false });
+    });
+    scales.x.ticks = { autoSkip: true, maxRotation: 0 };
+    new Chart(canvas, {
+      type: "line",
+      data: { labels: spec.labels, datasets: datasets },
+      options: {
+        responsive: true,
+        maintainAspectRatio: false,
+        animation: reduceMotion ? false : { duration: 300 },
+        interaction: { mode: "index", intersect: false },
+        plugins: {
+          title: { display: !!spec.title, text: spec.title, font: { size: 14, weight: "600" } },
+          legend: { position: "bottom", labels: { usePointStyle: true, pointStyle: "line",
+            filter: function (item) { return item.text.slice(-2) !== " ↓"; } } },
+          tooltip: {
+            filter: function (item) { return item.dataset.label.slice(-2) !== " ↓"; },
+            callbacks: {
+              label: function (ctx) {
+                if (spec.band && ctx.datasetIndex === 1) {
+                  var low = spec.band.low[ctx.dataIndex], high = spec.band.high[ctx.dataIndex];
+                  return high == null ? null : ctx.dataset.label + ": " + fmt(low) + "–" + fmt(high);
+                }
+                return ctx.dataset.label + ": " + fmt(ctx.parsed.y);
+              }
             }
           }
         },

@@ -14,6 +14,7 @@ import (
 
 	"keyhold/internal/accounts"
 	"keyhold/internal/auth"
+	"keyhold/internal/campaigns"
 	"keyhold/internal/config"
 	"keyhold/internal/handover"
 	"keyhold/internal/health"
@@ -44,6 +45,7 @@ type App struct {
 	Health    *health.Service
 	Handover  *handover.Service
 	Retention *retention.Service
+	Campaigns *campaigns.Service
 	Imports   *imports.Service
 	Money     *money.Service
 	Picklists *picklists.Service
@@ -90,6 +92,7 @@ func build(ctx context.Context, db *store.DB, cfg config.Config, o Options) (*Ap
 	a.Accounts.GuardTransfers(a.Handover.GuardTransfer)
 	a.Accounts.CheckIntros(a.Handover.CheckIntro)
 	a.Retention = retention.New(db, o.Now, a.Accounts, a.Money)
+	a.Campaigns = campaigns.NewService(db, o.Now, cfg.Zone)
 	a.Imports = imports.New(db, o.Now, a.Accounts, a.Staff, a.Picklists)
 	a.Webhooks = webhooks.New(db, o.Now, cfg.WebhookAllowPrivate)
 	a.Sender = sender.New(a.Webhooks, o.Now, cfg.BaseURL)
@@ -106,7 +109,7 @@ func build(ctx context.Context, db *store.DB, cfg config.Config, o Options) (*Ap
 	}
 	a.Auth = auth.New(db, a.Staff, secret, o.Now)
 	a.Handler, err = web.New(web.Deps{Staff: a.Staff, Auth: a.Auth, Accounts: a.Accounts, Health: a.Health, Handover: a.Handover,
-		Retention: a.Retention, Imports: a.Imports, Money: a.Money, Picklists: a.Picklists, Webhooks: a.Webhooks, TestChat: a.Sender.TestChat,
+		Retention: a.Retention, Campaigns: a.Campaigns, Imports: a.Imports, Money: a.Money, Picklists: a.Picklists, Webhooks: a.Webhooks, TestChat: a.Sender.TestChat,
 		Ping: db.Ping, Readers: db.Readers(), Now: o.Now, BaseURL: cfg.BaseURL,
 		Proxies: cfg.TrustedProxies, SecureCookies: cfg.SecureCookies(),
 		Observe: a.Metrics.Request, Metrics: a.Metrics.Handler(), MetricsToken: cfg.MetricsToken})

@@ -95,6 +95,9 @@ func Seed(ctx context.Context, db *store.DB, o Options) (Summary, error) {
 		if err := seedLosses(tx, o.Now, rand.New(rand.NewPCG(uint64(o.Seed), 7))); err != nil {
 			return err
 		}
+		if err := seedCampaign(ctx, tx, o.Now); err != nil {
+			return err
+		}
 		sum = g.summary()
 		return nil
 	})

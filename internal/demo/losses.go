@@ -17,6 +17,7 @@ type lossAccount struct {
 	Currency      string
 	OwnerID       int64
 	Name          string
+	Size          string
 }
 
 // What losses are made of: reasons (the common ones more often), competitors, notes by
@@ -31,13 +32,13 @@ var (
 	}
 )
 
-// seedLoss records a loss of the account in the last year (after it became a customer),
+// seedLoss records a loss of the account in the last two years (after it became a customer),
 // a quarter of them won back since, with their audit entries.
 func seedLoss(tx *gorm.DB, now time.Time, r *rand.Rand, a lossAccount, since time.Time) error {
 	day := 24 * time.Hour
 	reason := lossReasons[r.IntN(len(lossReasons))]
 	voluntary := reason != "business_closed" && reason != "relocation" && reason != "merger"
-	lost := now.Add(-time.Duration(5+r.IntN(360)) * day).Truncate(day)
+	lost := now.Add(-time.Duration(5+r.IntN(725)) * day).Truncate(day)
 	if lost.Before(since) {
 		lost = since.Add(30 * day)
 		if lost.After(now) {
@@ -93,13 +94,20 @@ func seedComplaint(tx *gorm.DB, now time.Time, r *rand.Rand, a lossAccount) erro
 	return nil
 }
 
-// seedLosses gives the demo a year of retention history, so the reports have something
-// to say: about one account in eighteen lost (a quarter of those won back), and a few
-// complaints, some resolved and some open for weeks. It works on the rows the generator
-// wrote, inside the same transaction.
+// demoChurn is the demo's annual churn by size: the large customers lost at half again
+// the top of their benchmark band (6–10%), so the churn trend has a segment above normal
+// to show; mid-sized ones inside theirs; small ones well below theirs (31–58%), as a
+// key-account business that looks after even its small customers might.
+var demoChurn = map[string]float64{"large": 0.15, "mid": 0.13, "small": 0.09}
+
+// seedLosses gives the demo two years of retention history, so the reports and the
+// churn trend have something to say: each account lost with its size's chance a year
+// (demoChurn; a quarter of those won back), and a few complaints, some resolved and
+// some open for weeks. It works on the rows the generator wrote, inside the same
+// transaction.
 func seedLosses(tx *gorm.DB, now time.Time, r *rand.Rand) error {
 	var accts []lossAccount
-	if err := tx.Raw("SELECT id, tier, customer_since, annual_value, currency, owner_id, name FROM accounts ORDER BY id").
+	if err := tx.Raw("SELECT id, tier, customer_since, annual_value, currency, owner_id, name, size FROM accounts ORDER BY id").
 		Scan(&accts).Error; err != nil {
 		return err
 	}
@@ -108,8 +116,9 @@ func seedLosses(tx *gorm.DB, now time.Time, r *rand.Rand) error {
 		if err != nil {
 			continue
 		}
+		twoYears := 1 - (1-demoChurn[a.Size])*(1-demoChurn[a.Size])
 		switch {
-		case r.IntN(18) == 0:
+		case r.Float64() < twoYears:
 			if err := seedLoss(tx, now, r, a, since); err != nil {
 				return err
 			}

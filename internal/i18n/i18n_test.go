@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"keyhold/internal/accounts"
+	"keyhold/internal/campaigns"
 	"keyhold/internal/handover"
 	"keyhold/internal/health"
 	"keyhold/internal/i18n"
@@ -145,6 +146,10 @@ func TestEveryKeyUsedIsInBothCatalogs(t *testing.T) {
 		"list":                  names(picklists.Lists),
 		"item_status":           {"open", "done", "ended", "skipped"},
 		"size":                  names(accounts.Sizes),
+		"band_position":         {"above", "inside", "below"},
+		"campaign_kind":         names(campaigns.Kinds),
+		"campaign_status":       {"upcoming", "running", "ended"},
+		"holiday":               names(campaigns.Holidays),
 		"csv":                   api.CSVColumns(),
 		"severity":              retention.Severities,
 		"complaint_status":      {retention.ComplaintOpen, retention.ComplaintResolved},

@@ -117,6 +117,27 @@ type subject struct {
 	Currency      string
 }
 
+// group is the subject's group in a grouping.
+func (a subject) group(by string) string {
+	switch by {
+	case "tier":
+		return a.Tier
+	case "industry":
+		return a.Industry
+	case "region":
+		return a.Region
+	case "owner", "owner_now":
+		return a.OwnerName
+	case "channel":
+		return a.Channel
+	case "size":
+		return a.Size
+	case "cohort":
+		return cohort(a.CustomerSince)
+	}
+	return ""
+}
+
 type loss struct {
 	AccountID     int64
 	ChurnedOn     string
@@ -254,8 +275,7 @@ func retained(p Period, groupBy string, subjects []subject, losses []loss) Reten
 		if !atStart {
 			continue
 		}
-		key := map[string]string{"tier": a.Tier, "industry": a.Industry, "region": a.Region, "owner": a.OwnerName, "owner_now": a.OwnerName,
-			"channel": a.Channel, "size": a.Size, "cohort": cohort(a.CustomerSince)}[groupBy]
+		key := a.group(groupBy)
 		row := rows[key]
 		if row == nil {
 			row = &RetentionRow{Group: key}

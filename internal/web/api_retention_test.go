@@ -12,9 +12,14 @@ import (
 func lossFixture(t *testing.T, ts *testServer, o org) map[string]int64 {
 	t.Helper()
 	acc := map[string]int64{}
+	sizes := map[string]string{"A1": "large", "A2": "large", "A7": "large", "A9": "mid"} // the churn trend's; the rest small
 	mk := func(name, tier, since string, value int64, owner user) {
+		size := sizes[name]
+		if size == "" {
+			size = "small"
+		}
 		acc[name] = ts.mustCreateAccount(owner.Token, map[string]any{"name": name, "tier": tier, "customer_since": since,
-			"annual_value": value, "industry": "Logistics", "region": "East China", "channel": "referral"})
+			"annual_value": value, "industry": "Logistics", "region": "East China", "channel": "referral", "size": size})
 	}
 	mk("A1", "key", "2024-01-01", 1000, o.rep)
 	mk("A2", "key", "2024-06-01", 2000, o.rep)
@@ -272,7 +277,7 @@ func TestReportCSVExports(t *testing.T) {
 	o := newOrg(t, ts)
 	ts.must(200, "PATCH", path("/api/v1/users/%d", o.rep.ID), o.admin, map[string]any{"name": "=HYPERLINK(\"http://x\")"})
 	ts.App.Health.Scan(context.Background())
-	for _, report := range []string{"retention", "churn-reasons", "concentration", "cadence-compliance"} {
+	for _, report := range []string{"retention", "churn-reasons", "concentration", "cadence-compliance", "churn-trend"} {
 		t.Run(report, func(t *testing.T) {
 			url := "/api/v1/reports/" + report + "?format=csv"
 			if r := ts.call("GET", url, o.rep.Token, nil); r.Status != 403 {
@@ -293,7 +298,7 @@ func TestReportCSVExports(t *testing.T) {
 	}
 	var exports int64
 	ts.App.DB.Read.Raw("SELECT COUNT(*) FROM audit_entries WHERE action = 'export' AND actor_id = ?", o.mgr.ID).Scan(&exports)
-	if exports != 5 {
+	if exports != 6 {
 		t.Fatalf("exports audited: %d", exports)
 	}
 	// A leaving manager: refused and recorded.
@@ -310,5 +315,75 @@ func TestReportCSVExports(t *testing.T) {
 	}
 	if r := ts.call("GET", "/api/v1/reports/retention?format=xml", o.admin, nil); r.Status != 422 {
 		t.Fatalf("unknown format: %d", r.Status)
+	}
+}
+
+// TestChurnTrendAgainstHandComputedFixture reads the fixture month by month (the clock
+// stands at 10 March 2026: twelve complete months, March 2025 to February 2026).
+func TestChurnTrendAgainstHandComputedFixture(t *testing.T) {
+	ts := newTestServer(t)
+	o := newOrg(t, ts)
+	lossFixture(t, ts, o)
+	q := "/api/v1/reports/churn-trend?group_by=size"
+	if r := ts.call("GET", q, o.rep.Token, nil); r.Status != 403 {
+		t.Fatalf("a rep reads the trend: %d", r.Status)
+	}
+	rep := ts.must(200, "GET", q, o.mgr.Token, nil)
+	if rep["from"] != "2025-03-01" || rep["to"] != "2026-02-28" || rep["months"] != 12.0 || rep["band_source"] == "" {
+		t.Fatalf("window: %v %v %v", rep["from"], rep["to"], rep["months"])
+	}
+	type pt struct{ atStart, churned float64 }
+	points := func(s map[string]any) map[string]pt {
+		out := map[string]pt{}
+		for _, p := range s["points"].([]any) {
+			m := p.(map[string]any)
+			out[m["month"].(string)] = pt{m["accounts_at_start"].(float64), m["churned"].(float64)}
+		}
+		return out
+	}
+	series := map[string]map[string]any{}
+	for _, s := range rep["series"].([]any) {
+		series[s.(map[string]any)["group"].(string)] = s.(map[string]any)
+	}
+	total, large := points(rep["total"].(map[string]any)), points(series["large"])
+	// September: A1 A2 A6 A7 A9 at start, A6 lost on the 30th; October: A1 A2 A3 A4 A7 A8 (back that day) A9 at start, A3 and A7 lost; November: A1 A2
+	// A4 A5 A8 A9 (A7 lost until the 20th), A2 and A5 lost; December: A1 A4 A7 A8 A9, A4
+	// lost on the 31st; January: A1 A7 A8 A9, A9 lost.
+	wantTotal := map[string]pt{"2025-09": {5, 1}, "2025-10": {7, 2}, "2025-11": {6, 2}, "2025-12": {5, 1}, "2026-01": {4, 1}, "2026-02": {3, 0}}
+	wantLarge := map[string]pt{"2025-10": {3, 1}, "2025-11": {2, 1}, "2025-12": {2, 0}, "2026-01": {2, 0}}
+	for m, w := range wantTotal {
+		if total[m] != w {
+			t.Errorf("total %s: %+v, want %+v", m, total[m], w)
+		}
+	}
+	for m, w := range wantLarge {
+		if large[m] != w {
+			t.Errorf("large %s: %+v, want %+v", m, large[m], w)
+		}
+	}
+	monthly := func(a float64) float64 { return 1 - math.Pow(1-a, 1.0/12) }
+	for _, p := range rep["total"].(map[string]any)["points"].([]any) {
+		m := p.(map[string]any)
+		if m["month"] != "2025-10" {
+			continue
+		}
+		band := m["band"].(map[string]any)
+		want := (3*monthly(0.06) + monthly(0.11) + 3*monthly(0.31)) / 7 // three large, one mid, three small
+		if !near(band["low"].(float64), want) || m["position"] != "above" {
+			t.Errorf("October's band %v %v, want low %v, above", band, m["position"], want)
+		}
+	}
+	if s := series["large"]; s["position"] != "above" || s["annual_band"].(map[string]any)["high"].(float64) < 0.0999 {
+		t.Errorf("large over the year: %v %v", s["position"], s["annual_band"])
+	}
+	csv := ts.call("GET", q+"&months=24&format=csv", o.mgr.Token, nil)
+	if csv.Status != 200 || !strings.Contains(string(csv.Body), "large,2025-10,3,1,0.3333,") ||
+		!strings.Contains(string(csv.Body), "size,month,accounts_at_start") || !strings.Contains(string(csv.Body), "total,2024-03,") {
+		t.Fatalf("csv: %d %s", csv.Status, csv.Body)
+	}
+	for _, bad := range []string{"?months=11", "?months=25", "?months=x", "?group_by=owner", "?currency=XXX"} {
+		if r := ts.call("GET", "/api/v1/reports/churn-trend"+bad, o.mgr.Token, nil); r.Status != 422 {
+			t.Errorf("%s: %d", bad, r.Status)
+		}
 	}
 }

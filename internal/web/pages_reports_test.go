@@ -358,3 +358,37 @@ func TestReportDownloads(t *testing.T) {
 		t.Fatalf("refused reports: %d attempts recorded, %d refusals audited, %d exports audited", attempts, refused, after)
 	}
 }
+
+// TestReportsPageChurnTrend: the trend's table, its switches and its refusals.
+func TestReportsPageChurnTrend(t *testing.T) {
+	ts := newTestServer(t)
+	o := newOrg(t, ts)
+	lossFixture(t, ts, o)
+	b := ts.browser()
+	b.signIn(o.mgr.Email, testPassword)
+	page := string(b.get("/reports?months=24").Body)
+	rows := reportTable(t, page, "trend-table")
+	// Large: A1, A2 and A7 all along until A7 and A2 were lost; A7 won back. 2 lost over 24
+	// months against a band of 6–10% a year.
+	large := reportRowOf(t, rows, "Large")
+	if large[1] != "2" || large[2] != "2" || large[5] != "6%–10%" || large[6] != "Above normal" {
+		t.Errorf("large: %q", large)
+	}
+	if mid := reportRowOf(t, rows, "Mid-sized"); mid[2] != "1" {
+		t.Errorf("mid-sized: %q", mid)
+	}
+	if total := reportRowOf(t, rows, "Total"); total[2] != "8" {
+		t.Errorf("total: %q", total)
+	}
+	for _, want := range []string{`id="churn-trend"`, `data-chart="chart-trend-0"`, "Above normal over the window:",
+		`&amp;months=24&amp;to=2026-03-10&amp;trend_by=tier#churn-trend"`, `aria-current="true">24 months</a>`,
+		`href="/reports/churn-trend.csv?from=2025-03-11&amp;group_by=tier&amp;months=24&amp;to=2026-03-10"`, "31–58%"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the page lacks %s", want)
+		}
+	}
+	if r := b.get("/reports?months=6"); r.Status != http.StatusUnprocessableEntity || !strings.Contains(string(r.Body), "must be a whole number from 12 to 24") ||
+		!strings.Contains(string(r.Body), `<input type="hidden" name="months" value="6">`) {
+		t.Errorf("six months: %d %s", r.Status, r.Body)
+	}
+}

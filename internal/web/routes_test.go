@@ -37,6 +37,12 @@ var routeTable = map[string]string{
 	"PATCH /api/v1/me":                                            "401 401 401 422 422 422 422 422",
 	"POST /api/v1/me/password":                                    "401 401 401 422 422 422 422 422",
 	"GET /api/v1/me/agenda":                                       "401 401 401 200 200 200 200 200",
+	"GET /api/v1/me/campaign-tasks":                               "401 401 401 200 200 200 200 200",
+	"GET /api/v1/holidays":                                        "401 401 401 200 200 200 200 200",
+	"GET /api/v1/campaigns":                                       "401 401 401 403 403 403 200 200",
+	"POST /api/v1/campaigns":                                      "401 401 401 403 403 403 422 422",
+	"GET /api/v1/campaigns/:id":                                   "401 401 401 403 403 403 200 200",
+	"DELETE /api/v1/campaigns/:id":                                "401 401 401 403 403 403 204 204",
 	"GET /api/v1/me/handover":                                     "401 401 401 404 404 200 404 404",
 	"GET /api/v1/me/inherited":                                    "401 401 401 200 200 200 200 200",
 	"GET /api/v1/api-keys":                                        "401 401 401 200 200 200 200 200",
@@ -85,6 +91,7 @@ var routeTable = map[string]string{
 	"POST /api/v1/accounts/:id/complaints":                        "401 401 401 422 422 422 422 422",
 	"PATCH /api/v1/complaints/:id":                                "401 401 401 422 422 422 422 422",
 	"GET /api/v1/reports/retention":                               "401 401 401 403 403 403 200 200",
+	"GET /api/v1/reports/churn-trend":                             "401 401 401 403 403 403 200 200",
 	"GET /api/v1/reports/churn-reasons":                           "401 401 401 403 403 403 200 200",
 	"GET /api/v1/reports/concentration":                           "401 401 401 403 403 403 200 200",
 	"GET /api/v1/reports/cadence-compliance":                      "401 401 401 403 403 403 200 200",
@@ -156,6 +163,11 @@ var routeTable = map[string]string{
 	"GET /flags":                                                  "303 303 303 200 200 200 200 200",
 	"GET /reports":                                                "303 303 303 403 403 403 200 200",
 	"GET /reports/retention.csv":                                  "303 303 303 403 403 403 200 200",
+	"GET /campaigns":                                              "303 303 303 403 403 403 200 200",
+	"POST /campaigns":                                             "303 303 303 403 403 403 422 422",
+	"GET /campaigns/:id":                                          "303 303 303 403 403 403 200 200",
+	"POST /campaigns/:id/delete":                                  "303 303 303 403 403 403 303 303",
+	"GET /reports/churn-trend.csv":                                "303 303 303 403 403 403 200 200",
 	"GET /reports/churn-reasons.csv":                              "303 303 303 403 403 403 200 200",
 	"GET /reports/concentration.csv":                              "303 303 303 403 403 403 200 200",
 	"GET /reports/cadence-compliance.csv":                         "303 303 303 403 403 403 200 200",
@@ -226,6 +238,7 @@ type routeWorld struct {
 	account, contact, complaint   int64
 	handover, item, imp           int64
 	webhook, delivery, chat       int64
+	campaign                      int64
 	n                             int
 }
 
@@ -263,6 +276,7 @@ func TestRouteRoleTable(t *testing.T) {
 	}
 	w.delivery = id(ts.must(200, "GET", path("/api/v1/webhooks/%d/deliveries", w.webhook), w.admin, nil)["data"].([]any)[0].(map[string]any))
 	w.chat = w.fresh(t, "chat target")
+	w.campaign = w.fresh(t, "campaign")
 	w.imp = id(ts.upload(w.mgrToken, "accounts", "route.csv", []byte("name,tier\nRoute Import Co,key\n"), "", "").json(t))
 
 	callers := []rcaller{{name: "none", b: ts.browser()}, {name: "expired", token: expired.Token, b: expiredBrowser, csrf: expiredCSRF}}
@@ -425,6 +439,8 @@ func (w *routeWorld) fill(t *testing.T, method, pattern string) (string, map[str
 		params["id"] = strconv.FormatInt(w.chat, 10)
 	case strings.HasPrefix(pattern, "/api/v1/webhooks/"), strings.HasPrefix(pattern, "/admin/webhooks/"):
 		params["id"], params["delivery_id"] = strconv.FormatInt(w.webhook, 10), strconv.FormatInt(w.delivery, 10)
+	case strings.HasPrefix(pattern, "/api/v1/campaigns/"), strings.HasPrefix(pattern, "/campaigns/"):
+		params["id"] = strconv.FormatInt(w.campaign, 10)
 	}
 	var body map[string]any
 	fresh := func(kind string) int64 { return w.fresh(t, kind) }
@@ -441,6 +457,8 @@ func (w *routeWorld) fill(t *testing.T, method, pattern string) (string, map[str
 		params["id"] = strconv.FormatInt(fresh("contact"), 10)
 	case "DELETE /api/v1/api-keys/:id", "POST /settings/api-keys/:id/revoke":
 		params["id"] = strconv.FormatInt(fresh("key"), 10)
+	case "DELETE /api/v1/campaigns/:id", "POST /campaigns/:id/delete":
+		params["id"] = strconv.FormatInt(fresh("campaign"), 10)
 	case "DELETE /api/v1/webhooks/:id", "POST /admin/webhooks/:id/delete":
 		params["id"] = strconv.FormatInt(fresh("webhook"), 10)
 	case "DELETE /api/v1/chat-targets/:id", "POST /admin/chat-targets/:id/delete":
@@ -544,6 +562,9 @@ func (w *routeWorld) fresh(t *testing.T, kind string) int64 {
 			"events": []string{"handover.started"}, "language": "en"}))
 	case "webhook":
 		return id(ts.must(201, "POST", "/api/v1/webhooks", w.admin, map[string]any{"url": "http://127.0.0.1:9/throwaway", "events": []string{"user.leaving"}}))
+	case "campaign":
+		return id(ts.must(201, "POST", "/api/v1/campaigns", w.mgrToken, map[string]any{"kind": "custom", "name": "Throwaway",
+			"from": "2026-03-01", "to": "2026-03-31", "account_ids": []int64{w.account}}))
 	case "handover":
 		u := w.fresh(t, "user")
 		return id(ts.must(201, "POST", "/api/v1/handovers", w.mgrToken, map[string]any{"departing_user_id": u, "last_day": "2026-03-31"}))

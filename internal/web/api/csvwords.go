@@ -17,7 +17,7 @@ import (
 
 // csvGroups are the label groups of the coded columns.
 var csvGroups = map[string]string{"tier": "tier", "size": "size", "reason": "churn_reason", "role": "team_role",
-	"health_level": "level", "outcome_30": "outcome", "outcome_60": "outcome", "outcome_90": "outcome"}
+	"health_level": "level", "outcome_30": "outcome", "outcome_60": "outcome", "outcome_90": "outcome", "position": "band_position"}
 
 // csvFlags are the columns of true and false.
 var csvFlags = map[string]bool{"intro_logged": true, "customer_notified": true, "forced": true}

@@ -7,6 +7,7 @@ import (
 	gojson "github.com/goccy/go-json"
 
 	"keyhold/internal/accounts"
+	"keyhold/internal/campaigns"
 	"keyhold/internal/handover"
 	"keyhold/internal/health"
 	"keyhold/internal/i18n"
@@ -122,15 +123,31 @@ func (s *server) writeFlag(w *httpkit.ListWriter, l i18n.Lang, fl health.Flag) e
 
 // apiAgenda answers the caller's agenda: their overdue and soon-due accounts, renewals,
 // and the first contacts due on accounts handed to them.
+// agendaOut is the agenda: contacts and visits due, first contacts owed after handovers,
+// and the caller's open campaign tasks.
+type agendaOut struct {
+	accounts.Agenda
+	FirstContacts []handover.Received `json:"first_contacts"`
+	CampaignTasks []campaigns.MyTask  `json:"campaign_tasks"`
+}
+
 func (s *server) apiAgenda(c *gin.Context) {
-	var out struct {
-		accounts.Agenda
-		FirstContacts []handover.Received `json:"first_contacts"`
-	}
+	ctx, u := c.Request.Context(), httpkit.CurrentUser(c)
+	var out agendaOut
 	var err error
-	out.Agenda, err = s.Accounts.AgendaOf(c.Request.Context(), httpkit.CurrentUser(c).ID)
+	out.Agenda, err = s.Accounts.AgendaOf(ctx, u.ID)
 	if err == nil {
-		out.FirstContacts, err = s.Handover.AwaitingFirstContact(c.Request.Context(), httpkit.CurrentUser(c))
+		out.FirstContacts, err = s.Handover.AwaitingFirstContact(ctx, u)
+	}
+	var tasks []campaigns.MyTask
+	if err == nil {
+		tasks, err = s.Campaigns.Mine(ctx, u)
+	}
+	out.CampaignTasks = []campaigns.MyTask{}
+	for _, t := range tasks {
+		if !t.Done {
+			out.CampaignTasks = append(out.CampaignTasks, t)
+		}
 	}
 	httpkit.Respond(c, http.StatusOK, out, err)
 }

@@ -348,6 +348,7 @@ func (s *server) document(base string) (*openapi3.T, error) {
 		{Name: "health", Description: "Health scores, with every deduction's reasons in numbers, and the flag lists."},
 		{Name: "handovers", Description: "The workflow when someone leaves: successors, notes, introductions, completion, the 90-day report."},
 		{Name: "retention", Description: "Losses, win-backs and complaints."},
+		{Name: "campaigns", Description: "Leader touch campaigns: leaders greeting and visiting key customers (春节, 中秋…), and who has."},
 		{Name: "reports", Description: "Managers' reports, as JSON or CSV."},
 		{Name: "users", Description: "Colleagues."},
 		{Name: "settings", Description: "Contact cadences and currencies."},

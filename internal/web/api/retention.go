@@ -196,6 +196,11 @@ var reportExports = map[string]reportExport{
 			return s.Retention.CadenceCompliance(c.Request.Context(), httpkit.CurrentUser(c))
 		},
 		table: func(v any) csvTable { return complianceCSV(v.(retention.ComplianceReport)) }},
+	"churn-trend": {What: "churn trend report",
+		load: func(s *server, c *gin.Context) (any, error) {
+			return s.Retention.ChurnTrend(c.Request.Context(), httpkit.CurrentUser(c), c.Query("months"), c.Query("group_by"), c.Query("currency"))
+		},
+		table: func(v any) csvTable { return trendCSV(v.(retention.TrendReport)) }},
 }
 
 // apiReport answers GET /api/v1/reports/NAME: JSON, or with ?format=csv the download.
@@ -247,6 +252,25 @@ func (s *server) apiRetentionReport(c *gin.Context)     { s.apiReport(c, "retent
 func (s *server) apiChurnReasonsReport(c *gin.Context)  { s.apiReport(c, "churn-reasons") }
 func (s *server) apiConcentrationReport(c *gin.Context) { s.apiReport(c, "concentration") }
 func (s *server) apiComplianceReport(c *gin.Context)    { s.apiReport(c, "cadence-compliance") }
+func (s *server) apiChurnTrendReport(c *gin.Context)    { s.apiReport(c, "churn-trend") }
+
+// trendCSV is the churn trend, a row per group and month, the total's rows last.
+func trendCSV(r retention.TrendReport) csvTable {
+	var rows [][]string
+	for _, s := range append(r.Series, r.Total) {
+		for _, p := range s.Points {
+			low, high := "", ""
+			if p.Band != nil {
+				low, high = frac(p.Band.Low), frac(p.Band.High)
+			}
+			rows = append(rows, []string{s.Group, p.Month, itoa(p.AccountsAtStart), itoa(p.Churned), frac(p.ChurnRate),
+				i64(p.ValueAtStart), i64(p.ValueChurned), frac(p.RevenueChurnRate), low, high, p.Position})
+		}
+	}
+	return csvTable{Filename: fmt.Sprintf("churn-trend-%s-%s-%s.csv", r.GroupBy, r.From, r.To),
+		Header: []string{r.GroupBy, "month", "accounts_at_start", "churned", "churn_rate", "value_at_start_" + r.Currency,
+			"value_churned_" + r.Currency, "revenue_churn_rate", "band_low", "band_high", "position"}, Rows: rows}
+}
 
 func retentionCSV(r retention.RetentionReport) csvTable {
 	var rows [][]string

@@ -7,6 +7,7 @@ import (
 
 	"keyhold/internal/accounts"
 	"keyhold/internal/auth"
+	"keyhold/internal/campaigns"
 	"keyhold/internal/handover"
 	"keyhold/internal/imports"
 	"keyhold/internal/money"
@@ -79,12 +80,6 @@ type calendarAnswer struct {
 	URL string `json:"url"`
 }
 
-// agendaAnswer is the caller's agenda.
-type agendaAnswer struct {
-	accounts.Agenda
-	FirstContacts []handover.Received `json:"first_contacts"`
-}
-
 var (
 	pageQ = []param{{name: "page", typ: "integer", help: "1-based page number"},
 		{name: "per_page", typ: "integer", help: "items per page, at most 200 (default 50)"}}
@@ -145,8 +140,11 @@ func (s *server) routes() []route {
 			summary: "Change one's own password", text: "Ends every other session and every API key of the caller; answers a fresh session.",
 			in: changePasswordIn{}, out: auth.Session{}}},
 		{method: "GET", path: "/me/agenda", gate: accR, handle: s.apiAgenda, doc: doc{tag: "accounts",
-			summary: "The caller's agenda", text: "Overdue and soon-due accounts, renewals, next steps, and first contacts due on accounts handed to the caller.",
-			out: agendaAnswer{}}},
+			summary: "The caller's agenda", text: "Overdue and soon-due accounts, visits due, renewals, next steps, first contacts due on accounts handed to the caller, and the caller's open campaign tasks.",
+			out: agendaOut{}}},
+		{method: "GET", path: "/me/campaign-tasks", gate: accR, handle: s.apiMyCampaignTasks, doc: doc{tag: "campaigns",
+			summary: "My tasks in campaigns that have not ended", text: "Open tasks first, the soonest window's end first; then the done ones.",
+			out: dataOf[campaigns.MyTask]{}}},
 		{method: "GET", path: "/me/handover", gate: hoR, handle: s.apiMyHandover, doc: doc{tag: "handovers",
 			summary: "The open handover of the caller, who is leaving", query: itemsQ, out: handoverBody{}}},
 		{method: "GET", path: "/me/inherited", gate: accR, handle: s.apiInherited, doc: doc{tag: "handovers",
@@ -294,8 +292,32 @@ func (s *server) routes() []route {
 			summary: "Value concentrated in one person's hands", query: []param{periodQ[2], formatQ}, out: retention.ConcentrationReport{}, csv: true}},
 		{method: "GET", path: "/reports/cadence-compliance", gate: repR, handle: s.apiComplianceReport, doc: doc{tag: "reports",
 			summary: "Who keeps their contact cadence", query: []param{formatQ}, out: retention.ComplianceReport{}, csv: true}},
+		{method: "GET", path: "/reports/churn-trend", gate: repR, handle: s.apiChurnTrendReport, doc: doc{tag: "reports",
+			summary: "Monthly churn by segment against the benchmark band for its customers' sizes",
+			text:    "The last 12 to 24 complete months; each point's band (monthly, from the annual bands by company size) where at least half its accounts have a size.",
+			query: []param{{name: "months", typ: "integer", help: "how many complete months, 12 to 24 (default 12)"},
+				{name: "group_by", typ: "string", enum: retention.TrendGroupings}, periodQ[2], formatQ},
+			out: retention.TrendReport{}, csv: true}},
 		{method: "GET", path: "/reports/handovers", gate: repR, handle: s.apiHandoverOutcomes, doc: doc{tag: "reports",
 			summary: "How handed-over accounts fared, by successor", query: []param{formatQ}, out: dataOf[handover.SuccessorOutcome]{}, csv: true}},
+
+		{method: "GET", path: "/campaigns", gate: accR, handle: s.apiCampaigns, doc: doc{tag: "campaigns",
+			summary: "Leader touch campaigns, the latest first, with their progress", text: "Managers and admins.",
+			out: dataOf[campaigns.Summary]{}}},
+		{method: "POST", path: "/campaigns", gate: accW, handle: s.apiCreateCampaign, doc: doc{tag: "campaigns",
+			summary: "Start a campaign: a task for the leader of each chosen account",
+			text: "Managers and admins. The accounts are the active ones matching every filter given (none: all), or exactly account_ids. " +
+				"Each task is its account's executive sponsor's, else its owner's manager's, else the caller's; it is done when that leader, " +
+				"or anyone above the owner, logs a holiday_greeting or executive_visit on the account within the window (author or participant).",
+			in: campaignIn{}, out: campaigns.Detail{}, status: http.StatusCreated}},
+		{method: "GET", path: "/campaigns/:id", gate: accR, handle: s.apiCampaign, doc: doc{tag: "campaigns",
+			summary: "A campaign with its progress, by leader, and its tasks", text: "Managers, admins and the campaign's leaders.",
+			out: campaigns.Detail{}}},
+		{method: "DELETE", path: "/campaigns/:id", gate: accW, handle: s.apiDeleteCampaign, doc: doc{tag: "campaigns",
+			summary: "Delete a campaign and its tasks", text: "The manager who started it, or an admin.", status: http.StatusNoContent}},
+		{method: "GET", path: "/holidays", gate: accR, handle: s.apiHolidays, doc: doc{tag: "campaigns",
+			summary: "The next 春节, 端午, 中秋, 元旦 and Christmas, each with the window a greeting campaign runs",
+			text:    "From the built-in calendar of 2026–2035; source names where its dates come from.", out: holidaysOut{}}},
 
 		{method: "GET", path: "/cadence-policies", gate: accR, handle: s.apiPolicies, doc: doc{tag: "settings",
 			summary: "Contact cadence per tier", out: []accounts.Policy{}}},

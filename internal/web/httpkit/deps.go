@@ -9,6 +9,7 @@ import (
 
 	"keyhold/internal/accounts"
 	"keyhold/internal/auth"
+	"keyhold/internal/campaigns"
 	"keyhold/internal/handover"
 	"keyhold/internal/health"
 	"keyhold/internal/imports"
@@ -29,6 +30,7 @@ type Deps struct {
 	Health    *health.Service
 	Handover  *handover.Service
 	Retention *retention.Service
+	Campaigns *campaigns.Service
 	Imports   *imports.Service
 	Money     *money.Service
 	Picklists *picklists.Service

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"maps"
 	"math"
 	"net/http"
 	"net/url"
@@ -50,8 +51,17 @@ type chart struct {
 	Currency   string        `json:"currency,omitempty"`
 	Horizontal bool          `json:"horizontal,omitempty"`
 	Stacked    bool          `json:"stacked,omitempty"`
+	Line       bool          `json:"line,omitempty"` // lines over time rather than bars
 	Labels     []string      `json:"labels"`
 	Series     []chartSeries `json:"series"`
+	Band       *chartBand    `json:"band,omitempty"`
+}
+
+// chartBand is a shaded range behind a line chart, per label; nil where none applies.
+type chartBand struct {
+	Label string     `json:"label"`
+	Low   []*float64 `json:"low"`
+	High  []*float64 `json:"high"`
 }
 
 // chartSeries is one dataset; its tone ("good", "bad" or "neutral") picks its colour.
@@ -88,12 +98,32 @@ type reportsView struct {
 	Reasons       retention.ReasonsReport
 	Concentration retention.ConcentrationReport
 	Compliance    retention.ComplianceReport
+	Trend         retention.TrendReport
+	TrendLines    []trendLine // the trend's groups as the reader sees them, each with its chart
+	TrendBy       []trendLink // the trend's groupings
+	TrendMonths   []trendLink // its windows
 
 	TopReason *retention.ReasonRow     // the reason that cost the most key-account value
 	TopAlone  *retention.OwnerExposure // who holds the most key value alone
 	Charts    map[string]chart         // by section: retention, reasons, concentration, compliance
 	CSV       map[string]string        // download links by report name
 	Sections  map[string]reportSection // what each section opens with, by its chart's name
+}
+
+// trendLine is one group of the churn trend: its name, its figures and its chart.
+type trendLine struct {
+	retention.TrendSeries
+	Label  string
+	Chart  chart
+	Latest retention.TrendPoint // the last month
+	Above  int                  // months above the band
+}
+
+// trendLink switches the churn trend's grouping or window, keeping everything else.
+type trendLink struct {
+	Name    string
+	URL     string
+	Current bool
 }
 
 // reportSection is what every section of the reports page opens with: a heading with
@@ -152,13 +182,18 @@ func (s reportPages) reportsPage(c *gin.Context) {
 		return
 	}
 	ret, err := s.Retention.Retention(ctx, actor, in, groupBy)
+	var trend retention.TrendReport
+	if err == nil {
+		trend, err = s.Retention.ChurnTrend(ctx, actor, c.Query("months"), c.Query("trend_by"), ret.Currency)
+	}
 	if err != nil {
 		fields, msg, ok := formErrors(c, err)
 		if !ok {
 			s.pageError(c, err)
 			return
 		}
-		form := map[string]string{"from": in.From, "to": in.To, "currency": in.Currency, "group_by": groupBy}
+		form := map[string]string{"from": in.From, "to": in.To, "currency": in.Currency, "group_by": groupBy,
+			"months": c.Query("months"), "trend_by": c.Query("trend_by")}
 		v := reportsView{Period: in, GroupBy: groupBy, Groupings: retention.Groupings, Invalid: true}
 		if rates, err := s.Money.Rates(ctx); err == nil {
 			v.Codes = rates.Codes()
@@ -166,7 +201,7 @@ func (s reportPages) reportsPage(c *gin.Context) {
 		s.renderStatus(c, http.StatusUnprocessableEntity, "reports", pageData{Nav: "reports", Form: form, Errors: fields, Message: msg, Data: v})
 		return
 	}
-	v := reportsView{Period: ret.Period, GroupBy: ret.GroupBy, Groupings: retention.Groupings, RetentionAll: ret.Total}
+	v := reportsView{Period: ret.Period, GroupBy: ret.GroupBy, Groupings: retention.Groupings, RetentionAll: ret.Total, Trend: trend}
 	if v.Reasons, err = s.Retention.ChurnReasons(ctx, actor, ret.Period); err == nil {
 		if v.Concentration, err = s.Retention.Concentration(ctx, actor, ret.Currency); err == nil {
 			v.Compliance, err = s.Retention.CadenceCompliance(ctx, actor)
@@ -196,6 +231,12 @@ func (s reportPages) reportsPage(c *gin.Context) {
 	if c.Query("currency") != "" {
 		form["currency"] = ret.Currency
 	}
+	if c.Query("trend_by") != "" {
+		form["trend_by"] = v.Trend.GroupBy
+	}
+	if c.Query("months") != "" {
+		form["months"] = strconv.Itoa(v.Trend.Months)
+	}
 	v.Quick = s.quickPeriods(l, ret.Period, form)
 	v.CSV = map[string]string{}
 	for _, name := range api.Reports() {
@@ -215,6 +256,7 @@ func (s reportPages) reportsPage(c *gin.Context) {
 			v.TopAlone = &v.Concentration.Data[i]
 		}
 	}
+	v.TrendLines, v.TrendBy, v.TrendMonths = trendLines(l, lists, v.Trend, form)
 	v.Charts = reportCharts(l, v)
 	v.Sections = reportSections(l, v)
 	s.render(c, "reports", pageData{Nav: "reports", Form: form, Data: v, Lists: lists})
@@ -240,7 +282,7 @@ func groupLabel(l i18n.Lang, lists picklists.Set, groupBy, group string) string 
 // reportURL is a path with the report parameters that are set.
 func reportURL(p string, params map[string]string) string {
 	q := url.Values{}
-	for _, k := range []string{"from", "to", "group_by", "currency"} {
+	for _, k := range []string{"from", "to", "group_by", "currency", "trend_by", "months"} {
 		if v := params[k]; v != "" {
 			q.Set(k, v)
 		}
@@ -266,7 +308,8 @@ func (s reportPages) quickPeriods(l i18n.Lang, cur retention.Period, form map[st
 	}
 	out := make([]quickPeriod, len(periods))
 	for i, p := range periods {
-		params := map[string]string{"from": p.from, "to": p.to, "group_by": form["group_by"], "currency": form["currency"]}
+		params := maps.Clone(form)
+		params["from"], params["to"] = p.from, p.to
 		out[i] = quickPeriod{Name: p.name, URL: reportURL("/reports", params), Current: p.from == cur.From && p.to == cur.To}
 	}
 	return out
@@ -312,4 +355,70 @@ func reportCharts(l i18n.Lang, v reportsView) map[string]chart {
 		comp.Series[1].Data = append(comp.Series[1].Data, float64(r.KeyOverdue))
 	}
 	return map[string]chart{"retention": ret, "reasons": reasons, "concentration": conc, "compliance": comp}
+}
+
+// trendCharts is how many groups of the churn trend get a chart: the largest ones (by
+// accounts in the last month); the table lists them all.
+const trendCharts = 8
+
+// trendLines are the churn trend's groups for the page, the largest first, each with a
+// line chart of its monthly churn over the shaded band its sizes make normal; and the
+// links that switch grouping and window.
+func trendLines(l i18n.Lang, lists picklists.Set, r retention.TrendReport, form map[string]string) ([]trendLine, []trendLink, []trendLink) {
+	lines := make([]trendLine, 0, len(r.Series)+1)
+	for _, s := range append(r.Series, r.Total) {
+		label := groupLabel(l, lists, r.GroupBy, s.Group)
+		if s.Group == "total" {
+			label = l.T("reports.total")
+		}
+		ln := trendLine{TrendSeries: s, Label: label}
+		if n := len(s.Points); n > 0 {
+			ln.Latest = s.Points[n-1]
+		}
+		ch := chart{Title: label, Format: "percent", Line: true, Labels: []string{},
+			Series: []chartSeries{{Label: l.T("reports.churn_rate"), Tone: "bad"}, {Label: l.T("reports.revenue_churn"), Tone: "neutral"}},
+			Band:   &chartBand{Label: l.T("reports.band_normal")}}
+		banded := false
+		for _, p := range s.Points {
+			if p.Position == "above" {
+				ln.Above++
+			}
+			ch.Labels = append(ch.Labels, p.Month)
+			ch.Series[0].Data = append(ch.Series[0].Data, percent(p.ChurnRate))
+			ch.Series[1].Data = append(ch.Series[1].Data, percent(p.RevenueChurnRate))
+			var low, high *float64
+			if p.Band != nil {
+				lo, hi := math.Round(p.Band.Low*10000)/100, math.Round(p.Band.High*10000)/100
+				low, high, banded = &lo, &hi, true
+			}
+			ch.Band.Low, ch.Band.High = append(ch.Band.Low, low), append(ch.Band.High, high)
+		}
+		if !banded {
+			ch.Band = nil
+		}
+		ln.Chart = ch
+		lines = append(lines, ln)
+	}
+	// The total last; the groups by their accounts, so the charts show the ones that
+	// weigh most.
+	groups := lines[:len(lines)-1]
+	if r.GroupBy != "size" { // sizes stay large, mid, small
+		slices.SortStableFunc(groups, func(a, b trendLine) int { return b.Latest.AccountsAtStart - a.Latest.AccountsAtStart })
+	}
+	for i := trendCharts; i < len(groups); i++ {
+		groups[i].Chart = chart{}
+	}
+	link := func(key, value, name string, current bool) trendLink {
+		params := maps.Clone(form)
+		params[key] = value
+		return trendLink{Name: name, URL: reportURL("/reports", params) + "#churn-trend", Current: current}
+	}
+	var by, months []trendLink
+	for _, g := range retention.TrendGroupings {
+		by = append(by, link("trend_by", g, l.T("grouping."+g), g == r.GroupBy))
+	}
+	for _, n := range []int{retention.MinTrendMonths, retention.MaxTrendMonths} {
+		months = append(months, link("months", strconv.Itoa(n), l.T("reports.months", n), n == r.Months))
+	}
+	return lines, by, months
 }

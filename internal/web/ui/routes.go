@@ -57,6 +57,7 @@ func (s *server) pageRoutes(r *gin.Engine) {
 	p.POST("/contacts/:id/delete", ac.deleteContactSubmit)
 	p.GET("/flags", re.flagsPage)
 	re.reportRoutes(p)
+	campaignPages{s}.campaignRoutes(p)
 	p.GET("/settings", se.settingsPage)
 	p.POST("/settings/password", se.passwordSubmit)
 	p.POST("/settings/api-keys", se.keySubmit)
