@@ -23,6 +23,7 @@ import (
 	"keyhold/internal/money"
 	"keyhold/internal/picklists"
 	"keyhold/internal/retention"
+	"keyhold/internal/scorecard"
 	"keyhold/internal/sender"
 	"keyhold/internal/staff"
 	"keyhold/internal/store"
@@ -46,6 +47,7 @@ type App struct {
 	Handover  *handover.Service
 	Retention *retention.Service
 	Campaigns *campaigns.Service
+	Scorecard *scorecard.Service
 	Imports   *imports.Service
 	Money     *money.Service
 	Picklists *picklists.Service
@@ -93,6 +95,7 @@ func build(ctx context.Context, db *store.DB, cfg config.Config, o Options) (*Ap
 	a.Accounts.CheckIntros(a.Handover.CheckIntro)
 	a.Retention = retention.New(db, o.Now, a.Accounts, a.Money)
 	a.Campaigns = campaigns.NewService(db, o.Now, cfg.Zone)
+	a.Scorecard = scorecard.New(db, o.Now)
 	a.Imports = imports.New(db, o.Now, a.Accounts, a.Staff, a.Picklists)
 	a.Webhooks = webhooks.New(db, o.Now, cfg.WebhookAllowPrivate)
 	a.Sender = sender.New(a.Webhooks, o.Now, cfg.BaseURL)
@@ -109,7 +112,7 @@ func build(ctx context.Context, db *store.DB, cfg config.Config, o Options) (*Ap
 	}
 	a.Auth = auth.New(db, a.Staff, secret, o.Now)
 	a.Handler, err = web.New(web.Deps{Staff: a.Staff, Auth: a.Auth, Accounts: a.Accounts, Health: a.Health, Handover: a.Handover,
-		Retention: a.Retention, Campaigns: a.Campaigns, Imports: a.Imports, Money: a.Money, Picklists: a.Picklists, Webhooks: a.Webhooks, TestChat: a.Sender.TestChat,
+		Retention: a.Retention, Campaigns: a.Campaigns, Scorecard: a.Scorecard, Imports: a.Imports, Money: a.Money, Picklists: a.Picklists, Webhooks: a.Webhooks, TestChat: a.Sender.TestChat,
 		Ping: db.Ping, Readers: db.Readers(), Now: o.Now, BaseURL: cfg.BaseURL,
 		Proxies: cfg.TrustedProxies, SecureCookies: cfg.SecureCookies(),
 		Observe: a.Metrics.Request, Metrics: a.Metrics.Handler(), MetricsToken: cfg.MetricsToken})

@@ -98,6 +98,9 @@ func Seed(ctx context.Context, db *store.DB, o Options) (Summary, error) {
 		if err := seedCampaign(ctx, tx, o.Now); err != nil {
 			return err
 		}
+		if err := seedSloppyRecords(tx); err != nil {
+			return err
+		}
 		sum = g.summary()
 		return nil
 	})

@@ -120,7 +120,56 @@ func TestBrowserTour(t *testing.T) {
 			if n := c.count(`section.report > p.muted`); n < 5 { // four definitions and what "owner" means
 				t.Errorf("%d definitions beside the charts", n)
 			}
+			// The churn trend: each segment's line over its shaded band; the large customers
+			// above theirs (the demo's story).
+			c.waitFor("the trend charts are drawn", `(() => { const cv = document.querySelector('[data-chart="chart-trend-0"] canvas'); return !!(cv && Chart.getChart(cv)); })()`)
+			if n := browserRun(c, "the band", chromedp.Evaluate[int](`Chart.getChart(document.querySelector('[data-chart="chart-trend-0"] canvas')).data.datasets.length`)); n != 4 {
+				t.Errorf("the first trend chart has %d datasets, want the band's two edges and two lines", n)
+			}
+			if !c.eval(textIn(`#churn-trend p.answer`, w.large)) {
+				t.Errorf("the trend does not say the large customers are above normal: %q", c.text("#churn-trend p.answer"))
+			}
+			c.tourShot(shots, lang, "manager", "trend")
 			c.tourPage(shots, lang, "manager", "handovers", "/handovers")
+
+			// The scorecard ranks the reps, each figure a link to the accounts behind it; the
+			// demo's sloppy rep comes last.
+			c.tourPage(shots, lang, "manager", "scorecard", "/reports/scorecard")
+			if got := c.text(`#scorecard-table tbody tr:last-child th`); got != "Michael Tan" {
+				t.Errorf("last on the scorecard: %q", got)
+			}
+			if n := c.count(`#scorecard-table tbody a[href^="/reports/scorecard/"]`); n < 60 {
+				t.Errorf("%d figures link to their accounts", n)
+			}
+			c.load("open the accounts behind a figure", chromedp.Click(chromedp.CSS(`#scorecard-table tbody tr:last-child a[href*="contacts_complete"]`)))
+			if c.count(`#behind-table tbody a[href^="/accounts/"]`) == 0 {
+				t.Error("no accounts behind the figure")
+			}
+
+			// Campaigns: 春节问候 for the key accounts in two clicks — Campaigns, then the
+			// proposal's button (once: the English walk finds it launched).
+			c.open("/")
+			c.load("open the campaigns", chromedp.Click(chromedp.CSS(`header nav a[href="/campaigns"]`)))
+			if lang == "zh-CN" {
+				c.load("launch 春节问候", chromedp.Click(chromedp.Search(`//li[contains(@class, "proposal")][contains(., "春节问候 2027")]//button`)))
+				if !c.eval(textIn(`main .notice[role="status"]`, "活动已发起")) || c.count(`#by-account tbody tr`) < 10 {
+					t.Errorf("after launching: %q, %d tasks", c.text("main .notice"), c.count(`#by-account tbody tr`))
+				}
+				c.tourShot(shots, lang, "manager", "campaign")
+			}
+			c.tourShot(shots, lang, "manager", "campaigns")
+			// The leader's tasks on the home page; a greeting ticks one off.
+			c.open("/")
+			before := c.text(`.home-campaign h2 .count`)
+			c.load("open the first account to greet", chromedp.Click(chromedp.CSS(`.home-campaign ul.campaign-open a`)))
+			c.step("greet it", chromedp.SetValue(chromedp.ID("kind"), "holiday_greeting"),
+				chromedp.SendKeys(chromedp.ID("summary"), "Tour: 王总亲自致电，感谢一年的合作"),
+				chromedp.Click(chromedp.CSS(`#log-interaction button[type="submit"]`)))
+			c.waitFor("the notice", textIn("#interaction-panel .notice", w.logged))
+			c.open("/")
+			if after := c.text(`.home-campaign h2 .count`); after == before {
+				t.Errorf("the greeting did not tick the task: %s left before and after", after)
+			}
 		})
 
 		t.Run(lang+"/admin", func(t *testing.T) {
@@ -136,12 +185,12 @@ func TestBrowserTour(t *testing.T) {
 
 // tourText is what the tour reads on the pages in one language.
 type tourText struct {
-	neverContacted, neverBadge, logged, backup, mine, created string
+	neverContacted, neverBadge, logged, backup, mine, created, large string
 }
 
 var tourWords = map[string]tourText{
-	"en":    {"Never contacted", "never contacted", "Logged.", "Backup", "My accounts", "Account created."},
-	"zh-CN": {"从未联系", "从未联系", "已记录，见下方时间线。", "后备", "我的客户", "客户已创建。"},
+	"en":    {"Never contacted", "never contacted", "Logged.", "Backup", "My accounts", "Account created.", "Large"},
+	"zh-CN": {"从未联系", "从未联系", "已记录，见下方时间线。", "后备", "我的客户", "客户已创建。", "大型"},
 }
 
 // tourHealth checks an account page's health: one status in the heading, each deduction

@@ -392,3 +392,32 @@ func TestReportsPageChurnTrend(t *testing.T) {
 		t.Errorf("six months: %d %s", r.Status, r.Body)
 	}
 }
+
+// TestScorecardPage: the ranking with figures linking to the accounts behind them, in
+// Chinese; a bad period shows the pickers again.
+func TestScorecardPage(t *testing.T) {
+	ts := newTestServer(t)
+	o := newOrg(t, ts)
+	ts.must(201, "POST", path("/api/v1/accounts/%d/contacts", o.account), o.rep.Token, map[string]any{"name": "Li Lei"})
+	ts.must(200, "PATCH", "/api/v1/me", o.mgr.Token, map[string]any{"language": "zh-CN"})
+	b := ts.browser()
+	b.signIn(o.mgr.Email, testPassword)
+	r := b.get("/reports/scorecard")
+	page := string(r.Body)
+	link := path("/reports/scorecard/%d/contacts_complete?from=2025-12-11&amp;to=2026-03-10", o.rep.ID)
+	for _, want := range []string{"业务员考核", "联系人完整", link, "0%", "0/1", `href="/reports/scorecard.csv?from=2025-12-11&amp;to=2026-03-10"`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the scorecard lacks %s", want)
+		}
+	}
+	behind := string(b.get(strings.ReplaceAll(link, "&amp;", "&")).Body)
+	if !strings.Contains(behind, "Northwind Logistics") || !strings.Contains(behind, "差 1") {
+		t.Errorf("the accounts behind the figure: %s", behind)
+	}
+	if r := b.get("/reports/scorecard?from=2026-03-10&to=2026-01-01"); r.Status != http.StatusUnprocessableEntity || !strings.Contains(string(r.Body), `value="2026-03-10"`) {
+		t.Errorf("a bad period: %d", r.Status)
+	}
+	if !strings.Contains(string(b.get("/reports").Body), `href="/reports/scorecard"`) {
+		t.Errorf("the reports page does not link to the scorecard")
+	}
+}

@@ -92,6 +92,8 @@ var routeTable = map[string]string{
 	"PATCH /api/v1/complaints/:id":                                "401 401 401 422 422 422 422 422",
 	"GET /api/v1/reports/retention":                               "401 401 401 403 403 403 200 200",
 	"GET /api/v1/reports/churn-trend":                             "401 401 401 403 403 403 200 200",
+	"GET /api/v1/reports/scorecard":                               "401 401 401 403 403 403 200 200",
+	"GET /api/v1/reports/scorecard/accounts":                      "401 401 401 403 403 403 422 422",
 	"GET /api/v1/reports/churn-reasons":                           "401 401 401 403 403 403 200 200",
 	"GET /api/v1/reports/concentration":                           "401 401 401 403 403 403 200 200",
 	"GET /api/v1/reports/cadence-compliance":                      "401 401 401 403 403 403 200 200",
@@ -168,6 +170,9 @@ var routeTable = map[string]string{
 	"GET /campaigns/:id":                                          "303 303 303 403 403 403 200 200",
 	"POST /campaigns/:id/delete":                                  "303 303 303 403 403 403 303 303",
 	"GET /reports/churn-trend.csv":                                "303 303 303 403 403 403 200 200",
+	"GET /reports/scorecard.csv":                                  "303 303 303 403 403 403 200 200",
+	"GET /reports/scorecard":                                      "303 303 303 403 403 403 200 200",
+	"GET /reports/scorecard/:user_id/:figure":                     "303 303 303 403 403 403 200 200",
 	"GET /reports/churn-reasons.csv":                              "303 303 303 403 403 403 200 200",
 	"GET /reports/concentration.csv":                              "303 303 303 403 403 403 200 200",
 	"GET /reports/cadence-compliance.csv":                         "303 303 303 403 403 403 200 200",
@@ -423,7 +428,7 @@ func (w *routeWorld) fill(t *testing.T, method, pattern string) (string, map[str
 	w.n++
 	params := map[string]string{"id": strconv.FormatInt(w.account, 10), "item_id": strconv.FormatInt(w.item, 10),
 		"user_id": strconv.FormatInt(w.offID, 10), "complaint_id": strconv.FormatInt(w.complaint, 10),
-		"tier": "key", "code": "USD", "filepath": "style.css", "list": "industry"}
+		"tier": "key", "code": "USD", "filepath": "style.css", "list": "industry", "figure": "visits"}
 	switch {
 	case strings.HasPrefix(pattern, "/api/v1/contacts/"), strings.HasPrefix(pattern, "/contacts/"):
 		params["id"] = strconv.FormatInt(w.contact, 10)

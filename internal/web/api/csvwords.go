@@ -19,6 +19,9 @@ import (
 var csvGroups = map[string]string{"tier": "tier", "size": "size", "reason": "churn_reason", "role": "team_role",
 	"health_level": "level", "outcome_30": "outcome", "outcome_60": "outcome", "outcome_90": "outcome", "position": "band_position"}
 
+// figureColumns name a scorecard figure's three columns ("visits_met": "Visits done: met").
+var figureColumns = map[string]string{"_met": "csv.figure_met", "_of": "csv.figure_of", "_rate": "csv.figure_rate"}
+
 // csvFlags are the columns of true and false.
 var csvFlags = map[string]bool{"intro_logged": true, "customer_notified": true, "forced": true}
 
@@ -47,6 +50,11 @@ func csvHeader(l i18n.Lang, h string) string {
 	base, cur := h, ""
 	if i := strings.LastIndexByte(h, '_'); i > 0 && len(h)-i == 4 && strings.Trim(h[i+1:], "ABCDEFGHIJKLMNOPQRSTUVWXYZ") == "" {
 		base, cur = h[:i], h[i+1:]
+	}
+	for part, key := range figureColumns {
+		if fig, ok := strings.CutSuffix(base, part); ok && l.Has("scorecard."+fig) {
+			return l.T(key, l.T("scorecard."+fig))
+		}
 	}
 	name := l.T("csv." + base)
 	if cur != "" {

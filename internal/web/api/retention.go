@@ -10,6 +10,7 @@ import (
 	"keyhold/internal/fault"
 	"keyhold/internal/opt"
 	"keyhold/internal/retention"
+	"keyhold/internal/scorecard"
 	"keyhold/internal/web/httpkit"
 )
 
@@ -201,6 +202,11 @@ var reportExports = map[string]reportExport{
 			return s.Retention.ChurnTrend(c.Request.Context(), httpkit.CurrentUser(c), c.Query("months"), c.Query("group_by"), c.Query("currency"))
 		},
 		table: func(v any) csvTable { return trendCSV(v.(retention.TrendReport)) }},
+	"scorecard": {What: "rep scorecard",
+		load: func(s *server, c *gin.Context) (any, error) {
+			return s.Scorecard.Scorecards(c.Request.Context(), httpkit.CurrentUser(c), c.Query("from"), c.Query("to"))
+		},
+		table: func(v any) csvTable { return scorecardCSV(v.(scorecard.Report)) }},
 }
 
 // apiReport answers GET /api/v1/reports/NAME: JSON, or with ?format=csv the download.
@@ -253,6 +259,43 @@ func (s *server) apiChurnReasonsReport(c *gin.Context)  { s.apiReport(c, "churn-
 func (s *server) apiConcentrationReport(c *gin.Context) { s.apiReport(c, "concentration") }
 func (s *server) apiComplianceReport(c *gin.Context)    { s.apiReport(c, "cadence-compliance") }
 func (s *server) apiChurnTrendReport(c *gin.Context)    { s.apiReport(c, "churn-trend") }
+func (s *server) apiScorecardReport(c *gin.Context)     { s.apiReport(c, "scorecard") }
+
+// apiScorecardAccounts answers the accounts behind one rep's figure.
+func (s *server) apiScorecardAccounts(c *gin.Context) {
+	id, _ := strconv.ParseInt(c.Query("user_id"), 10, 64) // 0 when missing: the domain says so, after the caller's role
+	b, err := s.Scorecard.Accounts(c.Request.Context(), httpkit.CurrentUser(c), id, c.Query("figure"), c.Query("from"), c.Query("to"))
+	httpkit.Respond(c, http.StatusOK, b, err)
+}
+
+// scorecardCSV is the scorecard, a row per rep in rank order and the total: each
+// figure as met, of and rate (empty when there was nothing to count).
+func scorecardCSV(r scorecard.Report) csvTable {
+	header := []string{"rank", "rep", "score"}
+	for _, f := range r.Figures {
+		header = append(header, f+"_met", f+"_of", f+"_rate")
+	}
+	var rows [][]string
+	for _, x := range append(r.Data, r.Total) {
+		row := []string{"", x.Name, ""}
+		if x.Rank > 0 {
+			row[0] = itoa(x.Rank)
+		}
+		if x.Score != nil {
+			row[2] = frac(*x.Score)
+		}
+		for _, f := range r.Figures {
+			fig := x.Figures[f]
+			rate := ""
+			if fig.Rate != nil {
+				rate = frac(*fig.Rate)
+			}
+			row = append(row, itoa(fig.Met), itoa(fig.Of), rate)
+		}
+		rows = append(rows, row)
+	}
+	return csvTable{Filename: fmt.Sprintf("scorecard-%s-%s.csv", r.From, r.To), Header: header, Rows: rows}
+}
 
 // trendCSV is the churn trend, a row per group and month, the total's rows last.
 func trendCSV(r retention.TrendReport) csvTable {

@@ -14,6 +14,7 @@ import (
 	"keyhold/internal/outbox"
 	"keyhold/internal/picklists"
 	"keyhold/internal/retention"
+	"keyhold/internal/scorecard"
 	"keyhold/internal/staff"
 	"keyhold/internal/webhooks"
 )
@@ -298,6 +299,17 @@ func (s *server) routes() []route {
 			query: []param{{name: "months", typ: "integer", help: "how many complete months, 12 to 24 (default 12)"},
 				{name: "group_by", typ: "string", enum: retention.TrendGroupings}, periodQ[2], formatQ},
 			out: retention.TrendReport{}, csv: true}},
+		{method: "GET", path: "/reports/scorecard", gate: repR, handle: s.apiScorecardReport, doc: doc{tag: "reports",
+			summary: "Rep scorecards: cadences, visits, coverage, record completeness, next steps, first contacts, complaints",
+			text:    "Per rep for a period (default the 90 days to today), best score first; the score is the mean of the figures with something to count. Definitions in docs/reports.md.",
+			query: []param{{name: "from", typ: "string", help: "first day, YYYY-MM-DD (default: 89 days before to)"},
+				{name: "to", typ: "string", help: "last day, YYYY-MM-DD (default: today)"}, formatQ},
+			out: scorecard.Report{}, csv: true}},
+		{method: "GET", path: "/reports/scorecard/accounts", gate: repR, handle: s.apiScorecardAccounts, doc: doc{tag: "reports",
+			summary: "The accounts behind one rep's scorecard figure, those that fell short first",
+			query: []param{{name: "user_id", typ: "integer", help: "the rep"}, {name: "figure", typ: "string", enum: scorecard.Figures},
+				{name: "from", typ: "string"}, {name: "to", typ: "string"}},
+			out: scorecard.Behind{}}},
 		{method: "GET", path: "/reports/handovers", gate: repR, handle: s.apiHandoverOutcomes, doc: doc{tag: "reports",
 			summary: "How handed-over accounts fared, by successor", query: []param{formatQ}, out: dataOf[handover.SuccessorOutcome]{}, csv: true}},
 

@@ -16,6 +16,7 @@ import (
 	"keyhold/internal/money"
 	"keyhold/internal/picklists"
 	"keyhold/internal/retention"
+	"keyhold/internal/scorecard"
 	"keyhold/internal/staff"
 	"keyhold/internal/webhooks"
 
@@ -31,6 +32,7 @@ type Deps struct {
 	Handover  *handover.Service
 	Retention *retention.Service
 	Campaigns *campaigns.Service
+	Scorecard *scorecard.Service
 	Imports   *imports.Service
 	Money     *money.Service
 	Picklists *picklists.Service

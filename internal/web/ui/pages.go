@@ -54,6 +54,14 @@ func funcsFor(l i18n.Lang) template.FuncMap {
 			}
 			return *p
 		},
+		// pctOf is a rate kept as a pointer (null: nothing to count) as a percentage.
+		"pctOf": func(v *float64) string {
+			if v == nil {
+				return "—"
+			}
+			return pct(*v)
+		},
+		"sub": func(a, b int) int { return a - b },
 		// sep separates the items of a list in a sentence: ", " or "、".
 		"sep": func() string { return l.T("punct.sep") },
 		// tel is a phone number as a tel: link dials it: its digits and a leading +.

@@ -28,6 +28,7 @@ import (
 // reportRoutes adds the Reports page and its downloads to the signed-in pages.
 func (s reportPages) reportRoutes(p gin.IRoutes) {
 	p.GET("/reports", s.reportsPage)
+	s.scorecardRoutes(p)
 	for _, name := range api.Reports() {
 		p.GET("/reports/"+name+".csv", s.reportCSV(name))
 	}
