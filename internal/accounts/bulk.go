@@ -172,7 +172,7 @@ func (s *Service) ImportTx(ctx context.Context, tx *gorm.DB, actor staff.User, n
 		}
 		in := r.New
 		a := Account{Name: in.Name, Tier: in.Tier, Status: StatusActive, Industry: in.Industry, Region: in.Region,
-			Channel: in.Channel, AnnualValue: in.AnnualValue, Currency: in.Currency, CustomerSince: in.CustomerSince,
+			Channel: in.Channel, Size: in.Size, AnnualValue: in.AnnualValue, Currency: in.Currency, CustomerSince: in.CustomerSince,
 			CadenceOverride: in.CadenceDays, OwnerID: in.OwnerID, CreatedAt: now, UpdatedAt: now}
 		if in.RenewalDate != "" {
 			d := in.RenewalDate
@@ -193,11 +193,11 @@ func (s *Service) ImportTx(ctx context.Context, tx *gorm.DB, actor staff.User, n
 		}
 	}
 	newIDs, err := store.InsertMany(ctx, tx, "accounts", []string{"name", "tier", "status", "industry", "region", "channel",
-		"annual_value", "currency", "customer_since", "renewal_date", "cadence_days", "owner_id", "created_at", "updated_at"},
+		"size", "annual_value", "currency", "customer_since", "renewal_date", "cadence_days", "owner_id", "created_at", "updated_at"},
 		len(created), func(i int, args []any) []any {
 			a := &created[i]
-			return append(args, a.Name, string(a.Tier), a.Status, a.Industry, a.Region, a.Channel, a.AnnualValue, a.Currency,
-				a.CustomerSince, a.RenewalDate, a.CadenceOverride, a.OwnerID, now, now)
+			return append(args, a.Name, string(a.Tier), a.Status, a.Industry, a.Region, a.Channel, string(a.Size), a.AnnualValue,
+				a.Currency, a.CustomerSince, a.RenewalDate, a.CadenceOverride, a.OwnerID, now, now)
 		}, true)
 	if err != nil {
 		return nil, err
@@ -276,7 +276,7 @@ func (s *Service) importUpdates(ctx context.Context, tx *gorm.DB, actor staff.Us
 		}
 		a.NextContactDue = DueAfter(a.LastContactedAt, a.effectiveCadence(*c))
 		a.UpdatedAt = now
-		if err := tx.Model(&a).Select("name", "tier", "industry", "region", "channel", "annual_value", "currency",
+		if err := tx.Model(&a).Select("name", "tier", "industry", "region", "channel", "size", "annual_value", "currency",
 			"customer_since", "renewal_date", "cadence_days", "next_contact_due", "updated_at").UpdateColumns(&a).Error; err != nil {
 			return err
 		}
@@ -355,7 +355,7 @@ func RestoreTx(tx *gorm.DB, before Account, now time.Time) error {
 	if err := tx.Take(&a, before.ID).Error; err != nil {
 		return err
 	}
-	a.Name, a.Tier, a.Industry, a.Region, a.Channel = before.Name, before.Tier, before.Industry, before.Region, before.Channel
+	a.Name, a.Tier, a.Industry, a.Region, a.Channel, a.Size = before.Name, before.Tier, before.Industry, before.Region, before.Channel, before.Size
 	a.AnnualValue, a.Currency, a.CustomerSince = before.AnnualValue, before.Currency, before.CustomerSince
 	a.RenewalDate, a.CadenceOverride = before.RenewalDate, before.CadenceOverride
 	c, err := loadCadence(tx)
@@ -364,6 +364,6 @@ func RestoreTx(tx *gorm.DB, before Account, now time.Time) error {
 	}
 	a.NextContactDue = DueAfter(a.LastContactedAt, a.effectiveCadence(c))
 	a.UpdatedAt = now
-	return tx.Model(&a).Select("name", "tier", "industry", "region", "channel", "annual_value", "currency",
+	return tx.Model(&a).Select("name", "tier", "industry", "region", "channel", "size", "annual_value", "currency",
 		"customer_since", "renewal_date", "cadence_days", "next_contact_due", "updated_at").UpdateColumns(&a).Error
 }

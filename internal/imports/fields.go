@@ -44,6 +44,7 @@ const (
 	FieldCustomerSince Field = "customer_since"
 	FieldRenewalDate   Field = "renewal_date"
 	FieldCadenceDays   Field = "cadence_days"
+	FieldSize          Field = "size"
 	FieldContactName   Field = "contact_name"
 	FieldContactTitle  Field = "contact_title"
 	FieldContactPhone  Field = "contact_phone"
@@ -67,7 +68,7 @@ func Fields(k Kind) []Field {
 		return []Field{FieldAccount, FieldAccountID, FieldName, FieldTitle, FieldPhone, FieldEmail, FieldDecisionMaker}
 	}
 	return []Field{FieldName, FieldID, FieldOwner, FieldTier, FieldAnnualValue, FieldCurrency, FieldIndustry, FieldRegion,
-		FieldChannel, FieldCustomerSince, FieldRenewalDate, FieldCadenceDays, FieldContactName, FieldContactTitle,
+		FieldChannel, FieldSize, FieldCustomerSince, FieldRenewalDate, FieldCadenceDays, FieldContactName, FieldContactTitle,
 		FieldContactPhone, FieldContactEmail}
 }
 
@@ -87,6 +88,7 @@ var headers = map[Kind]map[string]Field{
 		FieldCustomerSince: {"customer since", "成为客户日期", "合作开始日期", "签约日期", "首次合作日期", "since", "start date"},
 		FieldRenewalDate:   {"renewal date", "续约日期", "续签日期", "合同到期日", "到期日期", "renewal"},
 		FieldCadenceDays:   {"cadence days", "联系周期", "联系周期天", "回访周期", "cadence"},
+		FieldSize:          {"size", "company size", "customer size", "规模", "客户规模", "企业规模", "公司规模"},
 		FieldContactName:   {"contact", "contact name", "联系人", "联系人姓名", "姓名"},
 		FieldContactTitle:  {"contact title", "职位", "联系人职位", "title", "job title"},
 		FieldContactPhone:  {"phone", "电话", "手机", "联系电话", "手机号", "联系人电话", "mobile", "contact phone"},
@@ -142,6 +144,18 @@ func Recognise(k Kind, header []string) []Field {
 // tiers are the words a tier goes by, folded.
 var tiers = map[string]accounts.Tier{}
 
+// sizes are the words a size column may hold, Keyhold's own labels among them.
+var sizes = map[string]accounts.Size{}
+
+// parseSize reads a company size; empty is unknown.
+func parseSize(s string) (accounts.Size, bool) {
+	if s == "" {
+		return "", true
+	}
+	z, ok := sizes[fold(s)]
+	return z, ok
+}
+
 func init() {
 	for t, names := range map[accounts.Tier][]string{
 		accounts.TierKey:      {"key", "重点", "重点客户", "关键", "关键客户", "核心", "核心客户", "战略", "战略客户", "大客户", "a"},
@@ -150,6 +164,15 @@ func init() {
 	} {
 		for _, n := range names {
 			tiers[fold(n)] = t
+		}
+	}
+	for z, names := range map[accounts.Size][]string{
+		accounts.SizeLarge: {"large", "big", "enterprise", "大", "大型", "大型企业"},
+		accounts.SizeMid:   {"mid", "mid-sized", "medium", "midsize", "mid-market", "中", "中型", "中等", "中型企业"},
+		accounts.SizeSmall: {"small", "smb", "小", "小型", "小微", "小型企业", "小微企业"},
+	} {
+		for _, n := range names {
+			sizes[fold(n)] = z
 		}
 	}
 }

@@ -174,6 +174,9 @@ func (p *planner) readAccount(cells []string, e *errs) accountRow {
 	in.Industry, _ = p.lists.Resolve(picklists.Industry, p.cell(cells, FieldIndustry))
 	in.Region, _ = p.lists.Resolve(picklists.Region, p.cell(cells, FieldRegion))
 	in.Channel, _ = p.lists.Resolve(picklists.Channel, p.cell(cells, FieldChannel))
+	if in.Size, ok = parseSize(p.cell(cells, FieldSize)); !ok {
+		e.add(FieldSize, "must be large, mid or small")
+	}
 	for f, to := range map[Field]*string{FieldCustomerSince: &in.CustomerSince, FieldRenewalDate: &in.RenewalDate} {
 		if v := p.cell(cells, f); v != "" {
 			if *to, ok = parseDate(v); !ok {
@@ -427,6 +430,9 @@ func (a accountRow) patch(byID bool) accounts.Patch {
 	}
 	if a.set[FieldChannel] {
 		p.Channel = opt.Of(a.in.Channel)
+	}
+	if a.set[FieldSize] {
+		p.Size = opt.Of(a.in.Size)
 	}
 	if a.set[FieldAnnualValue] {
 		p.AnnualValue = opt.Of(a.in.AnnualValue)

@@ -3,9 +3,9 @@ package scorecard
 import (
 	"fmt"
 	"math"
+	"strings"
 	"time"
 
-	"golang.org/x/text/width"
 	"gorm.io/gorm"
 
 	"keyhold/internal/accounts"
@@ -160,7 +160,7 @@ func b2i(b bool) int {
 //     e-mail, today;
 //   - decision makers: the rep's accounts with a contact marked decision maker, today;
 //   - summaries: interactions the rep logged in the period with a summary that says
-//     something (Substantial) — every interaction has one, but "ok" records nothing;
+//     something (SummaryWidth) — every interaction has one, but "ok" records nothing;
 //   - next steps set: contacts the rep logged in the period (not notes) that set a next
 //     step; next steps met: of the rep's next steps falling due in the period (by its end),
 //     those followed by a contact on the account after they were set and by the day due;
@@ -171,82 +171,72 @@ func b2i(b bool) int {
 //     ComplaintDays — those still open and younger than that are not counted yet.
 func (s *Service) records(db *gorm.DB, c *counts, t0, t1 time.Time, user int64) error {
 	var contacts []struct {
-		AccountID     int64
-		Complete      bool
-		DecisionMaker bool
+		AccountID int64
+		Contacts  int
+		Complete  int
+		Decided   int
 	}
-	if err := db.Raw(`SELECT c.account_id, (c.title <> '' AND (c.phone <> '' OR c.email <> '')) AS complete, c.decision_maker
+	if err := db.Raw(`SELECT c.account_id, COUNT(*) AS contacts,
+			SUM(CASE WHEN c.title <> '' AND (c.phone <> '' OR c.email <> '') THEN 1 ELSE 0 END) AS complete,
+			MAX(CASE WHEN c.decision_maker THEN 1 ELSE 0 END) AS decided
 		FROM contacts c JOIN accounts a ON a.id = c.account_id AND a.deleted_at IS NULL AND a.status = 'active'
-		WHERE c.deleted_at IS NULL`+ownerFilter(user), ownerArgs(user)...).Scan(&contacts).Error; err != nil {
+		WHERE c.deleted_at IS NULL`+ownerFilter(user)+` GROUP BY c.account_id`, ownerArgs(user)...).Scan(&contacts).Error; err != nil {
 		return fmt.Errorf("scorecard contacts: %w", err)
 	}
 	decided := map[int64]bool{}
 	for _, x := range contacts {
-		a := c.accounts[x.AccountID]
-		c.add(a.OwnerID, ContactsComplete, x.AccountID, b2i(x.Complete), 1)
-		decided[x.AccountID] = decided[x.AccountID] || x.DecisionMaker
+		c.add(c.accounts[x.AccountID].OwnerID, ContactsComplete, x.AccountID, x.Complete, x.Contacts)
+		decided[x.AccountID] = x.Decided > 0
 	}
 	for id, a := range c.accounts {
 		c.add(a.OwnerID, DecisionMakers, id, b2i(decided[id]), 1)
 	}
 
-	var logged []struct {
-		ID          int64
-		AccountID   int64
-		AuthorID    int64
-		Kind        string
-		OccurredAt  time.Time
-		Summary     string
-		HasNext     bool
-		NextStepDue *string
-	}
-	authored := ""
-	var args []any
+	// What the rep logged, by account: summaries that say something, next steps set.
+	authored, args := "", []any{t0, t1}
 	if user != 0 {
-		authored, args = " AND author_id = ?", []any{user}
+		authored, args = " AND author_id = ?", append(args, user)
 	}
-	if err := db.Raw(`SELECT id, account_id, author_id, kind, occurred_at, summary, next_step <> '' AS has_next, next_step_due
-		FROM interactions WHERE occurred_at >= ? AND occurred_at < ?`+authored+` ORDER BY occurred_at`,
-		append([]any{t0, t1}, args...)...).Scan(&logged).Error; err != nil {
+	var logged []struct {
+		AuthorID    int64
+		AccountID   int64
+		Logged      int
+		Substantial int
+		Contacts    int
+		WithNext    int
+	}
+	if err := db.Raw(`SELECT author_id, account_id, COUNT(*) AS logged,
+			SUM(CASE WHEN `+store.Octets(db, "summary")+` + length(summary) >= ? THEN 1 ELSE 0 END) AS substantial,
+			SUM(CASE WHEN kind <> 'note' THEN 1 ELSE 0 END) AS contacts,
+			SUM(CASE WHEN kind <> 'note' AND next_step <> '' THEN 1 ELSE 0 END) AS with_next
+		FROM interactions WHERE occurred_at >= ? AND occurred_at < ?`+authored+` GROUP BY author_id, account_id`,
+		append([]any{2 * SummaryWidth}, args...)...).Scan(&logged).Error; err != nil {
 		return fmt.Errorf("scorecard interactions: %w", err)
 	}
-	// Every contact in the period, for the next steps met: on the accounts with one.
-	var follow []contactOf
-	fq, fargs := `SELECT account_id, occurred_at, kind FROM interactions
-		WHERE occurred_at >= ? AND occurred_at < ? AND kind <> 'note'`, []any{t0, t1}
-	if user != 0 {
-		fq += " AND account_id IN (SELECT account_id FROM interactions WHERE author_id = ? AND occurred_at >= ? AND occurred_at < ?)"
-		fargs = append(fargs, user, t0, t1)
-	}
-	if err := db.Raw(fq+" ORDER BY occurred_at", fargs...).Scan(&follow).Error; err != nil {
-		return fmt.Errorf("scorecard follow-ups: %w", err)
-	}
-	after := map[int64][]time.Time{}
-	for _, f := range follow {
-		after[f.AccountID] = append(after[f.AccountID], f.OccurredAt)
-	}
-	day0, end := t0.Format(dateLayout), t1.Add(-time.Nanosecond).Format(dateLayout)
 	for _, x := range logged {
-		c.add(x.AuthorID, Summaries, x.AccountID, b2i(Substantial(x.Summary)), 1)
-		if x.Kind == string(accounts.KindNote) {
-			continue
+		c.add(x.AuthorID, Summaries, x.AccountID, x.Substantial, x.Logged)
+		if x.Contacts > 0 {
+			c.add(x.AuthorID, NextStepsSet, x.AccountID, x.WithNext, x.Contacts)
 		}
-		c.add(x.AuthorID, NextStepsSet, x.AccountID, b2i(x.HasNext), 1)
-		if !x.HasNext || x.NextStepDue == nil || *x.NextStepDue < day0 || *x.NextStepDue > end {
-			continue
-		}
-		due, err := time.Parse(dateLayout, *x.NextStepDue)
-		if err != nil {
-			continue
-		}
-		met := 0
-		for _, at := range after[x.AccountID] {
-			if at.After(x.OccurredAt) && at.Before(due.AddDate(0, 0, 1)) {
-				met = 1
-				break
-			}
-		}
-		c.add(x.AuthorID, NextStepsMet, x.AccountID, met, 1)
+	}
+	// Next steps falling due in the period, and whether a contact followed by the day.
+	day0, end := t0.Format(dateLayout), t1.Add(-time.Nanosecond).Format(dateLayout)
+	var steps []struct {
+		AuthorID  int64
+		AccountID int64
+		Due       int
+		Met       int
+	}
+	if err := db.Raw(`SELECT x.author_id, x.account_id, COUNT(*) AS due,
+			SUM(CASE WHEN EXISTS (SELECT 1 FROM interactions y WHERE y.account_id = x.account_id AND y.kind <> 'note'
+				AND y.occurred_at > x.occurred_at AND `+store.DateOf(db, "y.occurred_at")+` <= x.next_step_due) THEN 1 ELSE 0 END) AS met
+		FROM interactions x WHERE x.occurred_at >= ? AND x.occurred_at < ? AND x.kind <> 'note' AND x.next_step <> ''
+			AND x.next_step_due >= ? AND x.next_step_due <= ?`+strings.ReplaceAll(authored, "author_id", "x.author_id")+`
+		GROUP BY x.author_id, x.account_id`, append([]any{t0, t1, day0, end}, args[2:]...)...).Scan(&steps).Error; err != nil {
+		return fmt.Errorf("scorecard next steps: %w", err)
+	}
+	for _, x := range steps {
+		c.add(x.AuthorID, NextStepsMet, x.AccountID, x.Met, x.Due)
 	}
 
 	if err := s.firstContacts(db, c, t0, t1, user); err != nil {
@@ -277,26 +267,11 @@ func (s *Service) records(db *gorm.DB, c *counts, t0, t1 time.Time, user int64) 
 	return nil
 }
 
-// SummaryWidth is how wide a summary must be to say something: a short sentence, where a
-// Chinese character counts two columns ("电话" or "ok" do not; "电话沟通续约，客户同意" does).
+// SummaryWidth is how wide a summary must be to say something: a short sentence. Its
+// width is half its bytes plus characters in UTF-8 — a letter counts one, a Chinese
+// character (three bytes) two — so "电话" (4) or "ok" (2) fall short and
+// "电话沟通续约，客户同意" (22) does not.
 const SummaryWidth = 16
-
-// Substantial reports whether a summary is at least SummaryWidth columns wide.
-func Substantial(summary string) bool {
-	w := 0
-	for _, r := range summary {
-		switch width.LookupRune(r).Kind() {
-		case width.EastAsianWide, width.EastAsianFullwidth:
-			w += 2
-		default:
-			w++
-		}
-		if w >= SummaryWidth {
-			return true
-		}
-	}
-	return false
-}
 
 func ownerFilter(user int64) string {
 	if user == 0 {

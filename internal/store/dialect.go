@@ -112,3 +112,12 @@ func DateOf(db *gorm.DB, col string) string {
 	}
 	return "substr(" + col + ", 1, 10)"
 }
+
+// Octets is an SQL expression for the length in bytes of the text column col (its
+// length() counts characters on both).
+func Octets(db *gorm.DB, col string) string {
+	if db.Dialector.Name() == "postgres" {
+		return "octet_length(" + col + ")"
+	}
+	return "length(CAST(" + col + " AS BLOB))"
+}

@@ -390,3 +390,39 @@ func TestImportMapsListLabelsToCodes(t *testing.T) {
 		}
 	}
 }
+
+// TestImportAndExportSize: a size column in Chinese or English words, or Keyhold's own
+// labels, reads as the size; a word it does not know is the row's error; the export
+// writes the size in the reader's words and imports back the same.
+func TestImportAndExportSize(t *testing.T) {
+	ts := newTestServer(t)
+	tm := newTeam(t, ts)
+	sheet := xlsxOf(t, [][]any{{"客户名称", "客户规模"}, {"宁波海联物流", "中型"}, {"Delta Freight", "Large"}, {"Echo Foods", ""}, {"Foxtrot Ltd", "巨大"}})
+	r := ts.upload(tm.mgr.Token, "accounts", "a.xlsx", sheet, "", "").json(t)
+	if s := fmt.Sprint(r["summary"]); !strings.Contains(s, "error:1") || !strings.Contains(s, "create:3") {
+		t.Fatalf("summary %s: %v", s, r["rows"])
+	}
+	ts.must(200, "POST", path("/api/v1/imports/%d/commit", id(r)), tm.mgr.Token, nil)
+	for name, want := range map[string]string{"宁波海联物流": "mid", "Delta Freight": "large", "Echo Foods": ""} {
+		a := ts.must(200, "GET", "/api/v1/accounts?q="+url.QueryEscape(name), tm.mgr.Token, nil)["data"].([]any)[0].(map[string]any)
+		if a["size"] != want {
+			t.Errorf("%s: size %q, want %q", name, a["size"], want)
+		}
+	}
+	req, _ := http.NewRequest("GET", ts.URL+"/api/v1/accounts?format=csv&q=Delta", nil)
+	req.Header.Set("Authorization", "Bearer "+tm.mgr.Token)
+	req.Header.Set("Accept-Language", "zh-CN")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if lines := strings.Split(strings.TrimSpace(string(body)), "\n"); len(lines) != 2 || !strings.Contains(lines[0], ",客户规模,") || !strings.Contains(lines[1], ",大型,") {
+		t.Fatalf("export: %q", lines)
+	}
+	back := ts.upload(tm.mgr.Token, "accounts", "back.csv", body, "", "").json(t)
+	if s := fmt.Sprint(back["summary"]); s != "map[create:0 duplicates:0 error:0 rows:1 skip:0 update:1]" {
+		t.Errorf("the export imported back: %s %v", s, back["rows"])
+	}
+}

@@ -83,9 +83,9 @@ func (s *server) export(c *gin.Context, what, format string) error {
 }
 
 // AccountColumns are the accounts export's columns (keys of export.col.*): the first
-// twelve are what an accounts import reads.
+// thirteen are what an accounts import reads.
 var AccountColumns = []string{"id", "name", "owner", "owner_email", "tier", "annual_value", "currency", "industry",
-	"region", "channel", "customer_since", "renewal_date", "status", "last_contacted", "next_contact_due"}
+	"region", "channel", "size", "customer_since", "renewal_date", "status", "last_contacted", "next_contact_due"}
 
 func (s *server) exportAccounts(c *gin.Context, f accounts.Filter, w sheets.Writer, l sheetWords, people map[int64]staff.User, n *int) error {
 	if err := w.Row(l.headers(AccountColumns)); err != nil {
@@ -96,7 +96,7 @@ func (s *server) exportAccounts(c *gin.Context, f accounts.Filter, w sheets.Writ
 			owner := people[a.OwnerID]
 			row := []string{strconv.FormatInt(a.ID, 10), a.Name, owner.Name, owner.Email, l.word("tier", string(a.Tier)),
 				strconv.FormatInt(a.AnnualValue, 10), a.Currency, l.pick(picklists.Industry, a.Industry),
-				l.pick(picklists.Region, a.Region), l.pick(picklists.Channel, a.Channel), a.CustomerSince,
+				l.pick(picklists.Region, a.Region), l.pick(picklists.Channel, a.Channel), l.size(a.Size), a.CustomerSince,
 				deref(a.RenewalDate), l.word("account_status", a.Status), day(a.LastContactedAt), day(a.NextContactDue)}
 			if err := w.Row(row); err != nil {
 				return err
@@ -166,6 +166,14 @@ func (w sheetWords) word(group, code string) string {
 		return code
 	}
 	return w.l.T(group + "." + code)
+}
+
+// size is a company size in words, and nothing while unknown (an import reads both).
+func (w sheetWords) size(z accounts.Size) string {
+	if z == "" {
+		return ""
+	}
+	return w.word("size", string(z))
 }
 
 // pick is an industry, region or channel by its list's label.
