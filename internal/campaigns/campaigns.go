@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -80,7 +81,8 @@ type task struct {
 func (task) TableName() string { return "campaign_tasks" }
 
 // New is what a manager asks for. The accounts are the active ones matching every filter
-// given (none: all), or exactly the hand-picked AccountIDs.
+// given (none: all), or exactly the hand-picked ones: AccountIDs and AccountNames (each
+// name one active account's, in any case).
 type New struct {
 	Kind       Kind
 	Name       string
@@ -89,9 +91,13 @@ type New struct {
 	Tier       string
 	Region     string
 	Industry   string
-	OwnerID    *int64
-	AccountIDs []int64
+	OwnerID      *int64
+	AccountIDs   []int64
+	AccountNames []string
 }
+
+// picked reports whether the campaign's accounts are hand-picked.
+func (n New) picked() bool { return len(n.AccountIDs)+len(n.AccountNames) > 0 }
 
 // Service runs campaigns.
 type Service struct {
@@ -138,10 +144,10 @@ func (n *New) validate() error {
 	}
 	check.Line(bad, "region", &n.Region, 100, false)
 	check.Line(bad, "industry", &n.Industry, 100, false)
-	if len(n.AccountIDs) > 0 && (n.Tier != "" || n.Region != "" || n.Industry != "" || n.OwnerID != nil) {
+	if n.picked() && (n.Tier != "" || n.Region != "" || n.Industry != "" || n.OwnerID != nil) {
 		bad.Add("account_ids", "choose accounts either by tier, region, industry and owner or by a list, not both")
 	}
-	if len(n.AccountIDs) > MaxPicked {
+	if len(n.AccountIDs)+len(n.AccountNames) > MaxPicked {
 		bad.Add("account_ids", "may list at most 1000 accounts")
 	}
 	for _, id := range n.AccountIDs {
@@ -214,11 +220,20 @@ type target struct {
 }
 
 // chosen are the campaign's accounts: the hand-picked ones (every one must be an active
-// account), or the active accounts matching the filters; at least one.
+// account, every name one active account's), or the active accounts matching the filters;
+// at least one.
 func chosen(tx *gorm.DB, n New) ([]target, error) {
 	q := tx.Table("accounts").Select("id, owner_id").Where("deleted_at IS NULL AND status = ?", accounts.StatusActive)
-	if len(n.AccountIDs) > 0 {
-		q = q.Where("id IN ?", n.AccountIDs)
+	ids := slices.Clone(n.AccountIDs)
+	if len(n.AccountNames) > 0 {
+		named, err := byNames(tx, n.AccountNames)
+		if err != nil {
+			return nil, err
+		}
+		ids = append(ids, named...)
+	}
+	if n.picked() {
+		q = q.Where("id IN ?", ids)
 	} else {
 		for col, v := range map[string]string{"tier": n.Tier, "region": n.Region, "industry": n.Industry} {
 			if v != "" {
@@ -233,10 +248,9 @@ func chosen(tx *gorm.DB, n New) ([]target, error) {
 	if err := q.Order("id").Scan(&out).Error; err != nil {
 		return nil, fmt.Errorf("campaign accounts: %w", err)
 	}
-	if len(n.AccountIDs) > 0 {
-		want := slices.Clone(n.AccountIDs)
-		slices.Sort(want)
-		if len(slices.Compact(want)) != len(out) {
+	if n.picked() {
+		slices.Sort(ids)
+		if len(slices.Compact(ids)) != len(out) {
 			return nil, fault.Invalid(fault.Fields{"account_ids": "must list active accounts only"})
 		}
 	}
@@ -244,6 +258,46 @@ func chosen(tx *gorm.DB, n New) ([]target, error) {
 		return nil, fault.Invalid(fault.Fields{"accounts": "no active account matches; widen the choice"})
 	}
 	return out, nil
+}
+
+// byNames finds the active account each name is, in any case; a name that is no active
+// account's, or more than one's, is refused with the names in question.
+func byNames(tx *gorm.DB, names []string) ([]int64, error) {
+	folded := make([]string, len(names))
+	for i, name := range names {
+		folded[i] = strings.ToLower(strings.TrimSpace(name))
+	}
+	var found []struct {
+		ID   int64
+		Name string
+	}
+	if err := tx.Raw(`SELECT id, LOWER(name) AS name FROM accounts WHERE deleted_at IS NULL AND status = ? AND LOWER(name) IN ?`,
+		accounts.StatusActive, folded).Scan(&found).Error; err != nil {
+		return nil, fmt.Errorf("campaign accounts by name: %w", err)
+	}
+	byName := map[string][]int64{}
+	for _, f := range found {
+		byName[f.Name] = append(byName[f.Name], f.ID)
+	}
+	var ids []int64
+	var unknown, ambiguous []string
+	for i, name := range folded {
+		switch len(byName[name]) {
+		case 0:
+			unknown = append(unknown, strings.TrimSpace(names[i]))
+		case 1:
+			ids = append(ids, byName[name][0])
+		default:
+			ambiguous = append(ambiguous, strings.TrimSpace(names[i]))
+		}
+	}
+	switch {
+	case len(unknown) > 0:
+		return nil, fault.Invalid(fault.Fields{"account_names": "no active account has these names: " + strings.Join(unknown, ", ")})
+	case len(ambiguous) > 0:
+		return nil, fault.Invalid(fault.Fields{"account_names": "more than one active account has these names; give their numbers: " + strings.Join(ambiguous, ", ")})
+	}
+	return ids, nil
 }
 
 // leadersOf is each target's leader: its executive sponsor (the longest-serving if

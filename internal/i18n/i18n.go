@@ -111,6 +111,12 @@ func (l Lang) Text(english string) string {
 	if msg, ok := catalogs[l]["msg."+english]; ok {
 		return msg
 	}
+	// "message: the names in question": the message translated, the names as they are.
+	if head, tail, ok := strings.Cut(english, ": "); ok {
+		if msg, ok := catalogs[l]["msg."+head]; ok {
+			return msg + l.T("punct.colon") + tail
+		}
+	}
 	return english
 }
 

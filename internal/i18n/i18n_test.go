@@ -211,7 +211,8 @@ func TestDomainMessagesAreTranslated(t *testing.T) {
 		}
 		for _, m := range domainMessage.FindAllStringSubmatch(src, -1) {
 			found++
-			if msg := m[3]; !i18n.Chinese.Has("msg." + msg) {
+			msg := strings.TrimSuffix(m[3], ": ") // "message: " + the names in question
+			if !i18n.Chinese.Has("msg." + msg) {
 				t.Errorf("%s: %q has no translation (add msg.%s to the catalogs)", filepath.Base(file), msg, msg)
 			}
 		}
@@ -295,5 +296,16 @@ func TestChineseCatalogUsesChinesePunctuation(t *testing.T) {
 		if m := ascii.FindString(v); m != "" {
 			t.Errorf("%s: %q has %q", k, v, m)
 		}
+	}
+}
+
+// TestTextKeepsTheNamesAfterAColon: a message with the names in question after ": " is
+// translated up to them.
+func TestTextKeepsTheNamesAfterAColon(t *testing.T) {
+	if got := i18n.Chinese.Text("no active account has these names: Nowhere Co, 某某公司"); got != "以下名称没有对应的在管客户：Nowhere Co, 某某公司" {
+		t.Errorf("got %q", got)
+	}
+	if got := i18n.Chinese.Text("not a known message: x"); got != "not a known message: x" {
+		t.Errorf("got %q", got)
 	}
 }

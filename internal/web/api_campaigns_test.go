@@ -119,6 +119,18 @@ func TestCampaignLeadersAndDoneRules(t *testing.T) {
 		t.Fatalf("a visit by the owner's manager's manager did not count: %v", r["tasks"])
 	}
 
+	// Hand-picked by name, in any case; a name nobody has is refused, naming it.
+	named := ts.must(201, "POST", "/api/v1/campaigns", o.mgr.Token, map[string]any{"kind": "custom", "name": "By name",
+		"from": "2026-03-10", "to": "2026-03-31", "account_names": []string{"northwind LOGISTICS", "Harbor Steel"}})
+	if p := named["progress"].(map[string]any); p["tasks"] != 2.0 {
+		t.Errorf("by name: %v", p)
+	}
+	r := ts.call("POST", "/api/v1/campaigns", o.mgr.Token, map[string]any{"kind": "custom", "name": "By name",
+		"from": "2026-03-10", "to": "2026-03-31", "account_names": []string{"Harbor Steel", "Nowhere Co"}})
+	if r.Status != 422 || r.field(t, "account_names") != "no active account has these names: Nowhere Co" {
+		t.Errorf("an unknown name: %d %s", r.Status, r.Body)
+	}
+
 	// Who sees and who deletes.
 	if r := ts.call("GET", path("/api/v1/campaigns/%d", id), o.rep.Token, nil); r.Status != 403 {
 		t.Errorf("a rep reads a campaign: %d", r.Status)
@@ -129,7 +141,7 @@ func TestCampaignLeadersAndDoneRules(t *testing.T) {
 	if r := ts.call("DELETE", path("/api/v1/campaigns/%d", id), sponsor.Token, nil); r.Status != 403 {
 		t.Errorf("another manager deletes the campaign: %d", r.Status)
 	}
-	if list := ts.must(200, "GET", "/api/v1/campaigns", vp.Token, nil)["data"].([]any); len(list) != 2 {
+	if list := ts.must(200, "GET", "/api/v1/campaigns", vp.Token, nil)["data"].([]any); len(list) != 3 {
 		t.Errorf("campaigns: %v", list)
 	}
 	ts.must(204, "DELETE", path("/api/v1/campaigns/%d", id), o.mgr.Token, nil)

@@ -46,7 +46,12 @@ func TestCampaignPages(t *testing.T) {
 		t.Fatalf("bad window: %d", r.Status)
 	}
 	r = b.post("/campaigns", map[string][]string{"csrf_token": {tok}, "kind": {"custom"}, "name": {"三月回访"},
-		"from": {"2026-03-01"}, "to": {"2026-03-31"}, "tier": {"key"}, "owner_id": {""}})
+		"from": {"2026-03-01"}, "to": {"2026-03-31"}, "picked": {"Northwind Logistics\n不存在的客户"}})
+	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(string(r.Body), "以下名称没有对应的在管客户：不存在的客户") {
+		t.Fatalf("an unknown name: %d", r.Status)
+	}
+	r = b.post("/campaigns", map[string][]string{"csrf_token": {tok}, "kind": {"custom"}, "name": {"三月回访"},
+		"from": {"2026-03-01"}, "to": {"2026-03-31"}, "picked": {path("Northwind Logistics\n#%d", o.account)}, "owner_id": {""}})
 	if r.Status != http.StatusSeeOther {
 		t.Fatalf("start: %d %s", r.Status, r.Body)
 	}

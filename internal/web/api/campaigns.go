@@ -12,16 +12,17 @@ import (
 // campaignIn is the body of apiCreateCampaign: the accounts are those matching every
 // filter given, or exactly account_ids.
 type campaignIn struct {
-	Kind       string  `json:"kind"`
-	Name       string  `json:"name"`
-	Holiday    string  `json:"holiday"`
-	From       string  `json:"from"`
-	To         string  `json:"to"`
-	Tier       string  `json:"tier"`
-	Region     string  `json:"region"`
-	Industry   string  `json:"industry"`
-	OwnerID    *int64  `json:"owner_id"`
-	AccountIDs []int64 `json:"account_ids"`
+	Kind         string   `json:"kind"`
+	Name         string   `json:"name"`
+	Holiday      string   `json:"holiday"`
+	From         string   `json:"from"`
+	To           string   `json:"to"`
+	Tier         string   `json:"tier"`
+	Region       string   `json:"region"`
+	Industry     string   `json:"industry"`
+	OwnerID      *int64   `json:"owner_id"`
+	AccountIDs   []int64  `json:"account_ids"`
+	AccountNames []string `json:"account_names"`
 }
 
 func (s *server) apiCreateCampaign(c *gin.Context) {
@@ -31,7 +32,8 @@ func (s *server) apiCreateCampaign(c *gin.Context) {
 	}
 	ctx, actor := c.Request.Context(), httpkit.CurrentUser(c)
 	made, err := s.Campaigns.Create(ctx, actor, campaigns.New{Kind: campaigns.Kind(in.Kind), Name: in.Name, Holiday: in.Holiday,
-		From: in.From, To: in.To, Tier: in.Tier, Region: in.Region, Industry: in.Industry, OwnerID: in.OwnerID, AccountIDs: in.AccountIDs})
+		From: in.From, To: in.To, Tier: in.Tier, Region: in.Region, Industry: in.Industry, OwnerID: in.OwnerID, AccountIDs: in.AccountIDs,
+		AccountNames: in.AccountNames})
 	if err != nil {
 		httpkit.AbortJSON(c, err)
 		return

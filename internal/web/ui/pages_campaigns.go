@@ -95,9 +95,18 @@ func (s campaignPages) showCampaigns(c *gin.Context, status int, d pageData) {
 // createCampaignSubmit starts a campaign from the form or from a proposal's button, and
 // shows it; a refusal shows the list again with the form's problems.
 func (s campaignPages) createCampaignSubmit(c *gin.Context) {
-	form := formValues(c, "kind", "name", "holiday", "from", "to", "tier", "region", "industry", "owner_id")
+	form := formValues(c, "kind", "name", "holiday", "from", "to", "tier", "region", "industry", "owner_id", "picked")
 	n := campaigns.New{Kind: campaigns.Kind(form["kind"]), Name: form["name"], Holiday: form["holiday"], From: form["from"],
 		To: form["to"], Tier: form["tier"], Region: form["region"], Industry: form["industry"]}
+	// Hand-picked: a line of digits (or #digits) is an account's number, any other its name.
+	for _, line := range strings.Split(form["picked"], "\n") {
+		line = strings.TrimSpace(line)
+		if id, err := strconv.ParseInt(strings.TrimPrefix(line, "#"), 10, 64); err == nil && id > 0 {
+			n.AccountIDs = append(n.AccountIDs, id)
+		} else if line != "" {
+			n.AccountNames = append(n.AccountNames, line)
+		}
+	}
 	if v := strings.TrimSpace(form["owner_id"]); v != "" {
 		id, err := strconv.ParseInt(v, 10, 64)
 		if err != nil {
