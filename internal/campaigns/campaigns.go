@@ -84,13 +84,13 @@ func (task) TableName() string { return "campaign_tasks" }
 // given (none: all), or exactly the hand-picked ones: AccountIDs and AccountNames (each
 // name one active account's, in any case).
 type New struct {
-	Kind       Kind
-	Name       string
-	Holiday    string
-	From, To   string
-	Tier       string
-	Region     string
-	Industry   string
+	Kind         Kind
+	Name         string
+	Holiday      string
+	From, To     string
+	Tier         string
+	Region       string
+	Industry     string
 	OwnerID      *int64
 	AccountIDs   []int64
 	AccountNames []string
