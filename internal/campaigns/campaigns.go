@@ -64,6 +64,7 @@ type Campaign struct {
 	Region    string    `json:"region,omitempty"`
 	Industry  string    `json:"industry,omitempty"`
 	OwnerID   *int64    `json:"owner_id,omitempty"`
+	Picked    bool      `json:"picked"` // the accounts were listed one by one
 	CreatedBy int64     `json:"created_by"`
 	CreatedAt time.Time `json:"created_at"`
 }
@@ -181,7 +182,7 @@ func CreateIn(ctx context.Context, tx *gorm.DB, actor staff.User, n New, now tim
 		return Campaign{}, err
 	}
 	c := Campaign{Kind: n.Kind, Name: n.Name, Holiday: n.Holiday, From: n.From, To: n.To, Tier: n.Tier, Region: n.Region,
-		Industry: n.Industry, OwnerID: n.OwnerID, CreatedBy: actor.ID, CreatedAt: now.UTC()}
+		Industry: n.Industry, OwnerID: n.OwnerID, Picked: n.picked(), CreatedBy: actor.ID, CreatedAt: now.UTC()}
 	if n.OwnerID != nil {
 		var found int64
 		if err := tx.Raw("SELECT COUNT(*) FROM users WHERE id = ?", *n.OwnerID).Scan(&found).Error; err != nil {

@@ -59,10 +59,11 @@ type LeaderProgress struct {
 // Detail is a campaign with its progress, by leader, and its tasks (open first).
 type Detail struct {
 	Campaign
-	Status   string           `json:"status"` // upcoming | running | ended
-	Progress Progress         `json:"progress"`
-	Leaders  []LeaderProgress `json:"leaders"`
-	Tasks    []Task           `json:"tasks"`
+	OwnerName string           `json:"owner_name,omitempty"` // the owner the accounts were chosen by
+	Status    string           `json:"status"`               // upcoming | running | ended
+	Progress  Progress         `json:"progress"`
+	Leaders   []LeaderProgress `json:"leaders"`
+	Tasks     []Task           `json:"tasks"`
 }
 
 // Summary is a campaign in a list: with its progress.
@@ -127,6 +128,11 @@ func (s *Service) Get(ctx context.Context, actor staff.User, id int64) (Detail, 
 		return Detail{}, err
 	}
 	d := Detail{Campaign: c, Status: s.status(c), Tasks: tasks, Leaders: []LeaderProgress{}}
+	if c.OwnerID != nil {
+		if err := db.Raw("SELECT name FROM users WHERE id = ?", *c.OwnerID).Scan(&d.OwnerName).Error; err != nil {
+			return Detail{}, fmt.Errorf("campaign owner: %w", err)
+		}
+	}
 	byLeader := map[int64]*LeaderProgress{}
 	for _, t := range tasks {
 		d.Progress.add(t.Done)

@@ -129,6 +129,7 @@ func TestBrowserTour(t *testing.T) {
 			if !c.eval(textIn(`#churn-trend p.answer`, w.large)) {
 				t.Errorf("the trend does not say the large customers are above normal: %q", c.text("#churn-trend p.answer"))
 			}
+			c.step("scroll to the trend", chromedp.Evaluate[chromedp.Void](`document.getElementById("churn-trend").scrollIntoView()`))
 			c.tourShot(shots, lang, "manager", "trend")
 			c.tourPage(shots, lang, "manager", "handovers", "/handovers")
 
@@ -156,6 +157,7 @@ func TestBrowserTour(t *testing.T) {
 					t.Errorf("after launching: %q, %d tasks", c.text("main .notice"), c.count(`#by-account tbody tr`))
 				}
 				c.tourShot(shots, lang, "manager", "campaign")
+				c.open("/campaigns")
 			}
 			c.tourShot(shots, lang, "manager", "campaigns")
 			// The leader's tasks on the home page; a greeting ticks one off.

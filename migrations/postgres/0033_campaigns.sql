@@ -13,6 +13,7 @@ CREATE TABLE campaigns (
     tier       TEXT NOT NULL DEFAULT '',
     region     TEXT NOT NULL DEFAULT '',
     industry   TEXT NOT NULL DEFAULT '',
+    picked     BOOLEAN NOT NULL DEFAULT FALSE, -- the accounts were listed one by one
     owner_id   BIGINT REFERENCES users (id),
     created_by BIGINT NOT NULL REFERENCES users (id),
     created_at TIMESTAMPTZ NOT NULL

@@ -13,6 +13,7 @@ CREATE TABLE campaigns (
     tier       TEXT NOT NULL DEFAULT '',
     region     TEXT NOT NULL DEFAULT '',
     industry   TEXT NOT NULL DEFAULT '',
+    picked     BOOLEAN NOT NULL DEFAULT FALSE, -- the accounts were listed one by one
     owner_id   INTEGER REFERENCES users (id),
     created_by INTEGER NOT NULL REFERENCES users (id),
     created_at TIMESTAMP NOT NULL
