@@ -113,14 +113,14 @@ func (s *Service) canRead(tx *gorm.DB, actor staff.User, id int64) error {
 // Get is a campaign with its progress and tasks.
 func (s *Service) Get(ctx context.Context, actor staff.User, id int64) (Detail, error) {
 	db := s.db.Read.WithContext(ctx)
+	if err := s.canRead(db, actor, id); err != nil { // before the lookup: a rep learns nothing of others' campaigns
+		return Detail{}, err
+	}
 	var c Campaign
 	if err := db.Take(&c, id).Error; errors.Is(err, gorm.ErrRecordNotFound) {
 		return Detail{}, fault.NotFound("campaign", id)
 	} else if err != nil {
 		return Detail{}, fmt.Errorf("campaign: %w", err)
-	}
-	if err := s.canRead(db, actor, id); err != nil {
-		return Detail{}, err
 	}
 	tasks, err := s.tasks(db, []Campaign{c}, db.Table("campaign_tasks").Select("account_id").Where("campaign_id = ?", id),
 		"t.campaign_id = ?", id)

@@ -25,7 +25,7 @@ var copyTables = []string{
 	"users", "settings", "currencies", "cadence_policies", "revoked_tokens", "api_keys", "login_failures",
 	"accounts", "account_team", "contacts", "interactions", "interaction_participants", "interaction_contacts",
 	"account_health", "health_events", "complaints", "churn_records", "imports", "import_rows",
-	"handovers", "handover_items", "notice_events", "audit_entries",
+	"handovers", "handover_items", "campaigns", "campaign_tasks", "notice_events", "audit_entries",
 	"events", "webhooks", "chat_targets", "deliveries", "delivery_attempts",
 }
 

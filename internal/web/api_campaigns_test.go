@@ -132,8 +132,10 @@ func TestCampaignLeadersAndDoneRules(t *testing.T) {
 	}
 
 	// Who sees and who deletes.
-	if r := ts.call("GET", path("/api/v1/campaigns/%d", id), o.rep.Token, nil); r.Status != 403 {
-		t.Errorf("a rep reads a campaign: %d", r.Status)
+	for _, c := range []int64{id, 99999} { // another's campaign, and one that does not exist: the same answer
+		if r := ts.call("GET", path("/api/v1/campaigns/%d", c), o.rep.Token, nil); r.Status != 403 {
+			t.Errorf("a rep reads campaign %d: %d", c, r.Status)
+		}
 	}
 	if r := ts.call("GET", "/api/v1/campaigns", o.rep.Token, nil); r.Status != 403 {
 		t.Errorf("a rep lists campaigns: %d", r.Status)

@@ -20,6 +20,21 @@ import (
 )
 
 // upload sends a sheet to POST /api/v1/imports as a multipart form.
+// callIn calls the API as a reader of language lang (Accept-Language).
+func (ts *testServer) callIn(method, p, token, lang string) response {
+	ts.t.Helper()
+	req, _ := http.NewRequest(method, ts.URL+p, nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Accept-Language", lang)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		ts.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	return response{Status: res.StatusCode, Body: body, Header: res.Header}
+}
+
 func (ts *testServer) upload(token, kind, name string, data []byte, mapping, lang string) response {
 	ts.t.Helper()
 	var body bytes.Buffer
@@ -294,17 +309,10 @@ func TestExportAndReimport(t *testing.T) {
 		id := ts.mustCreateAccount(tm.leaver.Token, map[string]any{"name": fmt.Sprintf("客户%d有限公司", i), "tier": tier, "annual_value": 1000 * (i + 1)})
 		ts.must(201, "POST", path("/api/v1/accounts/%d/contacts", id), tm.leaver.Token, map[string]any{"name": fmt.Sprintf("联系人%d", i), "decision_maker": i == 0})
 	}
-	req, _ := http.NewRequest("GET", ts.URL+"/api/v1/accounts?format=xlsx&tier=key", nil)
-	req.Header.Set("Authorization", "Bearer "+tm.mgr.Token)
-	req.Header.Set("Accept-Language", "zh-CN")
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(res.Body)
-	res.Body.Close()
-	if res.StatusCode != 200 || res.Header.Get("Content-Type") != sheets.XLSX.ContentType() {
-		t.Fatalf("export: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+	res := ts.callIn("GET", "/api/v1/accounts?format=xlsx&tier=key", tm.mgr.Token, "zh-CN")
+	body := res.Body
+	if res.Status != 200 || res.Header.Get("Content-Type") != sheets.XLSX.ContentType() {
+		t.Fatalf("export: %d %s", res.Status, res.Header.Get("Content-Type"))
 	}
 	var rows [][]string
 	if err := sheets.Read(body, func(r sheets.Row) error { rows = append(rows, r.Cells); return nil }); err != nil {
@@ -409,15 +417,7 @@ func TestImportAndExportSize(t *testing.T) {
 			t.Errorf("%s: size %q, want %q", name, a["size"], want)
 		}
 	}
-	req, _ := http.NewRequest("GET", ts.URL+"/api/v1/accounts?format=csv&q=Delta", nil)
-	req.Header.Set("Authorization", "Bearer "+tm.mgr.Token)
-	req.Header.Set("Accept-Language", "zh-CN")
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(res.Body)
-	res.Body.Close()
+	body := ts.callIn("GET", "/api/v1/accounts?format=csv&q=Delta", tm.mgr.Token, "zh-CN").Body
 	if lines := strings.Split(strings.TrimSpace(string(body)), "\n"); len(lines) != 2 || !strings.Contains(lines[0], ",客户规模,") || !strings.Contains(lines[1], ",大型,") {
 		t.Fatalf("export: %q", lines)
 	}
