@@ -206,6 +206,7 @@ func trend(p Period, n int, groupBy string, subjects []subject, losses []loss) T
 		key := a.group(groupBy)
 		g := groups[key]
 		ls := byAccount[a.ID]
+		value := p.value(a.AnnualValue, a.Currency) // once, not once a month
 		for i, m := range ms {
 			if a.CustomerSince > m.from {
 				continue
@@ -229,7 +230,7 @@ func trend(p Period, n int, groupBy string, subjects []subject, losses []loss) T
 			}
 			for _, pt := range []*TrendPoint{&g.Points[i], &total.Points[i]} {
 				pt.AccountsAtStart++
-				pt.ValueAtStart = money.AddSat(pt.ValueAtStart, p.value(a.AnnualValue, a.Currency))
+				pt.ValueAtStart = money.AddSat(pt.ValueAtStart, value)
 				pt.mix.add(a.Size, 1)
 				if churned != nil {
 					pt.Churned++
