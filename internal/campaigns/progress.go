@@ -18,17 +18,18 @@ import (
 // whom and when, the first greeting or executive visit in the window by the leader or
 // anyone above the owner (as author or participant).
 type Task struct {
-	CampaignID  int64      `json:"campaign_id"`
-	AccountID   int64      `json:"account_id"`
-	AccountName string     `json:"account_name"`
-	Tier        string     `json:"tier"`
-	OwnerID     int64      `json:"owner_id"`
-	OwnerName   string     `json:"owner_name"`
-	LeaderID    int64      `json:"leader_id"`
-	LeaderName  string     `json:"leader_name"`
-	Done        bool       `json:"done"`
-	DoneAt      *time.Time `json:"done_at,omitempty"`
-	DoneBy      *int64     `json:"done_by,omitempty"`
+	CampaignID   int64      `json:"campaign_id"`
+	AccountID    int64      `json:"account_id"`
+	AccountName  string     `json:"account_name"`
+	Tier         string     `json:"tier"`
+	OwnerID      int64      `json:"owner_id"`
+	OwnerName    string     `json:"owner_name"`
+	LeaderID     int64      `json:"leader_id"`
+	LeaderName   string     `json:"leader_name"`
+	LeaderStatus string     `json:"leader_status"` // active | leaving | departed: a task someone must take over
+	Done         bool       `json:"done"`
+	DoneAt       *time.Time `json:"done_at,omitempty"`
+	DoneBy       *int64     `json:"done_by,omitempty"`
 }
 
 // Progress counts tasks done.
@@ -51,8 +52,9 @@ func (p *Progress) add(done bool) {
 
 // LeaderProgress is one leader's share of a campaign.
 type LeaderProgress struct {
-	LeaderID   int64  `json:"leader_id"`
-	LeaderName string `json:"leader_name"`
+	LeaderID     int64  `json:"leader_id"`
+	LeaderName   string `json:"leader_name"`
+	LeaderStatus string `json:"leader_status"`
 	Progress
 }
 
@@ -138,7 +140,7 @@ func (s *Service) Get(ctx context.Context, actor staff.User, id int64) (Detail, 
 		d.Progress.add(t.Done)
 		l := byLeader[t.LeaderID]
 		if l == nil {
-			l = &LeaderProgress{LeaderID: t.LeaderID, LeaderName: t.LeaderName}
+			l = &LeaderProgress{LeaderID: t.LeaderID, LeaderName: t.LeaderName, LeaderStatus: t.LeaderStatus}
 			byLeader[t.LeaderID] = l
 		}
 		l.add(t.Done)
@@ -247,7 +249,7 @@ type touch struct {
 func (s *Service) tasks(db *gorm.DB, cs []Campaign, accountIDs *gorm.DB, where string, args ...any) ([]Task, error) {
 	var tasks []Task
 	if err := db.Raw(`SELECT t.campaign_id, t.account_id, a.name AS account_name, a.tier, a.owner_id,
-			COALESCE(o.name, '') AS owner_name, t.leader_id, COALESCE(l.name, '') AS leader_name
+			COALESCE(o.name, '') AS owner_name, t.leader_id, COALESCE(l.name, '') AS leader_name, COALESCE(l.status, '') AS leader_status
 		FROM campaign_tasks t JOIN accounts a ON a.id = t.account_id AND a.deleted_at IS NULL
 		LEFT JOIN users o ON o.id = a.owner_id LEFT JOIN users l ON l.id = t.leader_id
 		WHERE `+where, args...).Scan(&tasks).Error; err != nil {

@@ -107,6 +107,15 @@ func TestCampaignLeadersAndDoneRules(t *testing.T) {
 		t.Fatalf("a done task on the agenda: %v", agenda["campaign_tasks"])
 	}
 
+	// A leader who departs: the task says so, for someone to take it over.
+	ts.must(200, "POST", path("/api/v1/users/%d/depart", sponsor.ID), o.admin, nil)
+	for _, x := range ts.must(200, "GET", path("/api/v1/campaigns/%d", id), o.mgr.Token, nil)["tasks"].([]any) {
+		task := x.(map[string]any)
+		if want := map[bool]string{true: "departed", false: "active"}[task["leader_id"] == float64(sponsor.ID)]; task["leader_status"] != want {
+			t.Errorf("task of %v: leader %v", task["account_name"], task["leader_status"])
+		}
+	}
+
 	// The vice-president above the owner does a task that is not his.
 	second := ts.must(201, "POST", "/api/v1/campaigns", o.mgr.Token, map[string]any{"kind": "annual_review", "name": "Reviews",
 		"from": "2026-03-10", "to": "2026-04-30", "account_ids": []int64{o.account}})
@@ -140,7 +149,7 @@ func TestCampaignLeadersAndDoneRules(t *testing.T) {
 	if r := ts.call("GET", "/api/v1/campaigns", o.rep.Token, nil); r.Status != 403 {
 		t.Errorf("a rep lists campaigns: %d", r.Status)
 	}
-	if r := ts.call("DELETE", path("/api/v1/campaigns/%d", id), sponsor.Token, nil); r.Status != 403 {
+	if r := ts.call("DELETE", path("/api/v1/campaigns/%d", id), vp.Token, nil); r.Status != 403 {
 		t.Errorf("another manager deletes the campaign: %d", r.Status)
 	}
 	if list := ts.must(200, "GET", "/api/v1/campaigns", vp.Token, nil)["data"].([]any); len(list) != 3 {
