@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -189,4 +190,49 @@ func (s campaignPages) deleteCampaignSubmit(c *gin.Context) {
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/campaigns?done=deleted")
+}
+
+// homeCampaignSize is how many accounts still to greet or visit a campaign lists on its
+// leader's home page; the campaign's page has them all.
+const homeCampaignSize = 8
+
+// leaderCampaign is a campaign on its leader's home page: how far they are, and the
+// accounts still to greet or visit (the first homeCampaignSize).
+type leaderCampaign struct {
+	ID         int64
+	Name       string
+	From, To   string
+	Running    bool
+	LogKind    string
+	Done, Left int
+	Open       []campaigns.MyTask
+}
+
+// Total is how many tasks the leader has in the campaign.
+func (c leaderCampaign) Total() int { return c.Done + c.Left }
+
+// leaderCampaigns groups a leader's tasks by campaign, the soonest to end first.
+func leaderCampaigns(today string, tasks []campaigns.MyTask) []leaderCampaign {
+	var out []leaderCampaign
+	at := map[int64]int{}
+	for _, t := range tasks {
+		i, ok := at[t.CampaignID]
+		if !ok {
+			i = len(out)
+			at[t.CampaignID] = i
+			out = append(out, leaderCampaign{ID: t.CampaignID, Name: t.CampaignName, From: t.From, To: t.To,
+				Running: t.From <= today, LogKind: logKind(t.CampaignKind)})
+		}
+		c := &out[i]
+		if t.Done {
+			c.Done++
+			continue
+		}
+		c.Left++
+		if len(c.Open) < homeCampaignSize {
+			c.Open = append(c.Open, t)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b leaderCampaign) int { return strings.Compare(a.To, b.To) })
+	return out
 }
