@@ -68,25 +68,25 @@ type Occasion struct {
 
 // On is the holiday's date in a year, if the calendar has it.
 func On(h Holiday, year int) (time.Time, bool) {
-	var s string
-	switch h {
-	case NewYear:
-		s = time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC).Format(dateLayout)
-	case Christmas:
-		s = time.Date(year, 12, 25, 0, 0, 0, 0, time.UTC).Format(dateLayout)
-	default:
-		d, ok := lunarDates[year]
-		if !ok {
-			return time.Time{}, false
-		}
-		s = d[map[Holiday]int{SpringFestival: 0, DragonBoat: 1, MidAutumn: 2}[h]]
-	}
 	if year < FirstCalendarYear || year > LastCalendarYear {
 		return time.Time{}, false
 	}
-	t, err := time.Parse(dateLayout, s)
+	switch h {
+	case NewYear:
+		return time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC), true
+	case Christmas:
+		return time.Date(year, 12, 25, 0, 0, 0, 0, time.UTC), true
+	}
+	i, ok := lunarColumn[h]
+	if !ok {
+		return time.Time{}, false
+	}
+	t, err := time.Parse(dateLayout, lunarDates[year][i])
 	return t, err == nil
 }
+
+// lunarColumn is each lunar holiday's place in a row of lunarDates.
+var lunarColumn = map[Holiday]int{SpringFestival: 0, DragonBoat: 1, MidAutumn: 2}
 
 // occasion is a holiday in a year with its greeting window.
 func occasion(h Holiday, year int) (Occasion, bool) {

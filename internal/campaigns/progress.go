@@ -129,6 +129,7 @@ func (s *Service) Get(ctx context.Context, actor staff.User, id int64) (Detail, 
 	if err != nil {
 		return Detail{}, err
 	}
+	openFirst(tasks)
 	d := Detail{Campaign: c, Status: s.status(c), Tasks: tasks, Leaders: []LeaderProgress{}}
 	if c.OwnerID != nil {
 		if err := db.Raw("SELECT name FROM users WHERE id = ?", *c.OwnerID).Scan(&d.OwnerName).Error; err != nil {
@@ -221,6 +222,7 @@ func (s *Service) Mine(ctx context.Context, actor staff.User) ([]MyTask, error) 
 	if err != nil {
 		return nil, err
 	}
+	openFirst(tasks)
 	for _, t := range tasks {
 		c := byID[t.CampaignID]
 		out = append(out, MyTask{Task: t, CampaignName: c.Name, CampaignKind: c.Kind, From: c.From, To: c.To})
@@ -244,8 +246,7 @@ type touch struct {
 
 // tasks loads the tasks matching where (on campaign_tasks t) of the campaigns cs, and
 // works out which are done from the touches on their accounts (accountIDs, a subquery)
-// within the campaigns' windows. Tasks on deleted accounts are left out. Open tasks come
-// first, then by account name.
+// within the campaigns' windows. Tasks on deleted accounts are left out.
 func (s *Service) tasks(db *gorm.DB, cs []Campaign, accountIDs *gorm.DB, where string, args ...any) ([]Task, error) {
 	var tasks []Task
 	if err := db.Raw(`SELECT t.campaign_id, t.account_id, a.name AS account_name, a.tier, a.owner_id,
@@ -284,9 +285,14 @@ func (s *Service) tasks(db *gorm.DB, cs []Campaign, accountIDs *gorm.DB, where s
 			}
 		}
 	}
+	return tasks, nil
+}
+
+// openFirst orders tasks for reading: open ones first, each part by account name
+// (pinyin for Chinese). The list of campaigns, which only counts, leaves this out.
+func openFirst(tasks []Task) {
 	sortkey.Sort(tasks, func(t Task) string { return t.AccountName })
 	sort.SliceStable(tasks, func(i, j int) bool { return !tasks[i].Done && tasks[j].Done })
-	return tasks, nil
 }
 
 // counts reports whether one of the people of a touch does the task: the leader, or
